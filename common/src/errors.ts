@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+/**
+ * Every error that crosses a boundary (REST or socket) carries one of these codes.
+ * The client translates the code; the messages here are the server's own fallback
+ * (Vietnamese first, English second) for logs and non-browser callers.
+ */
+export const errorMessages = {
+  BAD_REQUEST: { vi: 'Dữ liệu gửi lên không hợp lệ.', en: 'The request data is invalid.' },
+  UNAUTHENTICATED: { vi: 'Bạn cần đăng nhập.', en: 'You need to log in.' },
+  INVALID_CREDENTIALS: {
+    vi: 'Tên đăng nhập hoặc mật khẩu không đúng.',
+    en: 'Wrong username or password.',
+  },
+  FORBIDDEN: {
+    vi: 'Bạn không có quyền thực hiện thao tác này.',
+    en: 'You are not allowed to do this.',
+  },
+  NOT_FOUND: { vi: 'Không tìm thấy.', en: 'Not found.' },
+  CONFLICT: { vi: 'Dữ liệu đã bị thay đổi hoặc trùng lặp.', en: 'Conflicting or duplicate data.' },
+  RATE_LIMITED: {
+    vi: 'Bạn thao tác quá nhanh, vui lòng thử lại sau ít phút.',
+    en: 'Too many attempts, please try again shortly.',
+  },
+  INTERNAL: { vi: 'Lỗi hệ thống, vui lòng thử lại.', en: 'Internal error, please try again.' },
+  UNAVAILABLE: { vi: 'Dịch vụ tạm thời không sẵn sàng.', en: 'Service temporarily unavailable.' },
+} as const satisfies Record<string, { vi: string; en: string }>;
+
+export type ErrorCode = keyof typeof errorMessages;
+export const errorCodes = Object.keys(errorMessages) as ErrorCode[];
+export const errorCodeSchema = z.enum(errorCodes as [ErrorCode, ...ErrorCode[]]);
+
+/** Wire shape of an error, in REST bodies (`{ error }`) and socket acks (`{ ok: false, error }`). */
+export const errorBodySchema = z.object({
+  code: errorCodeSchema,
+  message: z.string(),
+  messageEn: z.string(),
+  details: z.unknown().optional(),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+const httpStatus: Partial<Record<ErrorCode, number>> = {
+  BAD_REQUEST: 400,
+  UNAUTHENTICATED: 401,
+  INVALID_CREDENTIALS: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
+};
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, details?: unknown) {
+    super(errorMessages[code].en);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+
+  get status(): number {
+    return httpStatus[this.code] ?? 500;
+  }
+
+  toBody(): ErrorBody {
+    return {
+      code: this.code,
+      message: errorMessages[this.code].vi,
+      messageEn: errorMessages[this.code].en,
+      ...(this.details === undefined ? {} : { details: this.details }),
+    };
+  }
+}
+
+/** Turns zod issues into a compact, client-safe details list. */
+export function zodDetails(error: z.ZodError): { path: string; message: string }[] {
+  return error.issues.slice(0, 20).map((i) => ({ path: i.path.join('.'), message: i.message }));
+}
+
+/** Parses untrusted input or throws BAD_REQUEST with the zod issues as details. */
+export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new AppError('BAD_REQUEST', zodDetails(result.error));
+  return result.data;
+}

@@ -1,0 +1,27 @@
+import { createLogger } from '@giaoban/common/logger';
+import { loadAppConfig } from './config';
+import { startAllInOne } from './server';
+
+const log = createLogger('giaoban');
+const t0 = performance.now();
+
+try {
+  const config = loadAppConfig();
+  const app = await startAllInOne(config, log);
+  log.info({ url: app.url, startupMs: Math.round(performance.now() - t0) }, 'GiaoBan ready');
+  console.log(`\nGiaoBan đang chạy / is running: ${app.url}\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    await app.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+} catch (err) {
+  log.fatal({ err }, 'GiaoBan could not start');
+  process.exit(1);
+}

@@ -1,0 +1,28 @@
+import os from 'node:os';
+import { z } from 'zod';
+import { parseEnv, portVar } from '@giaoban/common/env';
+
+const schema = z.object({
+  /** mediasoup workers; default one per core. */
+  SFU_WORKERS: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
+  /** Each worker's WebRtcServer takes this port + its index, UDP and TCP. */
+  RTC_PORT: portVar(40000),
+  /** IP the WebRtcServer listens on. */
+  RTC_LISTEN_IP: z.string().default('0.0.0.0'),
+  /** Address announced to browsers (public IP or hostname behind NAT). */
+  RTC_ANNOUNCED_ADDRESS: z.string().optional(),
+  /** Consumers a router takes before a meeting spills onto another worker. */
+  SFU_ROUTER_CONSUMER_BUDGET: z.coerce.number().int().min(1).default(500),
+  MEDIASOUP_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
+});
+
+export type SfuConfig = z.infer<typeof schema>;
+
+export function loadSfuConfig(env: NodeJS.ProcessEnv = process.env): SfuConfig {
+  const cfg = parseEnv(schema, env);
+  if (!cfg.RTC_ANNOUNCED_ADDRESS && cfg.RTC_LISTEN_IP === '0.0.0.0') {
+    // Browsers on this machine reach loopback; a real deployment sets its public address.
+    return { ...cfg, RTC_ANNOUNCED_ADDRESS: '127.0.0.1' };
+  }
+  return cfg;
+}
