@@ -24,6 +24,18 @@ export const errorMessages = {
   },
   INTERNAL: { vi: 'Lỗi hệ thống, vui lòng thử lại.', en: 'Internal error, please try again.' },
   UNAVAILABLE: { vi: 'Dịch vụ tạm thời không sẵn sàng.', en: 'Service temporarily unavailable.' },
+  MEETING_NOT_OPEN: {
+    vi: 'Phòng họp chưa mở hoặc đã đóng.',
+    en: 'The meeting room is not open.',
+  },
+  UNIT_OUT_OF_SCOPE: {
+    vi: 'Đơn vị nằm ngoài phạm vi quản lý của bạn.',
+    en: 'That unit is outside the units you manage.',
+  },
+  DEMO_PASSWORD: {
+    vi: 'Không được dùng mật khẩu mẫu; hãy chọn mật khẩu khác.',
+    en: 'The demo password may not be used; choose another one.',
+  },
 } as const satisfies Record<string, { vi: string; en: string }>;
 
 export type ErrorCode = keyof typeof errorMessages;
@@ -48,6 +60,9 @@ const httpStatus: Partial<Record<ErrorCode, number>> = {
   CONFLICT: 409,
   RATE_LIMITED: 429,
   UNAVAILABLE: 503,
+  MEETING_NOT_OPEN: 409,
+  UNIT_OUT_OF_SCOPE: 403,
+  DEMO_PASSWORD: 400,
 };
 
 export class AppError extends Error {
