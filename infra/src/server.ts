@@ -63,6 +63,7 @@ export async function startAllInOne(
       redis,
       log: log.child({ role: 'scheduler' }),
       seed: config.SEED_DEMO,
+      env,
     });
     cleanups.push(() => scheduler.close());
 

@@ -2,29 +2,89 @@ import express, { type Router } from 'express';
 import type { Redis } from 'ioredis';
 import { AppError } from '@giaoban/common/errors';
 import type { Logger } from '@giaoban/common/logger';
+import type {
+  AttendanceRecorder,
+  MeetingGate,
+  SessionVerifier,
+  UnitNotifier,
+} from '@giaoban/common/ports';
 import { OrgTree } from './orgTree/orgTree';
 import { defaultTiers, quangBinhUnits } from './orgTree/seedData';
 import type { UnitsResponse } from './api/units';
+import { loadSchedulerConfig, type SchedulerConfig } from './config';
+import { AccountStore } from './accounts/accountStore';
+import { AccountService } from './accounts/accountService';
+import { seedDemoAccounts } from './accounts/demoSeed';
+import { SessionTokens, loadJwtSecret } from './auth/tokens';
+import { LoginLimiter } from './auth/loginLimiter';
+import { AuditLog } from './audit/auditLog';
+import { NotifierHub } from './notify/notifierHub';
+import { authRoutes } from './http/authRoutes';
 
 export interface SchedulerOptions {
   redis: Redis;
   log: Logger;
-  /** Seed the Quảng Bình org tree on first start. */
+  /** Seed the Quảng Bình org tree and the demo accounts on first start. */
   seed: boolean;
+  /** Scheduler settings (JWT_SECRET, timings…); defaults to process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface Scheduler {
   readonly router: Router;
   readonly orgTree: OrgTree;
+  readonly config: SchedulerConfig;
+  readonly accounts: AccountService;
+  readonly audit: AuditLog;
+  /** Verifies session tokens (signaling handshake). */
+  readonly sessions: SessionVerifier;
+  /** Decides who may join which meeting (signaling join). */
+  readonly gate: MeetingGate;
+  /** Receives join/leave/audio-only events (signaling). */
+  readonly attendance: AttendanceRecorder;
+  /** Signaling hands in its UnitNotifier so reminders and alerts reach endpoints. */
+  attachNotifier(notifier: UnitNotifier): void;
   close(): Promise<void>;
 }
 
 export async function createScheduler(options: SchedulerOptions): Promise<Scheduler> {
   const { redis, log } = options;
+  const config = loadSchedulerConfig(options.env);
   const orgTree = await OrgTree.load(redis);
   if (options.seed && (await orgTree.seedIfEmpty(defaultTiers, quangBinhUnits()))) {
     log.info({ units: orgTree.size }, 'org tree seeded (Quảng Bình)');
   }
+
+  const accountStore = new AccountStore(redis);
+  const accounts = new AccountService(accountStore, orgTree);
+  if (options.seed) {
+    const seeded = await seedDemoAccounts(orgTree, accountStore);
+    if (seeded) log.info({ accounts: seeded }, 'demo accounts seeded (password GiaoBan@2026)');
+  }
+  if (config.NODE_ENV === 'production') {
+    const demo = await accountStore.anyDemoPassword();
+    if (demo.length > 0) {
+      throw new Error(
+        `Refusing to start in production: ${demo.length} account(s) still have the demo password ` +
+          `(${demo.slice(0, 5).join(', ')}…). Start with SEED_DEMO=false on a fresh data folder and ` +
+          'create the first admin with `npm run admin:create` (see docs/scheduler.md).',
+      );
+    }
+  }
+
+  const tokens = new SessionTokens(
+    await loadJwtSecret(redis, config.JWT_SECRET),
+    redis,
+    accountStore,
+    Math.round(config.SESSION_TTL_HOURS * 3600),
+  );
+  const limiter = new LoginLimiter(redis, {
+    perUser: config.LOGIN_MAX_FAILURES,
+    perIp: config.LOGIN_MAX_FAILURES_PER_IP,
+    windowSeconds: config.LOGIN_WINDOW_SECONDS,
+  });
+  const audit = new AuditLog(redis, log);
+  const notifier = new NotifierHub(log);
 
   const router = express.Router();
   router.get('/units', (_req, res) => {
@@ -33,10 +93,33 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
     const body: UnitsResponse = { tiers: [...orgTree.tiers], tree, count: orgTree.size };
     res.json(body);
   });
+  router.use(
+    authRoutes({
+      accounts,
+      tokens,
+      limiter,
+      audit,
+      secureCookie: config.NODE_ENV === 'production',
+    }),
+  );
+
+  const gate: MeetingGate = {
+    authorizeJoin: async () => {
+      throw new AppError('MEETING_NOT_OPEN');
+    },
+  };
+  const attendance: AttendanceRecorder = { record: () => undefined };
 
   return {
     router,
     orgTree,
+    config,
+    accounts,
+    audit,
+    sessions: tokens,
+    gate,
+    attendance,
+    attachNotifier: (n) => notifier.attach(n),
     async close() {},
   };
 }

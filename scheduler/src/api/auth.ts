@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { roleSchema } from '@giaoban/common/session';
+
+/** REST contract of accounts and sessions, imported by the client. */
+
+export const usernameSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9._-]{3,40}$/, 'username: 3–40 of a-z 0-9 . _ -');
+
+/** A new password: long enough to resist guessing, bounded so argon2 stays cheap. */
+export const newPasswordSchema = z.string().min(10).max(200);
+
+export const accountSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  unitId: z.string(),
+  role: roleSchema,
+  /** True while the account still has the public demo password. */
+  demoPassword: z.boolean(),
+});
+export type Account = z.infer<typeof accountSchema>;
+
+export const loginRequestSchema = z.object({
+  username: usernameSchema,
+  password: z.string().min(1).max(200),
+});
+export type LoginRequest = z.infer<typeof loginRequestSchema>;
+
+export const loginResponseSchema = z.object({
+  /** Also set as the httpOnly cookie; the client passes it in the socket handshake. */
+  token: z.string(),
+  expiresAt: z.string(),
+  account: accountSchema,
+});
+export type LoginResponse = z.infer<typeof loginResponseSchema>;
+
+export const meResponseSchema = z.object({ account: accountSchema, token: z.string() });
+export type MeResponse = z.infer<typeof meResponseSchema>;
+
+export const changePasswordRequestSchema = z.object({
+  oldPassword: z.string().min(1).max(200),
+  newPassword: newPasswordSchema,
+});
+export type ChangePasswordRequest = z.infer<typeof changePasswordRequestSchema>;
+
+export const createAccountRequestSchema = z.object({
+  username: usernameSchema,
+  displayName: z.string().trim().min(1).max(120),
+  unitId: z.string().min(1).max(10),
+  role: roleSchema,
+  password: newPasswordSchema,
+});
+export type CreateAccountRequest = z.infer<typeof createAccountRequestSchema>;
+
+export const accountsResponseSchema = z.object({ accounts: z.array(accountSchema) });
+export type AccountsResponse = z.infer<typeof accountsResponseSchema>;
+
+/** Name of the httpOnly session cookie. */
+export const SESSION_COOKIE = 'gb_session';

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { parseEnv } from '@giaoban/common/env';
+
+const minutes = (dflt: number) =>
+  z.coerce
+    .number()
+    .min(0)
+    .max(24 * 60)
+    .default(dflt);
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** HS256 signing secret; when unset one is generated once and kept in Redis. */
+  JWT_SECRET: z.string().min(32).optional(),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .min(0.01)
+    .max(24 * 30)
+    .default(12),
+  /** Failed logins allowed per username+IP and per IP within the window. */
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
+  LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(100),
+  LOGIN_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(15 * 60),
+  /** Meeting timing: reminder and room opening before the start, grace after the end. */
+  REMINDER_LEAD_MIN: minutes(15),
+  OPEN_LEAD_MIN: minutes(10),
+  CLOSE_GRACE_MIN: minutes(15),
+  /** Emergency meetings stay open this long unless the convener ends them. */
+  EMERGENCY_DURATION_MIN: minutes(180),
+  /** Base URL written into iCal feed links (defaults to the request's host). */
+  PUBLIC_URL: z.string().url().optional(),
+});
+
+export type SchedulerConfig = z.infer<typeof schema>;
+
+export function loadSchedulerConfig(env: NodeJS.ProcessEnv = process.env): SchedulerConfig {
+  return parseEnv(schema, env);
+}

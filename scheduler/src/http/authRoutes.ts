@@ -1,0 +1,117 @@
+import express, { type Router, type Response } from 'express';
+import cookieParser from 'cookie-parser';
+import { parseOrThrow } from '@giaoban/common/errors';
+import {
+  SESSION_COOKIE,
+  changePasswordRequestSchema,
+  createAccountRequestSchema,
+  loginRequestSchema,
+  type AccountsResponse,
+  type LoginResponse,
+  type MeResponse,
+} from '../api/auth';
+import { publicAccount } from '../accounts/accountStore';
+import type { AccountService } from '../accounts/accountService';
+import type { AuditLog } from '../audit/auditLog';
+import type { LoginLimiter } from '../auth/loginLimiter';
+import { requestToken, requireRole, requireSession, sessionOf } from '../auth/middleware';
+import type { SessionTokens } from '../auth/tokens';
+
+export interface AuthRoutesDeps {
+  accounts: AccountService;
+  tokens: SessionTokens;
+  limiter: LoginLimiter;
+  audit: AuditLog;
+  secureCookie: boolean;
+}
+
+/** /auth/* and /accounts: login, logout, me, password change, admin account list/create. */
+export function authRoutes(deps: AuthRoutesDeps): Router {
+  const { accounts, tokens, limiter, audit } = deps;
+  const router = express.Router();
+  router.use(cookieParser());
+  const auth = requireSession(tokens);
+
+  const setCookie = (res: Response, token: string, expiresAt: Date) =>
+    res.cookie(SESSION_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: deps.secureCookie,
+      path: '/',
+      expires: expiresAt,
+    });
+
+  router.post('/auth/login', async (req, res) => {
+    const body = parseOrThrow(loginRequestSchema, req.body);
+    const ip = req.ip ?? 'unknown';
+    await limiter.check(ip, body.username);
+    let account;
+    try {
+      account = await accounts.authenticate(body.username, body.password);
+    } catch (err) {
+      await limiter.failed(ip, body.username);
+      throw err;
+    }
+    await limiter.succeeded(ip, body.username);
+    const { token, expiresAt } = await tokens.issue(account);
+    setCookie(res, token, expiresAt);
+    const out: LoginResponse = {
+      token,
+      expiresAt: expiresAt.toISOString(),
+      account: publicAccount(account),
+    };
+    res.json(out);
+  });
+
+  router.post('/auth/logout', async (req, res) => {
+    const token = requestToken(req);
+    if (token) await tokens.revoke(token).catch(() => undefined); // already invalid: nothing to revoke
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    res.status(204).end();
+  });
+
+  router.get('/auth/me', auth, async (req, res) => {
+    const account = await accounts.store.get(sessionOf(req).accountId);
+    const token = requestToken(req) as string;
+    if (!account) throw new Error('verified session without account');
+    const out: MeResponse = { account: publicAccount(account), token };
+    res.json(out);
+  });
+
+  router.post('/auth/password', auth, async (req, res) => {
+    const body = parseOrThrow(changePasswordRequestSchema, req.body);
+    const session = sessionOf(req);
+    await accounts.changePassword(session.accountId, body.oldPassword, body.newPassword);
+    await audit.record(session, 'account.passwordChange', session.accountId);
+    // Every older token is now void; hand the caller a fresh one.
+    const account = await accounts.store.get(session.accountId);
+    if (!account) throw new Error('account vanished');
+    const { token, expiresAt } = await tokens.issue(account);
+    setCookie(res, token, expiresAt);
+    const out: LoginResponse = {
+      token,
+      expiresAt: expiresAt.toISOString(),
+      account: publicAccount(account),
+    };
+    res.json(out);
+  });
+
+  router.get('/accounts', auth, requireRole('admin'), async (_req, res) => {
+    const out: AccountsResponse = { accounts: (await accounts.store.all()).map(publicAccount) };
+    res.json(out);
+  });
+
+  router.post('/accounts', auth, requireRole('admin'), async (req, res) => {
+    const body = parseOrThrow(createAccountRequestSchema, req.body);
+    const session = sessionOf(req);
+    const created = await accounts.create(body, session);
+    await audit.record(session, 'account.create', created.id, {
+      username: created.username,
+      role: created.role,
+      unitId: created.unitId,
+    });
+    res.status(201).json({ account: publicAccount(created) });
+  });
+
+  return router;
+}
