@@ -6,7 +6,10 @@ export default defineConfig({
       {
         test: {
           name: 'server',
-          include: ['{common,sfu,signaling,scheduler,infra}/src/**/*.test.ts'],
+          include: [
+            '{common,sfu,signaling,scheduler,infra}/src/**/*.test.ts',
+            'infra/netem/**/*.test.ts',
+          ],
           environment: 'node',
           pool: 'forks',
           testTimeout: 30_000,
