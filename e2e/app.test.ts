@@ -22,6 +22,9 @@ describe('client shell', () => {
     await page.goto(app.url);
     await expect.poll(() => page.locator('h1').textContent()).toContain('GiaoBan');
     expect(await page.getAttribute('html', 'lang')).toBe('vi');
+    // Anonymous visitors land on the login form, whatever the path they opened.
+    await page.getByLabel('Tên đăng nhập').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/login');
     expect(errors).toEqual([]);
   });
 });

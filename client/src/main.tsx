@@ -1,14 +1,10 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { App } from './app/App';
+import { initI18n } from './features/i18n/i18n';
+import './app/styles.css';
 
-function App() {
-  return (
-    <main>
-      <h1>GiaoBan</h1>
-      <p>Hệ thống họp trực tuyến các cấp</p>
-    </main>
-  );
-}
+initI18n();
 
 const root = document.getElementById('root');
 if (root)

@@ -1,0 +1,108 @@
+import { lazy, Suspense, useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { LoginPage } from '../features/auth/LoginPage';
+import { useAuth } from '../features/auth/authStore';
+import { EmergencyBanner } from '../features/emergency/EmergencyBanner';
+import { HomePage } from '../features/home/HomePage';
+import { startPush, stopPush } from '../features/notifications/pushConnection';
+import { useUnits } from '../features/units/unitsStore';
+import { AppHeader } from './AppHeader';
+import { Link } from './Link';
+import { navigate, useRouter, type Route } from './router';
+
+// Screens a commune rarely opens load on demand, so login + home stay small.
+const SchedulePage = lazy(() => import('../features/scheduling/SchedulePage'));
+const MeetingEditor = lazy(() => import('../features/scheduling/MeetingEditor'));
+const ConvenePage = lazy(() => import('../features/emergency/ConvenePage'));
+const PreJoinPage = lazy(() => import('../features/prejoin/PreJoinPage'));
+const RoomScreen = lazy(() => import('../features/room/RoomScreen'));
+
+function Screen({ route }: { route: Route }) {
+  const { t } = useTranslation();
+  switch (route.name) {
+    case 'home':
+    case 'login':
+      return <HomePage />;
+    case 'schedule':
+      return <SchedulePage />;
+    case 'meetingNew':
+      return <MeetingEditor meetingId={null} />;
+    case 'meetingEdit':
+      return <MeetingEditor meetingId={route.meetingId} />;
+    case 'emergency':
+      return <ConvenePage />;
+    case 'prejoin':
+      return <PreJoinPage meetingId={route.meetingId} />;
+    case 'room':
+      return <RoomScreen meetingId={route.meetingId} />;
+    case 'notFound':
+      return (
+        <section className="panel">
+          <h1>{t('app.notFound')}</h1>
+          <Link to={{ name: 'home' }}>{t('app.backHome')}</Link>
+        </section>
+      );
+  }
+}
+
+export function App() {
+  const { t } = useTranslation();
+  const status = useAuth((s) => s.status);
+  const route = useRouter((s) => s.route);
+  const loadUnits = useUnits((s) => s.load);
+  const token = useAuth((s) => s.token);
+
+  useEffect(() => {
+    void useAuth.getState().restore();
+  }, []);
+
+  useEffect(() => {
+    if (status === 'authenticated') {
+      void loadUnits();
+      if (route.name === 'login') navigate({ name: 'home' }, { replace: true });
+    } else if (status === 'anonymous' && route.name !== 'login') {
+      navigate({ name: 'login' }, { replace: true });
+    }
+  }, [status, route.name, loadUnits]);
+
+  // Push notifications (emergency alerts, meetings opening) for as long as we are logged in.
+  useEffect(() => {
+    if (status !== 'authenticated' || !token) return;
+    startPush(token);
+    return () => stopPush();
+  }, [status, token]);
+
+  if (status === 'restoring')
+    return (
+      <p className="boot" role="status">
+        {t('app.loading')}
+      </p>
+    );
+  if (status === 'anonymous') return <LoginPage />;
+
+  // The meeting room takes the whole window; everything else sits under the header.
+  if (route.name === 'room')
+    return (
+      <>
+        <EmergencyBanner />
+        <Suspense fallback={<p className="boot">{t('app.loading')}</p>}>
+          <Screen route={route} />
+        </Suspense>
+      </>
+    );
+
+  return (
+    <>
+      <a href="#main" className="skip-link">
+        {t('app.skipToContent')}
+      </a>
+      <EmergencyBanner />
+      <AppHeader />
+      <main id="main" className="content" tabIndex={-1}>
+        <Suspense fallback={<p role="status">{t('app.loading')}</p>}>
+          <Screen route={route} />
+        </Suspense>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,117 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { navigate } from '../../app/router';
+import { errorCodeOf, type ClientErrorCode } from '../../app/api';
+import { ErrorText } from '../i18n/ErrorText';
+import { useJoinChoice } from '../prejoin/joinChoice';
+import { useNotifications, type EmergencyAlert } from '../notifications/notificationsStore';
+import { playAlertSound, type AlertSound } from './alertSound';
+import { acknowledgeEmergency } from './emergencyApi';
+
+/**
+ * The emergency alert, over every screen: a siren until someone acknowledges,
+ * then one click joins the meeting audio-first (no pre-join check: seconds count).
+ */
+export function EmergencyBanner() {
+  const alerts = useNotifications((s) => s.alerts);
+  const alert = alerts[0];
+  if (!alert) return null;
+  return <AlertBanner key={alert.emergencyId} alert={alert} more={alerts.length - 1} />;
+}
+
+function AlertBanner({ alert, more }: { alert: EmergencyAlert; more: number }) {
+  const { t } = useTranslation();
+  const [acked, setAcked] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ClientErrorCode | null>(null);
+  const [muted, setMuted] = useState(false);
+  const sound = useRef<AlertSound | null>(null);
+  const ackRef = useRef<HTMLButtonElement>(null);
+  const joinRef = useRef<HTMLButtonElement>(null);
+
+  useEffect(() => {
+    if (acked || muted) return;
+    try {
+      sound.current = playAlertSound();
+    } catch {
+      // No WebAudio (very old browser): the banner alone carries the alert.
+    }
+    return () => sound.current?.stop();
+  }, [acked, muted]);
+
+  useEffect(() => {
+    (acked ? joinRef : ackRef).current?.focus();
+  }, [acked]);
+
+  const acknowledge = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await acknowledgeEmergency(alert.emergencyId);
+      setAcked(true);
+    } catch (err) {
+      setError(errorCodeOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const join = () => {
+    useJoinChoice.getState().set({ meetingId: alert.meetingId, mode: 'audioOnly' });
+    useNotifications.getState().dismissAlert(alert.emergencyId);
+    navigate({ name: 'room', meetingId: alert.meetingId });
+  };
+
+  return (
+    <section
+      className="emergency-banner"
+      role="alertdialog"
+      aria-labelledby="emergency-title"
+      aria-describedby="emergency-message"
+      data-emergency-id={alert.emergencyId}
+    >
+      <div className="emergency-icon" aria-hidden="true">
+        ⚠
+      </div>
+      <div className="emergency-body">
+        <h2 id="emergency-title">
+          {t('emergency.alertTitle')}: {alert.title}
+        </h2>
+        <p id="emergency-message">{alert.message}</p>
+        <p className="emergency-meta">
+          {t('emergency.from', { name: alert.convenerName })} ·{' '}
+          {new Date(alert.startedAt).toLocaleTimeString()}
+          {more > 0 && ` · ${t('emergency.more', { count: more })}`}
+        </p>
+        {error && <ErrorText code={error} />}
+      </div>
+      <div className="emergency-actions">
+        {!acked ? (
+          <button
+            ref={ackRef}
+            type="button"
+            className="btn btn-emergency"
+            onClick={() => void acknowledge()}
+            disabled={busy}
+          >
+            {t('emergency.acknowledge')}
+          </button>
+        ) : (
+          <button ref={joinRef} type="button" className="btn btn-emergency" onClick={join}>
+            {t('emergency.joinAudio')}
+          </button>
+        )}
+        {!acked && (
+          <button
+            type="button"
+            className="btn btn-small btn-ghost"
+            aria-pressed={muted}
+            onClick={() => setMuted((m) => !m)}
+          >
+            {muted ? t('emergency.unmuteSiren') : t('emergency.muteSiren')}
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,3 @@
+export function UpcomingMeetings({ unitId }: { unitId: string }) {
+  return <section data-unit={unitId} />;
+}

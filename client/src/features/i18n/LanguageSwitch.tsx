@@ -1,0 +1,24 @@
+import { useTranslation } from 'react-i18next';
+import { languages, setLanguage, type Language } from './i18n';
+
+const labels: Record<Language, string> = { vi: 'Tiếng Việt', en: 'English' };
+
+export function LanguageSwitch() {
+  const { t, i18n } = useTranslation();
+  return (
+    <label className="lang-switch">
+      <span className="visually-hidden">{t('app.language')}</span>
+      <select
+        value={i18n.language}
+        onChange={(e) => setLanguage(e.target.value as Language)}
+        aria-label={t('app.language')}
+      >
+        {languages.map((l) => (
+          <option key={l} value={l} lang={l}>
+            {labels[l]}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

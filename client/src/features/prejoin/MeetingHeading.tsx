@@ -1,0 +1,3 @@
+export function MeetingHeading({ meetingId }: { meetingId: string }) {
+  return <p className="muted">{meetingId}</p>;
+}

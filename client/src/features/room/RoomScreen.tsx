@@ -1,0 +1,3 @@
+export default function Pending(_props: { meetingId?: string }) {
+  return <p>…</p>;
+}

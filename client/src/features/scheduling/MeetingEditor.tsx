@@ -1,0 +1,3 @@
+export default function MeetingEditor({ meetingId }: { meetingId: string | null }) {
+  return <p>{meetingId}</p>;
+}

@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { startTestApp } from '../infra/test/app';
+import { launchChromium } from './browser';
+import { loginAs } from './clientSession';
+
+describe('a commune logs in and reaches its home', () => {
+  let app: Awaited<ReturnType<typeof startTestApp>>;
+  let browser: Browser;
+  beforeAll(async () => {
+    app = await startTestApp({ SFU_WORKERS: '1' });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('shows the unit name, its tier and its district after login', async () => {
+    const page = await loginAs(browser, app.url, 'u18853');
+    await expect.poll(() => page.locator('h1#unit-name').textContent()).toBe('Phường Hải Thành');
+    const card = page.locator('.unit-card');
+    expect(await card.textContent()).toContain('Xã'); // tier badge of the commune tier
+    expect(await card.locator('.unit-path').textContent()).toContain('Thành Phố Đồng Hới');
+    // A member sees no scheduling or emergency entry.
+    expect(await page.getByRole('link', { name: 'Lịch họp' }).count()).toBe(0);
+    // The session survives a reload (httpOnly cookie), then logout ends it.
+    await page.reload();
+    await expect.poll(() => page.locator('h1#unit-name').textContent()).toBe('Phường Hải Thành');
+    await page.getByRole('button', { name: 'Đăng xuất' }).click();
+    await page.getByLabel('Tên đăng nhập').waitFor();
+    await page.reload();
+    await page.getByLabel('Tên đăng nhập').waitFor();
+    await page.context().close();
+  });
+
+  it('refuses a wrong password with a translated message, in English when chosen', async () => {
+    const context = await browser.newContext({ baseURL: app.url });
+    const page = await context.newPage();
+    await page.goto('/');
+    await page.getByLabel('Ngôn ngữ').selectOption('en');
+    await page.getByLabel('Username').fill('u18853');
+    await page.getByLabel('Password').fill('wrong-password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toBe('Wrong username or password.');
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    // The language choice is remembered on this device.
+    await page.reload();
+    await page.getByLabel('Username').waitFor();
+    await context.close();
+  });
+});
