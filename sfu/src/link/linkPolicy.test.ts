@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { linkPlan } from './linkPolicy';
+
+describe('linkPlan', () => {
+  it('gives a good link everything', () => {
+    expect(linkPlan({ down: 'good', up: 'good', forcedAudioOnly: false })).toEqual({
+      receive: { video: 'top', maxVideos: 6, audio: 'all' },
+      send: { video: true, maxVideoLayer: 2, audioMaxKbps: 32 },
+      audioOnly: false,
+    });
+  });
+
+  it('lowers layers and videos when constrained', () => {
+    const p = linkPlan({ down: 'constrained', up: 'constrained', forcedAudioOnly: false });
+    expect(p.receive).toEqual({ video: 'low', maxVideos: 2, audio: 'all' });
+    expect(p.send).toMatchObject({ video: true, maxVideoLayer: 0 });
+    expect(p.audioOnly).toBe(false);
+  });
+
+  it('goes audio-only both ways when either direction is poor', () => {
+    for (const [down, up] of [
+      ['poor', 'good'],
+      ['good', 'poor'],
+    ] as const) {
+      const p = linkPlan({ down, up, forcedAudioOnly: false });
+      expect(p.audioOnly).toBe(true);
+      expect(p.receive.video).toBe('none');
+      expect(p.send.video).toBe(false);
+      expect(p.receive.audio).toBe('all');
+    }
+    expect(linkPlan({ down: 'good', up: 'poor', forcedAudioOnly: false }).send.audioMaxKbps).toBe(
+      12,
+    );
+  });
+
+  it('keeps only the floor holder audio on a critical downlink', () => {
+    const p = linkPlan({ down: 'critical', up: 'poor', forcedAudioOnly: false });
+    expect(p.receive).toEqual({ video: 'none', maxVideos: 0, audio: 'floor' });
+    expect(p.send.audioMaxKbps).toBe(12);
+  });
+
+  it('honours the user forcing audio-only on a good link', () => {
+    const p = linkPlan({ down: 'good', up: 'good', forcedAudioOnly: true });
+    expect(p.audioOnly).toBe(true);
+    expect(p.send.video).toBe(false);
+    expect(p.receive.video).toBe('none');
+    expect(p.send.audioMaxKbps).toBe(32);
+  });
+});

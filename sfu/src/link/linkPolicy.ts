@@ -1,0 +1,63 @@
+import { severity, type LinkState } from './linkState';
+
+/**
+ * What an endpoint sends and receives, decided from its two link states.
+ * Pure, shared by the SFU (which applies the receive side to the endpoint's
+ * consumers) and the client (which applies the send side to its producers).
+ */
+export interface ReceivePlan {
+  /** 'top' = best simulcast layer the BWE allows, 'low' = lowest layer only. */
+  video: 'top' | 'low' | 'none';
+  /** Most videos consumed at once (last-N). */
+  maxVideos: number;
+  /** 'floor' = only the floor holder's audio (critical downlinks). */
+  audio: 'all' | 'floor';
+}
+
+export interface SendPlan {
+  /** Camera producer running (false = paused). */
+  video: boolean;
+  /** Highest simulcast layer sent: 0 lowest … 2 full. */
+  maxVideoLayer: 0 | 1 | 2;
+  /** Opus target; ~12 kbit/s + 60 ms packets ≈ 20 kbit/s on the wire. */
+  audioMaxKbps: number;
+}
+
+export interface LinkPlan {
+  receive: ReceivePlan;
+  send: SendPlan;
+  /** Shown to the user and the host, counted in attendance. */
+  audioOnly: boolean;
+}
+
+export interface LinkPlanInput {
+  down: LinkState;
+  up: LinkState;
+  /** The user chose audio-only. */
+  forcedAudioOnly: boolean;
+}
+
+/** Audio bitrate by uplink state: voice must fit 2G's 50 kbit/s with room to spare. */
+export const audioKbpsByState: Record<LinkState, number> = {
+  good: 32,
+  constrained: 24,
+  poor: 12,
+  critical: 12,
+};
+
+export function linkPlan({ down, up, forcedAudioOnly }: LinkPlanInput): LinkPlan {
+  const d = severity(down);
+  const u = severity(up);
+  const audioOnly = forcedAudioOnly || d >= 2 || u >= 2;
+  const receive: ReceivePlan = {
+    video: audioOnly ? 'none' : d === 1 ? 'low' : 'top',
+    maxVideos: audioOnly ? 0 : d === 1 ? 2 : 6,
+    audio: d >= 3 ? 'floor' : 'all',
+  };
+  const send: SendPlan = {
+    video: !audioOnly,
+    maxVideoLayer: u === 0 ? 2 : 0,
+    audioMaxKbps: audioKbpsByState[up],
+  };
+  return { receive, send, audioOnly };
+}

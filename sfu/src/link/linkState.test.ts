@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import {
+  classify,
+  defaultThresholds,
+  LinkStateMachine,
+  type LinkSample,
+  type LinkTransition,
+} from './linkState';
+
+const good: LinkSample = { availableKbps: 2_000, loss: 0, rttMs: 20, score: 10 };
+const threeG: LinkSample = { availableKbps: 500, loss: 0.01, rttMs: 110 };
+const twoG: LinkSample = { availableKbps: 120, loss: 0.02, rttMs: 320 };
+const gprs: LinkSample = { availableKbps: 40, loss: 0.3, rttMs: 1_800 };
+
+/** Feeds one sample per second from `from` to `to` (ms) and returns the transitions. */
+function feed(m: LinkStateMachine, sample: LinkSample, from: number, to: number): LinkTransition[] {
+  const out: LinkTransition[] = [];
+  for (let t = from; t <= to; t += 1_000) {
+    const tr = m.update('server', sample, t);
+    if (tr) out.push(tr);
+  }
+  return out;
+}
+
+describe('classify', () => {
+  const t = defaultThresholds.down;
+  it('maps mobile generations to states', () => {
+    expect(classify(good, t)).toBe('good');
+    expect(classify(threeG, t)).toBe('constrained');
+    expect(classify(twoG, t)).toBe('poor');
+    expect(classify(gprs, t)).toBe('critical');
+  });
+  it('takes the worst signal', () => {
+    expect(classify({ ...good, loss: 0.15 }, t)).toBe('poor');
+    expect(classify({ ...good, score: 3 }, t)).toBe('poor');
+    expect(classify({ ...good, availableKbps: 50 }, t)).toBe('critical');
+    expect(classify({ rttMs: 900 }, t)).toBe('poor');
+  });
+});
+
+describe('LinkStateMachine', () => {
+  it('steps down within 3 s of sustained degradation', () => {
+    const m = new LinkStateMachine({ direction: 'down', initial: 'good' });
+    feed(m, good, 0, 10_000);
+    const tr = feed(m, twoG, 11_000, 20_000);
+    expect(tr).toHaveLength(1);
+    expect(tr[0]).toMatchObject({ from: 'good', to: 'poor' });
+    expect(tr[0]!.at - 11_000).toBeLessThanOrEqual(3_000);
+  });
+
+  it('ignores a short spike', () => {
+    const m = new LinkStateMachine({ direction: 'down', initial: 'good' });
+    feed(m, good, 0, 5_000);
+    expect(feed(m, gprs, 6_000, 7_000)).toEqual([]);
+    expect(feed(m, good, 8_000, 60_000)).toEqual([]);
+    expect(m.state).toBe('good');
+  });
+
+  it('steps down to the mildest state the degradation sustained', () => {
+    const m = new LinkStateMachine({ direction: 'down', initial: 'good' });
+    const tr: LinkTransition[] = [];
+    for (let t = 0; t <= 4_000; t += 500) {
+      const x = m.update('server', t % 1_000 === 0 ? gprs : twoG, t);
+      if (x) tr.push(x);
+    }
+    expect(tr.map((x) => x.to)).toEqual(['poor']);
+  });
+
+  it('steps up only after 15 s better, one step at a time', () => {
+    const m = new LinkStateMachine({ direction: 'down', initial: 'poor' });
+    const tr = feed(m, good, 0, 40_000);
+    expect(tr.map((x) => [x.to, x.at])).toEqual([
+      ['constrained', 15_000],
+      ['good', 31_000],
+    ]);
+    expect(m.flaps).toBe(0);
+  });
+
+  it('restarts the up-hold on any bad sample', () => {
+    const m = new LinkStateMachine({ direction: 'down', initial: 'poor' });
+    feed(m, good, 0, 10_000);
+    m.update('server', twoG, 10_500);
+    expect(feed(m, good, 11_000, 25_000)).toEqual([]);
+    expect(feed(m, good, 26_000, 26_000).map((x) => x.to)).toEqual(['constrained']);
+  });
+
+  it('learns a good link quickly while on probation, once', () => {
+    const m = new LinkStateMachine({ direction: 'up', initial: 'poor', probationUntil: 8_000 });
+    const tr = feed(m, good, 0, 5_000);
+    expect(tr.map((x) => [x.to, x.at])).toEqual([['good', 3_000]]);
+    // Probation is spent: the next recovery takes the normal 15 s.
+    feed(m, twoG, 6_000, 10_000);
+    expect(m.state).toBe('poor');
+    expect(feed(m, good, 11_000, 20_000)).toEqual([]);
+  });
+
+  it('stays put on probation when the link is weak', () => {
+    const m = new LinkStateMachine({ direction: 'up', initial: 'poor', probationUntil: 8_000 });
+    expect(feed(m, twoG, 0, 20_000)).toEqual([]);
+    expect(m.state).toBe('poor');
+  });
+
+  it('counts a flap and waits longer before the next attempt', () => {
+    const m = new LinkStateMachine({ direction: 'down', initial: 'poor' });
+    // The link looks fine while audio-only, but cannot carry video.
+    expect(feed(m, threeG, 0, 15_000).map((x) => x.to)).toEqual(['constrained']);
+    expect(feed(m, twoG, 16_000, 20_000).map((x) => x.to)).toEqual(['poor']);
+    expect(m.flaps).toBe(1);
+    // The up-hold is now 30 s, not 15 s.
+    expect(feed(m, threeG, 21_000, 45_000)).toEqual([]);
+    expect(feed(m, threeG, 46_000, 52_000).map((x) => x.to)).toEqual(['constrained']);
+  });
+
+  it('does not count a recovery after a real outage as a flap', () => {
+    const m = new LinkStateMachine({ direction: 'down', initial: 'good' });
+    feed(m, good, 0, 5_000);
+    feed(m, twoG, 6_000, 20_000);
+    feed(m, good, 21_000, 60_000);
+    expect(m.state).toBe('good');
+    expect(m.transitions).toBe(3);
+    expect(m.flaps).toBe(0);
+  });
+
+  it('merges sources pessimistically and forgets stale samples', () => {
+    const m = new LinkStateMachine({ direction: 'up', initial: 'good', staleMs: 5_000 });
+    m.update('server', { score: 10 }, 0);
+    m.update('client', { availableKbps: 100, rttMs: 300 }, 0);
+    expect(m.view(0)).toEqual({ score: 10, availableKbps: 100, rttMs: 300 });
+    expect(m.evaluate(2_000)?.to).toBe('poor');
+    // The client stopped reporting: only the server's view is left.
+    m.update('server', { score: 10 }, 6_000);
+    expect(m.view(6_000)).toEqual({ score: 10 });
+  });
+
+  it('keeps the fields a source did not repeat', () => {
+    const m = new LinkStateMachine({ direction: 'down', initial: 'good' });
+    m.update('server', { availableKbps: 100 }, 0);
+    m.update('server', { score: 9 }, 500);
+    expect(m.view(500)).toEqual({ availableKbps: 100, score: 9 });
+  });
+
+  it('jumps without hysteresis when forced', () => {
+    const m = new LinkStateMachine({ direction: 'down', initial: 'good' });
+    expect(m.force('poor', 0)).toMatchObject({ from: 'good', to: 'poor' });
+    expect(m.force('poor', 1)).toBeUndefined();
+  });
+});

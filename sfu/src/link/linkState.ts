@@ -1,0 +1,258 @@
+/**
+ * The link state of one endpoint in one direction, and the hysteresis that
+ * moves it. Pure: time comes in with every call, so the unit tests replay
+ * whole link histories in microseconds.
+ *
+ *   good        everything
+ *   constrained lower simulcast layers, fewer videos
+ *   poor        audio only (video paused both ways)
+ *   critical    only the floor holder's audio, Opus 60 ms / ~12 kbit/s
+ *
+ * Down fast (within 3 s of sustained degradation), up slowly (only after the
+ * link has looked better for 15 s), and the up-hold doubles after a flap (a
+ * step down soon after a step up) so a link that cannot carry the better
+ * state does not oscillate.
+ */
+export const linkStates = ['good', 'constrained', 'poor', 'critical'] as const;
+export type LinkState = (typeof linkStates)[number];
+export type LinkDirection = 'down' | 'up';
+
+export const severity = (s: LinkState): number => linkStates.indexOf(s);
+const bySeverity = (n: number): LinkState => linkStates[Math.max(0, Math.min(3, n))]!;
+
+/** One observation of a link; every field optional, sources report what they know. */
+export interface LinkSample {
+  /** Estimated bitrate the link carries in this direction, kbit/s (BWE). */
+  availableKbps?: number;
+  /** Fraction of packets lost, 0..1. */
+  loss?: number;
+  rttMs?: number;
+  /** mediasoup score of the direction's streams, 0..10. */
+  score?: number;
+}
+
+export type LinkSource = 'server' | 'client';
+
+/** Where one direction's link stops being good enough for a state. */
+export interface LinkThresholds {
+  /** availableKbps below these → constrained / poor / critical. */
+  kbps: [constrained: number, poor: number, critical: number];
+  loss: [constrained: number, poor: number, critical: number];
+  rttMs: [constrained: number, poor: number, critical: number];
+  /** A score at or below these → constrained / poor / critical. */
+  score: [constrained: number, poor: number, critical: number];
+}
+
+/**
+ * Video needs ~150 kbit/s at its lowest simulcast layer plus audio; audio-only
+ * needs ~22 kbit/s per speaker on the wire (12 kbit/s Opus, 60 ms packets), so
+ * three speakers need ~66: a downlink under 64 can carry only the floor holder.
+ * RTT separates the mobile generations independently of load: 3G ~100 ms,
+ * 2G ~300, EDGE ~800; past ~1.5 s the queue is overflowing.
+ */
+export const defaultThresholds: Record<LinkDirection, LinkThresholds> = {
+  down: {
+    kbps: [600, 200, 64],
+    loss: [0.03, 0.1, 0.25],
+    rttMs: [80, 250, 1_600],
+    score: [7, 4, 1],
+  },
+  up: {
+    kbps: [400, 150, 24],
+    loss: [0.03, 0.1, 0.25],
+    rttMs: [80, 250, 1_600],
+    score: [7, 4, 1],
+  },
+};
+
+/** The state one sample argues for (the worst of its signals). */
+export function classify(sample: LinkSample, t: LinkThresholds): LinkState {
+  let level = 0;
+  const worse = (n: number) => (level = Math.max(level, n));
+  const below = (v: number | undefined, limits: number[], inclusive = false) => {
+    if (v === undefined || Number.isNaN(v)) return;
+    limits.forEach((limit, i) => {
+      if (inclusive ? v <= limit : v < limit) worse(i + 1);
+    });
+  };
+  const above = (v: number | undefined, limits: number[]) => {
+    if (v === undefined || Number.isNaN(v)) return;
+    limits.forEach((limit, i) => {
+      if (v > limit) worse(i + 1);
+    });
+  };
+  below(sample.availableKbps, t.kbps);
+  above(sample.loss, t.loss);
+  above(sample.rttMs, t.rttMs);
+  below(sample.score, t.score, true);
+  return bySeverity(level);
+}
+
+export interface LinkTransition {
+  direction: LinkDirection;
+  from: LinkState;
+  to: LinkState;
+  at: number;
+  /** The signals that decided it. */
+  sample: LinkSample;
+}
+
+export interface LinkStateMachineOptions {
+  direction: LinkDirection;
+  initial: LinkState;
+  thresholds?: LinkThresholds;
+  /** Sustained degradation before stepping down (ms). */
+  downHoldMs?: number;
+  /** Sustained improvement before stepping up (ms). */
+  upHoldMs?: number;
+  /**
+   * Until this time an endpoint that started conservatively may step up after
+   * `probationHoldMs` instead of `upHoldMs`: the link is being learnt, not
+   * recovering. Used once.
+   */
+  probationUntil?: number;
+  probationHoldMs?: number;
+  /** A sample older than this no longer counts (ms). */
+  staleMs?: number;
+}
+
+export class LinkStateMachine {
+  readonly direction: LinkDirection;
+  #state: LinkState;
+  readonly #t: LinkThresholds;
+  readonly #downHoldMs: number;
+  readonly #baseUpHoldMs: number;
+  #upHoldMs: number;
+  #probationUntil: number;
+  readonly #probationHoldMs: number;
+  readonly #staleMs: number;
+  readonly #latest = new Map<LinkSource, { at: number; sample: LinkSample }>();
+  /** Since when every evaluation argued for a worse state, and the mildest such state. */
+  #worseSince: number | undefined;
+  #worseMildest = 0;
+  /** Since when every evaluation argued for a better state, and the worst such state. */
+  #betterSince: number | undefined;
+  #betterWorst = 0;
+  #lastTransition: { at: number; up: boolean } | undefined;
+  #flaps = 0;
+  #transitions = 0;
+
+  constructor(opts: LinkStateMachineOptions) {
+    this.direction = opts.direction;
+    this.#state = opts.initial;
+    this.#t = opts.thresholds ?? defaultThresholds[opts.direction];
+    this.#downHoldMs = opts.downHoldMs ?? 2_000;
+    this.#baseUpHoldMs = opts.upHoldMs ?? 15_000;
+    this.#upHoldMs = this.#baseUpHoldMs;
+    this.#probationUntil = opts.probationUntil ?? 0;
+    this.#probationHoldMs = opts.probationHoldMs ?? 2_500;
+    this.#staleMs = opts.staleMs ?? 10_000;
+  }
+
+  get state(): LinkState {
+    return this.#state;
+  }
+
+  /** Step-downs within 30 s of a step-up: the link could not carry what we tried. */
+  get flaps(): number {
+    return this.#flaps;
+  }
+
+  get transitions(): number {
+    return this.#transitions;
+  }
+
+  /** The current combined view of the latest fresh sample of each source. */
+  view(now: number): LinkSample {
+    const merged: LinkSample = {};
+    for (const { at, sample } of this.#latest.values()) {
+      if (now - at > this.#staleMs) continue;
+      // Each signal: the more pessimistic source wins.
+      if (sample.availableKbps !== undefined)
+        merged.availableKbps = Math.min(merged.availableKbps ?? Infinity, sample.availableKbps);
+      if (sample.loss !== undefined) merged.loss = Math.max(merged.loss ?? 0, sample.loss);
+      if (sample.rttMs !== undefined) merged.rttMs = Math.max(merged.rttMs ?? 0, sample.rttMs);
+      if (sample.score !== undefined) merged.score = Math.min(merged.score ?? 10, sample.score);
+    }
+    return merged;
+  }
+
+  /** Records a sample from one source (merging with its previous fields) and re-evaluates. */
+  update(source: LinkSource, sample: LinkSample, now: number): LinkTransition | undefined {
+    const prev = this.#latest.get(source);
+    const fresh = prev && now - prev.at <= this.#staleMs ? prev.sample : {};
+    this.#latest.set(source, { at: now, sample: { ...fresh, ...sample } });
+    return this.evaluate(now);
+  }
+
+  /** Re-evaluates without a new sample (call about once a second). */
+  evaluate(now: number): LinkTransition | undefined {
+    const sample = this.view(now);
+    if (Object.keys(sample).length === 0) return undefined;
+    const argued = severity(classify(sample, this.#t));
+    const current = severity(this.#state);
+
+    if (argued > current) {
+      this.#betterSince = undefined;
+      if (this.#worseSince === undefined) {
+        this.#worseSince = now;
+        this.#worseMildest = argued;
+      } else {
+        this.#worseMildest = Math.min(this.#worseMildest, argued);
+      }
+      if (now - this.#worseSince >= this.#downHoldMs) {
+        return this.#move(bySeverity(this.#worseMildest), now, sample);
+      }
+    } else if (argued < current) {
+      this.#worseSince = undefined;
+      if (this.#betterSince === undefined) {
+        this.#betterSince = now;
+        this.#betterWorst = argued;
+      } else {
+        this.#betterWorst = Math.max(this.#betterWorst, argued);
+      }
+      const probation = now <= this.#probationUntil;
+      const hold = probation ? this.#probationHoldMs : this.#upHoldMs;
+      if (now - this.#betterSince >= hold) {
+        // Recovery climbs one step at a time; probation jumps to what the link showed.
+        const to = probation ? this.#betterWorst : current - 1;
+        if (probation) this.#probationUntil = 0;
+        return this.#move(bySeverity(to), now, sample);
+      }
+    } else {
+      this.#worseSince = undefined;
+      this.#betterSince = undefined;
+    }
+    return undefined;
+  }
+
+  /** A user or policy decision (e.g. forced audio-only ends): jump without hysteresis. */
+  force(state: LinkState, now: number): LinkTransition | undefined {
+    return this.#move(state, now, this.view(now), false);
+  }
+
+  #move(
+    to: LinkState,
+    now: number,
+    sample: LinkSample,
+    countFlap = true,
+  ): LinkTransition | undefined {
+    const from = this.#state;
+    this.#worseSince = undefined;
+    this.#betterSince = undefined;
+    if (to === from) return undefined;
+    const last = this.#lastTransition;
+    const down = severity(to) > severity(from);
+    // A flap: the better state we just stepped up to did not hold.
+    if (countFlap && down && last && last.up && now - last.at < 30_000) {
+      this.#flaps++;
+      this.#upHoldMs = Math.min(this.#upHoldMs * 2, 120_000);
+    }
+    if (!down && last && now - last.at >= 120_000) this.#upHoldMs = this.#baseUpHoldMs;
+    this.#state = to;
+    this.#transitions++;
+    const transition: LinkTransition = { direction: this.direction, from, to, at: now, sample };
+    this.#lastTransition = { at: now, up: !down };
+    return transition;
+  }
+}
