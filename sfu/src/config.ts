@@ -13,6 +13,11 @@ const schema = z.object({
   RTC_ANNOUNCED_ADDRESS: z.string().optional(),
   /** Consumers a router takes before a meeting spills onto another worker. */
   SFU_ROUTER_CONSUMER_BUDGET: z.coerce.number().int().min(1).default(500),
+  /** Offer H.264 besides VP8 (hardware endpoints); off by default. */
+  SFU_H264: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
   MEDIASOUP_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
 });
 

@@ -1,0 +1,235 @@
+import { EventEmitter } from 'node:events';
+import type { types as ms } from 'mediasoup';
+import { AppError } from '@giaoban/common/errors';
+import type { Logger } from '@giaoban/common/logger';
+import { Meeting } from './meeting';
+import type {
+  ConsumerLayers,
+  ConsumerParams,
+  MediaSource,
+  ProducerInfo,
+  RouterInfo,
+} from './mediaTypes';
+import type { MediaJoin, SfuClient, SfuEvent } from './sfuClient';
+import type { PooledWorker, WorkerPool } from './workerPool';
+
+export interface LocalSfuOptions {
+  consumerBudget: number;
+  h264?: boolean;
+  log: Logger;
+}
+
+/**
+ * SfuClient for the SFU node in this process: meetings live on this node's
+ * WorkerPool. New routers go to the worker carrying the fewest routers.
+ */
+export class LocalSfuClient implements SfuClient {
+  readonly #pool: WorkerPool;
+  readonly #opts: LocalSfuOptions;
+  readonly #meetings = new Map<string, Promise<Meeting>>();
+  /** Meetings already created, for synchronous placement decisions. */
+  readonly #live = new Map<string, Meeting>();
+  readonly #events = new EventEmitter<{ event: [SfuEvent] }>();
+  readonly #onReplaced = () => {
+    for (const pending of this.#meetings.values()) {
+      void pending
+        .then((m) => m.ensureRouter())
+        .catch((err: unknown) => {
+          this.#opts.log.error({ err }, 'could not re-create a meeting router');
+        });
+    }
+  };
+
+  constructor(pool: WorkerPool, opts: LocalSfuOptions) {
+    this.#pool = pool;
+    this.#opts = opts;
+    pool.on('replaced', this.#onReplaced);
+  }
+
+  /** In-process access to a meeting (benchmarks, tests); undefined when it has no media yet. */
+  async meeting(meetingId: string): Promise<Meeting | undefined> {
+    return this.#meetings.get(meetingId);
+  }
+
+  async join(req: { meetingId: string; endpointId: string; unitId: string }): Promise<MediaJoin> {
+    const meeting = await this.#getOrCreate(req.meetingId);
+    // A rejoin with the same endpoint id replaces the old media.
+    if (meeting.hasEndpoint(req.endpointId)) meeting.removeEndpoint(req.endpointId);
+    const endpoint = await meeting.addEndpoint({
+      id: req.endpointId,
+      unitId: req.unitId,
+      transport: { type: 'webrtc' },
+    });
+    return {
+      routerRtpCapabilities: meeting.rtpCapabilities,
+      sendTransport: endpoint.webRtcParams('send'),
+      recvTransport: endpoint.webRtcParams('recv'),
+      producers: meeting.producers().filter((p) => p.endpointId !== endpoint.id),
+    };
+  }
+
+  async leave(meetingId: string, endpointId: string): Promise<void> {
+    const meeting = await this.#meetings.get(meetingId)?.catch(() => undefined);
+    meeting?.removeEndpoint(endpointId);
+  }
+
+  async connectTransport(
+    meetingId: string,
+    endpointId: string,
+    transportId: string,
+    dtlsParameters: ms.DtlsParameters,
+  ): Promise<void> {
+    await (await this.#endpoint(meetingId, endpointId)).connectWebRtc(transportId, dtlsParameters);
+  }
+
+  async restartIce(
+    meetingId: string,
+    endpointId: string,
+    transportId: string,
+  ): Promise<ms.IceParameters> {
+    return (await this.#endpoint(meetingId, endpointId)).restartIce(transportId);
+  }
+
+  async produce(
+    meetingId: string,
+    endpointId: string,
+    req: {
+      kind: ms.MediaKind;
+      rtpParameters: ms.RtpParameters;
+      source: MediaSource;
+      paused?: boolean;
+    },
+  ): Promise<ProducerInfo> {
+    return (await this.#meeting(meetingId)).produce(endpointId, req);
+  }
+
+  async closeProducer(meetingId: string, endpointId: string, producerId: string): Promise<void> {
+    (await this.#endpoint(meetingId, endpointId)).closeProducer(producerId);
+  }
+
+  async pauseProducer(meetingId: string, producerId: string): Promise<void> {
+    await (await this.#meeting(meetingId)).producer(producerId).pause();
+  }
+
+  async resumeProducer(meetingId: string, producerId: string): Promise<void> {
+    await (await this.#meeting(meetingId)).producer(producerId).resume();
+  }
+
+  async consume(
+    meetingId: string,
+    endpointId: string,
+    producerId: string,
+    rtpCapabilities: ms.RtpCapabilities,
+  ): Promise<ConsumerParams> {
+    return (await this.#meeting(meetingId)).consume(endpointId, producerId, rtpCapabilities);
+  }
+
+  async pauseConsumer(meetingId: string, endpointId: string, consumerId: string): Promise<void> {
+    await (await this.#endpoint(meetingId, endpointId)).consumer(consumerId).pause();
+  }
+
+  async resumeConsumer(meetingId: string, endpointId: string, consumerId: string): Promise<void> {
+    await (await this.#endpoint(meetingId, endpointId)).consumer(consumerId).resume();
+  }
+
+  async setPreferredLayers(
+    meetingId: string,
+    endpointId: string,
+    consumerId: string,
+    layers: ConsumerLayers,
+  ): Promise<void> {
+    const consumer = (await this.#endpoint(meetingId, endpointId)).consumer(consumerId);
+    // Audio and simple consumers have no layers; asking is harmless, not an error.
+    if (consumer.type === 'simulcast' || consumer.type === 'svc')
+      await consumer.setPreferredLayers(layers);
+  }
+
+  async producers(meetingId: string): Promise<ProducerInfo[]> {
+    return (await this.#meeting(meetingId)).producers();
+  }
+
+  async routers(meetingId: string): Promise<RouterInfo[]> {
+    return (await this.#meeting(meetingId)).routers();
+  }
+
+  async closeMeeting(meetingId: string): Promise<void> {
+    const pending = this.#meetings.get(meetingId);
+    this.#meetings.delete(meetingId);
+    (await pending?.catch(() => undefined))?.close();
+  }
+
+  onEvent(listener: (event: SfuEvent) => void): () => void {
+    this.#events.on('event', listener);
+    return () => this.#events.off('event', listener);
+  }
+
+  async close(): Promise<void> {
+    this.#pool.off('replaced', this.#onReplaced);
+    for (const id of [...this.#meetings.keys()]) await this.closeMeeting(id);
+  }
+
+  async #forget(meetingId: string, m: Meeting): Promise<void> {
+    if ((await this.#meetings.get(meetingId)?.catch(() => undefined)) === m)
+      this.#meetings.delete(meetingId);
+  }
+
+  async #meeting(meetingId: string): Promise<Meeting> {
+    const m = await this.#meetings.get(meetingId)?.catch(() => undefined);
+    if (!m || m.closed) throw new AppError('NOT_FOUND', { meetingId });
+    return m;
+  }
+
+  async #endpoint(meetingId: string, endpointId: string) {
+    return (await this.#meeting(meetingId)).endpoint(endpointId);
+  }
+
+  #getOrCreate(meetingId: string): Promise<Meeting> {
+    let pending = this.#meetings.get(meetingId);
+    if (!pending) {
+      pending = Meeting.create({
+        id: meetingId,
+        workers: () => this.#pool.workers,
+        consumerBudget: this.#opts.consumerBudget,
+        h264: this.#opts.h264,
+        pickWorker: (c) => this.#leastLoaded(c),
+        log: this.#opts.log,
+      }).then((m) => this.#wire(m));
+      pending.catch(() => this.#meetings.delete(meetingId));
+      this.#meetings.set(meetingId, pending);
+    }
+    return pending;
+  }
+
+  #wire(m: Meeting): Meeting {
+    const emit = (e: SfuEvent) => this.#events.emit('event', e);
+    const meetingId = m.id;
+    this.#live.set(meetingId, m);
+    m.once('closed', () => {
+      this.#live.delete(meetingId);
+      if (this.#meetings.get(meetingId) !== undefined) void this.#forget(meetingId, m);
+    });
+    m.on('consumerClosed', (endpointId, consumerId, producerId) =>
+      emit({ type: 'consumerClosed', meetingId, endpointId, consumerId, producerId }),
+    );
+    m.on('consumerLayersChanged', (endpointId, consumerId, layers) =>
+      emit({ type: 'consumerLayersChanged', meetingId, endpointId, consumerId, layers }),
+    );
+    m.on('consumerScore', (endpointId, consumerId, score) =>
+      emit({ type: 'consumerScore', meetingId, endpointId, consumerId, score }),
+    );
+    m.on('activeSpeaker', (endpointId) => emit({ type: 'activeSpeaker', meetingId, endpointId }));
+    m.on('endpointLost', (endpointId, reason) =>
+      emit({ type: 'endpointLost', meetingId, endpointId, reason }),
+    );
+    return m;
+  }
+
+  #leastLoaded(candidates: readonly PooledWorker[]): PooledWorker {
+    const counts = new Map<number, number>();
+    for (const m of this.#live.values()) {
+      for (const r of m.routers()) counts.set(r.workerIndex, (counts.get(r.workerIndex) ?? 0) + 1);
+    }
+    const load = (w: PooledWorker) => counts.get(w.index) ?? 0;
+    return [...candidates].sort((a, b) => load(a) - load(b))[0]!;
+  }
+}

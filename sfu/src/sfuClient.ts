@@ -1,0 +1,99 @@
+import type { types as ms } from 'mediasoup';
+import type {
+  ConsumerLayers,
+  ConsumerParams,
+  MediaSource,
+  ProducerInfo,
+  RouterInfo,
+  WebRtcTransportParams,
+} from './mediaTypes';
+
+/** What signaling gets back from one join: everything the browser needs to start media. */
+export interface MediaJoin {
+  routerRtpCapabilities: ms.RtpCapabilities;
+  sendTransport: WebRtcTransportParams;
+  recvTransport: WebRtcTransportParams;
+  /** Producers of the other endpoints already in the meeting. */
+  producers: ProducerInfo[];
+}
+
+export type SfuEvent =
+  | {
+      type: 'consumerClosed';
+      meetingId: string;
+      endpointId: string;
+      consumerId: string;
+      producerId: string;
+    }
+  | {
+      type: 'consumerLayersChanged';
+      meetingId: string;
+      endpointId: string;
+      consumerId: string;
+      layers: ConsumerLayers | null;
+    }
+  | {
+      type: 'consumerScore';
+      meetingId: string;
+      endpointId: string;
+      consumerId: string;
+      score: number;
+    }
+  | { type: 'activeSpeaker'; meetingId: string; endpointId: string }
+  /** The endpoint's media is gone (its worker died): its client must join again. */
+  | { type: 'endpointLost'; meetingId: string; endpointId: string; reason: 'workerDied' };
+
+/**
+ * The only way signaling reaches the SFU. Plain data in and out, so the
+ * in-process implementation (LocalSfuClient) and a future remote one (an SFU
+ * node elsewhere, reached through Redis) are interchangeable. Every method
+ * throws AppError (NOT_FOUND for unknown ids, BAD_REQUEST for impossible media).
+ */
+export interface SfuClient {
+  /** Creates the meeting's media on first use, places the endpoint, opens its transports. */
+  join(req: { meetingId: string; endpointId: string; unitId: string }): Promise<MediaJoin>;
+  /** Closes the endpoint's transports, producers and consumers. Unknown ids are ignored. */
+  leave(meetingId: string, endpointId: string): Promise<void>;
+  connectTransport(
+    meetingId: string,
+    endpointId: string,
+    transportId: string,
+    dtlsParameters: ms.DtlsParameters,
+  ): Promise<void>;
+  restartIce(meetingId: string, endpointId: string, transportId: string): Promise<ms.IceParameters>;
+  produce(
+    meetingId: string,
+    endpointId: string,
+    req: {
+      kind: ms.MediaKind;
+      rtpParameters: ms.RtpParameters;
+      source: MediaSource;
+      paused?: boolean;
+    },
+  ): Promise<ProducerInfo>;
+  closeProducer(meetingId: string, endpointId: string, producerId: string): Promise<void>;
+  /** Pauses any producer of the meeting (its owner's own mute, or a host's). */
+  pauseProducer(meetingId: string, producerId: string): Promise<void>;
+  resumeProducer(meetingId: string, producerId: string): Promise<void>;
+  /** A paused consumer; the client resumes it once its track is attached. */
+  consume(
+    meetingId: string,
+    endpointId: string,
+    producerId: string,
+    rtpCapabilities: ms.RtpCapabilities,
+  ): Promise<ConsumerParams>;
+  pauseConsumer(meetingId: string, endpointId: string, consumerId: string): Promise<void>;
+  resumeConsumer(meetingId: string, endpointId: string, consumerId: string): Promise<void>;
+  setPreferredLayers(
+    meetingId: string,
+    endpointId: string,
+    consumerId: string,
+    layers: ConsumerLayers,
+  ): Promise<void>;
+  producers(meetingId: string): Promise<ProducerInfo[]>;
+  routers(meetingId: string): Promise<RouterInfo[]>;
+  closeMeeting(meetingId: string): Promise<void>;
+  /** Subscribes to media events of every meeting on this SFU; returns the unsubscribe. */
+  onEvent(listener: (event: SfuEvent) => void): () => void;
+  close(): Promise<void>;
+}
