@@ -20,6 +20,12 @@ import { LoginLimiter } from './auth/loginLimiter';
 import { AuditLog } from './audit/auditLog';
 import { NotifierHub } from './notify/notifierHub';
 import { authRoutes } from './http/authRoutes';
+import { meetingRoutes } from './http/meetingRoutes';
+import { MeetingStore } from './meetings/meetingStore';
+import { MeetingService } from './meetings/meetingService';
+import { MeetingViews } from './meetings/meetingViews';
+import { SchedulerGate } from './meetings/gate';
+import type { Timing } from './meetings/occurrences';
 
 export interface SchedulerOptions {
   redis: Redis;
@@ -36,6 +42,8 @@ export interface Scheduler {
   readonly config: SchedulerConfig;
   readonly accounts: AccountService;
   readonly audit: AuditLog;
+  readonly meetings: MeetingService;
+  readonly views: MeetingViews;
   /** Verifies session tokens (signaling handshake). */
   readonly sessions: SessionVerifier;
   /** Decides who may join which meeting (signaling join). */
@@ -103,11 +111,16 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
     }),
   );
 
-  const gate: MeetingGate = {
-    authorizeJoin: async () => {
-      throw new AppError('MEETING_NOT_OPEN');
-    },
+  const timing: Timing = {
+    reminderLeadMs: config.REMINDER_LEAD_MIN * 60_000,
+    openLeadMs: config.OPEN_LEAD_MIN * 60_000,
+    closeGraceMs: config.CLOSE_GRACE_MIN * 60_000,
   };
+  const meetingStore = await MeetingStore.load(redis, log);
+  const meetings = new MeetingService(orgTree, meetingStore, timing);
+  const views = new MeetingViews(orgTree, meetings);
+  const gate: MeetingGate = new SchedulerGate(orgTree, meetings);
+  router.use(meetingRoutes({ tree: orgTree, meetings, views, sessions: tokens, audit }));
   const attendance: AttendanceRecorder = { record: () => undefined };
 
   return {
@@ -116,10 +129,14 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
     config,
     accounts,
     audit,
+    meetings,
+    views,
     sessions: tokens,
     gate,
     attendance,
     attachNotifier: (n) => notifier.attach(n),
-    async close() {},
+    async close() {
+      await meetingStore.close();
+    },
   };
 }

@@ -1,0 +1,136 @@
+import express, { type Router } from 'express';
+import { AppError, parseOrThrow } from '@giaoban/common/errors';
+import type { SessionVerifier } from '@giaoban/common/ports';
+import {
+  createMeetingRequestSchema,
+  editOccurrenceRequestSchema,
+  listOccurrencesQuerySchema,
+  startNowRequestSchema,
+  updateMeetingRequestSchema,
+  type MeetingResponse,
+  type OccurrenceResponse,
+  type OccurrencesResponse,
+  type StartNowResponse,
+} from '../api/meetings';
+import type { AuditLog } from '../audit/auditLog';
+import { requireSession, sessionOf } from '../auth/middleware';
+import { publicMeeting, type MeetingService } from '../meetings/meetingService';
+import type { MeetingViews } from '../meetings/meetingViews';
+import { parseOccurrenceId, toOccurrence } from '../meetings/occurrences';
+import { canSee } from '../meetings/rights';
+import type { OrgTree } from '../orgTree/orgTree';
+
+export interface MeetingRoutesDeps {
+  tree: OrgTree;
+  meetings: MeetingService;
+  views: MeetingViews;
+  sessions: SessionVerifier;
+  audit: AuditLog;
+}
+
+/** /meetings and /occurrences. */
+export function meetingRoutes(deps: MeetingRoutesDeps): Router {
+  const { meetings, views, audit, tree } = deps;
+  const router = express.Router();
+  router.use(['/meetings', '/occurrences'], requireSession(deps.sessions));
+  const timing = meetings.timing;
+
+  router.post('/meetings', async (req, res) => {
+    const body = parseOrThrow(createMeetingRequestSchema, req.body);
+    const { meeting, conflicts } = await meetings.create(sessionOf(req), body);
+    const out: MeetingResponse = { meeting: publicMeeting(meeting), conflicts };
+    res.status(201).json(out);
+  });
+
+  router.post('/meetings/start-now', async (req, res) => {
+    const body = parseOrThrow(startNowRequestSchema, req.body);
+    const { meeting, slot, conflicts } = await meetings.startNow(sessionOf(req), body);
+    const out: StartNowResponse = {
+      meeting: publicMeeting(meeting),
+      occurrence: toOccurrence(slot, timing, Date.now()),
+      conflicts,
+    };
+    res.status(201).json(out);
+  });
+
+  router.get('/meetings/:id', async (req, res) => {
+    const entry = meetings.store.get(req.params.id);
+    const session = sessionOf(req);
+    const m = entry?.meeting;
+    if (!m || !canSee(tree, session, m.hostUnitId, m.invitedUnitIds))
+      throw new AppError('NOT_FOUND');
+    res.json({ meeting: publicMeeting(m) });
+  });
+
+  router.patch('/meetings/:id', async (req, res) => {
+    const body = parseOrThrow(updateMeetingRequestSchema, req.body);
+    const { meeting, conflicts } = await meetings.update(sessionOf(req), req.params.id, body);
+    const out: MeetingResponse = { meeting: publicMeeting(meeting), conflicts };
+    res.json(out);
+  });
+
+  router.delete('/meetings/:id', async (req, res) => {
+    const session = sessionOf(req);
+    const meeting = await meetings.cancel(session, req.params.id);
+    await audit.record(session, 'meeting.cancel', meeting.id, { title: meeting.title });
+    res.json({ meeting: publicMeeting(meeting) });
+  });
+
+  router.get('/occurrences', (req, res) => {
+    const query = parseOrThrow(listOccurrencesQuerySchema, req.query);
+    const out: OccurrencesResponse = { occurrences: views.list(sessionOf(req), query) };
+    res.json(out);
+  });
+
+  router.get('/occurrences/:id', (req, res) => {
+    res.json({ occurrence: views.occurrence(sessionOf(req), req.params.id) });
+  });
+
+  router.patch('/occurrences/:id', async (req, res) => {
+    const body = parseOrThrow(editOccurrenceRequestSchema, req.body);
+    const session = sessionOf(req);
+    views.slot(session, req.params.id);
+    const { meetingId, originalStart } = parseOccurrenceId(req.params.id);
+    const invitedUnitIds = body.selectors ? meetings.resolve(body.selectors) : undefined;
+    const { slot, conflicts } = await meetings.changeOccurrence(
+      session,
+      meetingId,
+      originalStart,
+      (s) => ({
+        ...s.override,
+        ...(body.title ? { title: body.title } : {}),
+        ...(body.start ? { start: new Date(Date.parse(body.start)).toISOString() } : {}),
+        ...(body.durationMinutes ? { durationMinutes: body.durationMinutes } : {}),
+        ...(body.selectors && invitedUnitIds ? { selectors: body.selectors, invitedUnitIds } : {}),
+      }),
+    );
+    const out: OccurrenceResponse = {
+      occurrence: toOccurrence(slot, timing, Date.now()),
+      conflicts,
+    };
+    res.json(out);
+  });
+
+  const occurrenceAction = (action: 'cancel' | 'end') =>
+    (async (req, res) => {
+      const session = sessionOf(req);
+      views.slot(session, req.params.id as string);
+      const { meetingId, originalStart } = parseOccurrenceId(req.params.id as string);
+      const { slot } = await meetings.changeOccurrence(session, meetingId, originalStart, (s) =>
+        action === 'cancel'
+          ? { ...s.override, cancelled: true }
+          : { ...s.override, endedAt: new Date().toISOString() },
+      );
+      await audit.record(session, `occurrence.${action}`, req.params.id as string);
+      const out: OccurrenceResponse = {
+        occurrence: toOccurrence(slot, timing, Date.now()),
+        conflicts: [],
+      };
+      res.json(out);
+    }) satisfies express.RequestHandler;
+  router.post('/occurrences/:id/cancel', occurrenceAction('cancel'));
+  /** Ends an open occurrence now (its room closes). */
+  router.post('/occurrences/:id/end', occurrenceAction('end'));
+
+  return router;
+}
