@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { linkPlan } from '@giaoban/sfu/link/linkPolicy';
+import { audioEncoding, micCodecOptions, videoEncodings } from './senderOptions';
+
+const plan = (up: 'good' | 'constrained' | 'poor') =>
+  linkPlan({ down: 'good', up, forcedAudioOnly: false }).send;
+
+describe('sender options', () => {
+  it('negotiates Opus for weak links: DTX, FEC, 60 ms, no NACK', () => {
+    expect(micCodecOptions).toMatchObject({
+      opusDtx: true,
+      opusFec: true,
+      opusPtime: 60,
+      opusNack: false,
+    });
+  });
+
+  it('sets the Opus rate by uplink state', () => {
+    expect(audioEncoding(plan('poor')).maxBitrate).toBe(12_000);
+    expect(audioEncoding(plan('good')).maxBitrate).toBe(32_000);
+  });
+
+  it('sends all layers on a good link with room', () => {
+    expect(videoEncodings(plan('good'), 3_000).map((e) => e.active)).toEqual([true, true, true]);
+  });
+
+  it('sends only the lowest layer when constrained', () => {
+    expect(videoEncodings(plan('constrained'), 3_000).map((e) => e.active)).toEqual([
+      true,
+      false,
+      false,
+    ]);
+  });
+
+  it('caps video against the uplink estimate so audio keeps its share', () => {
+    // 450 kbit/s estimate − 40 reserved: r0 (120) + r1 (350) does not fit.
+    expect(videoEncodings(plan('good'), 450).map((e) => e.active)).toEqual([true, false, false]);
+    // 100 kbit/s: the lowest layer is squeezed to what is left.
+    const tight = videoEncodings(plan('good'), 100);
+    expect(tight[0]).toMatchObject({ active: true, maxBitrate: 60_000 });
+  });
+});

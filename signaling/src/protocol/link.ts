@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { linkStates } from '@giaoban/sfu/link/linkState';
+
+/**
+ * Link adaptation on the wire (imported by signaling and the client).
+ *
+ * client → server
+ *   'link:report'  LinkReport, every ~2 s: what the browser's getStats() sees.
+ *   'link:audioOnly' { audioOnly }: the user forces (or releases) audio-only.
+ * server → client
+ *   'link:state'   LinkNotice, on every transition of this endpoint's link.
+ * Presence carries `LinkPresence` for every endpoint (roll call, tiles).
+ */
+export const linkEvents = {
+  report: 'link:report',
+  audioOnly: 'link:audioOnly',
+  state: 'link:state',
+} as const;
+
+export const linkStateSchema = z.enum(linkStates);
+export type LinkStateWire = z.infer<typeof linkStateSchema>;
+
+const kbps = z.number().finite().min(0).max(1_000_000);
+const fraction = z.number().finite().min(0).max(1);
+
+export const linkReportSchema = z
+  .object({
+    availableOutgoingKbps: kbps.optional(),
+    rttMs: z.number().finite().min(0).max(60_000).optional(),
+    upLoss: fraction.optional(),
+    downLoss: fraction.optional(),
+    sendKbps: kbps.optional(),
+    recvKbps: kbps.optional(),
+  })
+  .strict();
+export type LinkReportWire = z.infer<typeof linkReportSchema>;
+
+export const linkAudioOnlySchema = z.object({ audioOnly: z.boolean() }).strict();
+
+export const sendPlanSchema = z.object({
+  video: z.boolean(),
+  maxVideoLayer: z.union([z.literal(0), z.literal(1), z.literal(2)]),
+  audioMaxKbps: z.number(),
+});
+
+export const linkNoticeSchema = z.object({
+  endpointId: z.string(),
+  down: linkStateSchema,
+  up: linkStateSchema,
+  audioOnly: z.boolean(),
+  forced: z.boolean(),
+  /** What the browser must send now (camera on/off, layers, Opus rate). */
+  send: sendPlanSchema,
+  /** Why: the signals that decided the last transition (for the user's details view). */
+  reason: z.string().max(200).optional(),
+});
+export type LinkNotice = z.infer<typeof linkNoticeSchema>;
+
+/** Link state as presence shows it to everyone in the meeting (the worse direction). */
+export const linkPresenceSchema = z.object({
+  state: linkStateSchema,
+  audioOnly: z.boolean(),
+});
+export type LinkPresence = z.infer<typeof linkPresenceSchema>;
