@@ -36,6 +36,14 @@ export const errorMessages = {
     vi: 'Không được dùng mật khẩu mẫu; hãy chọn mật khẩu khác.',
     en: 'The demo password may not be used; choose another one.',
   },
+  MEETING_LOCKED: {
+    vi: 'Phòng họp đã bị khóa, không nhận thêm điểm cầu.',
+    en: 'The meeting is locked: no more endpoints may join.',
+  },
+  FLOOR_REQUIRED: {
+    vi: 'Chủ tọa đã tắt micro của bạn; hãy giơ tay xin phát biểu.',
+    en: 'A host muted you; raise your hand to ask for the floor.',
+  },
 } as const satisfies Record<string, { vi: string; en: string }>;
 
 export type ErrorCode = keyof typeof errorMessages;
@@ -63,6 +71,8 @@ const httpStatus: Partial<Record<ErrorCode, number>> = {
   MEETING_NOT_OPEN: 409,
   UNIT_OUT_OF_SCOPE: 403,
   DEMO_PASSWORD: 400,
+  MEETING_LOCKED: 403,
+  FLOOR_REQUIRED: 403,
 };
 
 export class AppError extends Error {
