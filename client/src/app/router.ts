@@ -15,7 +15,7 @@ export type Route =
   | { name: 'room'; meetingId: string }
   | { name: 'notFound' };
 
-const idPart = '([A-Za-z0-9_-]{1,64})';
+const idPart = '([A-Za-z0-9_-][A-Za-z0-9_.-]{0,99})';
 const patterns: [RegExp, (m: RegExpMatchArray) => Route][] = [
   [/^\/$/, () => ({ name: 'home' })],
   [/^\/login$/, () => ({ name: 'login' })],

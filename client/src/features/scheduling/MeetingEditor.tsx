@@ -1,3 +1,243 @@
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Conflict, Meeting } from '@giaoban/scheduler/api/meetings';
+import { errorCodeOf, type ClientErrorCode } from '../../app/api';
+import { Link } from '../../app/Link';
+import { navigate } from '../../app/router';
+import { useAuth } from '../auth/authStore';
+import { ErrorText } from '../i18n/ErrorText';
+import { useUnits } from '../units/unitsStore';
+import { ConflictList } from './ConflictList';
+import { cancelMeeting, createMeeting, getMeeting, updateMeeting } from './meetingsApi';
+import { fromRrule, noRecurrence, toRrule, weekdayOf, type RecurrenceForm } from './recurrence';
+import { RecurrenceFields } from './RecurrenceFields';
+import { toSelectors } from './selectors';
+import { UnitTreePicker } from './UnitTreePicker';
+import { vnInstant, vnParts } from './vnTime';
+
+interface Form {
+  title: string;
+  description: string;
+  date: string;
+  time: string;
+  durationMinutes: number;
+  recurrence: RecurrenceForm;
+  invited: Set<string>;
+}
+
+function tomorrowAt8(): Pick<Form, 'date' | 'time'> {
+  const { date } = vnParts(new Date(Date.now() + 86_400_000).toISOString());
+  return { date, time: '08:00' };
+}
+
+function formOf(m: Meeting): Form {
+  return {
+    title: m.title,
+    description: m.description,
+    ...vnParts(m.start),
+    durationMinutes: m.durationMinutes,
+    recurrence: fromRrule(m.recurrence?.rrule),
+    invited: new Set(m.invitedUnitIds),
+  };
+}
+
+/** Create or edit a one-off or recurring meeting and whom it invites. */
 export default function MeetingEditor({ meetingId }: { meetingId: string | null }) {
-  return <p>{meetingId}</p>;
+  const { t } = useTranslation();
+  const account = useAuth((s) => s.account);
+  const index = useUnits((s) => s.index);
+  const id = useId();
+  const [meeting, setMeeting] = useState<Meeting | null>(null);
+  const [form, setForm] = useState<Form>(() => ({
+    title: '',
+    description: '',
+    ...tomorrowAt8(),
+    durationMinutes: 60,
+    recurrence: { ...noRecurrence },
+    invited: new Set(),
+  }));
+  const [error, setError] = useState<ClientErrorCode | null>(null);
+  const [noInvited, setNoInvited] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const [saved, setSaved] = useState<{ conflicts: Conflict[] } | null>(null);
+
+  useEffect(() => {
+    if (!meetingId) return;
+    getMeeting(meetingId).then(
+      (m) => {
+        setMeeting(m);
+        setForm(formOf(m));
+      },
+      (err: unknown) => setError(errorCodeOf(err)),
+    );
+  }, [meetingId]);
+
+  if (!account || !index) return <p role="status">{t('app.loading')}</p>;
+  if (meetingId && !meeting)
+    return error ? <ErrorText code={error} /> : <p role="status">{t('app.loading')}</p>;
+
+  const set = (patch: Partial<Form>) => setForm((f) => ({ ...f, ...patch }));
+  const scopeId = meeting?.hostUnitId ?? account.unitId;
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setNoInvited(form.invited.size === 0);
+    if (form.invited.size === 0) return;
+    const recurrence = form.recurrence;
+    // A weekly rule with no day ticked repeats on the start's own weekday.
+    const rrule = toRrule(
+      recurrence.freq === 'WEEKLY' && recurrence.byDay.length === 0
+        ? { ...recurrence, byDay: [weekdayOf(form.date)] }
+        : recurrence,
+    );
+    const body = {
+      title: form.title.trim(),
+      description: form.description,
+      start: vnInstant(form.date, form.time),
+      durationMinutes: form.durationMinutes,
+      recurrence: rrule ? { rrule } : null,
+      selectors: toSelectors(index, scopeId, form.invited),
+    };
+    setSaving(true);
+    setError(null);
+    try {
+      const res = meeting
+        ? await updateMeeting(meeting.id, { ...body, version: meeting.version })
+        : await createMeeting(body);
+      setMeeting(res.meeting);
+      setSaved({ conflicts: res.conflicts });
+      if (res.conflicts.length === 0) navigate({ name: 'schedule' });
+    } catch (err) {
+      setError(errorCodeOf(err));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const cancelSeries = async () => {
+    if (!meeting || !window.confirm(t('schedule.confirmCancelMeeting', { title: meeting.title })))
+      return;
+    try {
+      await cancelMeeting(meeting.id);
+      navigate({ name: 'schedule' });
+    } catch (err) {
+      setError(errorCodeOf(err));
+    }
+  };
+
+  if (saved && saved.conflicts.length > 0)
+    return (
+      <section className="panel" aria-labelledby={`${id}-saved`}>
+        <h1 id={`${id}-saved`}>{t('schedule.savedWithConflicts')}</h1>
+        <ConflictList conflicts={saved.conflicts} />
+        <div className="form-actions">
+          <button type="button" className="btn" onClick={() => setSaved(null)}>
+            {t('schedule.keepEditing')}
+          </button>
+          <Link to={{ name: 'schedule' }} className="btn btn-primary">
+            {t('schedule.done')}
+          </Link>
+        </div>
+      </section>
+    );
+
+  return (
+    <section aria-labelledby={`${id}-title`}>
+      <h1 id={`${id}-title`}>{meeting ? t('schedule.editTitle') : t('schedule.newTitle')}</h1>
+      <form className="meeting-form" onSubmit={(e) => void submit(e)}>
+        <div className="panel form-grid">
+          <div className="span-2">
+            <label htmlFor={`${id}-t`}>{t('schedule.meetingTitle')}</label>
+            <input
+              id={`${id}-t`}
+              required
+              maxLength={200}
+              value={form.title}
+              onChange={(e) => set({ title: e.target.value })}
+            />
+          </div>
+          <div>
+            <label htmlFor={`${id}-d`}>{t('schedule.date')}</label>
+            <input
+              id={`${id}-d`}
+              type="date"
+              required
+              value={form.date}
+              onChange={(e) => set({ date: e.target.value })}
+            />
+          </div>
+          <div>
+            <label htmlFor={`${id}-h`}>{t('schedule.time')}</label>
+            <input
+              id={`${id}-h`}
+              type="time"
+              required
+              value={form.time}
+              onChange={(e) => set({ time: e.target.value })}
+            />
+            <p className="hint">{t('schedule.vnTime')}</p>
+          </div>
+          <div>
+            <label htmlFor={`${id}-m`}>{t('schedule.duration')}</label>
+            <select
+              id={`${id}-m`}
+              value={form.durationMinutes}
+              onChange={(e) => set({ durationMinutes: Number(e.target.value) })}
+            >
+              {[30, 45, 60, 90, 120, 180, 240].map((m) => (
+                <option key={m} value={m}>
+                  {t('schedule.minutes', { count: m })}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="span-2">
+            <RecurrenceFields
+              value={form.recurrence}
+              onChange={(recurrence) => set({ recurrence })}
+            />
+          </div>
+          <div className="span-2">
+            <label htmlFor={`${id}-desc`}>{t('schedule.description')}</label>
+            <textarea
+              id={`${id}-desc`}
+              rows={3}
+              maxLength={2000}
+              value={form.description}
+              onChange={(e) => set({ description: e.target.value })}
+            />
+          </div>
+        </div>
+        <div className="panel">
+          <UnitTreePicker
+            index={index}
+            scopeId={scopeId}
+            selected={form.invited}
+            onChange={(invited) => set({ invited })}
+            label={t('schedule.invitedUnits')}
+          />
+        </div>
+        {noInvited && (
+          <p role="alert" className="error-text">
+            {t('schedule.noInvited')}
+          </p>
+        )}
+        {error && <ErrorText code={error} />}
+        <div className="form-actions">
+          {meeting && meeting.status === 'active' && (
+            <button type="button" className="btn btn-danger" onClick={() => void cancelSeries()}>
+              {t('schedule.cancelMeeting')}
+            </button>
+          )}
+          <span className="spacer" />
+          <Link to={{ name: 'schedule' }} className="btn">
+            {t('app.cancel')}
+          </Link>
+          <button type="submit" className="btn btn-primary" disabled={saving}>
+            {saving ? t('schedule.saving') : t('app.save')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
 }
