@@ -9,7 +9,7 @@
  *   critical    only the floor holder's audio, Opus 60 ms / ~12 kbit/s
  *
  * Down fast (within 3 s of sustained degradation), up slowly (only after the
- * link has looked better for 15 s), and the up-hold doubles after a flap (a
+ * link has looked better for 12 s, so video is back within ~15 s of recovery), and the up-hold doubles after a flap (a
  * step down soon after a step up) so a link that cannot carry the better
  * state does not oscillate.
  */
@@ -142,7 +142,7 @@ export class LinkStateMachine {
     this.#state = opts.initial;
     this.#t = opts.thresholds ?? defaultThresholds[opts.direction];
     this.#downHoldMs = opts.downHoldMs ?? 2_000;
-    this.#baseUpHoldMs = opts.upHoldMs ?? 15_000;
+    this.#baseUpHoldMs = opts.upHoldMs ?? 12_000;
     this.#upHoldMs = this.#baseUpHoldMs;
     this.#probationUntil = opts.probationUntil ?? 0;
     this.#probationHoldMs = opts.probationHoldMs ?? 2_500;
@@ -217,7 +217,8 @@ export class LinkStateMachine {
         // Recovery climbs one step at a time; probation jumps to what the link showed.
         const to = probation ? this.#betterWorst : current - 1;
         if (probation) this.#probationUntil = 0;
-        return this.#move(bySeverity(to), now, sample);
+        // Learning the link is not a recovery: a later fall is not a flap.
+        return this.#move(bySeverity(to), now, sample, !probation);
       }
     } else {
       this.#worseSince = undefined;
@@ -252,7 +253,7 @@ export class LinkStateMachine {
     this.#state = to;
     this.#transitions++;
     const transition: LinkTransition = { direction: this.direction, from, to, at: now, sample };
-    this.#lastTransition = { at: now, up: !down };
+    this.#lastTransition = { at: now, up: !down && countFlap };
     return transition;
   }
 }

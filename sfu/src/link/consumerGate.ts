@@ -1,0 +1,53 @@
+import type { types as ms } from 'mediasoup';
+
+/**
+ * A consumer runs only when both its client wants it (the browser resumes a
+ * consumer once its track is wired, pauses it when it hides a tile) and the
+ * link policy allows it. Without the gate a client's resume would silently
+ * undo an audio-only fallback, and the end of a fallback would resume
+ * consumers the client had paused.
+ */
+export class ConsumerGate {
+  readonly #entries = new Map<string, { consumer: ms.Consumer; client: boolean; held: boolean }>();
+
+  add(consumer: ms.Consumer): void {
+    // Consumers are created paused; the client resumes them.
+    this.#entries.set(consumer.id, { consumer, client: !consumer.paused, held: false });
+    consumer.observer.once('close', () => this.#entries.delete(consumer.id));
+  }
+
+  has(consumerId: string): boolean {
+    return this.#entries.has(consumerId);
+  }
+
+  get consumers(): ms.Consumer[] {
+    return [...this.#entries.values()].map((e) => e.consumer);
+  }
+
+  isHeld(consumerId: string): boolean {
+    return this.#entries.get(consumerId)?.held ?? false;
+  }
+
+  /** What the client asked for (resume = true). */
+  async setClient(consumerId: string, running: boolean): Promise<void> {
+    const e = this.#entries.get(consumerId);
+    if (!e) return;
+    e.client = running;
+    await this.#apply(e);
+  }
+
+  /** What the link policy allows (held = paused by the policy). */
+  async setHeld(consumerId: string, held: boolean): Promise<void> {
+    const e = this.#entries.get(consumerId);
+    if (!e || e.held === held) return;
+    e.held = held;
+    await this.#apply(e);
+  }
+
+  async #apply(e: { consumer: ms.Consumer; client: boolean; held: boolean }): Promise<void> {
+    if (e.consumer.closed) return;
+    const run = e.client && !e.held;
+    if (run && e.consumer.paused) await e.consumer.resume();
+    else if (!run && !e.consumer.paused) await e.consumer.pause();
+  }
+}

@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { types as ms } from 'mediasoup';
+import { createLogger } from '@giaoban/common/logger';
+import { loadSfuConfig } from '../config';
+import { WorkerPool } from '../workerPool';
+import { Meeting } from '../meeting';
+import { opusRtpParameters } from '../testing/rtp';
+import { EndpointLink } from './endpointLink';
+import type { LinkSnapshot } from './endpointLink';
+
+const log = createLogger('test', 'warn');
+
+const vp8 = (ssrc: number): ms.RtpParameters => ({
+  codecs: [{ mimeType: 'video/VP8', payloadType: 96, clockRate: 90000, rtcpFeedback: [] }],
+  encodings: [{ ssrc }],
+});
+
+const good = { rttMs: 20, availableOutgoingKbps: 3_000, upLoss: 0, downLoss: 0 };
+const twoG = { rttMs: 320, availableOutgoingKbps: 60, upLoss: 0.02, downLoss: 0.02 };
+const gprs = { rttMs: 2_000, availableOutgoingKbps: 20, upLoss: 0.3, downLoss: 0.3 };
+
+describe('EndpointLink (real mediasoup worker, PlainTransports)', () => {
+  let pool: WorkerPool;
+  let meeting: Meeting;
+  let clock = 0;
+  const changes: LinkSnapshot[] = [];
+  let link: EndpointLink;
+  let floor: string | undefined;
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    pool = await WorkerPool.create(loadSfuConfig({ SFU_WORKERS: '1', RTC_PORT: '0' }), log);
+    meeting = await Meeting.create({
+      id: 'm-link',
+      workers: () => pool.workers,
+      consumerBudget: 500,
+      log,
+    });
+    for (const [i, id] of ['a', 'b'].entries()) {
+      await meeting.addEndpoint({ id, unitId: id, transport: { type: 'plain' } });
+      const mic = await meeting.produce(id, {
+        kind: 'audio',
+        rtpParameters: opusRtpParameters(1000 + i),
+        source: 'mic',
+      });
+      const cam = await meeting.produce(id, {
+        kind: 'video',
+        rtpParameters: vp8(2000 + i),
+        source: 'camera',
+      });
+      ids[`${id}Mic`] = mic.id;
+      ids[`${id}Cam`] = cam.id;
+    }
+    const listener = await meeting.addEndpoint({
+      id: 'l',
+      unitId: 'l',
+      transport: { type: 'plain' },
+    });
+    link = new EndpointLink(listener, {
+      linkProfile: 'good',
+      floorEndpointId: () => floor,
+      producerOwner: (p) => meeting.producer(p).appData.endpointId,
+      onChange: (s) => changes.push(s),
+      log,
+      now: () => clock,
+      tickMs: 60_000,
+    });
+    for (const key of ['aMic', 'aCam', 'bMic', 'bCam']) {
+      const c = await meeting.consume('l', ids[key]!, meeting.rtpCapabilities);
+      ids[`l_${key}`] = c.id;
+    }
+    // The client wires its tracks and resumes every consumer.
+    await new Promise((r) => setTimeout(r, 50));
+    for (const key of ['aMic', 'aCam', 'bMic', 'bCam'])
+      await link.gate.setClient(ids[`l_${key}`]!, true);
+  });
+  afterAll(() => {
+    link?.close();
+    meeting?.close();
+    pool?.close();
+  });
+
+  const paused = (key: string) => listenerConsumer(key).paused;
+  const listenerConsumer = (key: string) => meeting.endpoint('l').consumer(ids[`l_${key}`]!);
+  const feed = async (r: typeof good, fromMs: number, toMs: number) => {
+    for (clock = fromMs; clock <= toMs; clock += 1_000) link.report(r);
+    clock = toMs;
+    await new Promise((r) => setTimeout(r, 50));
+  };
+
+  it('starts audio-only: video held even though the client resumed it', () => {
+    expect(link.snapshot).toMatchObject({ down: 'poor', up: 'poor', plan: { audioOnly: true } });
+    expect(paused('aCam')).toBe(true);
+    expect(paused('bCam')).toBe(true);
+    expect(paused('aMic')).toBe(false);
+    expect(paused('bMic')).toBe(false);
+  });
+
+  it('lets video through once a good link is known (probation)', async () => {
+    await feed(good, 0, 4_000);
+    expect(link.snapshot).toMatchObject({ down: 'good', up: 'good', plan: { audioOnly: false } });
+    expect(paused('aCam')).toBe(false);
+    expect(paused('bCam')).toBe(false);
+    expect(changes.at(-1)?.plan.send.video).toBe(true);
+  });
+
+  it('falls back to audio-only within 3 s of a 2G link, and keeps the audio', async () => {
+    const before = changes.length;
+    await feed(twoG, 20_000, 23_000);
+    expect(link.snapshot.plan.audioOnly).toBe(true);
+    const t = changes.slice(before).find((c) => c.plan.audioOnly);
+    expect(t?.transition?.at).toBeLessThanOrEqual(23_000);
+    expect(paused('aCam')).toBe(true);
+    expect(paused('aMic')).toBe(false);
+    expect(paused('bMic')).toBe(false);
+  });
+
+  it('keeps only the floor holder audio on a critical link', async () => {
+    floor = 'b';
+    await feed(gprs, 24_000, 28_000);
+    expect(link.snapshot.down).toBe('critical');
+    expect(paused('aMic')).toBe(true);
+    expect(paused('bMic')).toBe(false);
+    floor = 'a';
+    await link.floorChanged();
+    expect(paused('aMic')).toBe(false);
+    expect(paused('bMic')).toBe(true);
+  });
+
+  it('climbs back one step per 12 s of good link, without flapping', async () => {
+    await feed(good, 29_000, 75_000);
+    expect(link.snapshot).toMatchObject({ down: 'good', up: 'good' });
+    expect(paused('aCam')).toBe(false);
+    expect(paused('bMic')).toBe(false);
+    expect(link.flaps).toBe(0);
+  });
+
+  it('respects the client: a consumer it paused stays paused when the hold ends', async () => {
+    await link.gate.setClient(ids.l_bCam!, false);
+    await link.setForcedAudioOnly(true);
+    expect(paused('aCam')).toBe(true);
+    expect(changes.at(-1)).toMatchObject({
+      forced: true,
+      plan: { audioOnly: true, send: { video: false } },
+    });
+    await link.setForcedAudioOnly(false);
+    expect(paused('aCam')).toBe(false);
+    expect(paused('bCam')).toBe(true);
+  });
+});

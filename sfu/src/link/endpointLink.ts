@@ -1,0 +1,235 @@
+import type { types as ms } from 'mediasoup';
+import type { Logger } from '@giaoban/common/logger';
+import type { Endpoint } from '../endpoint';
+import { ConsumerGate } from './consumerGate';
+import { linkPlan, type LinkPlan } from './linkPolicy';
+import {
+  LinkStateMachine,
+  type LinkSample,
+  type LinkState,
+  type LinkTransition,
+} from './linkState';
+
+/** What the browser reports every few seconds (the wire schema is in signaling/src/protocol/link.ts). */
+export interface ClientLinkReport {
+  availableOutgoingKbps?: number;
+  rttMs?: number;
+  upLoss?: number;
+  downLoss?: number;
+}
+
+export interface LinkSnapshot {
+  endpointId: string;
+  down: LinkState;
+  up: LinkState;
+  forced: boolean;
+  plan: LinkPlan;
+  /** The transition that produced this snapshot, if any. */
+  transition?: LinkTransition;
+}
+
+export interface EndpointLinkOptions {
+  /** Units with a poor link profile start (and stay until proven) audio-only. */
+  linkProfile: 'good' | 'poor';
+  forcedAudioOnly?: boolean;
+  /** Whose audio a critical downlink keeps (floor holder, else the active speaker). */
+  floorEndpointId: () => string | undefined;
+  /** The endpoint that owns a producer (consumers do not carry it). */
+  producerOwner: (producerId: string) => string | undefined;
+  onChange: (snapshot: LinkSnapshot) => void;
+  log: Logger;
+  now?: () => number;
+  /** Re-evaluation period (ms). */
+  tickMs?: number;
+}
+
+/**
+ * The link of one endpoint: two state machines (down = what the SFU sends it,
+ * up = what it sends), fed by mediasoup (BWE trace of its receive transport,
+ * consumer and producer scores) and by its browser's reports, and the
+ * receive side of the resulting plan applied to its consumers.
+ */
+export class EndpointLink {
+  readonly endpoint: Endpoint;
+  readonly gate = new ConsumerGate();
+  readonly #opts: EndpointLinkOptions;
+  readonly #down: LinkStateMachine;
+  readonly #up: LinkStateMachine;
+  readonly #now: () => number;
+  #forced: boolean;
+  #plan: LinkPlan;
+  readonly #consumerScores = new Map<string, number>();
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(endpoint: Endpoint, opts: EndpointLinkOptions) {
+    this.endpoint = endpoint;
+    this.#opts = opts;
+    this.#now = opts.now ?? Date.now;
+    this.#forced = opts.forcedAudioOnly ?? false;
+    const now = this.#now();
+    // Start conservative: audio-only until the link is known. A unit known to
+    // be poor gets no probation; the others may step up after ~2.5 s of good signals.
+    const probationUntil = opts.linkProfile === 'poor' ? 0 : now + 12_000;
+    this.#down = new LinkStateMachine({ direction: 'down', initial: 'poor', probationUntil });
+    this.#up = new LinkStateMachine({ direction: 'up', initial: 'poor', probationUntil });
+    this.#plan = this.#makePlan();
+    this.#watch();
+  }
+
+  get snapshot(): LinkSnapshot {
+    return {
+      endpointId: this.endpoint.id,
+      down: this.#down.state,
+      up: this.#up.state,
+      forced: this.#forced,
+      plan: this.#plan,
+    };
+  }
+
+  get flaps(): number {
+    return this.#down.flaps + this.#up.flaps;
+  }
+
+  /** A browser's getStats() summary. */
+  report(r: ClientLinkReport): void {
+    const now = this.#now();
+    const down: LinkSample = {};
+    const up: LinkSample = {};
+    if (r.rttMs !== undefined) down.rttMs = up.rttMs = r.rttMs;
+    if (r.downLoss !== undefined) down.loss = r.downLoss;
+    if (r.upLoss !== undefined) up.loss = r.upLoss;
+    if (r.availableOutgoingKbps !== undefined) up.availableKbps = r.availableOutgoingKbps;
+    this.#feed('down', 'client', down, now);
+    this.#feed('up', 'client', up, now);
+  }
+
+  async setForcedAudioOnly(forced: boolean): Promise<void> {
+    if (this.#forced === forced) return;
+    this.#forced = forced;
+    this.#opts.log.info({ endpointId: this.endpoint.id, forced }, 'audio-only forced by user');
+    await this.#replan(undefined);
+  }
+
+  /** The floor or the active speaker changed: a critical downlink follows it. */
+  async floorChanged(): Promise<void> {
+    if (this.#plan.receive.audio === 'floor') await this.applyReceivePlan();
+  }
+
+  /** Holds or releases every consumer according to the current receive plan. */
+  async applyReceivePlan(): Promise<void> {
+    const { receive } = this.#plan;
+    const floor = this.#opts.floorEndpointId();
+    let videos = 0;
+    for (const c of this.gate.consumers) {
+      if (c.closed) continue;
+      const owner = this.#opts.producerOwner(c.producerId);
+      let held: boolean;
+      if (c.kind === 'audio') held = receive.audio === 'floor' && owner !== floor;
+      else held = receive.video === 'none' || videos >= receive.maxVideos;
+      if (c.kind === 'video' && !held) videos++;
+      try {
+        await this.gate.setHeld(c.id, held);
+        if (!held && c.kind === 'video' && (c.type === 'simulcast' || c.type === 'svc')) {
+          await c.setPreferredLayers({ spatialLayer: receive.video === 'low' ? 0 : 2 });
+        }
+      } catch (err) {
+        if (!c.closed) this.#opts.log.warn({ err, consumerId: c.id }, 'link plan not applied');
+      }
+    }
+  }
+
+  close(): void {
+    this.#closed = true;
+    if (this.#timer) clearInterval(this.#timer);
+  }
+
+  #watch(): void {
+    const recv = this.endpoint.recvTransport;
+    const send = this.endpoint.sendTransport;
+    if (recv.type === 'webrtc') {
+      void recv.enableTraceEvent(['bwe']).catch(() => undefined);
+      recv.on('trace', (t) => {
+        if (t.type !== 'bwe') return;
+        const info = t.info as { availableBitrate?: number; desiredBitrate?: number };
+        // The estimate means something only when we wanted more than it allows.
+        if (
+          info.availableBitrate !== undefined &&
+          info.desiredBitrate !== undefined &&
+          info.availableBitrate < info.desiredBitrate * 0.9
+        ) {
+          this.#feed(
+            'down',
+            'server',
+            { availableKbps: info.availableBitrate / 1000 },
+            this.#now(),
+          );
+        }
+      });
+    }
+    (recv as ms.Transport).observer.on('newconsumer', (c: ms.Consumer) => {
+      this.gate.add(c);
+      c.on('score', (s) => {
+        if (c.kind !== 'audio') return;
+        this.#consumerScores.set(c.id, s.score);
+        this.#feedConsumerScores();
+      });
+      c.observer.once('close', () => this.#consumerScores.delete(c.id));
+      void this.applyReceivePlan();
+    });
+    (send as ms.Transport).observer.on('newproducer', (p: ms.Producer) => {
+      if (p.kind !== 'audio') return;
+      p.on('score', (scores) => {
+        const best = Math.max(0, ...scores.map((s) => s.score));
+        this.#feed('up', 'server', { score: best }, this.#now());
+      });
+    });
+    this.#timer = setInterval(() => this.#tick(), this.#opts.tickMs ?? 1_000);
+    this.#timer.unref();
+  }
+
+  #feedConsumerScores(): void {
+    const scores = [...this.#consumerScores.entries()]
+      .filter(([id]) => !this.gate.isHeld(id))
+      .map(([, s]) => s);
+    if (scores.length) this.#feed('down', 'server', { score: Math.min(...scores) }, this.#now());
+  }
+
+  #tick(): void {
+    const now = this.#now();
+    for (const m of [this.#down, this.#up]) {
+      const t = m.evaluate(now);
+      if (t) void this.#replan(t);
+    }
+  }
+
+  #feed(dir: 'down' | 'up', source: 'server' | 'client', s: LinkSample, now: number): void {
+    if (this.#closed || Object.keys(s).length === 0) return;
+    const t = (dir === 'down' ? this.#down : this.#up).update(source, s, now);
+    if (t) void this.#replan(t);
+  }
+
+  #makePlan(): LinkPlan {
+    return linkPlan({ down: this.#down.state, up: this.#up.state, forcedAudioOnly: this.#forced });
+  }
+
+  async #replan(transition: LinkTransition | undefined): Promise<void> {
+    if (this.#closed) return;
+    this.#plan = this.#makePlan();
+    if (transition) {
+      this.#opts.log.info(
+        {
+          endpointId: this.endpoint.id,
+          unitId: this.endpoint.unitId,
+          direction: transition.direction,
+          from: transition.from,
+          to: transition.to,
+          signals: transition.sample,
+        },
+        'link state changed',
+      );
+    }
+    await this.applyReceivePlan();
+    this.#opts.onChange({ ...this.snapshot, transition });
+  }
+}
