@@ -1,5 +1,6 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { linkMessages } from '../meeting/link/linkIndicator';
 import { en } from './en';
 import { vi } from './vi';
 
@@ -17,13 +18,26 @@ function storedLanguage(): Language {
   }
 }
 
+/** Engineer E's link messages ('link.good' …) as a nested `link` namespace of our strings. */
+function nested(messages: Record<string, string>) {
+  const out: Record<string, Record<string, string>> = {};
+  for (const [key, text] of Object.entries(messages)) {
+    const [group, name] = key.split('.') as [string, string];
+    (out[group] ??= {})[name] = text;
+  }
+  return out;
+}
+
 /** Initialises i18next once; Vietnamese unless the user chose English on this device. */
 export function initI18n(lng: Language = storedLanguage()) {
   if (!i18next.isInitialized) {
     void i18next.use(initReactI18next).init({
       lng,
       fallbackLng: 'vi',
-      resources: { vi: { translation: vi }, en: { translation: en } },
+      resources: {
+        vi: { translation: { ...vi, ...nested(linkMessages.vi) } },
+        en: { translation: { ...en, ...nested(linkMessages.en) } },
+      },
       interpolation: { escapeValue: false },
       initAsync: false,
       showSupportNotice: false,
