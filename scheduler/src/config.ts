@@ -29,6 +29,18 @@ const schema = z.object({
   REMINDER_LEAD_MIN: minutes(15),
   OPEN_LEAD_MIN: minutes(10),
   CLOSE_GRACE_MIN: minutes(15),
+  /** Delayed jobs are added for occurrences starting within this horizon… */
+  PLAN_HORIZON_HOURS: z.coerce
+    .number()
+    .min(0.01)
+    .max(24 * 14)
+    .default(36),
+  /** …and every meeting is planned again this often (unbounded series, restarts). */
+  PLAN_EVERY_MIN: z.coerce
+    .number()
+    .min(0.05)
+    .max(24 * 60)
+    .default(10),
   /** Emergency meetings stay open this long unless the convener ends them. */
   EMERGENCY_DURATION_MIN: minutes(180),
   /** Base URL written into iCal feed links (defaults to the request's host). */

@@ -26,6 +26,7 @@ import { MeetingService } from './meetings/meetingService';
 import { MeetingViews } from './meetings/meetingViews';
 import { SchedulerGate } from './meetings/gate';
 import type { Timing } from './meetings/occurrences';
+import { MeetingJobs } from './jobs/meetingJobs';
 
 export interface SchedulerOptions {
   redis: Redis;
@@ -44,6 +45,7 @@ export interface Scheduler {
   readonly audit: AuditLog;
   readonly meetings: MeetingService;
   readonly views: MeetingViews;
+  readonly jobs: MeetingJobs;
   /** Verifies session tokens (signaling handshake). */
   readonly sessions: SessionVerifier;
   /** Decides who may join which meeting (signaling join). */
@@ -120,7 +122,26 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
   const meetings = new MeetingService(orgTree, meetingStore, timing);
   const views = new MeetingViews(orgTree, meetings);
   const gate: MeetingGate = new SchedulerGate(orgTree, meetings);
-  router.use(meetingRoutes({ tree: orgTree, meetings, views, sessions: tokens, audit }));
+  const jobs = new MeetingJobs(redis, meetings, notifier, log, {
+    planHorizonMs: config.PLAN_HORIZON_HOURS * 3600_000,
+    planEveryMs: config.PLAN_EVERY_MIN * 60_000,
+  });
+  meetings.onChange((m) => {
+    jobs
+      .plan(m)
+      .catch((err: unknown) => log.error({ err, meetingId: m.id }, 'planning jobs failed'));
+  });
+  await jobs.start();
+  router.use(
+    meetingRoutes({
+      tree: orgTree,
+      meetings,
+      views,
+      sessions: tokens,
+      audit,
+      onEnded: (slot) => jobs.ended(slot),
+    }),
+  );
   const attendance: AttendanceRecorder = { record: () => undefined };
 
   return {
@@ -131,11 +152,13 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
     audit,
     meetings,
     views,
+    jobs,
     sessions: tokens,
     gate,
     attendance,
     attachNotifier: (n) => notifier.attach(n),
     async close() {
+      await jobs.close();
       await meetingStore.close();
     },
   };

@@ -16,7 +16,7 @@ import type { AuditLog } from '../audit/auditLog';
 import { requireSession, sessionOf } from '../auth/middleware';
 import { publicMeeting, type MeetingService } from '../meetings/meetingService';
 import type { MeetingViews } from '../meetings/meetingViews';
-import { parseOccurrenceId, toOccurrence } from '../meetings/occurrences';
+import { parseOccurrenceId, toOccurrence, type OccurrenceSlot } from '../meetings/occurrences';
 import { canSee } from '../meetings/rights';
 import type { OrgTree } from '../orgTree/orgTree';
 
@@ -26,6 +26,8 @@ export interface MeetingRoutesDeps {
   views: MeetingViews;
   sessions: SessionVerifier;
   audit: AuditLog;
+  /** Called when a host ends an occurrence early. */
+  onEnded(slot: OccurrenceSlot): Promise<void>;
 }
 
 /** /meetings and /occurrences. */
@@ -121,6 +123,7 @@ export function meetingRoutes(deps: MeetingRoutesDeps): Router {
           ? { ...s.override, cancelled: true }
           : { ...s.override, endedAt: new Date().toISOString() },
       );
+      if (action === 'end') await deps.onEnded(slot);
       await audit.record(session, `occurrence.${action}`, req.params.id as string);
       const out: OccurrenceResponse = {
         occurrence: toOccurrence(slot, timing, Date.now()),

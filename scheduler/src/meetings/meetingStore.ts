@@ -80,6 +80,9 @@ export class MeetingStore {
   private constructor(redis: Redis, log: Logger) {
     this.#redis = redis;
     this.#sub = redis.duplicate();
+    this.#sub.on('error', (err: Error) =>
+      log.warn({ err: err.message }, 'meeting catalog subscriber error'),
+    );
     this.#log = log;
   }
 

@@ -26,7 +26,7 @@ export interface SchedulerTestApp {
   /** Logs in (demo password by default) and returns a fetch bound to that session. */
   as(username: string, password?: string): Promise<ApiClient>;
   /** Stops the app and redis-server, starts both again on the same data. */
-  restart(): Promise<void>;
+  restart(between?: (redis: TestRedis) => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -100,9 +100,10 @@ export async function startSchedulerApp(
           call(login.token, method, path, body),
       };
     },
-    async restart() {
+    async restart(between?: (redis: TestRedis) => Promise<void>) {
       await stop();
       redis = await redis.restart();
+      await between?.(redis);
       await boot();
     },
     async close() {
