@@ -1,22 +1,17 @@
 import { z } from 'zod';
 import { linkStates } from '@giaoban/sfu/link/linkState';
+import { emptySchema, req } from './common';
 
 /**
  * Link adaptation on the wire (imported by signaling and the client).
  *
- * client → server
- *   'link:report'  LinkReport, every ~2 s: what the browser's getStats() sees.
+ * client → server (requests)
+ *   'link:report'    LinkReport, every ~2 s: what the browser's getStats() sees.
  *   'link:audioOnly' { audioOnly }: the user forces (or releases) audio-only.
- * server → client
- *   'link:state'   LinkNotice, on every transition of this endpoint's link.
+ * server → client (notification)
+ *   'link:state'     LinkNotice, on join and on every change of this endpoint's link.
  * Presence carries `LinkPresence` for every endpoint (roll call, tiles).
  */
-export const linkEvents = {
-  report: 'link:report',
-  audioOnly: 'link:audioOnly',
-  state: 'link:state',
-} as const;
-
 export const linkStateSchema = z.enum(linkStates);
 export type LinkStateWire = z.infer<typeof linkStateSchema>;
 
@@ -62,3 +57,12 @@ export const linkPresenceSchema = z.object({
   audioOnly: z.boolean(),
 });
 export type LinkPresence = z.infer<typeof linkPresenceSchema>;
+
+export const linkRequests = {
+  'link:report': req(linkReportSchema, emptySchema),
+  'link:audioOnly': req(linkAudioOnlySchema, emptySchema),
+};
+
+export const linkNotifications = {
+  'link:state': linkNoticeSchema,
+};

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import type { Producer, Transport } from 'mediasoup-client/types';
+import type { LinkNotice } from '@giaoban/signaling/protocol/link';
+import { LinkController } from './linkController';
+
+/**
+ * happy-dom has no WebRTC: the senders and transports are minimal fakes that
+ * keep what setParameters receives. The real path runs in e2e/weakLinks.test.ts.
+ */
+function fakeSender(encodings: RTCRtpEncodingParameters[]) {
+  let params = { encodings: encodings.map((e) => ({ ...e })) } as RTCRtpSendParameters;
+  return {
+    getParameters: () => ({ ...params, encodings: params.encodings.map((e) => ({ ...e })) }),
+    setParameters: async (p: RTCRtpSendParameters) => {
+      params = p;
+    },
+    get current() {
+      return params.encodings;
+    },
+  };
+}
+
+function setup() {
+  const micSender = fakeSender([{}]);
+  const camSender = fakeSender([{ rid: 'r0' }, { rid: 'r1' }, { rid: 'r2' }]);
+  const cam = { closed: false, paused: false, rtpSender: camSender };
+  const mic = { closed: false, paused: false, rtpSender: micSender };
+  const calls: string[] = [];
+  const reports: unknown[] = [];
+  const stats = (entries: object[]) => new Map(entries.map((e, i) => [String(i), e]));
+  const transport = (entries: object[]) =>
+    ({ getStats: async () => stats(entries) }) as unknown as Transport;
+  const ctl = new LinkController({
+    sendTransport: transport([
+      { id: 'T', type: 'transport', selectedCandidatePairId: 'CP' },
+      {
+        id: 'CP',
+        type: 'candidate-pair',
+        availableOutgoingBitrate: 2_000_000,
+        currentRoundTripTime: 0.02,
+      },
+    ]),
+    recvTransport: transport([]),
+    report: async (r) => reports.push(r),
+    mic: () => mic as unknown as Producer,
+    camera: () => cam as unknown as Producer,
+    setCameraPaused: async (p) => {
+      cam.paused = p;
+      calls.push(p ? 'pause' : 'resume');
+    },
+  });
+  return { ctl, cam, micSender, camSender, calls, reports };
+}
+
+const notice = (over: Partial<LinkNotice>): LinkNotice => ({
+  endpointId: 'e',
+  down: 'good',
+  up: 'good',
+  audioOnly: false,
+  forced: false,
+  send: { video: true, maxVideoLayer: 2, audioMaxKbps: 32 },
+  ...over,
+});
+const poor = notice({
+  down: 'poor',
+  up: 'poor',
+  audioOnly: true,
+  send: { video: false, maxVideoLayer: 0, audioMaxKbps: 12 },
+});
+
+describe('LinkController', () => {
+  it('starts the microphone at the poor-link rate before the link is known', async () => {
+    const { ctl, micSender } = setup();
+    expect(ctl.videoAllowed).toBe(false);
+    await ctl.micProduced();
+    expect(micSender.current[0]?.maxBitrate).toBe(12_000);
+  });
+
+  it('pauses the camera and lowers Opus on a poor link, restores both after', async () => {
+    const { ctl, micSender, camSender, calls } = setup();
+    await ctl.handleNotice(poor);
+    expect(calls).toEqual(['pause']);
+    expect(micSender.current[0]?.maxBitrate).toBe(12_000);
+    await ctl.sampleNow();
+    await ctl.handleNotice(notice({}));
+    expect(calls).toEqual(['pause', 'resume']);
+    expect(micSender.current[0]?.maxBitrate).toBe(32_000);
+    expect(camSender.current.map((e) => e.active)).toEqual([true, true, true]);
+  });
+
+  it('reports what getStats shows', async () => {
+    const { ctl, reports } = setup();
+    await ctl.sampleNow();
+    expect(reports).toEqual([{ availableOutgoingKbps: 2_000, rttMs: 20 }]);
+  });
+
+  it('tells the engine when video becomes allowed', async () => {
+    const allowed: boolean[] = [];
+    const none = { getStats: async () => new Map() } as unknown as Transport;
+    const c = new LinkController({
+      sendTransport: none,
+      recvTransport: none,
+      report: async () => undefined,
+      mic: () => undefined,
+      camera: () => undefined,
+      setCameraPaused: async () => undefined,
+      onVideoAllowed: (a) => allowed.push(a),
+    });
+    await c.handleNotice(poor);
+    await c.handleNotice(notice({}));
+    expect(allowed).toEqual([true]);
+    expect(c.videoAllowed).toBe(true);
+  });
+});
