@@ -3,6 +3,8 @@ import type { types as ms } from 'mediasoup';
 import { AppError } from '@giaoban/common/errors';
 import type { Logger } from '@giaoban/common/logger';
 import { Meeting } from './meeting';
+import type { ClientLinkReport } from './link/endpointLink';
+import { LinkSupervisor, type AttachOptions, type LinkStateEvent } from './link/linkSupervisor';
 import type {
   ConsumerLayers,
   ConsumerParams,
@@ -30,6 +32,8 @@ export class LocalSfuClient implements SfuClient {
   /** Meetings already created, for synchronous placement decisions. */
   readonly #live = new Map<string, Meeting>();
   readonly #events = new EventEmitter<{ event: [SfuEvent] }>();
+  /** Link adaptation of every endpoint on this node. */
+  readonly #links: LinkSupervisor;
   readonly #onReplaced = () => {
     for (const pending of this.#meetings.values()) {
       void pending
@@ -43,6 +47,10 @@ export class LocalSfuClient implements SfuClient {
   constructor(pool: WorkerPool, opts: LocalSfuOptions) {
     this.#pool = pool;
     this.#opts = opts;
+    this.#links = new LinkSupervisor({
+      log: opts.log.child({ part: 'link' }),
+      onEvent: (e) => this.#events.emit('event', e),
+    });
     pool.on('replaced', this.#onReplaced);
   }
 
@@ -51,7 +59,12 @@ export class LocalSfuClient implements SfuClient {
     return this.#meetings.get(meetingId);
   }
 
-  async join(req: { meetingId: string; endpointId: string; unitId: string }): Promise<MediaJoin> {
+  async join(req: {
+    meetingId: string;
+    endpointId: string;
+    unitId: string;
+    link?: AttachOptions;
+  }): Promise<MediaJoin> {
     const meeting = await this.#getOrCreate(req.meetingId);
     // A rejoin with the same endpoint id replaces the old media.
     if (meeting.hasEndpoint(req.endpointId)) meeting.removeEndpoint(req.endpointId);
@@ -60,6 +73,7 @@ export class LocalSfuClient implements SfuClient {
       unitId: req.unitId,
       transport: { type: 'webrtc' },
     });
+    this.#links.attach(meeting, endpoint, req.link);
     return {
       routerRtpCapabilities: meeting.rtpCapabilities,
       sendTransport: endpoint.webRtcParams('send'),
@@ -125,10 +139,13 @@ export class LocalSfuClient implements SfuClient {
   }
 
   async pauseConsumer(meetingId: string, endpointId: string, consumerId: string): Promise<void> {
+    // Under link control the consumer runs only if both the client and the link plan allow it.
+    if (await this.#links.setConsumerRunning(meetingId, endpointId, consumerId, false)) return;
     await (await this.#endpoint(meetingId, endpointId)).consumer(consumerId).pause();
   }
 
   async resumeConsumer(meetingId: string, endpointId: string, consumerId: string): Promise<void> {
+    if (await this.#links.setConsumerRunning(meetingId, endpointId, consumerId, true)) return;
     await (await this.#endpoint(meetingId, endpointId)).consumer(consumerId).resume();
   }
 
@@ -163,7 +180,24 @@ export class LocalSfuClient implements SfuClient {
     return () => this.#events.off('event', listener);
   }
 
+  async reportLink(meetingId: string, endpointId: string, report: ClientLinkReport): Promise<void> {
+    this.#links.report(meetingId, endpointId, report);
+  }
+
+  async setAudioOnly(meetingId: string, endpointId: string, audioOnly: boolean): Promise<void> {
+    await this.#links.setAudioOnly(meetingId, endpointId, audioOnly);
+  }
+
+  async setFloor(meetingId: string, endpointId: string | null): Promise<void> {
+    await this.#links.setFloor(meetingId, endpointId);
+  }
+
+  async linkState(meetingId: string, endpointId: string): Promise<LinkStateEvent | undefined> {
+    return this.#links.snapshot(meetingId, endpointId);
+  }
+
   async close(): Promise<void> {
+    this.#links.close();
     this.#pool.off('replaced', this.#onReplaced);
     for (const id of [...this.#meetings.keys()]) await this.closeMeeting(id);
   }

@@ -1,4 +1,6 @@
 import type { types as ms } from 'mediasoup';
+import type { ClientLinkReport } from './link/endpointLink';
+import type { AttachOptions as LinkJoinOptions, LinkStateEvent } from './link/linkSupervisor';
 import type {
   ConsumerLayers,
   ConsumerParams,
@@ -41,7 +43,9 @@ export type SfuEvent =
     }
   | { type: 'activeSpeaker'; meetingId: string; endpointId: string }
   /** The endpoint's media is gone (its worker died): its client must join again. */
-  | { type: 'endpointLost'; meetingId: string; endpointId: string; reason: 'workerDied' };
+  | { type: 'endpointLost'; meetingId: string; endpointId: string; reason: 'workerDied' }
+  /** The endpoint's link state or plan changed (link adaptation, sfu/src/link). */
+  | LinkStateEvent;
 
 /**
  * The only way signaling reaches the SFU. Plain data in and out, so the
@@ -51,7 +55,13 @@ export type SfuEvent =
  */
 export interface SfuClient {
   /** Creates the meeting's media on first use, places the endpoint, opens its transports. */
-  join(req: { meetingId: string; endpointId: string; unitId: string }): Promise<MediaJoin>;
+  join(req: {
+    meetingId: string;
+    endpointId: string;
+    unitId: string;
+    /** The unit's link profile and the user's audio-only choice: where adaptation starts. */
+    link?: LinkJoinOptions;
+  }): Promise<MediaJoin>;
   /** Closes the endpoint's transports, producers and consumers. Unknown ids are ignored. */
   leave(meetingId: string, endpointId: string): Promise<void>;
   connectTransport(
@@ -95,5 +105,13 @@ export interface SfuClient {
   closeMeeting(meetingId: string): Promise<void>;
   /** Subscribes to media events of every meeting on this SFU; returns the unsubscribe. */
   onEvent(listener: (event: SfuEvent) => void): () => void;
+  /** The browser's getStats() summary for the endpoint's link state machines. */
+  reportLink(meetingId: string, endpointId: string, report: ClientLinkReport): Promise<void>;
+  /** The user forces (or releases) audio-only. */
+  setAudioOnly(meetingId: string, endpointId: string, audioOnly: boolean): Promise<void>;
+  /** The floor holder (null = none): a critical downlink hears only them. */
+  setFloor(meetingId: string, endpointId: string | null): Promise<void>;
+  /** The endpoint's current link state (sent to its browser right after joining). */
+  linkState(meetingId: string, endpointId: string): Promise<LinkStateEvent | undefined>;
   close(): Promise<void>;
 }

@@ -58,7 +58,6 @@ export class EndpointLink {
   readonly #now: () => number;
   #forced: boolean;
   #plan: LinkPlan;
-  readonly #consumerScores = new Map<string, number>();
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -146,7 +145,6 @@ export class EndpointLink {
 
   #watch(): void {
     const recv = this.endpoint.recvTransport;
-    const send = this.endpoint.sendTransport;
     if (recv.type === 'webrtc') {
       void recv.enableTraceEvent(['bwe']).catch(() => undefined);
       recv.on('trace', (t) => {
@@ -169,34 +167,29 @@ export class EndpointLink {
     }
     (recv as ms.Transport).observer.on('newconsumer', (c: ms.Consumer) => {
       this.gate.add(c);
-      c.on('score', (s) => {
-        if (c.kind !== 'audio') return;
-        this.#consumerScores.set(c.id, s.score);
-        this.#feedConsumerScores();
-      });
-      c.observer.once('close', () => this.#consumerScores.delete(c.id));
       void this.applyReceivePlan();
-    });
-    (send as ms.Transport).observer.on('newproducer', (p: ms.Producer) => {
-      if (p.kind !== 'audio') return;
-      p.on('score', (scores) => {
-        const best = Math.max(0, ...scores.map((s) => s.score));
-        this.#feed('up', 'server', { score: best }, this.#now());
-      });
     });
     this.#timer = setInterval(() => this.#tick(), this.#opts.tickMs ?? 1_000);
     this.#timer.unref();
   }
 
-  #feedConsumerScores(): void {
-    const scores = [...this.#consumerScores.entries()]
-      .filter(([id]) => !this.gate.isHeld(id))
-      .map(([, s]) => s);
-    if (scores.length) this.#feed('down', 'server', { score: Math.min(...scores) }, this.#now());
+  /**
+   * Scores are read every tick, not only on mediasoup's 'score' events: a
+   * perfect link never changes its score, and silence must not read as no link.
+   */
+  #feedScores(now: number): void {
+    const running = this.gate.consumers.filter((c) => !c.closed && !c.paused);
+    if (running.length) {
+      this.#feed('down', 'server', { score: Math.min(...running.map((c) => c.score.score)) }, now);
+    }
+    const mic = this.endpoint.producers.find((p) => p.kind === 'audio' && !p.paused);
+    const micScores = mic?.score.map((s) => s.score) ?? [];
+    if (micScores.length) this.#feed('up', 'server', { score: Math.max(...micScores) }, now);
   }
 
   #tick(): void {
     const now = this.#now();
+    this.#feedScores(now);
     for (const m of [this.#down, this.#up]) {
       const t = m.evaluate(now);
       if (t) void this.#replan(t);
