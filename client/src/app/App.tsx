@@ -1,6 +1,8 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LoginPage } from '../features/auth/LoginPage';
+import { PasswordNotice } from '../features/auth/PasswordNotice';
+import { ConnectionStatus } from '../features/notifications/ConnectionStatus';
 import { useAuth } from '../features/auth/authStore';
 import { EmergencyBanner } from '../features/emergency/EmergencyBanner';
 import { HomePage } from '../features/home/HomePage';
@@ -98,7 +100,9 @@ export function App() {
       </a>
       <EmergencyBanner />
       <AppHeader />
+      <ConnectionStatus />
       <main id="main" className="content" tabIndex={-1}>
+        <PasswordNotice />
         <Suspense fallback={<p role="status">{t('app.loading')}</p>}>
           <Screen route={route} />
         </Suspense>

@@ -15,7 +15,18 @@ export const en: Resources = {
     close: 'Close',
     save: 'Save',
     cancel: 'Cancel',
+    reconnecting: 'Reconnecting…',
     search: 'Search',
+  },
+  password: {
+    title: 'Password',
+    demo: 'This account still uses the public demo password — change it now.',
+    change: 'Change password',
+    old: 'Current password',
+    new: 'New password',
+    repeat: 'Repeat the new password',
+    hint: 'At least 10 characters.',
+    mismatch: 'The two new passwords differ.',
   },
   nav: {
     home: 'Home',

@@ -17,7 +17,18 @@ export const vi = {
     close: 'Đóng',
     save: 'Lưu',
     cancel: 'Hủy',
+    reconnecting: 'Đang kết nối lại…',
     search: 'Tìm kiếm',
+  },
+  password: {
+    title: 'Mật khẩu',
+    demo: 'Tài khoản đang dùng mật khẩu mẫu công khai — hãy đổi ngay.',
+    change: 'Đổi mật khẩu',
+    old: 'Mật khẩu hiện tại',
+    new: 'Mật khẩu mới',
+    repeat: 'Nhập lại mật khẩu mới',
+    hint: 'Ít nhất 10 ký tự.',
+    mismatch: 'Hai mật khẩu mới không khớp.',
   },
   nav: {
     home: 'Trang chủ',
