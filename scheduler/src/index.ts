@@ -27,6 +27,11 @@ import { MeetingViews } from './meetings/meetingViews';
 import { SchedulerGate } from './meetings/gate';
 import type { Timing } from './meetings/occurrences';
 import { MeetingJobs } from './jobs/meetingJobs';
+import { AttendanceStore } from './attendance/attendanceStore';
+import { attendanceRoutes } from './http/attendanceRoutes';
+import { EmergencyService } from './emergency/emergencyService';
+import { emergencyRoutes } from './http/emergencyRoutes';
+import { adminRoutes } from './http/adminRoutes';
 
 export interface SchedulerOptions {
   redis: Redis;
@@ -51,7 +56,8 @@ export interface Scheduler {
   /** Decides who may join which meeting (signaling join). */
   readonly gate: MeetingGate;
   /** Receives join/leave/audio-only events (signaling). */
-  readonly attendance: AttendanceRecorder;
+  readonly attendance: AttendanceRecorder & AttendanceStore;
+  readonly emergencies: EmergencyService;
   /** Signaling hands in its UnitNotifier so reminders and alerts reach endpoints. */
   attachNotifier(notifier: UnitNotifier): void;
   close(): Promise<void>;
@@ -142,7 +148,20 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
       onEnded: (slot) => jobs.ended(slot),
     }),
   );
-  const attendance: AttendanceRecorder = { record: () => undefined };
+  const attendance = new AttendanceStore(redis, log);
+  router.use(attendanceRoutes({ tree: orgTree, store: attendance, views, sessions: tokens }));
+  const emergencies = new EmergencyService({
+    redis,
+    tree: orgTree,
+    meetings,
+    attendance,
+    notifier,
+    audit,
+    log,
+    durationMinutes: config.EMERGENCY_DURATION_MIN,
+  });
+  router.use(emergencyRoutes({ emergencies, sessions: tokens }));
+  router.use(adminRoutes({ tree: orgTree, audit, sessions: tokens }));
 
   return {
     router,
@@ -156,8 +175,11 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
     sessions: tokens,
     gate,
     attendance,
+    emergencies,
     attachNotifier: (n) => notifier.attach(n),
     async close() {
+      emergencies.close();
+      await attendance.flush();
       await jobs.close();
       await meetingStore.close();
     },

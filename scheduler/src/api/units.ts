@@ -32,3 +32,10 @@ export const unitsResponseSchema = z.object({
   count: z.number().int(),
 });
 export type UnitsResponse = z.infer<typeof unitsResponseSchema>;
+
+/** Admin edit of a unit: its name and link profile (tier and parent are structural). */
+export const updateUnitRequestSchema = z
+  .object({ name: z.string().trim().min(1).max(120), linkProfile: linkProfileSchema })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, 'nothing to change');
+export type UpdateUnitRequest = z.infer<typeof updateUnitRequestSchema>;

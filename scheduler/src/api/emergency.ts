@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { selectorSchema } from './meetings';
+import { rollCallSchema } from './notifications';
+
+/** REST contract of emergency convene, imported by the client. */
+export const conveneRequestSchema = z.object({
+  title: z.string().trim().min(1).max(200).default('Triệu tập khẩn cấp'),
+  /** Shown in the alert on every endpoint. */
+  message: z.string().trim().max(500).default(''),
+  /** e.g. all communes of districts 452 and 453. */
+  selectors: z.array(selectorSchema).min(1).max(50),
+  durationMinutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(12 * 60)
+    .optional(),
+});
+export type ConveneRequest = z.input<typeof conveneRequestSchema>;
+
+export const emergencySchema = z.object({
+  id: z.string(),
+  meetingId: z.string(),
+  occurrenceId: z.string(),
+  title: z.string(),
+  message: z.string(),
+  convenerUnitId: z.string(),
+  convenedBy: z.string(),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+  unitIds: z.array(z.string()),
+});
+export type Emergency = z.infer<typeof emergencySchema>;
+
+export const conveneResponseSchema = z.object({
+  emergency: emergencySchema,
+  rollCall: rollCallSchema,
+});
+export type ConveneResponse = z.infer<typeof conveneResponseSchema>;
+
+export const emergenciesResponseSchema = z.object({ emergencies: z.array(emergencySchema) });
+export type EmergenciesResponse = z.infer<typeof emergenciesResponseSchema>;
+
+/** delivered: sent automatically by the client on receipt; acknowledged: a person confirmed. */
+export const ackRequestSchema = z.object({ stage: z.enum(['delivered', 'acknowledged']) });
+export type AckRequest = z.infer<typeof ackRequestSchema>;

@@ -1,0 +1,75 @@
+import type { AttendanceEvent } from '@giaoban/common/ports';
+
+/** Stored per occurrence and unit; times in ms. */
+export interface UnitPresence {
+  unitId: string;
+  firstJoin: number | null;
+  lastLeave: number | null;
+  presentMs: number;
+  audioOnlyMs: number;
+  reconnects: number;
+  /** Connected endpoints and whether each is audio-only. */
+  endpoints: Record<string, boolean>;
+  /** Time of the last event: durations accrue from here in the current state. */
+  lastAt: number;
+}
+
+export function emptyPresence(unitId: string, at: number): UnitPresence {
+  return {
+    unitId,
+    firstJoin: null,
+    lastLeave: null,
+    presentMs: 0,
+    audioOnlyMs: 0,
+    reconnects: 0,
+    endpoints: {},
+    lastAt: at,
+  };
+}
+
+const isPresent = (p: UnitPresence) => Object.keys(p.endpoints).length > 0;
+const isAudioOnly = (p: UnitPresence) => isPresent(p) && Object.values(p.endpoints).every(Boolean);
+
+/** Adds the time since the last event to the totals of the state the unit was in. */
+export function accrue(p: UnitPresence, at: number): UnitPresence {
+  const t = Math.max(at, p.lastAt);
+  const dt = t - p.lastAt;
+  return {
+    ...p,
+    presentMs: p.presentMs + (isPresent(p) ? dt : 0),
+    audioOnlyMs: p.audioOnlyMs + (isAudioOnly(p) ? dt : 0),
+    lastAt: t,
+  };
+}
+
+/**
+ * Applies one signaling event. A unit is present while any of its endpoints is
+ * connected, and audio-only while all of its connected endpoints are.
+ */
+export function applyEvent(before: UnitPresence, event: AttendanceEvent): UnitPresence {
+  const p = accrue(before, event.at);
+  const endpoints = { ...p.endpoints };
+  switch (event.type) {
+    case 'joined': {
+      const cameBack = p.firstJoin !== null && !isPresent(p);
+      const reconnects = p.reconnects + (event.reconnect || cameBack ? 1 : 0);
+      endpoints[event.endpointId] = event.audioOnly;
+      return { ...p, endpoints, reconnects, firstJoin: p.firstJoin ?? p.lastAt };
+    }
+    case 'left':
+      if (!(event.endpointId in endpoints)) return p;
+      delete endpoints[event.endpointId];
+      return { ...p, endpoints, lastLeave: p.lastAt };
+    case 'audioOnly':
+      if (!(event.endpointId in endpoints)) return p;
+      endpoints[event.endpointId] = event.audioOnly;
+      return { ...p, endpoints };
+  }
+}
+
+export function presentNow(p: UnitPresence): boolean {
+  return isPresent(p);
+}
+export function audioOnlyNow(p: UnitPresence): boolean {
+  return isAudioOnly(p);
+}

@@ -1,0 +1,304 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '@giaoban/common/logger';
+import { AppError, parseOrThrow } from '@giaoban/common/errors';
+import type { AttendanceEvent } from '@giaoban/common/ports';
+import type { SessionClaims } from '@giaoban/common/session';
+import { conveneRequestSchema, type ConveneRequest, type Emergency } from '../api/emergency';
+import type { RollCall, RollCallUnit } from '../api/notifications';
+import type { AttendanceStore } from '../attendance/attendanceStore';
+import { accrue, audioOnlyNow, presentNow, type UnitPresence } from '../attendance/unitPresence';
+import type { AuditLog } from '../audit/auditLog';
+import type { MeetingService } from '../meetings/meetingService';
+import { occurrenceId } from '../meetings/occurrences';
+import { canConvene, isManager } from '../meetings/rights';
+import type { NotifierHub } from '../notify/notifierHub';
+import type { OrgTree } from '../orgTree/orgTree';
+
+interface UnitStatus {
+  notifiedAt: string | null;
+  deliveredAt: string | null;
+  acknowledgedAt: string | null;
+  joinedAt: string | null;
+}
+
+const KEY = (id: string) => `gb:emergency:${id}`;
+const UNITS_KEY = (id: string) => `gb:emergency:${id}:units`;
+const BY_MEETING_KEY = 'gb:emergency:byMeeting';
+const LIST_KEY = 'gb:emergencies';
+/** Roll-call pushes to the convener are coalesced to one per this interval. */
+const PUSH_EVERY_MS = 250;
+
+/**
+ * Emergency convene: one action opens an audio-first meeting for the chosen
+ * units, alerts every connected endpoint of them, and tracks per unit whether
+ * the alert was delivered and acknowledged, whether the unit joined and whether
+ * it is on audio only. The convening unit gets the roll call pushed live.
+ */
+export class EmergencyService {
+  readonly #redis: Redis;
+  readonly #tree: OrgTree;
+  readonly #meetings: MeetingService;
+  readonly #attendance: AttendanceStore;
+  readonly #notifier: NotifierHub;
+  readonly #audit: AuditLog;
+  readonly #log: Logger;
+  readonly #durationMinutes: number;
+  readonly #byMeeting = new Map<string, string>();
+  readonly #pushTimers = new Map<string, NodeJS.Timeout>();
+
+  constructor(deps: {
+    redis: Redis;
+    tree: OrgTree;
+    meetings: MeetingService;
+    attendance: AttendanceStore;
+    notifier: NotifierHub;
+    audit: AuditLog;
+    log: Logger;
+    durationMinutes: number;
+  }) {
+    this.#redis = deps.redis;
+    this.#tree = deps.tree;
+    this.#meetings = deps.meetings;
+    this.#attendance = deps.attendance;
+    this.#notifier = deps.notifier;
+    this.#audit = deps.audit;
+    this.#log = deps.log;
+    this.#durationMinutes = deps.durationMinutes;
+    deps.attendance.onChange((event) => void this.#onAttendance(event));
+  }
+
+  async convene(
+    session: SessionClaims,
+    input: ConveneRequest,
+  ): Promise<{ emergency: Emergency; rollCall: RollCall }> {
+    if (!canConvene(this.#tree, session)) throw new AppError('FORBIDDEN');
+    const req = parseOrThrow(conveneRequestSchema, input);
+    const { meeting, slot } = await this.#meetings.startNow(
+      session,
+      {
+        title: req.title,
+        durationMinutes: req.durationMinutes ?? Math.min(12 * 60, this.#durationMinutes),
+        selectors: req.selectors,
+      },
+      // Audio first: only the convening unit's video is on by default.
+      { kind: 'emergency', audioFirst: true, videoUnitIds: [session.unitId] },
+    );
+    const now = new Date().toISOString();
+    const emergency: Emergency = {
+      id: meeting.id,
+      meetingId: meeting.id,
+      occurrenceId: occurrenceId(meeting.id, slot.originalStart),
+      title: meeting.title,
+      message: req.message,
+      convenerUnitId: session.unitId,
+      convenedBy: session.username,
+      startedAt: now,
+      endedAt: null,
+      unitIds: meeting.invitedUnitIds,
+    };
+    const status: UnitStatus = {
+      notifiedAt: now,
+      deliveredAt: null,
+      acknowledgedAt: null,
+      joinedAt: null,
+    };
+    await this.#redis
+      .multi()
+      .set(KEY(emergency.id), JSON.stringify(emergency))
+      .hset(
+        UNITS_KEY(emergency.id),
+        Object.fromEntries(emergency.unitIds.map((u) => [u, JSON.stringify(status)])),
+      )
+      .hset(BY_MEETING_KEY, meeting.id, emergency.id)
+      .zadd(LIST_KEY, Date.now(), emergency.id)
+      .exec();
+    this.#byMeeting.set(meeting.id, emergency.id);
+    this.#notifier.notify(emergency.unitIds, 'emergency:alert', {
+      emergencyId: emergency.id,
+      meetingId: emergency.meetingId,
+      occurrenceId: emergency.occurrenceId,
+      title: emergency.title,
+      message: emergency.message,
+      convenerUnitId: emergency.convenerUnitId,
+      convenerName: this.#tree.get(session.unitId)?.name ?? session.unitId,
+      startedAt: emergency.startedAt,
+      audioFirst: true,
+    });
+    this.#log.warn(
+      { meetingId: meeting.id, units: emergency.unitIds.length, by: session.username },
+      'emergency convened',
+    );
+    await this.#audit.record(session, 'emergency.convene', emergency.id, {
+      title: emergency.title,
+      units: emergency.unitIds.length,
+    });
+    return { emergency, rollCall: await this.rollCall(emergency.id) };
+  }
+
+  async get(id: string): Promise<Emergency> {
+    const raw = await this.#redis.get(KEY(id));
+    if (!raw) throw new AppError('NOT_FOUND');
+    return JSON.parse(raw) as Emergency;
+  }
+
+  /** Managers above the convener or the invited units see it; members of invited units too. */
+  async visible(session: SessionClaims, id: string): Promise<Emergency> {
+    const e = await this.get(id);
+    const ok =
+      session.role === 'admin' ||
+      e.unitIds.includes(session.unitId) ||
+      (isManager(session) &&
+        (this.#tree.isInSubtree(session.unitId, e.convenerUnitId) ||
+          e.unitIds.some((u) => this.#tree.isInSubtree(session.unitId, u))));
+    if (!ok) throw new AppError('NOT_FOUND');
+    return e;
+  }
+
+  async list(session: SessionClaims, limit = 50): Promise<Emergency[]> {
+    const ids = await this.#redis.zrevrange(LIST_KEY, '0', String(limit * 4));
+    const out: Emergency[] = [];
+    for (const id of ids) {
+      const e = await this.visible(session, id).catch(() => undefined);
+      if (e) out.push(e);
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  async rollCall(id: string, now = Date.now()): Promise<RollCall> {
+    const e = await this.get(id);
+    const [statuses, presence] = await Promise.all([
+      this.#redis.hgetall(UNITS_KEY(id)),
+      this.#attendance.ofOccurrence(e.occurrenceId),
+    ]);
+    const units: RollCallUnit[] = e.unitIds.map((unitId) => {
+      const s = JSON.parse(statuses[unitId] ?? 'null') as UnitStatus | null;
+      const p: UnitPresence | undefined = presence.get(unitId);
+      const live = p ? accrue(p, now) : undefined;
+      return {
+        unitId,
+        unitName: this.#tree.get(unitId)?.name ?? unitId,
+        notifiedAt: s?.notifiedAt ?? null,
+        deliveredAt: s?.deliveredAt ?? null,
+        acknowledgedAt: s?.acknowledgedAt ?? null,
+        joinedAt: s?.joinedAt ?? (p?.firstJoin ? new Date(p.firstJoin).toISOString() : null),
+        present: live ? presentNow(live) : false,
+        audioOnly: live ? audioOnlyNow(live) : false,
+      };
+    });
+    const count = (f: (u: RollCallUnit) => boolean) => units.filter(f).length;
+    return {
+      emergencyId: e.id,
+      meetingId: e.meetingId,
+      occurrenceId: e.occurrenceId,
+      title: e.title,
+      startedAt: e.startedAt,
+      endedAt: e.endedAt,
+      units,
+      totals: {
+        invited: units.length,
+        delivered: count((u) => u.deliveredAt !== null),
+        acknowledged: count((u) => u.acknowledgedAt !== null),
+        joined: count((u) => u.joinedAt !== null),
+        present: count((u) => u.present),
+        audioOnly: count((u) => u.audioOnly),
+      },
+    };
+  }
+
+  /** An endpoint of an invited unit confirms receipt or acknowledges; the first time counts. */
+  async ack(
+    session: SessionClaims,
+    id: string,
+    stage: 'delivered' | 'acknowledged',
+  ): Promise<void> {
+    const e = await this.visible(session, id);
+    if (!e.unitIds.includes(session.unitId)) throw new AppError('FORBIDDEN');
+    const field = stage === 'delivered' ? 'deliveredAt' : 'acknowledgedAt';
+    await this.#updateUnit(e.id, session.unitId, (s) => {
+      const now = new Date().toISOString();
+      // Acknowledging implies the alert was delivered.
+      const next = { ...s, [field]: s[field] ?? now };
+      if (stage === 'acknowledged') next.deliveredAt = s.deliveredAt ?? now;
+      return next;
+    });
+    this.#schedulePush(e);
+  }
+
+  async end(session: SessionClaims, id: string): Promise<Emergency> {
+    const e = await this.visible(session, id);
+    if (!isManager(session) || !this.#tree.isInSubtree(session.unitId, e.convenerUnitId)) {
+      throw new AppError('FORBIDDEN');
+    }
+    if (e.endedAt) return e;
+    const originalStart = Number(e.occurrenceId.split('.')[1]);
+    await this.#meetings.changeOccurrence(session, e.meetingId, originalStart, (s) => ({
+      ...s.override,
+      endedAt: new Date().toISOString(),
+    }));
+    const ended: Emergency = { ...e, endedAt: new Date().toISOString() };
+    await this.#redis.set(KEY(id), JSON.stringify(ended));
+    this.#notifier.notify(e.unitIds, 'emergency:ended', {
+      emergencyId: id,
+      meetingId: e.meetingId,
+      occurrenceId: e.occurrenceId,
+    });
+    await this.#audit.record(session, 'emergency.end', id);
+    this.#schedulePush(ended);
+    return ended;
+  }
+
+  async #updateUnit(
+    id: string,
+    unitId: string,
+    change: (s: UnitStatus) => UnitStatus,
+  ): Promise<void> {
+    // One small Lua-free step: only this process's chain writes a unit's status in practice;
+    // the values only ever go from null to a time, so a lost race loses nothing but a later time.
+    const raw = await this.#redis.hget(UNITS_KEY(id), unitId);
+    const current: UnitStatus = raw
+      ? (JSON.parse(raw) as UnitStatus)
+      : { notifiedAt: null, deliveredAt: null, acknowledgedAt: null, joinedAt: null };
+    await this.#redis.hset(UNITS_KEY(id), unitId, JSON.stringify(change(current)));
+  }
+
+  async #onAttendance(event: AttendanceEvent): Promise<void> {
+    try {
+      let id = this.#byMeeting.get(event.meetingId);
+      if (id === undefined) {
+        id = (await this.#redis.hget(BY_MEETING_KEY, event.meetingId)) ?? '';
+        this.#byMeeting.set(event.meetingId, id);
+      }
+      if (!id) return;
+      const e = await this.get(id);
+      if (event.type === 'joined' && e.unitIds.includes(event.unitId)) {
+        await this.#updateUnit(id, event.unitId, (s) => ({
+          ...s,
+          joinedAt: s.joinedAt ?? new Date(event.at).toISOString(),
+        }));
+      }
+      this.#schedulePush(e);
+    } catch (err) {
+      this.#log.error({ err, meetingId: event.meetingId }, 'emergency roll call update failed');
+    }
+  }
+
+  #schedulePush(e: Emergency): void {
+    if (this.#pushTimers.has(e.id)) return;
+    const timer = setTimeout(() => {
+      this.#pushTimers.delete(e.id);
+      this.rollCall(e.id)
+        .then((rc) => this.#notifier.notify([e.convenerUnitId], 'emergency:rollCall', rc))
+        .catch((err: unknown) =>
+          this.#log.error({ err, meetingId: e.meetingId }, 'roll call push failed'),
+        );
+    }, PUSH_EVERY_MS);
+    timer.unref();
+    this.#pushTimers.set(e.id, timer);
+  }
+
+  close(): void {
+    for (const t of this.#pushTimers.values()) clearTimeout(t);
+    this.#pushTimers.clear();
+  }
+}

@@ -1,0 +1,39 @@
+import express, { type Router } from 'express';
+import { z } from 'zod';
+import { AppError, parseOrThrow } from '@giaoban/common/errors';
+import type { SessionVerifier } from '@giaoban/common/ports';
+import type { AuditResponse } from '../api/audit';
+import { updateUnitRequestSchema } from '../api/units';
+import type { AuditLog } from '../audit/auditLog';
+import { requireRole, requireSession, sessionOf } from '../auth/middleware';
+import type { OrgTree } from '../orgTree/orgTree';
+
+/** Admin and command tools: unit edits (admin) and the audit log (admin, commander). */
+export function adminRoutes(deps: {
+  tree: OrgTree;
+  audit: AuditLog;
+  sessions: SessionVerifier;
+}): Router {
+  const router = express.Router();
+  const auth = requireSession(deps.sessions);
+
+  router.patch('/units/:id', auth, requireRole('admin'), async (req, res) => {
+    const body = parseOrThrow(updateUnitRequestSchema, req.body);
+    const unit = deps.tree.get(req.params.id as string);
+    if (!unit) throw new AppError('NOT_FOUND');
+    const updated = { ...unit, ...body };
+    await deps.tree.saveUnit(updated);
+    await deps.audit.record(sessionOf(req), 'unit.update', unit.id, body);
+    res.json({ unit: updated });
+  });
+
+  router.get('/audit', auth, requireRole('admin', 'commander'), async (req, res) => {
+    const { limit } = parseOrThrow(
+      z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) }),
+      req.query,
+    );
+    const out: AuditResponse = { entries: await deps.audit.recent(limit) };
+    res.json(out);
+  });
+  return router;
+}
