@@ -32,6 +32,8 @@ import { attendanceRoutes } from './http/attendanceRoutes';
 import { EmergencyService } from './emergency/emergencyService';
 import { emergencyRoutes } from './http/emergencyRoutes';
 import { adminRoutes } from './http/adminRoutes';
+import { CalendarFeed } from './calendar/calendarFeed';
+import { calendarRoutes } from './http/calendarRoutes';
 
 export interface SchedulerOptions {
   redis: Redis;
@@ -58,6 +60,7 @@ export interface Scheduler {
   /** Receives join/leave/audio-only events (signaling). */
   readonly attendance: AttendanceRecorder & AttendanceStore;
   readonly emergencies: EmergencyService;
+  readonly calendar: CalendarFeed;
   /** Signaling hands in its UnitNotifier so reminders and alerts reach endpoints. */
   attachNotifier(notifier: UnitNotifier): void;
   close(): Promise<void>;
@@ -162,6 +165,15 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
   });
   router.use(emergencyRoutes({ emergencies, sessions: tokens }));
   router.use(adminRoutes({ tree: orgTree, audit, sessions: tokens }));
+  const feed = new CalendarFeed(redis, orgTree, meetings);
+  router.use(
+    calendarRoutes({
+      tree: orgTree,
+      feed,
+      sessions: tokens,
+      ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
+    }),
+  );
 
   return {
     router,
@@ -176,6 +188,7 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
     gate,
     attendance,
     emergencies,
+    calendar: feed,
     attachNotifier: (n) => notifier.attach(n),
     async close() {
       emergencies.close();

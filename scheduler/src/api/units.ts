@@ -39,3 +39,7 @@ export const updateUnitRequestSchema = z
   .partial()
   .refine((v) => Object.keys(v).length > 0, 'nothing to change');
 export type UpdateUnitRequest = z.infer<typeof updateUnitRequestSchema>;
+
+/** The unit's secret iCal subscription URL. */
+export const calendarLinkResponseSchema = z.object({ unitId: z.string(), url: z.string() });
+export type CalendarLinkResponse = z.infer<typeof calendarLinkResponseSchema>;
