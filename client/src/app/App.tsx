@@ -29,6 +29,8 @@ function Screen({ route }: { route: Route }) {
       return <SchedulePage />;
     case 'meetingNew':
       return <MeetingEditor meetingId={null} />;
+    case 'meetingNow':
+      return <MeetingEditor meetingId={null} startNow />;
     case 'meetingEdit':
       return <MeetingEditor meetingId={route.meetingId} />;
     case 'emergency':

@@ -7,6 +7,7 @@ describe('router', () => {
     { name: 'login' },
     { name: 'schedule' },
     { name: 'meetingNew' },
+    { name: 'meetingNow' },
     { name: 'meetingEdit', meetingId: 'm_123' },
     { name: 'emergency' },
     { name: 'prejoin', meetingId: 'abc' },

@@ -9,6 +9,7 @@ export type Route =
   | { name: 'home' }
   | { name: 'schedule' }
   | { name: 'meetingNew' }
+  | { name: 'meetingNow' }
   | { name: 'meetingEdit'; meetingId: string }
   | { name: 'emergency' }
   | { name: 'prejoin'; meetingId: string }
@@ -21,6 +22,7 @@ const patterns: [RegExp, (m: RegExpMatchArray) => Route][] = [
   [/^\/login$/, () => ({ name: 'login' })],
   [/^\/schedule$/, () => ({ name: 'schedule' })],
   [/^\/schedule\/new$/, () => ({ name: 'meetingNew' })],
+  [/^\/schedule\/now$/, () => ({ name: 'meetingNow' })],
   [new RegExp(`^/schedule/${idPart}$`), (m) => ({ name: 'meetingEdit', meetingId: m[1]! })],
   [/^\/emergency$/, () => ({ name: 'emergency' })],
   [new RegExp(`^/join/${idPart}$`), (m) => ({ name: 'prejoin', meetingId: m[1]! })],
@@ -46,6 +48,8 @@ export function routePath(route: Route): string {
       return '/schedule';
     case 'meetingNew':
       return '/schedule/new';
+    case 'meetingNow':
+      return '/schedule/now';
     case 'meetingEdit':
       return `/schedule/${route.meetingId}`;
     case 'emergency':

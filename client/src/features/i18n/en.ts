@@ -78,6 +78,9 @@ export const en: Resources = {
     noneOfChildren: 'Unselect the communes of {{name}}',
   },
   schedule: {
+    now: 'Meet now',
+    nowTitle: 'Open a meeting now',
+    startNow: 'Open the room and join',
     title: 'Schedule',
     new: 'New meeting',
     newTitle: 'New meeting',

@@ -80,6 +80,9 @@ export const vi = {
     noneOfChildren: 'Bỏ chọn các xã của {{name}}',
   },
   schedule: {
+    now: 'Họp ngay',
+    nowTitle: 'Mở phòng họp ngay',
+    startNow: 'Mở phòng và vào họp',
     title: 'Lịch họp',
     new: 'Tạo cuộc họp',
     newTitle: 'Tạo cuộc họp mới',

@@ -26,8 +26,8 @@ export default function PreJoinPage({ meetingId }: { meetingId: string }) {
   const account = useAuth((s) => s.account);
   const unit = useUnits((s) => (account ? s.index?.byId.get(account.unitId) : undefined));
   const [prefs] = useState(loadDevicePrefs);
-  const [mode, setMode] = useState<JoinMode>(prefs?.mode ?? 'video');
-  const [modeChosen, setModeChosen] = useState(prefs?.chosen ?? false);
+  // What the user picked on this device; until then the link test's suggestion decides.
+  const [userMode, setUserMode] = useState<JoinMode | null>(prefs?.chosen ? prefs.mode : null);
   const [micId, setMicId] = useState(prefs?.micId);
   const [cameraId, setCameraId] = useState(prefs?.cameraId);
   const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
@@ -38,6 +38,13 @@ export default function PreJoinPage({ meetingId }: { meetingId: string }) {
   );
   const [testing, setTesting] = useState(true);
   const videoRef = useRef<HTMLVideoElement>(null);
+  const suggested: JoinMode | null = test
+    ? suggestMode(test.verdict, unit?.linkProfile)
+    : unit?.linkProfile === 'poor'
+      ? 'audioOnly'
+      : null;
+  // A suggestion never overrides what the user chose on this device.
+  const mode: JoinMode = userMode ?? suggested ?? prefs?.mode ?? 'video';
   const level = useMicLevel(stream);
   const micSel = useId();
   const camSel = useId();
@@ -79,11 +86,8 @@ export default function PreJoinPage({ meetingId }: { meetingId: string }) {
   }, [stream]);
 
   const applyTest = (result: LinkTestResult | null) => {
-    const verdict = judgeLink(result);
-    setTest({ result, verdict });
+    setTest({ result, verdict: judgeLink(result) });
     setTesting(false);
-    // A suggestion never overrides what the user chose on this device earlier.
-    if (!modeChosen) setMode(suggestMode(verdict, unit?.linkProfile));
   };
   const startTest = () => {
     setTesting(true);
@@ -97,16 +101,15 @@ export default function PreJoinPage({ meetingId }: { meetingId: string }) {
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   const choose = (m: JoinMode) => {
-    setMode(m);
-    setModeChosen(true);
+    setUserMode(m);
+    saveDevicePrefs({ mode: m, micId, cameraId, chosen: true });
   };
 
   const join = () => {
-    saveDevicePrefs({ mode, micId, cameraId, chosen: modeChosen });
+    saveDevicePrefs({ mode, micId, cameraId, chosen: userMode !== null });
     stream?.getTracks().forEach((tr) => tr.stop());
     useJoinChoice.getState().set({ meetingId, mode, micId, cameraId });
     navigate({ name: 'room', meetingId });
@@ -114,7 +117,6 @@ export default function PreJoinPage({ meetingId }: { meetingId: string }) {
 
   const mics = devices.filter((d) => d.kind === 'audioinput');
   const cams = devices.filter((d) => d.kind === 'videoinput');
-  const suggested = test ? suggestMode(test.verdict, unit?.linkProfile) : null;
 
   return (
     <section className="prejoin" aria-labelledby="prejoin-title">

@@ -8,7 +8,13 @@ import { useAuth } from '../auth/authStore';
 import { ErrorText } from '../i18n/ErrorText';
 import { useUnits } from '../units/unitsStore';
 import { ConflictList } from './ConflictList';
-import { cancelMeeting, createMeeting, getMeeting, updateMeeting } from './meetingsApi';
+import {
+  cancelMeeting,
+  createMeeting,
+  getMeeting,
+  startMeetingNow,
+  updateMeeting,
+} from './meetingsApi';
 import { fromRrule, noRecurrence, toRrule, weekdayOf, type RecurrenceForm } from './recurrence';
 import { RecurrenceFields } from './RecurrenceFields';
 import { toSelectors } from './selectors';
@@ -42,7 +48,14 @@ function formOf(m: Meeting): Form {
 }
 
 /** Create or edit a one-off or recurring meeting and whom it invites. */
-export default function MeetingEditor({ meetingId }: { meetingId: string | null }) {
+export default function MeetingEditor({
+  meetingId,
+  startNow = false,
+}: {
+  meetingId: string | null;
+  /** An ad-hoc meeting that opens at once ("Họp ngay"): no date, no recurrence. */
+  startNow?: boolean;
+}) {
   const { t } = useTranslation();
   const account = useAuth((s) => s.account);
   const index = useUnits((s) => s.index);
@@ -100,6 +113,20 @@ export default function MeetingEditor({ meetingId }: { meetingId: string | null 
     };
     setSaving(true);
     setError(null);
+    if (startNow) {
+      try {
+        const res = await startMeetingNow({
+          title: body.title,
+          durationMinutes: body.durationMinutes,
+          selectors: body.selectors,
+        });
+        navigate({ name: 'prejoin', meetingId: res.meeting.id });
+      } catch (err) {
+        setError(errorCodeOf(err));
+        setSaving(false);
+      }
+      return;
+    }
     try {
       const res = meeting
         ? await updateMeeting(meeting.id, { ...body, version: meeting.version })
@@ -143,7 +170,13 @@ export default function MeetingEditor({ meetingId }: { meetingId: string | null 
 
   return (
     <section aria-labelledby={`${id}-title`}>
-      <h1 id={`${id}-title`}>{meeting ? t('schedule.editTitle') : t('schedule.newTitle')}</h1>
+      <h1 id={`${id}-title`}>
+        {startNow
+          ? t('schedule.nowTitle')
+          : meeting
+            ? t('schedule.editTitle')
+            : t('schedule.newTitle')}
+      </h1>
       <form className="meeting-form" onSubmit={(e) => void submit(e)}>
         <div className="panel form-grid">
           <div className="span-2">
@@ -156,27 +189,31 @@ export default function MeetingEditor({ meetingId }: { meetingId: string | null 
               onChange={(e) => set({ title: e.target.value })}
             />
           </div>
-          <div>
-            <label htmlFor={`${id}-d`}>{t('schedule.date')}</label>
-            <input
-              id={`${id}-d`}
-              type="date"
-              required
-              value={form.date}
-              onChange={(e) => set({ date: e.target.value })}
-            />
-          </div>
-          <div>
-            <label htmlFor={`${id}-h`}>{t('schedule.time')}</label>
-            <input
-              id={`${id}-h`}
-              type="time"
-              required
-              value={form.time}
-              onChange={(e) => set({ time: e.target.value })}
-            />
-            <p className="hint">{t('schedule.vnTime')}</p>
-          </div>
+          {!startNow && (
+            <>
+              <div>
+                <label htmlFor={`${id}-d`}>{t('schedule.date')}</label>
+                <input
+                  id={`${id}-d`}
+                  type="date"
+                  required
+                  value={form.date}
+                  onChange={(e) => set({ date: e.target.value })}
+                />
+              </div>
+              <div>
+                <label htmlFor={`${id}-h`}>{t('schedule.time')}</label>
+                <input
+                  id={`${id}-h`}
+                  type="time"
+                  required
+                  value={form.time}
+                  onChange={(e) => set({ time: e.target.value })}
+                />
+                <p className="hint">{t('schedule.vnTime')}</p>
+              </div>
+            </>
+          )}
           <div>
             <label htmlFor={`${id}-m`}>{t('schedule.duration')}</label>
             <select
@@ -191,12 +228,14 @@ export default function MeetingEditor({ meetingId }: { meetingId: string | null 
               ))}
             </select>
           </div>
-          <div className="span-2">
-            <RecurrenceFields
-              value={form.recurrence}
-              onChange={(recurrence) => set({ recurrence })}
-            />
-          </div>
+          {!startNow && (
+            <div className="span-2">
+              <RecurrenceFields
+                value={form.recurrence}
+                onChange={(recurrence) => set({ recurrence })}
+              />
+            </div>
+          )}
           <div className="span-2">
             <label htmlFor={`${id}-desc`}>{t('schedule.description')}</label>
             <textarea
@@ -234,7 +273,7 @@ export default function MeetingEditor({ meetingId }: { meetingId: string | null 
             {t('app.cancel')}
           </Link>
           <button type="submit" className="btn btn-primary" disabled={saving}>
-            {saving ? t('schedule.saving') : t('app.save')}
+            {saving ? t('schedule.saving') : startNow ? t('schedule.startNow') : t('app.save')}
           </button>
         </div>
       </form>

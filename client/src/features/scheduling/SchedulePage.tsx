@@ -41,9 +41,14 @@ export default function SchedulePage() {
     <section aria-labelledby="schedule-title">
       <div className="page-head">
         <h1 id="schedule-title">{t('schedule.title')}</h1>
-        <Link to={{ name: 'meetingNew' }} className="btn btn-primary">
-          {t('schedule.new')}
-        </Link>
+        <div className="form-actions">
+          <Link to={{ name: 'meetingNow' }} className="btn btn-join">
+            {t('schedule.now')}
+          </Link>
+          <Link to={{ name: 'meetingNew' }} className="btn btn-primary">
+            {t('schedule.new')}
+          </Link>
+        </div>
       </div>
       {error && <ErrorText code={error} />}
       {actionError && <ErrorText code={actionError} />}

@@ -5,7 +5,9 @@ import {
   occurrenceResponseSchema,
   occurrenceSchema,
   occurrencesResponseSchema,
+  startNowResponseSchema,
   type CreateMeetingRequest,
+  type StartNowRequest,
   type Occurrence,
   type UpdateMeetingRequest,
 } from '@giaoban/scheduler/api/meetings';
@@ -54,4 +56,8 @@ export function cancelMeeting(id: string) {
 
 export function cancelOccurrence(id: string) {
   return api(`/api/occurrences/${enc(id)}/cancel`, occurrenceResponseSchema, { method: 'POST' });
+}
+
+export function startMeetingNow(body: StartNowRequest) {
+  return api('/api/meetings/start-now', startNowResponseSchema, { method: 'POST', body });
 }
