@@ -1,4 +1,9 @@
-import { RRule, Frequency } from 'rrule';
+import rrulePkg, { type RRule as RRuleType } from 'rrule';
+
+// rrule ships CommonJS for Node (its ESM build has no "exports" map): take the
+// classes from the default export so that plain Node and vitest agree.
+const { RRule, Frequency } = rrulePkg;
+type RRule = RRuleType;
 import { AppError } from '@giaoban/common/errors';
 
 /**
