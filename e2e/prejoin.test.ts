@@ -52,7 +52,9 @@ describe('a host opens a meeting now; a commune sees "Tham gia" and passes the p
     await page.getByRole('radio', { name: /Có hình ảnh/ }).check();
     const video = page.getByLabel('Hình ảnh từ camera của bạn');
     await expect
-      .poll(() => video.evaluate((v) => (v as HTMLVideoElement).videoWidth), { timeout: 10_000 })
+      .poll(() => video.evaluate((v) => (v as unknown as { videoWidth: number }).videoWidth), {
+        timeout: 10_000,
+      })
       .toBeGreaterThan(0);
     await page.reload();
     await page.locator('[data-verdict]').waitFor({ timeout: 15_000 });

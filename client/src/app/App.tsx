@@ -5,8 +5,10 @@ import { PasswordNotice } from '../features/auth/PasswordNotice';
 import { ConnectionStatus } from '../features/notifications/ConnectionStatus';
 import { useAuth } from '../features/auth/authStore';
 import { EmergencyBanner } from '../features/emergency/EmergencyBanner';
+import { recoverMissedAlerts } from '../features/emergency/missedAlerts';
 import { HomePage } from '../features/home/HomePage';
 import { startPush, stopPush } from '../features/notifications/pushConnection';
+import { useNotifications } from '../features/notifications/notificationsStore';
 import { useUnits } from '../features/units/unitsStore';
 import { AppHeader } from './AppHeader';
 import { Link } from './Link';
@@ -69,10 +71,28 @@ export function App() {
     }
   }, [status, route.name, loadUnits]);
 
+  // Without a live push connection (signaling unreachable, websockets blocked on
+  // the link), fall back to asking for missed alerts over plain HTTP every 20 s.
+  const push = useNotifications((s) => s.push);
+  useEffect(() => {
+    const unitId = useAuth.getState().account?.unitId;
+    if (status !== 'authenticated' || !unitId || push === 'connected') return;
+    const check = () => void recoverMissedAlerts(unitId).catch(() => undefined);
+    const first = setTimeout(check, push === 'off' ? 0 : 2000);
+    const timer = setInterval(check, 20_000);
+    return () => {
+      clearTimeout(first);
+      clearInterval(timer);
+    };
+  }, [status, push]);
+
   // Push notifications (emergency alerts, meetings opening) for as long as we are logged in.
   useEffect(() => {
     if (status !== 'authenticated' || !token) return;
-    startPush(token);
+    const unitId = useAuth.getState().account?.unitId;
+    startPush(token, () => {
+      if (unitId) void recoverMissedAlerts(unitId).catch(() => undefined);
+    });
     return () => stopPush();
   }, [status, token]);
 

@@ -11,7 +11,8 @@ import { toSelectors } from '../scheduling/selectors';
 import { UnitTreePicker } from '../scheduling/UnitTreePicker';
 import { subtree, useUnits } from '../units/unitsStore';
 import { canConvene } from './canConvene';
-import { conveneEmergency, endEmergency, getRollCall, type ActiveEmergency } from './emergencyApi';
+import type { Emergency } from '@giaoban/scheduler/api/emergency';
+import { conveneEmergency, endEmergency, getRollCall, listEmergencies } from './emergencyApi';
 import { RollCallBoard } from './RollCallBoard';
 
 const pollMs = 5000;
@@ -29,16 +30,34 @@ export default function ConvenePage() {
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ClientErrorCode | null>(null);
-  const [active, setActive] = useState<ActiveEmergency | null>(null);
+  const [active, setActive] = useState<Emergency | null>(null);
   // Pushes and polls land in one place: the notifications store.
-  const rollCall = useNotifications((s) => (active ? s.rollCalls[active.emergencyId] : undefined));
+  const rollCall = useNotifications((s) => (active ? s.rollCalls[active.id] : undefined));
+
+  // After a reload, pick up the emergency this unit convened that is still running.
+  useEffect(() => {
+    let live = true;
+    listEmergencies().then(
+      (list) => {
+        const running = list.find((e) => !e.endedAt && e.convenerUnitId === account?.unitId);
+        if (live && running) {
+          setActive((a) => a ?? running);
+          void getRollCall(running.id).then(storeRollCall, () => undefined);
+        }
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [account?.unitId]);
 
   // The push carries every change; a slow poll covers a lost push connection.
   useEffect(() => {
     if (!active) return;
     let live = true;
     const poll = () =>
-      getRollCall(active.emergencyId).then(
+      getRollCall(active.id).then(
         (rc) => live && storeRollCall(rc),
         () => undefined,
       );
@@ -65,8 +84,8 @@ export default function ConvenePage() {
         message: message.trim(),
         selectors: toSelectors(index, scope.id, picked),
       });
-      if (res.rollCall) storeRollCall(res.rollCall);
-      setActive(res);
+      storeRollCall(res.rollCall);
+      setActive(res.emergency);
     } catch (err) {
       setError(errorCodeOf(err));
     } finally {
@@ -77,8 +96,7 @@ export default function ConvenePage() {
   const end = async () => {
     if (!active || !window.confirm(t('convene.confirmEnd'))) return;
     try {
-      await endEmergency(active.emergencyId);
-      setActive({ ...active, ended: true });
+      setActive(await endEmergency(active.id));
     } catch (err) {
       setError(errorCodeOf(err));
     }
@@ -90,12 +108,12 @@ export default function ConvenePage() {
         <div className="page-head convene-head">
           <div>
             <p className="badge badge-emergency">
-              {active.ended ? t('convene.ended') : t('convene.active')}
+              {active.endedAt ? t('convene.ended') : t('convene.active')}
             </p>
-            <h1 id={`${id}-active`}>{title}</h1>
+            <h1 id={`${id}-active`}>{active.title}</h1>
           </div>
           <div className="form-actions">
-            {!active.ended && (
+            {!active.endedAt && (
               <>
                 <button
                   type="button"

@@ -30,7 +30,13 @@ describe('EmergencyBanner', () => {
   });
 
   it('shows an alert, acknowledges it, then joins audio-only in one click', async () => {
-    const calls = mockFetch({ 'POST /api/emergencies/em1/ack': () => ({ status: 204 }) });
+    const stages: unknown[] = [];
+    const calls = mockFetch({
+      'POST /api/emergencies/em1/ack': (init) => {
+        stages.push(JSON.parse(String(init?.body)).stage);
+        return { status: 204 };
+      },
+    });
     render(<EmergencyBanner />);
     expect(screen.queryByRole('alertdialog')).toBeNull();
     act(() => void acceptNotification('emergency:alert', alert));
@@ -38,6 +44,8 @@ describe('EmergencyBanner', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Xác nhận đã nhận' }));
     await waitFor(() => screen.getByRole('button', { name: 'Vào họp ngay (âm thanh)' }));
     expect(calls.map((c) => c.url)).toContain('/api/emergencies/em1/ack');
+    // Receipt first (automatic), then the person's acknowledgement.
+    expect(stages).toEqual(['delivered', 'acknowledged']);
     fireEvent.click(screen.getByRole('button', { name: 'Vào họp ngay (âm thanh)' }));
     expect(useJoinChoice.getState().choice).toEqual({ meetingId: 'm1', mode: 'audioOnly' });
     expect(useRouter.getState().route).toEqual({ name: 'room', meetingId: 'm1' });

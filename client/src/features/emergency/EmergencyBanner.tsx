@@ -43,11 +43,16 @@ function AlertBanner({ alert, more }: { alert: EmergencyAlert; more: number }) {
     (acked ? joinRef : ackRef).current?.focus();
   }, [acked]);
 
+  // The receipt goes back at once, so the convener sees "received" before anyone clicks.
+  useEffect(() => {
+    void acknowledgeEmergency(alert.emergencyId, 'delivered').catch(() => undefined);
+  }, [alert.emergencyId]);
+
   const acknowledge = async () => {
     setBusy(true);
     setError(null);
     try {
-      await acknowledgeEmergency(alert.emergencyId);
+      await acknowledgeEmergency(alert.emergencyId, 'acknowledged');
       setAcked(true);
     } catch (err) {
       setError(errorCodeOf(err));

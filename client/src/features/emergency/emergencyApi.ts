@@ -1,45 +1,48 @@
 import { z } from 'zod';
+import {
+  conveneResponseSchema,
+  emergenciesResponseSchema,
+  emergencySchema,
+  type ConveneRequest,
+  type Emergency,
+} from '@giaoban/scheduler/api/emergency';
 import { rollCallSchema, type RollCall } from '@giaoban/scheduler/api/notifications';
-import type { Selector } from '@giaoban/scheduler/api/meetings';
 import { api } from '../../app/api';
 
-/** PENDING the scheduler's emergency contract (scheduler/src/api/emergency.ts). */
-export interface ActiveEmergency {
-  emergencyId: string;
-  meetingId: string;
-  occurrenceId: string;
-  rollCall?: RollCall;
-  ended?: boolean;
-}
-
+/** The scheduler's emergency endpoints (contract: scheduler/src/api/emergency.ts). */
 const enc = encodeURIComponent;
 
-export async function conveneEmergency(body: {
-  title: string;
-  message: string;
-  selectors: Selector[];
-}): Promise<ActiveEmergency> {
-  const res = await api(
-    '/api/emergencies',
-    z.object({
-      emergencyId: z.string(),
-      meetingId: z.string(),
-      occurrenceId: z.string(),
-      rollCall: rollCallSchema.optional(),
-    }),
-    { method: 'POST', body },
-  );
-  return res;
+export function conveneEmergency(body: ConveneRequest) {
+  return api('/api/emergencies', conveneResponseSchema, { method: 'POST', body });
 }
 
-export function getRollCall(emergencyId: string): Promise<RollCall> {
-  return api(`/api/emergencies/${enc(emergencyId)}/rollcall`, rollCallSchema);
+export async function listEmergencies(): Promise<Emergency[]> {
+  return (await api('/api/emergencies', emergenciesResponseSchema)).emergencies;
 }
 
-export async function endEmergency(emergencyId: string): Promise<void> {
-  await api(`/api/emergencies/${enc(emergencyId)}/end`, z.unknown(), { method: 'POST' });
+const emergencyWithRollCall = z.object({ emergency: emergencySchema, rollCall: rollCallSchema });
+
+/** An emergency and its roll call (a member sees only its own unit's line). */
+export function getEmergency(id: string): Promise<{ emergency: Emergency; rollCall: RollCall }> {
+  return api(`/api/emergencies/${enc(id)}`, emergencyWithRollCall);
 }
 
-export async function acknowledgeEmergency(emergencyId: string): Promise<void> {
-  await api(`/api/emergencies/${enc(emergencyId)}/ack`, z.unknown(), { method: 'POST' });
+export async function getRollCall(id: string): Promise<RollCall> {
+  return (await getEmergency(id)).rollCall;
+}
+
+export async function endEmergency(id: string): Promise<Emergency> {
+  return (
+    await api(`/api/emergencies/${enc(id)}/end`, z.object({ emergency: emergencySchema }), {
+      method: 'POST',
+    })
+  ).emergency;
+}
+
+/** 'delivered' is sent by the browser on receipt; 'acknowledged' when a person confirms. */
+export async function acknowledgeEmergency(
+  id: string,
+  stage: 'delivered' | 'acknowledged' = 'acknowledged',
+): Promise<void> {
+  await api(`/api/emergencies/${enc(id)}/ack`, z.unknown(), { method: 'POST', body: { stage } });
 }

@@ -8,7 +8,7 @@ import { acceptNotification, useNotifications } from './notificationsStore';
  */
 let socket: Socket | null = null;
 
-export function startPush(token: string) {
+export function startPush(token: string, onConnect?: () => void) {
   stopPush();
   const s = io({
     path: '/socket.io',
@@ -20,7 +20,10 @@ export function startPush(token: string) {
   });
   const setPush = useNotifications.getState().setPush;
   setPush('connecting');
-  s.on('connect', () => setPush('connected'));
+  s.on('connect', () => {
+    setPush('connected');
+    onConnect?.();
+  });
   s.on('disconnect', () => setPush('reconnecting'));
   s.io.on('reconnect_attempt', () => setPush('reconnecting'));
   s.onAny((event: string, payload: unknown) => {
