@@ -8,6 +8,9 @@ import { createScheduler, type Scheduler } from '@giaoban/scheduler';
 import { errorHandler, notFoundHandler } from '@giaoban/scheduler/http/errorHandler';
 import { WorkerPool } from '@giaoban/sfu/workerPool';
 import { loadSfuConfig } from '@giaoban/sfu/config';
+import { LocalSfuClient } from '@giaoban/sfu/localSfuClient';
+import { createSignaling, type Signaling } from '@giaoban/signaling';
+import { loadSignalingConfig } from '@giaoban/signaling/config';
 import type { AppConfig } from './config';
 import { startRedisServer, type RedisChild } from './redisServer';
 
@@ -17,6 +20,8 @@ export interface AllInOne {
   readonly redisUrl: string;
   readonly scheduler: Scheduler;
   readonly workers: WorkerPool;
+  readonly sfu: LocalSfuClient;
+  readonly signaling: Signaling;
   close(): Promise<void>;
 }
 
@@ -56,8 +61,15 @@ export async function startAllInOne(
     const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
     cleanups.push(() => void redis.disconnect());
 
-    const workers = await WorkerPool.create(loadSfuConfig(env), log.child({ role: 'sfu' }));
+    const sfuConfig = loadSfuConfig(env);
+    const workers = await WorkerPool.create(sfuConfig, log.child({ role: 'sfu' }));
     cleanups.push(() => workers.close());
+    const sfu = new LocalSfuClient(workers, {
+      consumerBudget: sfuConfig.SFU_ROUTER_CONSUMER_BUDGET,
+      h264: sfuConfig.SFU_H264,
+      log: log.child({ role: 'sfu' }),
+    });
+    cleanups.push(() => sfu.close());
 
     const scheduler = await createScheduler({
       redis,
@@ -112,6 +124,18 @@ export async function startAllInOne(
           http.close(() => resolve());
         }),
     );
+    const signaling = createSignaling({
+      httpServer: http,
+      sfu,
+      sessions: scheduler.sessions,
+      gate: scheduler.gate,
+      attendance: scheduler.attendance,
+      describeUnit: (id) => scheduler.orgTree.get(id),
+      log: log.child({ role: 'signaling' }),
+      config: loadSignalingConfig(env),
+    });
+    scheduler.attachNotifier(signaling.notifier);
+    cleanups.push(() => signaling.close());
     const addr = http.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
 
@@ -121,6 +145,8 @@ export async function startAllInOne(
       redisUrl,
       scheduler,
       workers,
+      sfu,
+      signaling,
       close: closeAll,
     };
   } catch (err) {

@@ -1,0 +1,229 @@
+import type { Server, Socket } from 'socket.io';
+import { AppError } from '@giaoban/common/errors';
+import type { Logger } from '@giaoban/common/logger';
+import type { AttendanceRecorder, MeetingGate, SessionVerifier } from '@giaoban/common/ports';
+import type { SessionClaims } from '@giaoban/common/session';
+import type { SfuClient, SfuEvent } from '@giaoban/sfu/sfuClient';
+import type { SignalingConfig } from './config';
+import type { NotificationName, NotificationOf } from './protocol/index';
+import { MeetingRoom, type EndpointState } from './room/meetingRoom';
+import { onLinkState } from './handlers/linkHandlers';
+
+export interface UnitDescription {
+  name: string;
+  /** 'poor': the unit's endpoints start audio-only (mountain communes). */
+  linkProfile?: 'good' | 'poor';
+  tier: string;
+}
+
+export interface SignalingDeps {
+  sfu: SfuClient;
+  sessions: SessionVerifier;
+  gate: MeetingGate;
+  attendance: AttendanceRecorder;
+  log: Logger;
+  config: SignalingConfig;
+  /** Unit name and tier for presence (the scheduler's org tree). */
+  describeUnit?: (unitId: string) => UnitDescription | undefined;
+}
+
+/** What socket.io keeps per socket (and restores on connection state recovery). */
+export interface SocketData {
+  session: SessionClaims;
+  meetingId?: string;
+  endpointId?: string;
+}
+
+export type GbSocket = Socket<
+  Record<string, never>,
+  Record<string, never>,
+  Record<string, never>,
+  SocketData
+>;
+
+export type LeaveReason =
+  'left' | 'removed' | 'replaced' | 'disconnected' | 'workerDied' | 'closed';
+
+/**
+ * The state and the side effects every handler shares: meeting rooms, typed
+ * notifications, and the one way an endpoint leaves (so SFU media, presence
+ * and attendance never disagree).
+ */
+export class SignalingCore {
+  readonly io: Server;
+  readonly deps: SignalingDeps;
+  readonly rooms = new Map<string, MeetingRoom>();
+  readonly #log: Logger;
+
+  constructor(io: Server, deps: SignalingDeps) {
+    this.io = io;
+    this.deps = deps;
+    this.#log = deps.log;
+  }
+
+  notify<N extends NotificationName>(
+    socketId: string | null,
+    name: N,
+    payload: NotificationOf<N>,
+  ): void {
+    if (socketId) this.io.to(socketId).emit(name, payload);
+  }
+
+  /** To everyone in the meeting, except one endpoint's socket. */
+  broadcast<N extends NotificationName>(
+    room: MeetingRoom,
+    name: N,
+    payload: NotificationOf<N>,
+    except?: EndpointState,
+  ): void {
+    const target = except?.socketId
+      ? this.io.to(room.channel).except(except.socketId)
+      : this.io.to(room.channel);
+    target.emit(name, payload);
+  }
+
+  presenceUpdated(room: MeetingRoom, e: EndpointState): void {
+    this.broadcast(room, 'presence:updated', { endpoint: room.endpointView(e) });
+  }
+
+  endpointOf(socket: GbSocket): { room: MeetingRoom; endpoint: EndpointState } | undefined {
+    const { meetingId, endpointId } = socket.data;
+    if (!meetingId || !endpointId) return undefined;
+    const room = this.rooms.get(meetingId);
+    const endpoint = room?.endpoints.get(endpointId);
+    if (!room || !endpoint || endpoint.socketId !== socket.id) return undefined;
+    return { room, endpoint };
+  }
+
+  /** Removes an endpoint from its meeting: media, presence, attendance; closes an empty meeting. */
+  async leave(room: MeetingRoom, e: EndpointState, reason: LeaveReason): Promise<void> {
+    if (room.endpoints.get(e.id) !== e) return;
+    room.endpoints.delete(e.id);
+    if (e.graceTimer) clearTimeout(e.graceTimer);
+    if (room.floorEndpointId === e.id) {
+      room.floorEndpointId = null;
+      void this.deps.sfu.setFloor(room.id, null).catch(() => undefined);
+      this.broadcast(room, 'meeting:updated', { meeting: room.view() });
+    }
+    if (e.socketId) {
+      const socket = this.io.sockets.sockets.get(e.socketId) as GbSocket | undefined;
+      if (socket) {
+        void socket.leave(room.channel);
+        if (socket.data.endpointId === e.id) {
+          socket.data.meetingId = undefined;
+          socket.data.endpointId = undefined;
+        }
+      }
+    }
+    this.broadcast(room, 'presence:left', { endpointId: e.id, unitId: e.session.unitId, reason });
+    this.deps.attendance.record({
+      type: 'left',
+      meetingId: room.id,
+      occurrenceId: e.grant.occurrenceId,
+      unitId: e.session.unitId,
+      endpointId: e.id,
+      at: Date.now(),
+    });
+    this.#log.info(
+      { meetingId: room.id, unitId: e.session.unitId, endpointId: e.id, reason },
+      'endpoint left',
+    );
+    try {
+      await this.deps.sfu.leave(room.id, e.id);
+    } catch (err) {
+      this.#log.error({ err, meetingId: room.id, endpointId: e.id }, 'sfu leave failed');
+    }
+    if (room.endpoints.size === 0 && this.rooms.get(room.id) === room) {
+      this.rooms.delete(room.id);
+      await this.deps.sfu.closeMeeting(room.id).catch((err: unknown) => {
+        this.#log.error({ err, meetingId: room.id }, 'sfu closeMeeting failed');
+      });
+    }
+  }
+
+  /** A socket dropped without leaving: keep its endpoint for the grace period (it may recover). */
+  disconnected(socket: GbSocket, explicit: boolean): void {
+    const found = this.endpointOf(socket);
+    if (!found) return;
+    const { room, endpoint } = found;
+    if (explicit || this.deps.config.SIGNALING_GRACE_MS === 0) {
+      void this.leave(room, endpoint, explicit ? 'left' : 'disconnected');
+      return;
+    }
+    endpoint.socketId = null;
+    this.presenceUpdated(room, endpoint);
+    endpoint.graceTimer = setTimeout(
+      () => void this.leave(room, endpoint, 'disconnected'),
+      this.deps.config.SIGNALING_GRACE_MS,
+    );
+  }
+
+  /** A socket came back with its state recovered: rebind it to its endpoint. */
+  recovered(socket: GbSocket): void {
+    const { meetingId, endpointId } = socket.data;
+    const room = meetingId ? this.rooms.get(meetingId) : undefined;
+    const endpoint = endpointId ? room?.endpoints.get(endpointId) : undefined;
+    if (!room || !endpoint || endpoint.socketId !== null) {
+      socket.data.meetingId = undefined;
+      socket.data.endpointId = undefined;
+      return;
+    }
+    if (endpoint.graceTimer) clearTimeout(endpoint.graceTimer);
+    endpoint.graceTimer = null;
+    endpoint.socketId = socket.id;
+    void socket.join(room.channel);
+    this.presenceUpdated(room, endpoint);
+  }
+
+  /** Routes SFU media events to the endpoints they concern. */
+  onSfuEvent(event: SfuEvent): void {
+    const room = this.rooms.get(event.meetingId);
+    if (!room) return;
+    const e = room.endpoints.get(event.endpointId);
+    switch (event.type) {
+      case 'consumerClosed':
+        if (e)
+          this.notify(e.socketId, 'media:consumerClosed', {
+            consumerId: event.consumerId,
+            producerId: event.producerId,
+          });
+        break;
+      case 'consumerLayersChanged':
+        if (e)
+          this.notify(e.socketId, 'media:consumerLayers', {
+            consumerId: event.consumerId,
+            spatialLayer: event.layers?.spatialLayer ?? null,
+          });
+        break;
+      case 'activeSpeaker':
+        this.broadcast(room, 'media:activeSpeaker', { endpointId: event.endpointId });
+        break;
+      case 'endpointLost':
+        if (e) {
+          this.notify(e.socketId, 'media:reconnect', { reason: event.reason });
+          void this.leave(room, e, 'workerDied');
+        }
+        break;
+      case 'consumerScore':
+        break;
+      case 'linkState':
+        if (e) onLinkState(this, room, e, event);
+        break;
+    }
+  }
+
+  endpointIn(room: MeetingRoom, endpointId: string): EndpointState {
+    const e = room.endpoints.get(endpointId);
+    if (!e) throw new AppError('NOT_FOUND', { endpointId });
+    return e;
+  }
+
+  async close(): Promise<void> {
+    for (const room of [...this.rooms.values()]) {
+      for (const e of [...room.endpoints.values()]) {
+        this.notify(e.socketId, 'meeting:ended', { reason: 'closed' });
+        await this.leave(room, e, 'closed');
+      }
+    }
+  }
+}

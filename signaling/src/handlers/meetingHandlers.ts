@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '@giaoban/common/errors';
+import type { meetingRequests } from '../protocol/meeting';
+import { MeetingRoom, type EndpointState } from '../room/meetingRoom';
+import type { HandlerMap } from './context';
+import { onLinkState, presenceLinkState } from './linkHandlers';
+
+type Names = keyof typeof meetingRequests;
+
+export const meetingHandlers: HandlerMap<Names> = {
+  async 'meeting:join'(ctx, { meetingId, deviceId }) {
+    const { core, socket, session } = ctx;
+    const { sfu, gate, attendance, config, describeUnit } = core.deps;
+    // Only units the scheduler invited (and hosts above them) get a grant; others get its coded error.
+    const grant = await gate.authorizeJoin(meetingId, session);
+    const current = core.endpointOf(socket);
+    if (current) await core.leave(current.room, current.endpoint, 'left');
+
+    let room = core.rooms.get(meetingId);
+    if (room?.locked && !grant.isHost) throw new AppError('MEETING_LOCKED');
+    const previous = room?.byDevice(session.unitId, deviceId);
+
+    const endpointId = randomUUID();
+    const unit = describeUnit?.(session.unitId);
+    // Link adaptation starts audio-only; mountain communes (profile 'poor') stay so until proven.
+    const media = await sfu.join({
+      meetingId,
+      endpointId,
+      unitId: session.unitId,
+      link: { linkProfile: unit?.linkProfile ?? 'good' },
+    });
+    const link = await sfu.linkState(meetingId, endpointId);
+    if (socket.disconnected) {
+      await sfu.leave(meetingId, endpointId);
+      throw new AppError('UNAVAILABLE', { reason: 'socket closed during join' });
+    }
+    room = core.rooms.get(meetingId);
+    if (!room) {
+      room = new MeetingRoom(grant, config.SIGNALING_CHAT_HISTORY);
+      core.rooms.set(meetingId, room);
+    }
+    const endpoint: EndpointState = {
+      id: endpointId,
+      meetingId,
+      deviceId,
+      session,
+      grant,
+      unitName: unit?.name ?? session.unitId,
+      tier: unit?.tier ?? '',
+      socketId: socket.id,
+      handRaised: false,
+      // Host mutes survive a reconnection; a mute-all applies to newcomers too.
+      hostMuted: previous?.hostMuted ?? false,
+      linkState: link ? presenceLinkState(link) : 'good',
+      audioOnly: link?.audioOnly ?? false,
+      rtpCapabilities: null,
+      producers: new Map(),
+      graceTimer: null,
+    };
+    room.endpoints.set(endpointId, endpoint);
+    socket.data.meetingId = meetingId;
+    socket.data.endpointId = endpointId;
+    await socket.join(room.channel);
+    // Same unit, same device: a reconnection. The new endpoint is in first, so the room never empties.
+    if (previous && room.endpoints.get(previous.id) === previous) {
+      core.notify(previous.socketId, 'meeting:ended', { reason: 'replaced' });
+      await core.leave(room, previous, 'replaced');
+    }
+    attendance.record({
+      type: 'joined',
+      meetingId,
+      occurrenceId: grant.occurrenceId,
+      unitId: session.unitId,
+      endpointId,
+      at: Date.now(),
+      audioOnly: endpoint.audioOnly,
+      reconnect: previous !== undefined,
+    });
+    ctx.log.info(
+      { meetingId, unitId: session.unitId, endpointId, reconnect: !!previous },
+      'endpoint joined',
+    );
+    core.broadcast(room, 'presence:joined', { endpoint: room.endpointView(endpoint) }, endpoint);
+    // The browser learns its starting link state right after the join answer.
+    const joinedRoom = room;
+    if (link) setTimeout(() => onLinkState(core, joinedRoom, endpoint, link), 0);
+    const r = room;
+    return {
+      self: r.endpointView(endpoint),
+      meeting: r.view(),
+      isHost: grant.isHost,
+      routerRtpCapabilities: media.routerRtpCapabilities as Record<string, unknown>,
+      sendTransport: toWire(media.sendTransport),
+      recvTransport: toWire(media.recvTransport),
+      endpoints: [...r.endpoints.values()]
+        .filter((e) => e !== endpoint)
+        .map((e) => r.endpointView(e)),
+      chat: [...r.chat],
+    };
+  },
+
+  async 'meeting:leave'(ctx) {
+    const { room, endpoint } = ctx.member();
+    await ctx.core.leave(room, endpoint, 'left');
+    return {};
+  },
+
+  async 'hand:raise'(ctx) {
+    const { room, endpoint } = ctx.member();
+    endpoint.handRaised = true;
+    ctx.core.presenceUpdated(room, endpoint);
+    return {};
+  },
+
+  async 'hand:lower'(ctx) {
+    const { room, endpoint } = ctx.member();
+    endpoint.handRaised = false;
+    ctx.core.presenceUpdated(room, endpoint);
+    return {};
+  },
+};
+
+function toWire(t: {
+  id: string;
+  iceParameters: object;
+  iceCandidates: object[];
+  dtlsParameters: object;
+}) {
+  return {
+    id: t.id,
+    iceParameters: { ...t.iceParameters },
+    iceCandidates: t.iceCandidates.map((c) => ({ ...c })),
+    dtlsParameters: { ...t.dtlsParameters },
+  };
+}

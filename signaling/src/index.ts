@@ -1,0 +1,136 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { AppError } from '@giaoban/common/errors';
+import type { Logger } from '@giaoban/common/logger';
+import type {
+  AttendanceRecorder,
+  MeetingGate,
+  SessionVerifier,
+  UnitNotifier,
+} from '@giaoban/common/ports';
+import type { SfuClient } from '@giaoban/sfu/sfuClient';
+import { loadSignalingConfig, type SignalingConfig } from './config';
+import { SignalingCore, type GbSocket, type UnitDescription } from './core';
+import { attachRequests } from './dispatch';
+import type { EndpointView, MeetingView } from './protocol/index';
+
+export interface SignalingOptions {
+  httpServer: HttpServer;
+  sfu: SfuClient;
+  sessions: SessionVerifier;
+  gate: MeetingGate;
+  attendance: AttendanceRecorder;
+  log: Logger;
+  describeUnit?: (unitId: string) => UnitDescription | undefined;
+  config?: SignalingConfig;
+}
+
+export interface Signaling {
+  readonly io: Server;
+  /** Reaches every connected socket of the given units (scheduler reminders, emergency alerts). */
+  readonly notifier: UnitNotifier;
+  /** Meetings with their present endpoints (tests, health). */
+  meetings(): { meetingId: string; endpoints: number }[];
+  /** One meeting as its members see it (tests, diagnostics); undefined when nobody is in it. */
+  meetingState(
+    meetingId: string,
+  ): { meeting: MeetingView; endpoints: EndpointView[]; chat: number } | undefined;
+  close(): Promise<void>;
+}
+
+/** A unit's socket.io room: every connected socket of the unit, in a meeting or not. */
+export const unitChannel = (unitId: string) => `unit:${unitId}`;
+
+/**
+ * The socket.io gateway on the all-in-one HTTP server. The handshake carries
+ * `auth: { token }` (the login session token), verified by the scheduler.
+ */
+export function createSignaling(options: SignalingOptions): Signaling {
+  const config = options.config ?? loadSignalingConfig();
+  const log = options.log;
+  const io = new Server(options.httpServer, {
+    serveClient: false,
+    // Signaling messages are small; anything bigger is hostile.
+    maxHttpBufferSize: 64 * 1024,
+    pingInterval: 10_000,
+    pingTimeout: 10_000,
+    connectionStateRecovery: {
+      maxDisconnectionDuration: config.SIGNALING_GRACE_MS,
+      skipMiddlewares: true,
+    },
+  });
+  const core = new SignalingCore(io, { ...options, config });
+  const limiter = new RateLimiterMemory({ points: config.SIGNALING_RATE_PER_SECOND, duration: 1 });
+  const unsubscribe = options.sfu.onEvent((e) => core.onSfuEvent(e));
+
+  io.use((socket, next) => {
+    const auth: unknown = socket.handshake.auth;
+    const token = typeof auth === 'object' && auth && 'token' in auth ? auth.token : undefined;
+    if (typeof token !== 'string' || token.length === 0 || token.length > 4096) {
+      next(
+        Object.assign(new Error('UNAUTHENTICATED'), {
+          data: new AppError('UNAUTHENTICATED').toBody(),
+        }),
+      );
+      return;
+    }
+    options.sessions.verify(token).then(
+      (session) => {
+        (socket as GbSocket).data.session = session;
+        next();
+      },
+      (err: unknown) => {
+        const body =
+          err instanceof AppError ? err.toBody() : new AppError('UNAUTHENTICATED').toBody();
+        next(Object.assign(new Error(body.code), { data: body }));
+      },
+    );
+  });
+
+  io.on('connection', (raw) => {
+    const socket = raw as GbSocket;
+    const session = socket.data.session;
+    void socket.join(unitChannel(session.unitId));
+    if (socket.recovered) core.recovered(socket);
+    attachRequests(
+      core,
+      socket,
+      limiter,
+      log.child({ unitId: session.unitId, socketId: socket.id }),
+    );
+    socket.on('disconnect', (reason) => {
+      const explicit =
+        reason === 'client namespace disconnect' || reason === 'server namespace disconnect';
+      core.disconnected(socket, explicit);
+    });
+  });
+
+  return {
+    io,
+    notifier: {
+      notifyUnits(unitIds, event, payload) {
+        if (unitIds.length === 0) return;
+        io.to(unitIds.map(unitChannel)).emit(event, payload);
+      },
+    },
+    meetings: () =>
+      [...core.rooms.values()].map((r) => ({ meetingId: r.id, endpoints: r.endpoints.size })),
+    meetingState(meetingId) {
+      const room = core.rooms.get(meetingId);
+      if (!room) return undefined;
+      const endpoints = [...room.endpoints.values()].map((e) => room.endpointView(e));
+      return { meeting: room.view(), endpoints, chat: room.chat.length };
+    },
+    async close() {
+      unsubscribe();
+      await core.close();
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => {
+        // io.close() also closes the HTTP server; the all-in-one closes that itself.
+        io.engine.close();
+        resolve();
+      });
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { emptySchema, idSchema, mediaObjectSchema, producerInfoSchema, req } from './common';
+import { linkStateSchema, type LinkStateWire } from './link';
+
+export type LinkState = LinkStateWire;
+
+/** Joining, leaving and who is present. */
+
+export const endpointViewSchema = z.object({
+  id: idSchema,
+  unitId: z.string(),
+  unitName: z.string(),
+  tier: z.string(),
+  displayName: z.string(),
+  isHost: z.boolean(),
+  handRaised: z.boolean(),
+  /** Muted by a host: may speak again only when given the floor. */
+  hostMuted: z.boolean(),
+  linkState: linkStateSchema,
+  /** Audio-only now: link fallback or the user's choice (roll call, tiles). */
+  audioOnly: z.boolean().optional(),
+  /** False while the socket is gone and its grace period runs (flaky link). */
+  connected: z.boolean(),
+  producers: z.array(producerInfoSchema),
+});
+export type EndpointView = z.infer<typeof endpointViewSchema>;
+
+export const chatMessageSchema = z.object({
+  id: z.string(),
+  endpointId: z.string(),
+  unitId: z.string(),
+  unitName: z.string(),
+  displayName: z.string(),
+  text: z.string(),
+  at: z.number(),
+});
+export type ChatMessage = z.infer<typeof chatMessageSchema>;
+
+export const meetingViewSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  kind: z.enum(['regular', 'emergency']),
+  locked: z.boolean(),
+  floorEndpointId: z.string().nullable(),
+  audioFirst: z.boolean(),
+  videoUnitIds: z.array(z.string()),
+});
+export type MeetingView = z.infer<typeof meetingViewSchema>;
+
+const transportParamsSchema = z.object({
+  id: z.string(),
+  iceParameters: mediaObjectSchema,
+  iceCandidates: z.array(mediaObjectSchema),
+  dtlsParameters: mediaObjectSchema,
+});
+
+export const joinResponseSchema = z.object({
+  self: endpointViewSchema,
+  meeting: meetingViewSchema,
+  isHost: z.boolean(),
+  routerRtpCapabilities: mediaObjectSchema,
+  sendTransport: transportParamsSchema,
+  recvTransport: transportParamsSchema,
+  /** Everyone else present, with their producers. */
+  endpoints: z.array(endpointViewSchema),
+  chat: z.array(chatMessageSchema),
+});
+export type JoinResponse = z.infer<typeof joinResponseSchema>;
+
+export const meetingRequests = {
+  'meeting:join': req(
+    z.object({
+      meetingId: idSchema,
+      /** Stable per browser: a rejoin from the same device replaces its old endpoint. */
+      deviceId: idSchema,
+    }),
+    joinResponseSchema,
+    { outsideMeeting: true },
+  ),
+  'meeting:leave': req(emptySchema, emptySchema),
+  'hand:raise': req(emptySchema, emptySchema),
+  'hand:lower': req(emptySchema, emptySchema),
+};
+
+export const meetingNotifications = {
+  'presence:joined': z.object({ endpoint: endpointViewSchema }),
+  'presence:left': z.object({ endpointId: z.string(), unitId: z.string(), reason: z.string() }),
+  /** Any change of an endpoint's view (hand, mute, link state, connection). */
+  'presence:updated': z.object({ endpoint: endpointViewSchema }),
+  'meeting:updated': z.object({ meeting: meetingViewSchema }),
+  /** This socket's endpoint ended: removed by a host, replaced by a newer join, meeting closed. */
+  'meeting:ended': z.object({ reason: z.enum(['removed', 'replaced', 'closed']) }),
+};
