@@ -54,7 +54,7 @@ export class CalendarFeed {
       prodId: { company: 'GiaoBan', product: 'scheduler', language: 'VI' },
       ttl: 15 * 60,
     });
-    for (const slot of this.#meetings.slots(now - 30 * DAY, now + 92 * DAY)) {
+    for (const slot of this.#meetings.slots(now - 30 * DAY, now + 92 * DAY, [unitId])) {
       if (!slot.invitedUnitIds.includes(unitId) && slot.meeting.hostUnitId !== unitId) continue;
       const status = statusOf(slot, this.#meetings.timing, now);
       const event = cal.createEvent({

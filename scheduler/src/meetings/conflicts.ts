@@ -26,7 +26,8 @@ export function findConflicts(
   const windowStart = mine[0]!.start;
   const windowEnd = Math.max(...mine.map((s) => s.end));
   const conflicts: Conflict[] = [];
-  for (const other of store.entries()) {
+  const units = new Set(mine.flatMap((s) => s.invitedUnitIds));
+  for (const other of store.forUnits(units)) {
     if (other.meeting.id === entry.meeting.id || other.meeting.status !== 'active') continue;
     if (other.firstStart >= windowEnd || other.lastEnd <= windowStart) continue;
     for (const slot of mine) {

@@ -209,8 +209,9 @@ export class MeetingService {
     return resolveSelectors(this.#tree, selectors);
   }
 
-  /** Every occurrence overlapping [from, to) of every meeting (callers filter by rights). */
-  *slots(from: number, to: number): Generator<OccurrenceSlot> {
-    for (const entry of this.#store.entries()) yield* slotsInWindow(entry, from, to);
+  /** Occurrences overlapping [from, to) of every meeting, or of those touching these units (callers filter by rights). */
+  *slots(from: number, to: number, unitIds?: string[]): Generator<OccurrenceSlot> {
+    const entries = unitIds ? this.#store.forUnits(unitIds) : this.#store.entries();
+    for (const entry of entries) yield* slotsInWindow(entry, from, to);
   }
 }

@@ -49,6 +49,12 @@ redis.call('SADD', KEYS[2], ARGV[3])
 redis.call('PUBLISH', KEYS[3], ARGV[3])
 return 1`;
 
+function unitsOfMeeting(m: StoredMeeting): Set<string> {
+  const units = new Set([...m.invitedUnitIds, m.hostUnitId]);
+  for (const o of Object.values(m.exceptions)) for (const u of o.invitedUnitIds ?? []) units.add(u);
+  return units;
+}
+
 export function entryOf(meeting: StoredMeeting, now = Date.now()): CatalogEntry {
   const startMs = Date.parse(meeting.start);
   const starts = meeting.recurrence
@@ -76,6 +82,8 @@ export class MeetingStore {
   readonly #sub: Redis;
   readonly #log: Logger;
   readonly #entries = new Map<string, CatalogEntry>();
+  /** unit id → meetings that invite it (any occurrence) or that it organises. */
+  readonly #byUnit = new Map<string, Set<string>>();
 
   private constructor(redis: Redis, log: Logger) {
     this.#redis = redis;
@@ -107,8 +115,33 @@ export class MeetingStore {
     const current = this.#entries.get(meeting.id);
     if (current && current.meeting.version >= meeting.version) return current;
     const entry = entryOf(meeting);
-    this.#entries.set(meeting.id, entry);
+    this.#set(entry);
     return entry;
+  }
+
+  #set(entry: CatalogEntry): void {
+    const old = this.#entries.get(entry.meeting.id);
+    if (old)
+      for (const u of unitsOfMeeting(old.meeting)) this.#byUnit.get(u)?.delete(old.meeting.id);
+    this.#entries.set(entry.meeting.id, entry);
+    for (const u of unitsOfMeeting(entry.meeting)) {
+      let set = this.#byUnit.get(u);
+      if (!set) this.#byUnit.set(u, (set = new Set()));
+      set.add(entry.meeting.id);
+    }
+  }
+
+  /** Meetings that invite (or are organised by) any of these units. */
+  *forUnits(unitIds: Iterable<string>): Generator<CatalogEntry> {
+    const seen = new Set<string>();
+    for (const u of unitIds) {
+      for (const id of this.#byUnit.get(u) ?? []) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const entry = this.#entries.get(id);
+        if (entry) yield entry;
+      }
+    }
   }
 
   async refresh(id: string): Promise<void> {
@@ -155,7 +188,7 @@ export class MeetingStore {
         reason: 'meeting changed meanwhile',
         meetingId: meeting.id,
       });
-    this.#entries.set(meeting.id, entry);
+    this.#set(entry);
     this.#log.debug({ meetingId: meeting.id, version: meeting.version }, 'meeting saved');
     return entry;
   }

@@ -4,7 +4,7 @@ import type { ListOccurrencesQuery, Occurrence } from '../api/meetings';
 import type { OrgTree } from '../orgTree/orgTree';
 import type { MeetingService } from './meetingService';
 import { findSlot, parseOccurrenceId, toOccurrence, type OccurrenceSlot } from './occurrences';
-import { canSee, inReach } from './rights';
+import { canSee, inReach, isManager } from './rights';
 
 const MAX_WINDOW_MS = 92 * 86_400_000;
 
@@ -37,7 +37,9 @@ export class MeetingViews {
       throw new AppError('UNIT_OUT_OF_SCOPE', { unitIds: [unitId] });
     }
     const out: Occurrence[] = [];
-    for (const slot of this.#meetings.slots(from, to)) {
+    // Members and single-unit views only look at that unit's meetings.
+    const narrow = unitId ?? (isManager(session) ? undefined : session.unitId);
+    for (const slot of this.#meetings.slots(from, to, narrow ? [narrow] : undefined)) {
       if (
         unitId !== undefined &&
         !slot.invitedUnitIds.includes(unitId) &&
