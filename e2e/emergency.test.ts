@@ -22,6 +22,11 @@ describe('the commander convenes an emergency; a logged-in commune is alerted, a
   it('the commune sits on its home; the commander convenes the communes of Minh Hóa', async () => {
     commune = await loginAs(browser, app.url, 'u18904');
     await commune.locator('h1#unit-name').waitFor();
+    // The live push connection is up, so the alert must come by push (the HTTP
+    // fallback for missed alerts only runs while it is down).
+    await expect
+      .poll(() => commune.evaluate(() => document.querySelector('.connection-status') === null))
+      .toBe(true);
     commander = await loginAs(browser, app.url, 'chihuy');
     await commander.getByRole('link', { name: 'Triệu tập khẩn' }).click();
     await commander.getByLabel('Tiêu đề').fill(title);

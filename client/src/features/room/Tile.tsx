@@ -1,0 +1,86 @@
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { EndpointView } from '@giaoban/signaling/protocol/meeting';
+import { indicatorFromPresence, type LinkIndicator } from '../meeting/link/linkIndicator';
+import { TierBadge } from '../units/TierBadge';
+import { useUnits } from '../units/unitsStore';
+import { LinkBadge } from './LinkBadge';
+
+export interface TileModel {
+  endpoint: EndpointView;
+  /** The camera (or screen) track to show; null for an audio-only endpoint. */
+  video: MediaStreamTrack | null;
+  speaking: boolean;
+  isSelf: boolean;
+  hasFloor: boolean;
+  /** Own tile: the indicator from our link notices; others: from presence. */
+  link?: LinkIndicator;
+}
+
+function initials(name: string): string {
+  const words = name
+    .replace(/^(Xã|Phường|Thị trấn|Huyện|Thị xã|Thành Phố|Tỉnh)\s+/i, '')
+    .split(/\s+/);
+  return words
+    .slice(0, 2)
+    .map((w) => w[0] ?? '')
+    .join('')
+    .toUpperCase();
+}
+
+/**
+ * One unit in the room: its video, or for an audio-only endpoint a tile with
+ * the unit's initials that lights up while it speaks. Unit name, tier badge,
+ * hand, mute and link state are always visible.
+ */
+export function Tile({ tile, large = false }: { tile: TileModel; large?: boolean }) {
+  const { t } = useTranslation();
+  const { endpoint: e, video } = tile;
+  const ref = useRef<HTMLVideoElement>(null);
+  const tier = useUnits((s) => s.index?.tiers.find((x) => x.id === e.tier));
+  const micOn = e.producers.some((p) => p.source === 'mic' && !p.paused);
+  const link = tile.link ?? indicatorFromPresence({ state: e.linkState, audioOnly: !video });
+
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    el.srcObject = video ? new MediaStream([video]) : null;
+  }, [video]);
+
+  return (
+    <figure
+      className={`tile ${large ? 'tile-large' : ''} ${tile.speaking ? 'is-speaking' : ''} ${video ? '' : 'is-audio'} ${e.connected ? '' : 'is-reconnecting'}`}
+      data-endpoint-id={e.id}
+      data-unit-id={e.unitId}
+      aria-label={`${e.unitName}${tile.speaking ? `, ${t('room.speaking')}` : ''}`}
+    >
+      {video ? (
+        <video ref={ref} autoPlay playsInline muted />
+      ) : (
+        <div className="tile-avatar" aria-hidden="true">
+          <span>{initials(e.unitName)}</span>
+        </div>
+      )}
+      <figcaption className="tile-caption">
+        <span className="tile-name">
+          {e.handRaised && (
+            <span role="img" aria-label={t('host.handRaised')}>
+              ✋
+            </span>
+          )}
+          {e.unitName}
+          {tile.isSelf && ` (${t('room.you')})`}
+        </span>
+        <TierBadge tier={tier} tierId={e.tier} />
+        {tile.hasFloor && <span className="badge badge-open">{t('host.hasFloor')}</span>}
+        {!micOn && (
+          <span className="tile-muted" role="img" aria-label={t('room.micOff')}>
+            🔇
+          </span>
+        )}
+        {!e.connected && <span className="badge">{t('host.status.reconnecting')}</span>}
+        <LinkBadge indicator={link} />
+      </figcaption>
+    </figure>
+  );
+}
