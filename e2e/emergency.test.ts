@@ -24,9 +24,8 @@ describe('the commander convenes an emergency; a logged-in commune is alerted, a
     await commune.locator('h1#unit-name').waitFor();
     // The live push connection is up, so the alert must come by push (the HTTP
     // fallback for missed alerts only runs while it is down).
-    await expect
-      .poll(() => commune.evaluate(() => document.querySelector('.connection-status') === null))
-      .toBe(true);
+    await commune.waitForTimeout(1500);
+    expect(await commune.locator('.connection-status').count()).toBe(0);
     commander = await loginAs(browser, app.url, 'chihuy');
     await commander.getByRole('link', { name: 'Triệu tập khẩn' }).click();
     await commander.getByLabel('Tiêu đề').fill(title);
