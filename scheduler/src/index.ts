@@ -53,8 +53,8 @@ export interface Scheduler {
   readonly meetings: MeetingService;
   readonly views: MeetingViews;
   readonly jobs: MeetingJobs;
-  /** Verifies session tokens (signaling handshake). */
-  readonly sessions: SessionVerifier;
+  /** Verifies session tokens (signaling handshake); also issues and revokes them. */
+  readonly sessions: SessionVerifier & SessionTokens;
   /** Decides who may join which meeting (signaling join). */
   readonly gate: MeetingGate;
   /** Receives join/leave/audio-only events (signaling). */
