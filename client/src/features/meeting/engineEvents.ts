@@ -1,0 +1,39 @@
+import type {
+  ChatMessage,
+  EndpointView,
+  JoinResponse,
+  MeetingView,
+} from '@giaoban/signaling/protocol/index';
+
+export type MediaSource = 'mic' | 'camera' | 'screen';
+
+export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'ended';
+
+/** A remote track this endpoint receives. */
+export interface RemoteTrack {
+  consumerId: string;
+  producerId: string;
+  endpointId: string;
+  kind: 'audio' | 'video';
+  source: MediaSource;
+  track: MediaStreamTrack;
+}
+
+/** Everything the media engine tells its owner (the zustand store, or a test). */
+export type EngineEvent =
+  | { type: 'joined'; join: JoinResponse }
+  | { type: 'presenceJoined'; endpoint: EndpointView }
+  | { type: 'presenceLeft'; endpointId: string }
+  | { type: 'presenceUpdated'; endpoint: EndpointView }
+  | { type: 'meetingUpdated'; meeting: MeetingView }
+  | { type: 'producerState'; endpointId: string; producerId: string; paused: boolean }
+  | { type: 'producerClosed'; endpointId: string; producerId: string }
+  | { type: 'track'; track: RemoteTrack }
+  | { type: 'trackEnded'; consumerId: string }
+  | { type: 'activeSpeaker'; endpointId: string }
+  | { type: 'chat'; message: ChatMessage }
+  | { type: 'local'; mic: boolean; camera: boolean; screen: boolean }
+  | { type: 'mutedByHost' }
+  | { type: 'connection'; state: ConnectionState }
+  | { type: 'ended'; reason: 'removed' | 'replaced' | 'closed' | 'left' }
+  | { type: 'error'; code: string };

@@ -1,0 +1,327 @@
+import { Device } from 'mediasoup-client';
+import type {
+  Consumer,
+  DtlsParameters,
+  IceCandidate,
+  IceParameters,
+  Producer,
+  RtpCapabilities,
+  RtpParameters,
+  Transport,
+} from 'mediasoup-client/types';
+import type { JoinResponse } from '@giaoban/signaling/protocol/index';
+import type { EngineEvent, MediaSource, RemoteTrack } from './engineEvents';
+import { captureTrack, publish } from './localMedia';
+import { SignalingClient, SignalingError } from './signalingClient';
+import { wireNotifications } from './engineNotifications';
+
+export interface MeetingEngineOptions {
+  token: string;
+  meetingId: string;
+  /** Stable per browser: rejoining from the same device replaces the old endpoint. */
+  deviceId: string;
+  url?: string;
+  onEvent: (e: EngineEvent) => void;
+}
+
+type WireTransport = JoinResponse['sendTransport'];
+
+/**
+ * The framework-free media engine of one meeting: signaling + mediasoup-client.
+ * join() brings media up in few round trips (one join, then transports connect
+ * on first use, one batched consume, one batched resume); it reconnects by
+ * itself (ICE restart on transport failure, full rejoin when the SFU lost us).
+ */
+export class MeetingEngine {
+  readonly signaling: SignalingClient;
+  readonly #o: MeetingEngineOptions;
+  #device: Device | undefined;
+  #send: Transport | undefined;
+  #recv: Transport | undefined;
+  readonly #producers = new Map<MediaSource, Producer>();
+  readonly #consumers = new Map<string, { consumer: Consumer; remote: RemoteTrack }>();
+  /** Consumes and rejoins run one at a time, so notifications never race them. */
+  #queue: Promise<unknown> = Promise.resolve();
+  #capsSent = false;
+  #selfId: string | undefined;
+  #ended = false;
+
+  constructor(o: MeetingEngineOptions) {
+    this.#o = o;
+    this.signaling = new SignalingClient({ token: o.token, url: o.url });
+    wireNotifications(this, this.signaling, o.onEvent);
+  }
+
+  get endpointId(): string | undefined {
+    return this.#selfId;
+  }
+  get sendTransport(): Transport | undefined {
+    return this.#send;
+  }
+  get recvTransport(): Transport | undefined {
+    return this.#recv;
+  }
+  producer(source: MediaSource): Producer | undefined {
+    return this.#producers.get(source);
+  }
+  get remoteTracks(): RemoteTrack[] {
+    return [...this.#consumers.values()].map((c) => c.remote);
+  }
+
+  async join(): Promise<JoinResponse> {
+    this.#o.onEvent({ type: 'connection', state: 'connecting' });
+    await this.signaling.connected();
+    return this.#serial(() => this.#join());
+  }
+
+  async #join(): Promise<JoinResponse> {
+    const join = await this.signaling.request('meeting:join', {
+      meetingId: this.#o.meetingId,
+      deviceId: this.#o.deviceId,
+    });
+    this.#selfId = join.self.id;
+    if (!this.#device) {
+      this.#device = new Device();
+      await this.#device.load({
+        routerRtpCapabilities: join.routerRtpCapabilities as unknown as RtpCapabilities,
+      });
+    }
+    this.#send = this.#transport('send', join.sendTransport);
+    this.#recv = this.#transport('recv', join.recvTransport);
+    this.#capsSent = false;
+    this.#o.onEvent({ type: 'joined', join });
+    this.#o.onEvent({ type: 'connection', state: 'connected' });
+    const producerIds = join.endpoints.flatMap((e) => e.producers.map((p) => p.id));
+    if (producerIds.length > 0) await this.#consume(producerIds);
+    return join;
+  }
+
+  #transport(direction: 'send' | 'recv', t: WireTransport): Transport {
+    const params = {
+      id: t.id,
+      iceParameters: t.iceParameters as unknown as IceParameters,
+      iceCandidates: t.iceCandidates as unknown as IceCandidate[],
+      dtlsParameters: t.dtlsParameters as unknown as DtlsParameters,
+    };
+    const transport =
+      direction === 'send'
+        ? this.#device!.createSendTransport(params)
+        : this.#device!.createRecvTransport(params);
+    transport.on('connect', ({ dtlsParameters }, ok, fail) => {
+      this.signaling
+        .request('media:connectTransport', {
+          transportId: transport.id,
+          dtlsParameters: dtlsParameters as unknown as Record<string, unknown>,
+        })
+        .then(() => ok(), fail);
+    });
+    transport.on('produce', ({ kind, rtpParameters, appData }, ok, fail) => {
+      this.signaling
+        .request('media:produce', {
+          transportId: transport.id,
+          kind,
+          rtpParameters: rtpParameters as unknown as Record<string, unknown>,
+          source: appData.source as MediaSource,
+        })
+        .then(({ producerId }) => ok({ id: producerId }), fail);
+    });
+    transport.on('connectionstatechange', (state) => {
+      if (state === 'failed' || state === 'disconnected') void this.restartIce(transport);
+    });
+    return transport;
+  }
+
+  /** New ICE credentials from the server; the browser renegotiates over the same transport. */
+  async restartIce(transport: Transport): Promise<void> {
+    if (this.#ended || transport.closed || !this.signaling.socket.connected) return;
+    try {
+      const { iceParameters } = await this.signaling.request('media:restartIce', {
+        transportId: transport.id,
+      });
+      await transport.restartIce({ iceParameters: iceParameters as unknown as IceParameters });
+    } catch (err) {
+      this.#o.onEvent({
+        type: 'error',
+        code: err instanceof SignalingError ? err.code : 'UNAVAILABLE',
+      });
+    }
+  }
+
+  consume(producerIds: string[]): Promise<void> {
+    return this.#serial(() => this.#consume(producerIds));
+  }
+
+  async #consume(producerIds: string[]): Promise<void> {
+    const recv = this.#recv;
+    if (!recv || !this.#device) return;
+    const { consumers } = await this.signaling.request('media:consume', {
+      producerIds,
+      rtpCapabilities: this.#capsSent
+        ? undefined
+        : (this.#device.recvRtpCapabilities as unknown as Record<string, unknown>),
+    });
+    if (consumers.length > 0) this.#capsSent = true;
+    const ready: string[] = [];
+    for (const c of consumers) {
+      const consumer = await recv.consume({
+        id: c.id,
+        producerId: c.producerId,
+        kind: c.kind,
+        rtpParameters: c.rtpParameters as unknown as RtpParameters,
+      });
+      const remote: RemoteTrack = {
+        consumerId: c.id,
+        producerId: c.producerId,
+        endpointId: c.endpointId,
+        kind: c.kind,
+        source: c.source,
+        track: consumer.track,
+      };
+      this.#consumers.set(c.id, { consumer, remote });
+      this.#o.onEvent({ type: 'track', track: remote });
+      ready.push(c.id);
+    }
+    // Consumers start paused on the server: resume once the tracks are wired.
+    if (ready.length > 0)
+      await this.signaling.request('media:resumeConsumers', { consumerIds: ready });
+  }
+
+  consumerClosed(consumerId: string): void {
+    const c = this.#consumers.get(consumerId);
+    if (!c) return;
+    c.consumer.close();
+    this.#consumers.delete(consumerId);
+    this.#o.onEvent({ type: 'trackEnded', consumerId });
+  }
+
+  /** Publishes a source (capturing it unless a track is given). */
+  async start(source: MediaSource, track?: MediaStreamTrack): Promise<void> {
+    if (!this.#send) throw new SignalingError('MEETING_NOT_OPEN');
+    if (this.#producers.has(source)) return this.setEnabled(source, true);
+    const t = track ?? (await captureTrack(source));
+    const producer = await publish(this.#send, source, t);
+    this.#producers.set(source, producer);
+    t.addEventListener('ended', () => void this.stop(source));
+    this.#emitLocal();
+  }
+
+  async stop(source: MediaSource): Promise<void> {
+    const p = this.#producers.get(source);
+    if (!p) return;
+    this.#producers.delete(source);
+    p.close();
+    p.track?.stop();
+    this.#emitLocal();
+    await this.signaling
+      .request('media:closeProducer', { producerId: p.id })
+      .catch(() => undefined);
+  }
+
+  /** Mute/unmute without renegotiating. Unmuting the mic may be refused (FLOOR_REQUIRED). */
+  async setEnabled(source: MediaSource, enabled: boolean): Promise<void> {
+    const p = this.#producers.get(source);
+    if (!p) {
+      if (enabled) await this.start(source);
+      return;
+    }
+    if (enabled) {
+      await this.signaling.request('media:resumeProducer', { producerId: p.id });
+      p.resume();
+    } else {
+      p.pause();
+      await this.signaling.request('media:pauseProducer', { producerId: p.id });
+    }
+    this.#emitLocal();
+  }
+
+  /** A host paused our microphone on the server: reflect it locally. */
+  mutedByHost(): void {
+    this.#producers.get('mic')?.pause();
+    this.#emitLocal();
+  }
+
+  /** The SFU lost our media (or the socket could not recover): join again and republish. */
+  rejoin(): Promise<void> {
+    return this.#serial(async () => {
+      if (this.#ended) return;
+      this.#o.onEvent({ type: 'connection', state: 'reconnecting' });
+      const tracks = [...this.#producers.entries()].map(([s, p]) => ({
+        s,
+        track: p.track,
+        on: !p.paused,
+      }));
+      this.#closeMedia();
+      await this.#join();
+      for (const { s, track, on } of tracks) {
+        if (track && track.readyState === 'live') {
+          this.#producers.set(s, await publish(this.#send!, s, track));
+          if (!on) await this.setEnabled(s, false).catch(() => undefined);
+        }
+      }
+      this.#emitLocal();
+    });
+  }
+
+  /** Per consumer: bytes received so far (getStats inbound-rtp matched by SSRC). */
+  async inboundStats(): Promise<
+    { consumerId: string; endpointId: string; kind: string; bytesReceived: number }[]
+  > {
+    const out = [];
+    for (const { consumer, remote } of this.#consumers.values()) {
+      const ssrc = consumer.rtpParameters.encodings?.[0]?.ssrc;
+      let bytes = 0;
+      (await consumer.getStats()).forEach(
+        (s: { type: string; ssrc?: number; bytesReceived?: number }) => {
+          if (s.type === 'inbound-rtp' && s.ssrc === ssrc) bytes = s.bytesReceived ?? 0;
+        },
+      );
+      out.push({
+        consumerId: remote.consumerId,
+        endpointId: remote.endpointId,
+        kind: remote.kind,
+        bytesReceived: bytes,
+      });
+    }
+    return out;
+  }
+
+  ended(reason: 'removed' | 'replaced' | 'closed' | 'left'): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    for (const p of this.#producers.values()) p.track?.stop();
+    this.#producers.clear();
+    this.#closeMedia();
+    this.signaling.close();
+    this.#o.onEvent({ type: 'connection', state: 'ended' });
+    this.#o.onEvent({ type: 'ended', reason });
+  }
+
+  async leave(): Promise<void> {
+    if (this.#ended) return;
+    await this.signaling.request('meeting:leave', {}).catch(() => undefined);
+    this.ended('left');
+  }
+
+  #closeMedia(): void {
+    for (const id of [...this.#consumers.keys()]) this.consumerClosed(id);
+    for (const p of this.#producers.values()) p.close();
+    this.#producers.clear();
+    this.#send?.close();
+    this.#recv?.close();
+    this.#send = this.#recv = undefined;
+  }
+
+  #emitLocal(): void {
+    const on = (s: MediaSource) => {
+      const p = this.#producers.get(s);
+      return !!p && !p.paused;
+    };
+    this.#o.onEvent({ type: 'local', mic: on('mic'), camera: on('camera'), screen: on('screen') });
+  }
+
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(fn, fn);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+}

@@ -1,0 +1,247 @@
+import { create } from 'zustand';
+import type { ChatMessage, EndpointView, MeetingView } from '@giaoban/signaling/protocol/index';
+import type { ConnectionState, EngineEvent, MediaSource, RemoteTrack } from './engineEvents';
+import { MeetingEngine } from './mediaEngine';
+import { SignalingError } from './signalingClient';
+
+export interface JoinOptions {
+  meetingId: string;
+  token: string;
+  /** Publish the microphone / camera right after joining (pre-join choices). */
+  mic?: boolean;
+  camera?: boolean;
+  /** Signaling URL; defaults to this page's origin. */
+  url?: string;
+}
+
+export interface MeetingState {
+  connection: ConnectionState;
+  /** Last error code (translate with the error texts), cleared by the next successful action. */
+  error: string | null;
+  endedReason: 'removed' | 'replaced' | 'closed' | 'left' | null;
+  meeting: MeetingView | null;
+  self: EndpointView | null;
+  isHost: boolean;
+  /** Everyone else present, by endpoint id. */
+  endpoints: Record<string, EndpointView>;
+  /** Remote tracks received, by consumer id. */
+  tracks: Record<string, RemoteTrack>;
+  chat: ChatMessage[];
+  activeSpeakerId: string | null;
+  local: { mic: boolean; camera: boolean; screen: boolean };
+  /** A host muted this endpoint: the mic may be turned on again only with the floor. */
+  mutedByHost: boolean;
+
+  join(o: JoinOptions): Promise<boolean>;
+  leave(): Promise<void>;
+  toggleMic(): Promise<boolean>;
+  toggleCamera(): Promise<boolean>;
+  toggleScreen(): Promise<boolean>;
+  raiseHand(): Promise<boolean>;
+  lowerHand(): Promise<boolean>;
+  sendChat(text: string): Promise<boolean>;
+  // Host-only (the server refuses others with FORBIDDEN).
+  muteEndpoint(endpointId: string): Promise<boolean>;
+  muteAll(): Promise<boolean>;
+  giveFloor(endpointId: string): Promise<boolean>;
+  takeFloor(): Promise<boolean>;
+  lowerAllHands(): Promise<boolean>;
+  removeEndpoint(endpointId: string): Promise<boolean>;
+  lockMeeting(locked: boolean): Promise<boolean>;
+}
+
+let engine: MeetingEngine | null = null;
+/** The running engine (link adaptation attaches to its transports and producers). */
+export const getMeetingEngine = (): MeetingEngine | null => engine;
+
+const initial = {
+  connection: 'idle' as ConnectionState,
+  error: null,
+  endedReason: null,
+  meeting: null,
+  self: null,
+  isHost: false,
+  endpoints: {},
+  tracks: {},
+  chat: [],
+  activeSpeakerId: null,
+  local: { mic: false, camera: false, screen: false },
+  mutedByHost: false,
+};
+
+const deviceKey = 'giaoban.deviceId';
+function deviceId(): string {
+  try {
+    let id = localStorage.getItem(deviceKey);
+    if (!id) localStorage.setItem(deviceKey, (id = crypto.randomUUID()));
+    return id;
+  } catch {
+    return crypto.randomUUID();
+  }
+}
+
+export const useMeeting = create<MeetingState>((set, get) => {
+  /** Runs an engine action; failures become `error` (a code), never an exception in the UI. */
+  const act = async (fn: (e: MeetingEngine) => Promise<unknown>): Promise<boolean> => {
+    if (!engine) return false;
+    try {
+      await fn(engine);
+      set({ error: null });
+      return true;
+    } catch (err) {
+      set({ error: err instanceof SignalingError ? err.code : 'INTERNAL' });
+      return false;
+    }
+  };
+  const req = (fn: (e: MeetingEngine) => Promise<unknown>) => act(fn);
+  const toggle = (source: MediaSource) =>
+    act(async (e) => {
+      const on = get().local[source];
+      if (source === 'screen') return on ? e.stop('screen') : e.start('screen');
+      return e.setEnabled(source, !on);
+    });
+
+  return {
+    ...initial,
+
+    async join(o) {
+      if (engine) await get().leave();
+      set({ ...initial, connection: 'connecting' });
+      // Events of an engine that was since replaced or left are ignored.
+      const e: MeetingEngine = new MeetingEngine({
+        token: o.token,
+        meetingId: o.meetingId,
+        deviceId: deviceId(),
+        url: o.url,
+        onEvent: (ev) => {
+          if (engine === e) reduce(ev, set, get);
+        },
+      });
+      engine = e;
+      (globalThis as { giaobanMeeting?: MeetingEngine }).giaobanMeeting = e; // diagnostics, e2e
+      try {
+        await e.join();
+      } catch (err) {
+        if (engine === e) engine = null;
+        e.ended('left');
+        set({ connection: 'ended', error: err instanceof SignalingError ? err.code : 'INTERNAL' });
+        return false;
+      }
+      // Media failures (no camera, denied permission) do not undo the join.
+      if (o.mic) await act((x) => x.start('mic'));
+      if (o.camera) await act((x) => x.start('camera'));
+      return true;
+    },
+
+    async leave() {
+      const e = engine;
+      engine = null;
+      await e?.leave();
+      if (e) set({ connection: 'ended', endedReason: 'left' });
+    },
+
+    toggleMic: () => toggle('mic'),
+    toggleCamera: () => toggle('camera'),
+    toggleScreen: () => toggle('screen'),
+    raiseHand: () => req((e) => e.signaling.request('hand:raise', {})),
+    lowerHand: () => req((e) => e.signaling.request('hand:lower', {})),
+    sendChat: (text) =>
+      req(async (e) => {
+        const { message } = await e.signaling.request('chat:send', { text });
+        set((s) => ({ chat: [...s.chat, message] }));
+      }),
+    muteEndpoint: (endpointId) =>
+      req((e) => e.signaling.request('moderation:mute', { endpointId })),
+    muteAll: () => req((e) => e.signaling.request('moderation:muteAll', {})),
+    giveFloor: (endpointId) =>
+      req((e) => e.signaling.request('moderation:giveFloor', { endpointId })),
+    takeFloor: () => req((e) => e.signaling.request('moderation:takeFloor', {})),
+    lowerAllHands: () => req((e) => e.signaling.request('moderation:lowerAllHands', {})),
+    removeEndpoint: (endpointId) =>
+      req((e) => e.signaling.request('moderation:remove', { endpointId })),
+    lockMeeting: (locked) => req((e) => e.signaling.request('moderation:lock', { locked })),
+  };
+});
+
+type Set = (p: Partial<MeetingState> | ((s: MeetingState) => Partial<MeetingState>)) => void;
+
+function reduce(ev: EngineEvent, set: Set, get: () => MeetingState): void {
+  const self = get().self;
+  const upsert = (endpoint: EndpointView) => {
+    if (endpoint.id === self?.id) set({ self: endpoint, mutedByHost: endpoint.hostMuted });
+    else set((s) => ({ endpoints: { ...s.endpoints, [endpoint.id]: endpoint } }));
+  };
+  switch (ev.type) {
+    case 'joined': {
+      const { join } = ev;
+      set({
+        self: join.self,
+        meeting: join.meeting,
+        isHost: join.isHost,
+        endpoints: Object.fromEntries(join.endpoints.map((e) => [e.id, e])),
+        chat: join.chat,
+        mutedByHost: join.self.hostMuted,
+        tracks: {},
+      });
+      break;
+    }
+    case 'presenceJoined':
+    case 'presenceUpdated':
+      upsert(ev.endpoint);
+      break;
+    case 'presenceLeft':
+      set((s) => {
+        const { [ev.endpointId]: _gone, ...rest } = s.endpoints;
+        const tracks = Object.fromEntries(
+          Object.entries(s.tracks).filter(([, t]) => t.endpointId !== ev.endpointId),
+        );
+        return { endpoints: rest, tracks };
+      });
+      break;
+    case 'meetingUpdated':
+      set({ meeting: ev.meeting });
+      break;
+    case 'producerState':
+    case 'producerClosed': {
+      const e = get().endpoints[ev.endpointId];
+      if (!e) break;
+      const producers =
+        ev.type === 'producerClosed'
+          ? e.producers.filter((p) => p.id !== ev.producerId)
+          : e.producers.map((p) => (p.id === ev.producerId ? { ...p, paused: ev.paused } : p));
+      set((s) => ({ endpoints: { ...s.endpoints, [e.id]: { ...e, producers } } }));
+      break;
+    }
+    case 'track':
+      set((s) => ({ tracks: { ...s.tracks, [ev.track.consumerId]: ev.track } }));
+      break;
+    case 'trackEnded':
+      set((s) => {
+        const { [ev.consumerId]: _gone, ...rest } = s.tracks;
+        return { tracks: rest };
+      });
+      break;
+    case 'activeSpeaker':
+      set({ activeSpeakerId: ev.endpointId });
+      break;
+    case 'chat':
+      set((s) => ({ chat: [...s.chat, ev.message].slice(-200) }));
+      break;
+    case 'local':
+      set({ local: { mic: ev.mic, camera: ev.camera, screen: ev.screen } });
+      break;
+    case 'mutedByHost':
+      set({ mutedByHost: true });
+      break;
+    case 'connection':
+      set({ connection: ev.state });
+      break;
+    case 'ended':
+      set({ endedReason: ev.reason, connection: 'ended' });
+      engine = null;
+      break;
+    case 'error':
+      set({ error: ev.code });
+      break;
+  }
+}

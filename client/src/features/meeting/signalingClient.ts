@@ -1,0 +1,91 @@
+import { io, type Socket } from 'socket.io-client';
+import type { ErrorBody } from '@giaoban/common/errors';
+import type {
+  AckOf,
+  NotificationName,
+  NotificationOf,
+  RequestName,
+  RequestOf,
+  ResponseOf,
+} from '@giaoban/signaling/protocol/index';
+
+/** A request the server refused: the code is what the UI translates. */
+export class SignalingError extends Error {
+  readonly code: string;
+  readonly body: ErrorBody | undefined;
+  constructor(code: string, body?: ErrorBody) {
+    super(body?.messageEn ?? code);
+    this.code = code;
+    this.body = body;
+  }
+}
+
+export interface SignalingClientOptions {
+  token: string;
+  /** Defaults to this page's origin. */
+  url?: string;
+  requestTimeoutMs?: number;
+}
+
+/**
+ * The browser's end of the signaling protocol: typed requests (ack or
+ * SignalingError) and typed notifications. socket.io reconnects by itself and
+ * recovers the session (same socket id, same endpoint) after short drops.
+ */
+export class SignalingClient {
+  readonly socket: Socket;
+  readonly #timeoutMs: number;
+
+  constructor(opts: SignalingClientOptions) {
+    const o = {
+      auth: { token: opts.token },
+      // Long-polling first would cost round trips on a slow link before the upgrade.
+      transports: ['websocket', 'polling'],
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 5_000,
+    };
+    this.socket = opts.url ? io(opts.url, o) : io(o);
+    this.#timeoutMs = opts.requestTimeoutMs ?? 15_000;
+  }
+
+  connected(): Promise<void> {
+    if (this.socket.connected) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const ok = () => {
+        this.socket.off('connect_error', fail);
+        resolve();
+      };
+      const fail = (err: Error & { data?: ErrorBody }) => {
+        this.socket.off('connect', ok);
+        reject(new SignalingError(err.data?.code ?? err.message, err.data));
+      };
+      this.socket.once('connect', ok);
+      this.socket.once('connect_error', fail);
+    });
+  }
+
+  async request<N extends RequestName>(name: N, payload: RequestOf<N>): Promise<ResponseOf<N>> {
+    let ack: AckOf<N>;
+    try {
+      ack = (await this.socket.timeout(this.#timeoutMs).emitWithAck(name, payload)) as AckOf<N>;
+    } catch {
+      throw new SignalingError('UNAVAILABLE');
+    }
+    if (!ack.ok) throw new SignalingError(ack.error.code, ack.error);
+    return ack.data;
+  }
+
+  on<N extends NotificationName>(
+    name: N,
+    handler: (payload: NotificationOf<N>) => void,
+  ): () => void {
+    const h = handler as (p: unknown) => void;
+    this.socket.on(name as string, h);
+    return () => void this.socket.off(name as string, h);
+  }
+
+  close(): void {
+    this.socket.removeAllListeners();
+    this.socket.disconnect();
+  }
+}
