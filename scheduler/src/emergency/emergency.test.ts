@@ -165,4 +165,17 @@ describe('emergency convene (real redis-server)', () => {
     ]);
     expect((await (await app.as('host44')).call('GET', '/audit')).status).toBe(403);
   });
+
+  it('keeps the emergency and its roll call across a restart of redis-server and the app', async () => {
+    const id = convened.emergency.id;
+    const before = (await chihuy.call('GET', `/emergencies/${id}`)).body.rollCall as RollCall;
+    await app.restart();
+    chihuy = await app.as('chihuy');
+    const after = (await chihuy.call('GET', `/emergencies/${id}`)).body.rollCall as RollCall;
+    expect(after.totals).toEqual(before.totals);
+    expect(after.endedAt).not.toBeNull();
+    expect(after.units.find((u) => u.unitId === '18949')?.acknowledgedAt).toBe(
+      before.units.find((u) => u.unitId === '18949')?.acknowledgedAt,
+    );
+  });
 });

@@ -4,22 +4,15 @@ import { AppError, parseOrThrow } from '@giaoban/common/errors';
 import type { AttendanceEvent } from '@giaoban/common/ports';
 import type { SessionClaims } from '@giaoban/common/session';
 import { conveneRequestSchema, type ConveneRequest, type Emergency } from '../api/emergency';
-import type { RollCall, RollCallUnit } from '../api/notifications';
+import type { RollCall } from '../api/notifications';
+import { buildRollCall, type UnitStatus } from './rollCall';
 import type { AttendanceStore } from '../attendance/attendanceStore';
-import { accrue, audioOnlyNow, presentNow, type UnitPresence } from '../attendance/unitPresence';
 import type { AuditLog } from '../audit/auditLog';
 import type { MeetingService } from '../meetings/meetingService';
 import { occurrenceId } from '../meetings/occurrences';
 import { canConvene, isManager } from '../meetings/rights';
 import type { NotifierHub } from '../notify/notifierHub';
 import type { OrgTree } from '../orgTree/orgTree';
-
-interface UnitStatus {
-  notifiedAt: string | null;
-  deliveredAt: string | null;
-  acknowledgedAt: string | null;
-  joinedAt: string | null;
-}
 
 const KEY = (id: string) => `gb:emergency:${id}`;
 const UNITS_KEY = (id: string) => `gb:emergency:${id}:units`;
@@ -171,39 +164,10 @@ export class EmergencyService {
       this.#redis.hgetall(UNITS_KEY(id)),
       this.#attendance.ofOccurrence(e.occurrenceId),
     ]);
-    const units: RollCallUnit[] = e.unitIds.map((unitId) => {
-      const s = JSON.parse(statuses[unitId] ?? 'null') as UnitStatus | null;
-      const p: UnitPresence | undefined = presence.get(unitId);
-      const live = p ? accrue(p, now) : undefined;
-      return {
-        unitId,
-        unitName: this.#tree.get(unitId)?.name ?? unitId,
-        notifiedAt: s?.notifiedAt ?? null,
-        deliveredAt: s?.deliveredAt ?? null,
-        acknowledgedAt: s?.acknowledgedAt ?? null,
-        joinedAt: s?.joinedAt ?? (p?.firstJoin ? new Date(p.firstJoin).toISOString() : null),
-        present: live ? presentNow(live) : false,
-        audioOnly: live ? audioOnlyNow(live) : false,
-      };
-    });
-    const count = (f: (u: RollCallUnit) => boolean) => units.filter(f).length;
-    return {
-      emergencyId: e.id,
-      meetingId: e.meetingId,
-      occurrenceId: e.occurrenceId,
-      title: e.title,
-      startedAt: e.startedAt,
-      endedAt: e.endedAt,
-      units,
-      totals: {
-        invited: units.length,
-        delivered: count((u) => u.deliveredAt !== null),
-        acknowledged: count((u) => u.acknowledgedAt !== null),
-        joined: count((u) => u.joinedAt !== null),
-        present: count((u) => u.present),
-        audioOnly: count((u) => u.audioOnly),
-      },
-    };
+    const parsed = new Map(
+      Object.entries(statuses).map(([u, raw]) => [u, JSON.parse(raw) as UnitStatus]),
+    );
+    return buildRollCall(this.#tree, e, parsed, presence, now);
   }
 
   /** An endpoint of an invited unit confirms receipt or acknowledges; the first time counts. */
@@ -253,8 +217,8 @@ export class EmergencyService {
     unitId: string,
     change: (s: UnitStatus) => UnitStatus,
   ): Promise<void> {
-    // One small Lua-free step: only this process's chain writes a unit's status in practice;
-    // the values only ever go from null to a time, so a lost race loses nothing but a later time.
+    // Read-modify-write without a lock: fields only ever go from null to a time, so
+    // two endpoints of one unit racing can at worst keep the later of two close times.
     const raw = await this.#redis.hget(UNITS_KEY(id), unitId);
     const current: UnitStatus = raw
       ? (JSON.parse(raw) as UnitStatus)
