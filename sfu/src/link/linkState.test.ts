@@ -33,7 +33,7 @@ describe('classify', () => {
   it('takes the worst signal', () => {
     expect(classify({ ...good, loss: 0.15 }, t)).toBe('poor');
     expect(classify({ ...good, score: 3 }, t)).toBe('poor');
-    expect(classify({ ...good, availableKbps: 50 }, t)).toBe('critical');
+    expect(classify({ ...good, availableKbps: 40 }, t)).toBe('critical');
     expect(classify({ rttMs: 900 }, t)).toBe('poor');
   });
 });
@@ -134,11 +134,14 @@ describe('LinkStateMachine', () => {
     expect(m.view(6_000)).toEqual({ score: 10 });
   });
 
-  it('keeps the fields a source did not repeat', () => {
-    const m = new LinkStateMachine({ direction: 'down', initial: 'good' });
+  it('keeps the fields a source did not repeat, each until it is stale', () => {
+    const m = new LinkStateMachine({ direction: 'down', initial: 'good', staleMs: 5_000 });
     m.update('server', { availableKbps: 100 }, 0);
     m.update('server', { score: 9 }, 500);
     expect(m.view(500)).toEqual({ availableKbps: 100, score: 9 });
+    // Scores keep coming, the estimate stopped: it ages out on its own.
+    m.update('server', { score: 10 }, 6_000);
+    expect(m.view(6_000)).toEqual({ score: 10 });
   });
 
   it('jumps without hysteresis when forced', () => {

@@ -44,21 +44,22 @@ export interface LinkThresholds {
 }
 
 /**
- * Video needs ~150 kbit/s at its lowest simulcast layer plus audio; audio-only
- * needs ~22 kbit/s per speaker on the wire (12 kbit/s Opus, 60 ms packets), so
- * three speakers need ~66: a downlink under 64 can carry only the floor holder.
- * RTT separates the mobile generations independently of load: 3G ~100 ms,
- * 2G ~300, EDGE ~800; past ~1.5 s the queue is overflowing.
+ * Video needs ~120 kbit/s at its lowest simulcast layer plus audio; audio-only
+ * needs ~22 kbit/s per speaker on the wire (12 kbit/s Opus, 60 ms packets):
+ * a downlink under ~50 can carry only the floor holder. Estimates (mediasoup's
+ * and Chrome's) start near 300 kbit/s and ramp, so the good/constrained line
+ * sits below that start; RTT separates the mobile generations independently
+ * of load (3G ~100 ms, 2G ~300, EDGE ~800) and past ~1.6 s the queue overflows.
  */
 export const defaultThresholds: Record<LinkDirection, LinkThresholds> = {
   down: {
-    kbps: [600, 200, 64],
+    kbps: [250, 120, 48],
     loss: [0.03, 0.1, 0.25],
     rttMs: [80, 250, 1_600],
     score: [7, 4, 1],
   },
   up: {
-    kbps: [400, 150, 24],
+    kbps: [200, 80, 24],
     loss: [0.03, 0.1, 0.25],
     rttMs: [80, 250, 1_600],
     score: [7, 4, 1],
@@ -126,7 +127,7 @@ export class LinkStateMachine {
   #probationUntil: number;
   readonly #probationHoldMs: number;
   readonly #staleMs: number;
-  readonly #latest = new Map<LinkSource, { at: number; sample: LinkSample }>();
+  readonly #latest = new Map<LinkSource, Map<keyof LinkSample, { value: number; at: number }>>();
   /** Since when every evaluation argued for a worse state, and the mildest such state. */
   #worseSince: number | undefined;
   #worseMildest = 0;
@@ -162,26 +163,39 @@ export class LinkStateMachine {
     return this.#transitions;
   }
 
-  /** The current combined view of the latest fresh sample of each source. */
+  /**
+   * The combined view of every source's fresh signals. Each field ages on its
+   * own: a bandwidth estimate that is no longer reported (mediasoup reports it
+   * only while it limits the stream) must not linger while scores keep coming.
+   */
   view(now: number): LinkSample {
     const merged: LinkSample = {};
-    for (const { at, sample } of this.#latest.values()) {
-      if (now - at > this.#staleMs) continue;
+    for (const fields of this.#latest.values()) {
+      const fresh = (k: keyof LinkSample) => {
+        const f = fields.get(k);
+        return f && now - f.at <= this.#staleMs ? f.value : undefined;
+      };
+      const kbps = fresh('availableKbps');
+      const loss = fresh('loss');
+      const rtt = fresh('rttMs');
+      const score = fresh('score');
       // Each signal: the more pessimistic source wins.
-      if (sample.availableKbps !== undefined)
-        merged.availableKbps = Math.min(merged.availableKbps ?? Infinity, sample.availableKbps);
-      if (sample.loss !== undefined) merged.loss = Math.max(merged.loss ?? 0, sample.loss);
-      if (sample.rttMs !== undefined) merged.rttMs = Math.max(merged.rttMs ?? 0, sample.rttMs);
-      if (sample.score !== undefined) merged.score = Math.min(merged.score ?? 10, sample.score);
+      if (kbps !== undefined)
+        merged.availableKbps = Math.min(merged.availableKbps ?? Infinity, kbps);
+      if (loss !== undefined) merged.loss = Math.max(merged.loss ?? 0, loss);
+      if (rtt !== undefined) merged.rttMs = Math.max(merged.rttMs ?? 0, rtt);
+      if (score !== undefined) merged.score = Math.min(merged.score ?? 10, score);
     }
     return merged;
   }
 
-  /** Records a sample from one source (merging with its previous fields) and re-evaluates. */
+  /** Records a sample from one source and re-evaluates. */
   update(source: LinkSource, sample: LinkSample, now: number): LinkTransition | undefined {
-    const prev = this.#latest.get(source);
-    const fresh = prev && now - prev.at <= this.#staleMs ? prev.sample : {};
-    this.#latest.set(source, { at: now, sample: { ...fresh, ...sample } });
+    let fields = this.#latest.get(source);
+    if (!fields) this.#latest.set(source, (fields = new Map()));
+    for (const [k, v] of Object.entries(sample) as [keyof LinkSample, number | undefined][]) {
+      if (v !== undefined) fields.set(k, { value: v, at: now });
+    }
     return this.evaluate(now);
   }
 

@@ -77,7 +77,13 @@ export class LinkController {
       ]);
       const r = this.#sampler.sample(statsEntries(send), statsEntries(recv), performance.now());
       this.#last = r;
-      await this.#d.report(r).catch(() => undefined);
+      // Chrome's estimate means something only while video asks for bandwidth:
+      // audio alone never probes, so a recovered link would look as slow as
+      // the audio it carries and video would never come back.
+      const cam = this.#d.camera();
+      if (!cam || cam.closed || cam.paused) delete r.availableOutgoingKbps;
+      // Not awaited: a report stuck behind a slow link must not hold the next sample.
+      void this.#d.report(r).catch(() => undefined);
       // The uplink estimate moves between notices: keep video under it.
       if (this.#notice?.send.video) await this.#applyVideo(this.#notice);
       return r;

@@ -1,0 +1,41 @@
+import type { LinkNotice } from '@giaoban/signaling/protocol/link';
+
+/** What the probe client (probeClient.ts) exposes to the Node side of the tests and bench. DOM-free. */
+export interface ProbeJoinOptions {
+  token: string;
+  meetingId: string;
+  deviceId: string;
+  /** Produce a camera once the link allows video. */
+  video: boolean;
+}
+
+export interface ProbeConsumerStats {
+  kind: string;
+  endpointId: string;
+  paused: boolean;
+  packetsReceived: number;
+  packetsLost: number;
+  bytesReceived: number;
+  framesDecoded: number;
+}
+
+/** Times are ms since join() was called. */
+export interface ProbeSnapshot {
+  joinedAt: number | null;
+  firstAudioAt: number | null;
+  now: number;
+  notices: (LinkNotice & { at: number })[];
+  consumers: ProbeConsumerStats[];
+  /** Bytes on the wire (payload + RTP headers) per kind. */
+  bytesSent: { audio: number; video: number };
+  cameraProduced: boolean;
+  cameraPaused: boolean | null;
+  endpointId: string | null;
+}
+
+export interface ProbeApi {
+  join(o: ProbeJoinOptions): Promise<void>;
+  snapshot(): Promise<ProbeSnapshot>;
+  setAudioOnly(audioOnly: boolean): Promise<void>;
+  leave(): Promise<void>;
+}

@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { probeAudioOnly, probeSnapshot, type ProbeSnapshot } from './weakLink/probe';
+import { COMMUNE_GOOD, COMMUNE_POOR, createStage, joinCommune, type Stage } from './weakLink/stage';
+
+/**
+ * Weak links end to end: the server on the host, a commune's Chromium in a
+ * shaped network namespace (infra/netem), a speaker's Chromium on the host
+ * sending fake audio + simulcast video. The commune's link is switched
+ * between profiles while it is in the meeting.
+ */
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const video = (s: ProbeSnapshot) => s.consumers.find((c) => c.kind === 'video');
+const audio = (s: ProbeSnapshot) => s.consumers.find((c) => c.kind === 'audio');
+const lastNotice = (s: ProbeSnapshot) => s.notices.at(-1);
+
+async function waitFor(page: Page, pred: (s: ProbeSnapshot) => boolean, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const s = await probeSnapshot(page);
+    if (pred(s)) return s;
+    if (Date.now() > deadline) return undefined;
+    await sleep(250);
+  }
+}
+
+describe('weak links (shaped namespace, real Chromium and mediasoup)', () => {
+  let stage: Stage;
+  let commune: Page;
+  beforeAll(async () => {
+    stage = await createStage({ profile: 'good', speakers: 1, speakerVideo: true });
+    commune = await joinCommune(stage, COMMUNE_GOOD, true);
+  });
+  afterAll(async () => {
+    await stage?.close();
+  });
+
+  it('on a good link the commune gets video and keeps it', async () => {
+    const s = await waitFor(
+      commune,
+      (x) => lastNotice(x)?.audioOnly === false && (video(x)?.framesDecoded ?? 0) > 10,
+      12_000,
+    );
+    expect(s, 'video within 12 s of joining').toBeDefined();
+    expect(s!.firstAudioAt).toBeLessThan(3_000);
+    await sleep(6_000);
+    const later = await probeSnapshot(commune);
+    expect(video(later)!.framesDecoded).toBeGreaterThan(video(s!)!.framesDecoded + 30);
+    expect(later.notices.slice(s!.notices.length).some((n) => n.audioOnly)).toBe(false);
+    expect(later.cameraProduced && later.cameraPaused === false).toBe(true);
+  });
+
+  it('on 2G it becomes audio-only within a few seconds and keeps hearing the speaker', async () => {
+    const before = await probeSnapshot(commune);
+    await stage.link.setProfile('2g');
+    const s = await waitFor(commune, (x) => lastNotice(x)?.audioOnly === true, 10_000);
+    expect(s, 'audio-only within 10 s of the link turning 2G').toBeDefined();
+    const delay = lastNotice(s!)!.at - (before.now + 0);
+    expect(delay).toBeLessThan(8_000);
+    expect(s!.cameraPaused).toBe(true);
+
+    // Audio keeps flowing (60 ms packets: ~16.7/s) while video stops.
+    const a0 = audio(s!)!.packetsReceived;
+    const v0 = video(s!)!.framesDecoded;
+    await sleep(6_000);
+    const after = await probeSnapshot(commune);
+    expect(audio(after)!.packetsReceived - a0).toBeGreaterThan(0.8 * 6 * 16.7);
+    expect(video(after)!.framesDecoded - v0).toBeLessThan(15);
+  });
+
+  it('after 2G → good, video returns within ~15 s and stays', async () => {
+    const before = await probeSnapshot(commune);
+    await stage.link.setProfile('good');
+    const s = await waitFor(
+      commune,
+      (x) => lastNotice(x)?.audioOnly === false && x.notices.length > before.notices.length,
+      30_000,
+    );
+    expect(s, 'video allowed again').toBeDefined();
+    // The state machine may have gone down to critical on 2G (the uplink flooded
+    // before the camera paused): each step up takes 12 s of a good link.
+    expect(lastNotice(s!)!.at - before.now).toBeLessThan(28_000);
+    const v0 = video(s!)!.framesDecoded;
+    await sleep(6_000);
+    const after = await probeSnapshot(commune);
+    expect(video(after)!.framesDecoded).toBeGreaterThan(v0 + 30);
+    expect(after.cameraPaused).toBe(false);
+    expect(after.notices.slice(s!.notices.length).some((n) => n.audioOnly)).toBe(false);
+  });
+
+  it('the user can force audio-only and take it back', async () => {
+    await probeAudioOnly(commune, true);
+    const forced = await waitFor(commune, (x) => lastNotice(x)?.forced === true, 5_000);
+    expect(forced && lastNotice(forced)).toMatchObject({ audioOnly: true, forced: true });
+    expect(forced!.cameraPaused).toBe(true);
+    await probeAudioOnly(commune, false);
+    const back = await waitFor(commune, (x) => lastNotice(x)?.audioOnly === false, 5_000);
+    expect(back).toBeDefined();
+  });
+
+  it('a mountain commune (link profile poor) starts audio-only even on a good link', async () => {
+    const poor = await joinCommune(stage, COMMUNE_POOR, true);
+    await sleep(7_000);
+    const s = await probeSnapshot(poor);
+    expect(s.notices.length).toBeGreaterThan(0);
+    expect(s.notices.every((n) => n.audioOnly)).toBe(true);
+    expect(s.cameraProduced).toBe(false);
+    expect(audio(s)!.packetsReceived).toBeGreaterThan(50);
+  });
+});
