@@ -118,7 +118,10 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
       tokens,
       limiter,
       audit,
-      secureCookie: config.NODE_ENV === 'production',
+      secureCookie:
+        config.COOKIE_SECURE === 'auto'
+          ? config.NODE_ENV === 'production'
+          : config.COOKIE_SECURE === 'true',
     }),
   );
 
