@@ -152,6 +152,7 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
       sessions: tokens,
       audit,
       onEnded: (slot) => jobs.ended(slot),
+      onCancelled: (slots) => jobs.cancelled(slots),
     }),
   );
   const attendance = new AttendanceStore(redis, log);

@@ -16,7 +16,12 @@ import type { AuditLog } from '../audit/auditLog';
 import { requireSession, sessionOf } from '../auth/middleware';
 import { publicMeeting, type MeetingService } from '../meetings/meetingService';
 import type { MeetingViews } from '../meetings/meetingViews';
-import { parseOccurrenceId, toOccurrence, type OccurrenceSlot } from '../meetings/occurrences';
+import {
+  parseOccurrenceId,
+  slotsInWindow,
+  toOccurrence,
+  type OccurrenceSlot,
+} from '../meetings/occurrences';
 import { canSee } from '../meetings/rights';
 import type { OrgTree } from '../orgTree/orgTree';
 
@@ -28,6 +33,8 @@ export interface MeetingRoutesDeps {
   audit: AuditLog;
   /** Called when a host ends an occurrence early. */
   onEnded(slot: OccurrenceSlot): Promise<void>;
+  /** Called with the occurrences (open or within the next day) that a cancellation removed. */
+  onCancelled(slots: OccurrenceSlot[]): void;
 }
 
 /** /meetings and /occurrences. */
@@ -73,7 +80,15 @@ export function meetingRoutes(deps: MeetingRoutesDeps): Router {
 
   router.delete('/meetings/:id', async (req, res) => {
     const session = sessionOf(req);
+    const before = meetings.store.get(req.params.id);
     const meeting = await meetings.cancel(session, req.params.id);
+    if (before) {
+      const now = Date.now();
+      const soon = slotsInWindow(before, now, now + 86_400_000).filter(
+        (s) => !s.override?.cancelled && !s.override?.endedAt,
+      );
+      deps.onCancelled(soon);
+    }
     await audit.record(session, 'meeting.cancel', meeting.id, { title: meeting.title });
     res.json({ meeting: publicMeeting(meeting) });
   });
@@ -124,6 +139,7 @@ export function meetingRoutes(deps: MeetingRoutesDeps): Router {
           : { ...s.override, endedAt: new Date().toISOString() },
       );
       if (action === 'end') await deps.onEnded(slot);
+      else if (slot.end > Date.now()) deps.onCancelled([slot]);
       await audit.record(session, `occurrence.${action}`, req.params.id as string);
       const out: OccurrenceResponse = {
         occurrence: toOccurrence(slot, timing, Date.now()),

@@ -96,6 +96,8 @@ describe('meeting jobs (BullMQ on a real redis-server, short delays)', () => {
     expect(eventFor('meeting:reminder', moved.id)).toBeUndefined();
     expect(eventFor('meeting:opened', moved.id)).toBeUndefined();
     expect(eventFor('meeting:reminder', cancelled.id)).toBeUndefined();
+    // The units were told at once that the occurrence is off.
+    expect(eventFor('meeting:cancelled', cancelled.id)?.unitIds).toHaveLength(16);
   });
 
   it('keeps delayed jobs across a restart of redis-server and the app; fires them once', async () => {

@@ -191,6 +191,18 @@ export class MeetingJobs {
     }
   }
 
+  /** Tells the units of cancelled occurrences (upcoming or open) that they will not take place. */
+  cancelled(slots: OccurrenceSlot[]): void {
+    for (const slot of slots) {
+      this.#notifier.notify(unitsOf(slot), 'meeting:cancelled', {
+        meetingId: slot.meeting.id,
+        occurrenceId: occurrenceId(slot.meeting.id, slot.originalStart),
+        title: slot.override?.title ?? slot.meeting.title,
+        startsAt: new Date(slot.start).toISOString(),
+      });
+    }
+  }
+
   /** The host ended an occurrence early: its room closes now. */
   async ended(slot: OccurrenceSlot): Promise<void> {
     const ref = {
