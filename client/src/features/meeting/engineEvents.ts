@@ -2,6 +2,7 @@ import type {
   ChatMessage,
   EndpointView,
   JoinResponse,
+  LinkNotice,
   MeetingView,
 } from '@giaoban/signaling/protocol/index';
 
@@ -36,4 +37,6 @@ export type EngineEvent =
   | { type: 'mutedByHost' }
   | { type: 'connection'; state: ConnectionState }
   | { type: 'ended'; reason: 'removed' | 'replaced' | 'closed' | 'left' }
-  | { type: 'error'; code: string };
+  | { type: 'error'; code: string }
+  /** This endpoint's link state and send plan (link adaptation). */
+  | { type: 'link'; notice: LinkNotice };

@@ -42,6 +42,10 @@ export function wireNotifications(
     emit({ type: 'mutedByHost' });
   });
   s.on('chat:message', ({ message }) => emit({ type: 'chat', message }));
+  s.on('link:state', (notice) => {
+    void engine.link?.handleNotice(notice);
+    emit({ type: 'link', notice });
+  });
 
   s.socket.on('disconnect', (reason) => {
     if (reason !== 'io client disconnect') emit({ type: 'connection', state: 'reconnecting' });

@@ -40,6 +40,8 @@ export function publish(
         track,
         encodings: cameraEncodings(),
         codecOptions: cameraCodecOptions,
+        // Paused by a weak link: send nothing at all, not black frames.
+        zeroRtpOnPause: true,
         stopTracks: false,
         appData: { source },
       });

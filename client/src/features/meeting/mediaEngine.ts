@@ -14,6 +14,7 @@ import type { EngineEvent, MediaSource, RemoteTrack } from './engineEvents';
 import { captureTrack, publish } from './localMedia';
 import { SignalingClient, SignalingError } from './signalingClient';
 import { wireNotifications } from './engineNotifications';
+import { LinkController } from './link/linkController';
 
 export interface MeetingEngineOptions {
   token: string;
@@ -45,6 +46,8 @@ export class MeetingEngine {
   #capsSent = false;
   #selfId: string | undefined;
   #ended = false;
+  /** Link adaptation: getStats reports up, the server's send plan applied down. */
+  #link: LinkController | undefined;
 
   constructor(o: MeetingEngineOptions) {
     this.#o = o;
@@ -63,6 +66,9 @@ export class MeetingEngine {
   }
   producer(source: MediaSource): Producer | undefined {
     return this.#producers.get(source);
+  }
+  get link(): LinkController | undefined {
+    return this.#link;
   }
   get remoteTracks(): RemoteTrack[] {
     return [...this.#consumers.values()].map((c) => c.remote);
@@ -88,6 +94,7 @@ export class MeetingEngine {
     }
     this.#send = this.#transport('send', join.sendTransport);
     this.#recv = this.#transport('recv', join.recvTransport);
+    this.#startLink(this.#send, this.#recv);
     this.#capsSent = false;
     this.#o.onEvent({ type: 'joined', join });
     this.#o.onEvent({ type: 'connection', state: 'connected' });
@@ -201,6 +208,9 @@ export class MeetingEngine {
     const t = track ?? (await captureTrack(source));
     const producer = await publish(this.#send, source, t);
     this.#producers.set(source, producer);
+    // Audio first: the mic starts at the weak-link rate, the camera waits for the link.
+    if (source === 'mic') await this.#link?.micProduced();
+    if (source === 'camera') await this.#link?.cameraProduced();
     t.addEventListener('ended', () => void this.stop(source));
     this.#emitLocal();
   }
@@ -224,6 +234,7 @@ export class MeetingEngine {
       if (enabled) await this.start(source);
       return;
     }
+    if (source === 'camera') this.#link?.userCamera();
     if (enabled) {
       await this.signaling.request('media:resumeProducer', { producerId: p.id });
       p.resume();
@@ -232,6 +243,34 @@ export class MeetingEngine {
       await this.signaling.request('media:pauseProducer', { producerId: p.id });
     }
     this.#emitLocal();
+  }
+
+  /** The user forces (or releases) audio-only; the server answers with a 'link:state'. */
+  async setAudioOnly(audioOnly: boolean): Promise<void> {
+    await this.signaling.request('link:audioOnly', { audioOnly });
+  }
+
+  #startLink(send: Transport, recv: Transport): void {
+    this.#link?.stop();
+    const link = new LinkController({
+      sendTransport: send,
+      recvTransport: recv,
+      report: (r) => this.signaling.request('link:report', r),
+      mic: () => this.#producers.get('mic'),
+      camera: () => this.#producers.get('camera'),
+      setCameraPaused: async (paused) => {
+        const p = this.#producers.get('camera');
+        if (!p) return;
+        if (paused) p.pause();
+        await this.signaling.request(paused ? 'media:pauseProducer' : 'media:resumeProducer', {
+          producerId: p.id,
+        });
+        if (!paused) p.resume();
+        this.#emitLocal();
+      },
+    });
+    this.#link = link;
+    link.start();
   }
 
   /** A host paused our microphone on the server: reflect it locally. */
@@ -303,6 +342,7 @@ export class MeetingEngine {
   }
 
   #closeMedia(): void {
+    this.#link?.stop();
     for (const id of [...this.#consumers.keys()]) this.consumerClosed(id);
     for (const p of this.#producers.values()) p.close();
     this.#producers.clear();

@@ -1,8 +1,14 @@
 import { create } from 'zustand';
-import type { ChatMessage, EndpointView, MeetingView } from '@giaoban/signaling/protocol/index';
+import type {
+  ChatMessage,
+  EndpointView,
+  LinkNotice,
+  MeetingView,
+} from '@giaoban/signaling/protocol/index';
 import type { ConnectionState, EngineEvent, MediaSource, RemoteTrack } from './engineEvents';
 import { MeetingEngine } from './mediaEngine';
 import { SignalingError } from './signalingClient';
+import { cameraOnByDefault } from './link/audioFirst';
 
 export interface JoinOptions {
   meetingId: string;
@@ -31,6 +37,8 @@ export interface MeetingState {
   local: { mic: boolean; camera: boolean; screen: boolean };
   /** A host muted this endpoint: the mic may be turned on again only with the floor. */
   mutedByHost: boolean;
+  /** This endpoint's link state from the server (null until the first notice). */
+  link: LinkNotice | null;
 
   join(o: JoinOptions): Promise<boolean>;
   leave(): Promise<void>;
@@ -48,6 +56,8 @@ export interface MeetingState {
   lowerAllHands(): Promise<boolean>;
   removeEndpoint(endpointId: string): Promise<boolean>;
   lockMeeting(locked: boolean): Promise<boolean>;
+  /** The user forces (true) or releases (false) audio-only. */
+  setAudioOnly(audioOnly: boolean): Promise<boolean>;
 }
 
 let engine: MeetingEngine | null = null;
@@ -67,6 +77,7 @@ const initial = {
   activeSpeakerId: null,
   local: { mic: false, camera: false, screen: false },
   mutedByHost: false,
+  link: null,
 };
 
 const deviceKey = 'giaoban.deviceId';
@@ -129,7 +140,9 @@ export const useMeeting = create<MeetingState>((set, get) => {
       }
       // Media failures (no camera, denied permission) do not undo the join.
       if (o.mic) await act((x) => x.start('mic'));
-      if (o.camera) await act((x) => x.start('camera'));
+      // Emergency meetings are audio-first: only the commander's camera starts by itself.
+      if (cameraOnByDefault(get().meeting, get().self?.unitId, !!o.camera))
+        await act((x) => x.start('camera'));
       return true;
     },
 
@@ -140,6 +153,7 @@ export const useMeeting = create<MeetingState>((set, get) => {
       if (e) set({ connection: 'ended', endedReason: 'left' });
     },
 
+    setAudioOnly: (audioOnly) => req((e) => e.setAudioOnly(audioOnly)),
     toggleMic: () => toggle('mic'),
     toggleCamera: () => toggle('camera'),
     toggleScreen: () => toggle('screen'),
@@ -242,6 +256,9 @@ function reduce(ev: EngineEvent, set: Set, get: () => MeetingState): void {
       break;
     case 'error':
       set({ error: ev.code });
+      break;
+    case 'link':
+      set({ link: ev.notice });
       break;
   }
 }

@@ -88,6 +88,20 @@ describe('LinkController', () => {
     expect(camSender.current.map((e) => e.active)).toEqual([true, true, true]);
   });
 
+  it('holds a camera produced before video is allowed, and never resumes one the user paused', async () => {
+    const { ctl, cam, calls } = setup();
+    await ctl.cameraProduced();
+    expect(calls).toEqual(['pause']);
+    await ctl.handleNotice(notice({}));
+    expect(calls).toEqual(['pause', 'resume']);
+    // The user turns the camera off; a fall and a recovery must leave it off.
+    cam.paused = true;
+    ctl.userCamera();
+    await ctl.handleNotice(poor);
+    await ctl.handleNotice(notice({}));
+    expect(calls).toEqual(['pause', 'resume']);
+  });
+
   it('reports what getStats shows', async () => {
     const { ctl, reports } = setup();
     await ctl.sampleNow();

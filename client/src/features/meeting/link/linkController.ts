@@ -34,6 +34,8 @@ export class LinkController {
   #notice: LinkNotice | undefined;
   #last: LinkReport | undefined;
   #busy = false;
+  /** The camera is paused because of the link (not by the user): resume it when video is back. */
+  #cameraHeld = false;
 
   constructor(deps: LinkControllerDeps) {
     this.#d = deps;
@@ -65,6 +67,25 @@ export class LinkController {
   /** Call right after the microphone is produced: start at the poor-link rate. */
   async micProduced(): Promise<void> {
     await this.#setAudio(this.#notice?.send.audioMaxKbps ?? initialAudioKbps);
+  }
+
+  /**
+   * Call right after the camera is produced: while the link does not allow
+   * video it is held paused, and released by the notice that allows it.
+   */
+  async cameraProduced(): Promise<void> {
+    const n = this.#notice;
+    if (n?.send.video) {
+      await this.#applyVideo(n);
+      return;
+    }
+    this.#cameraHeld = true;
+    await this.#d.setCameraPaused(true);
+  }
+
+  /** The user paused or resumed the camera: the link no longer holds it. */
+  userCamera(): void {
+    this.#cameraHeld = false;
   }
 
   async sampleNow(): Promise<LinkReport | undefined> {
@@ -101,10 +122,14 @@ export class LinkController {
     await this.#setAudio(n.send.audioMaxKbps);
     const cam = this.#d.camera();
     if (cam && !cam.closed) {
-      if (!n.send.video && !cam.paused) await this.#d.setCameraPaused(true);
+      if (!n.send.video && !cam.paused) {
+        this.#cameraHeld = true;
+        await this.#d.setCameraPaused(true);
+      }
       if (n.send.video) {
         await this.#applyVideo(n);
-        if (cam.paused && before && !before.send.video) await this.#d.setCameraPaused(false);
+        if (cam.paused && this.#cameraHeld) await this.#d.setCameraPaused(false);
+        this.#cameraHeld = false;
       }
     }
     if ((before?.send.video ?? false) !== n.send.video) this.#d.onVideoAllowed?.(n.send.video);
