@@ -73,6 +73,23 @@ describe('meetings: recurrence, invitations, occurrences, conflicts (real redis-
     expect(occ[0]?.opensAt).toBe(iso(start - 10 * 60_000));
   });
 
+  it('keeps current occurrences of a daily series that began years ago', async () => {
+    const start = monday - 3 * 365 * DAY + 7 * 3600_000; // a Monday 07:00 three years back
+    const res = await host452.call('POST', '/meetings', {
+      title: 'Giao ban ngày (từ lâu)',
+      start: iso(start),
+      durationMinutes: 30,
+      recurrence: { rrule: 'FREQ=DAILY' },
+      selectors: [{ type: 'unit', unitId: '452' }],
+    });
+    expect(res.status).toBe(201);
+    const occ = (await list(host452, monday, monday + 7 * DAY)).filter(
+      (o) => o.meetingId === res.body.meeting.id,
+    );
+    expect(occ).toHaveLength(7);
+    expect(new Date(occ[0]?.startsAt as string).getUTCHours()).toBe(0); // 07:00 in Vietnam
+  });
+
   it('resolves children and whole-province selectors', async () => {
     const res = await host44.call('POST', '/meetings', {
       title: 'Hội nghị toàn tỉnh',

@@ -16,7 +16,7 @@ const VN_OFFSET_MS = 7 * 3600_000;
 const toWall = (ms: number) => new Date(ms + VN_OFFSET_MS);
 const fromWall = (d: Date) => d.getTime() - VN_OFFSET_MS;
 
-/** How far ahead an unbounded series is expanded, and the most occurrences kept. */
+/** How far around now an unbounded series is expanded, and the most occurrences kept. */
 export const HORIZON_MS = 400 * 86_400_000;
 export const MAX_OCCURRENCES = 1000;
 
@@ -50,18 +50,29 @@ export function parseRule(rule: string, startMs: number): RRule {
 }
 
 /**
- * Start times (ms, UTC) of a series: every occurrence up to the horizon after
- * `untilMs` (for unbounded series), at most MAX_OCCURRENCES.
+ * Start times (ms, UTC) of a series, sorted: a COUNT-bounded series entirely;
+ * otherwise the occurrences from a horizon before `aroundMs` to a horizon after
+ * it (a daily briefing running for years keeps the recent and coming ones), at
+ * most MAX_OCCURRENCES.
  */
-export function expandStarts(rule: RRule, untilMs: number): number[] {
-  const limit = toWall(untilMs + HORIZON_MS);
+export function expandStarts(rule: RRule, aroundMs: number): number[] {
   const out: number[] = [];
-  rule.all((d, i) => {
-    if (i >= MAX_OCCURRENCES || d > limit) return false;
+  if (rule.options.count != null) {
+    rule.all((d, i) => {
+      if (i >= MAX_OCCURRENCES) return false;
+      out.push(fromWall(d));
+      return true;
+    });
+    return out;
+  }
+  const from = toWall(aroundMs - HORIZON_MS);
+  const to = toWall(aroundMs + HORIZON_MS);
+  rule.between(from, to, true, (d, i) => {
+    if (i >= MAX_OCCURRENCES * 2) return false;
     out.push(fromWall(d));
     return true;
   });
-  return out;
+  return out.slice(-MAX_OCCURRENCES);
 }
 
 /** Start of the Vietnamese calendar day containing ms (for listings and bench windows). */
