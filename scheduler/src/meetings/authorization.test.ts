@@ -228,11 +228,26 @@ describe('authorization matrix (role × action × tier)', () => {
     ).toBe(403);
   });
 
-  it('only admins manage accounts; unauthenticated calls are refused', async () => {
+  it('only admins manage accounts and units; unauthenticated calls are refused', async () => {
     for (const actor of actors) {
       const res = await as[actor].call('GET', '/accounts');
       expect(res.status, actor).toBe(actor === 'admin' ? 200 : 403);
     }
+    for (const actor of actors) {
+      const res = await as[actor].call('PATCH', '/units/18904', { linkProfile: 'good' });
+      expect(res.status, `${actor} edits a unit`).toBe(actor === 'admin' ? 200 : 403);
+    }
+    expect(app.scheduler.orgTree.get('18904')?.linkProfile).toBe('good');
+    expect((await as.admin.call('PATCH', '/units/18904', { linkProfile: 'terrible' })).status).toBe(
+      400,
+    );
+    expect((await as.admin.call('PATCH', '/units/NOPE', { name: 'x' })).status).toBe(404);
+    const audit = await as.admin.call('GET', '/audit');
+    expect(audit.body.entries[0]).toMatchObject({
+      action: 'unit.update',
+      target: '18904',
+      username: 'admin',
+    });
     const anon = await fetch(`${app.url}/api/occurrences?from=x&to=y`);
     expect(anon.status).toBe(401);
   });
