@@ -134,6 +134,24 @@ describe('signaling gateway', () => {
     expect(limited).toBeGreaterThanOrEqual(50);
   });
 
+  it('keeps a dropped endpoint during its grace period; the same device rejoining replaces it', async () => {
+    const c = await connect(app.url, tokens.u18856);
+    const j = await c.request('meeting:join', { meetingId, deviceId: 'dev-r' });
+    if (!j.ok) throw new Error(JSON.stringify(j.error));
+    const count = app.signaling.meetings()[0]!.endpoints;
+    const view = (id: string) =>
+      app.signaling.meetingState(meetingId)?.endpoints.find((e) => e.id === id);
+    c.socket.io.engine.close(); // the transport drops, as on a flaky link
+    await expect.poll(() => view(j.data.self.id)?.connected).toBe(false);
+    expect(app.signaling.meetings()[0]!.endpoints).toBe(count);
+    const again = await client('u18856');
+    const j2 = await again.request('meeting:join', { meetingId, deviceId: 'dev-r' });
+    if (!j2.ok) throw new Error(JSON.stringify(j2.error));
+    expect(view(j.data.self.id)).toBeUndefined();
+    expect(view(j2.data.self.id)?.connected).toBe(true);
+    expect(app.signaling.meetings()[0]!.endpoints).toBe(count);
+  });
+
   it('removes the endpoints of a meeting whose sockets leave, and frees its media', async () => {
     for (const c of open) c.close();
     await expect.poll(() => app.signaling.meetings()).toEqual([]);

@@ -47,11 +47,16 @@ export interface TestClient {
   close(): void;
 }
 
-export async function connect(baseUrl: string, token: string | undefined): Promise<TestClient> {
+export async function connect(
+  baseUrl: string,
+  token: string | undefined,
+  opts: { reconnection?: boolean } = {},
+): Promise<TestClient> {
   const socket = io(baseUrl, {
     auth: token === undefined ? {} : { token },
     transports: ['websocket'],
-    reconnection: false,
+    reconnection: opts.reconnection ?? false,
+    reconnectionDelay: 100,
     forceNew: true,
   });
   const events: { name: string; payload: unknown }[] = [];
