@@ -59,5 +59,19 @@ describe('the commander convenes an emergency; a logged-in commune is alerted, a
     await commune.getByRole('button', { name: 'Vào họp ngay (âm thanh)' }).click();
     await commune.waitForURL(/\/meeting\//);
     expect(await commune.getByRole('alertdialog').count()).toBe(0);
+    await commune.getByRole('heading', { name: title }).waitFor({ timeout: 30_000 });
+    // Audio first: microphone on, camera off, audio-only on; the commander sees it in the room.
+    const controls = commune.getByRole('toolbar', { name: 'Điều khiển phòng họp' });
+    await expect
+      .poll(() => controls.getByRole('button', { name: 'Micro' }).getAttribute('aria-pressed'))
+      .toBe('true');
+    expect(
+      await controls.getByRole('button', { name: 'Camera' }).getAttribute('aria-pressed'),
+    ).toBe('false');
+    expect(
+      await controls.getByRole('button', { name: 'Chỉ âm thanh' }).getAttribute('aria-pressed'),
+    ).toBe('true');
+    const row = commander.locator('tr[data-unit-id="18904"]');
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: 15_000 }).toBe('present');
   });
 });

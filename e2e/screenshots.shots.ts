@@ -23,7 +23,7 @@ describe('screenshots', () => {
   let browser: Browser;
   beforeAll(async () => {
     app = await startTestApp({ SFU_WORKERS: '1' });
-    browser = await launchChromium();
+    browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
   });
   afterAll(async () => {
     await browser?.close();
@@ -65,5 +65,40 @@ describe('screenshots', () => {
     await page.getByRole('button', { name: /Toàn bộ Tỉnh Quảng Bình/ }).click();
     await save(page, 'emergency-convene');
     await page.context().close();
+  });
+
+  it('meeting room and host panel', async () => {
+    const title = 'Giao ban đột xuất huyện Minh Hóa';
+    const host = await loginAs(browser, app.url, 'host452');
+    await host.goto(`${app.url}/schedule/now`);
+    await host.getByLabel('Tên cuộc họp').fill(title);
+    await host.getByRole('button', { name: /Chọn tất cả 15 xã/ }).click();
+    await host.getByRole('button', { name: 'Mở phòng và vào họp' }).click();
+    await host.waitForURL(/\/join\//);
+    await host.locator('[data-verdict]').waitFor();
+    await save(host, 'prejoin');
+    await host.getByRole('radio', { name: /Có hình ảnh/ }).check();
+    await host.getByRole('button', { name: 'Tham gia' }).click();
+    await host.getByRole('heading', { name: title }).waitFor({ timeout: 30_000 });
+    const join = async (user: string, video: boolean) => {
+      const page = await loginAs(browser, app.url, user);
+      const card = page.locator('article.occurrence', { hasText: title });
+      await card.getByRole('button', { name: 'Tham gia' }).click();
+      await page.locator('[data-verdict]').waitFor();
+      await page.getByRole('radio', { name: video ? /Có hình ảnh/ : /Chỉ âm thanh/ }).check();
+      await page.getByRole('button', { name: 'Tham gia' }).click();
+      await page.getByRole('heading', { name: title }).waitFor({ timeout: 30_000 });
+      return page;
+    };
+    const a = await join('u18904', true);
+    const b = await join('u18907', false);
+    await b.getByRole('button', { name: 'Giơ tay' }).click();
+    await host.waitForTimeout(2500);
+    await save(a, 'meeting-room');
+    await host.getByRole('button', { name: 'Điều hành cuộc họp' }).click();
+    await host.getByRole('button', { name: 'Cho phát biểu Xã Dân Hóa' }).click();
+    await host.waitForTimeout(1500);
+    await save(host, 'host-panel');
+    for (const p of [a, b, host]) await p.context().close();
   });
 });

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Icon } from '../../app/Icon';
 import { navigate } from '../../app/router';
 import { errorCodeOf, type ClientErrorCode } from '../../app/api';
 import { ErrorText } from '../i18n/ErrorText';
@@ -75,8 +76,8 @@ function AlertBanner({ alert, more }: { alert: EmergencyAlert; more: number }) {
       aria-describedby="emergency-message"
       data-emergency-id={alert.emergencyId}
     >
-      <div className="emergency-icon" aria-hidden="true">
-        ⚠
+      <div className="emergency-icon">
+        <Icon name="warning" size={44} />
       </div>
       <div className="emergency-body">
         <h2 id="emergency-title">

@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Icon } from '../../app/Icon';
 import type { EndpointView, MeetingView } from '@giaoban/signaling/protocol/meeting';
 import { errorCodeOf, type ClientErrorCode } from '../../app/api';
 import { ErrorText } from '../i18n/ErrorText';
@@ -162,8 +163,8 @@ export function HostPanel(props: Props) {
             <div className="rollcall-unit">
               <span className="rollcall-name">
                 {r.handRaised && (
-                  <span className="hand" role="img" aria-label={t('host.handRaised')}>
-                    ✋
+                  <span className="hand">
+                    <Icon name="hand" size={16} label={t('host.handRaised')} />
                   </span>
                 )}
                 {r.unitName}

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Icon } from '../../app/Icon';
 import { navigate } from '../../app/router';
 import { useAuth } from '../auth/authStore';
 import { useUnits } from '../units/unitsStore';
@@ -134,7 +135,7 @@ export default function PreJoinPage({ meetingId }: { meetingId: string }) {
             />
           ) : (
             <div className="prejoin-novideo" role="img" aria-label={t('prejoin.audioOnlyPreview')}>
-              <span aria-hidden="true">🎙</span>
+              <Icon name="headset" size={56} />
               <p>{t('prejoin.audioOnlyPreview')}</p>
             </div>
           )}

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { Icon, type IconName } from '../../app/Icon';
 
 export interface ControlState {
   micOn: boolean;
@@ -32,7 +33,7 @@ export function ControlBar({ state: s, on }: { state: ControlState; on: ControlH
   const toggle = (
     pressed: boolean,
     label: string,
-    icon: string,
+    icon: IconName,
     onClick: () => void,
     disabled = false,
   ) => (
@@ -44,25 +45,27 @@ export function ControlBar({ state: s, on }: { state: ControlState; on: ControlH
       disabled={disabled}
       title={label}
     >
-      <span aria-hidden="true" className="ctl-icon">
-        {icon}
-      </span>
+      <Icon name={icon} size={22} />
       <span className="ctl-label">{label}</span>
     </button>
   );
   return (
     <div className="control-bar" role="toolbar" aria-label={t('room.controls')}>
-      {toggle(s.micOn, t('room.mic'), s.micOn ? '🎙' : '🔇', on.toggleMic, s.hostMuted && !s.micOn)}
-      {toggle(s.cameraOn, t('room.camera'), '📷', on.toggleCamera, s.audioOnly)}
-      {s.canShare && toggle(s.sharing, t('room.share'), '🖥', on.toggleShare, s.audioOnly)}
-      {toggle(s.handRaised, t('room.hand'), '✋', on.toggleHand)}
-      {toggle(s.audioOnly, t('room.audioOnly'), '🎧', on.toggleAudioOnly)}
-      {toggle(s.chatOpen, t('room.chat'), '💬', on.toggleChat)}
-      {s.isHost && toggle(s.hostPanelOpen, t('host.title'), '📋', on.toggleHostPanel)}
+      {toggle(
+        s.micOn,
+        t('room.mic'),
+        s.micOn ? 'mic' : 'micOff',
+        on.toggleMic,
+        s.hostMuted && !s.micOn,
+      )}
+      {toggle(s.cameraOn, t('room.camera'), 'camera', on.toggleCamera, s.audioOnly)}
+      {s.canShare && toggle(s.sharing, t('room.share'), 'screen', on.toggleShare, s.audioOnly)}
+      {toggle(s.handRaised, t('room.hand'), 'hand', on.toggleHand)}
+      {toggle(s.audioOnly, t('room.audioOnly'), 'headset', on.toggleAudioOnly)}
+      {toggle(s.chatOpen, t('room.chat'), 'chat', on.toggleChat)}
+      {s.isHost && toggle(s.hostPanelOpen, t('host.title'), 'list', on.toggleHostPanel)}
       <button type="button" className="ctl ctl-leave" onClick={on.leave}>
-        <span aria-hidden="true" className="ctl-icon">
-          ⏻
-        </span>
+        <Icon name="leave" size={22} />
         <span className="ctl-label">{t('room.leave')}</span>
       </button>
     </div>

@@ -1,3 +1,189 @@
-export default function Pending(_props: { meetingId?: string }) {
-  return <p>…</p>;
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { navigate } from '../../app/router';
+import { useAuth } from '../auth/authStore';
+import { HostPanel } from '../hostPanel/HostPanel';
+import { ErrorText } from '../i18n/ErrorText';
+import { indicatorFromNotice } from '../meeting/link/linkIndicator';
+import { getMeetingEngine, useMeeting } from '../meeting/meetingStore';
+import { loadDevicePrefs } from '../prejoin/devicePrefs';
+import { useJoinChoice } from '../prejoin/joinChoice';
+import { ChatPanel } from './ChatPanel';
+import { ControlBar } from './ControlBar';
+import { LinkBadge } from './LinkBadge';
+import { ReconnectingOverlay } from './ReconnectingOverlay';
+import { RemoteAudio } from './RemoteAudio';
+import { layoutRoom } from './roomLayout';
+import { Tile } from './Tile';
+import { useHostSide } from './useHostSide';
+import { useSeenUnits } from './useSeenUnits';
+
+type Panel = 'none' | 'chat' | 'host';
+
+/**
+ * The meeting room (loaded lazily): joins through engineer A's media engine
+ * with the pre-join choice, lays out stage and grid, and gives hosts their panel.
+ */
+export default function RoomScreen({ meetingId }: { meetingId: string }) {
+  const { t } = useTranslation();
+  const token = useAuth((s) => s.token);
+  const m = useMeeting();
+  const [panel, setPanel] = useState<Panel>('none');
+  const seen = useSeenUnits();
+  const host = useHostSide(meetingId, m.isHost);
+  const notice = m.link ?? undefined;
+  const audioOnly = m.link?.audioOnly ?? false;
+
+  // Join once per meeting with what the pre-join check (or this device's memory) decided.
+  useEffect(() => {
+    if (!token) return;
+    const choice = useJoinChoice.getState().choice;
+    const mode =
+      choice?.meetingId === meetingId ? choice.mode : (loadDevicePrefs()?.mode ?? 'video');
+    void useMeeting
+      .getState()
+      .join({ meetingId, token, mic: true, camera: mode === 'video' })
+      // Audio-only chosen before joining: the server holds our video and sends us none.
+      .then((ok) => ok && mode === 'audioOnly' && useMeeting.getState().setAudioOnly(true));
+    return () => void useMeeting.getState().leave();
+  }, [meetingId, token]);
+
+  const endpoints = useMemo(() => Object.values(m.endpoints), [m.endpoints]);
+  const tracks = useMemo(() => Object.values(m.tracks), [m.tracks]);
+  const selfVideo = m.local.camera ? (getMeetingEngine()?.producer('camera')?.track ?? null) : null;
+  const layout = layoutRoom({
+    self: m.self,
+    endpoints,
+    tracks,
+    floorEndpointId: m.meeting?.floorEndpointId ?? null,
+    activeSpeakerId: m.activeSpeakerId,
+    selfVideo,
+  });
+  const leave = () => {
+    void useMeeting.getState().leave();
+    navigate({ name: 'home' });
+  };
+
+  if (m.connection === 'ended' || (m.connection === 'idle' && m.error))
+    return (
+      <main id="main" className="room-message panel">
+        <h1>
+          {t(
+            m.endedReason === 'removed'
+              ? 'room.removed'
+              : m.endedReason === 'replaced'
+                ? 'room.replaced'
+                : 'room.ended',
+          )}
+        </h1>
+        {m.error && <ErrorText code={m.error as 'UNKNOWN'} />}
+        <button
+          type="button"
+          className="btn btn-primary"
+          onClick={() => navigate({ name: 'home' })}
+        >
+          {t('room.back')}
+        </button>
+      </main>
+    );
+  if (!m.self || !m.meeting)
+    return (
+      <main id="main" className="room-message">
+        <p role="status">{t('room.joining')}</p>
+        {m.error && <ErrorText code={m.error as 'UNKNOWN'} />}
+      </main>
+    );
+
+  const tile = (x: (typeof layout.grid)[number], large = false) => (
+    <Tile
+      key={x.endpoint.id}
+      large={large}
+      tile={{
+        ...x,
+        speaking: m.activeSpeakerId === x.endpoint.id,
+        hasFloor: m.meeting?.floorEndpointId === x.endpoint.id,
+        link: x.isSelf ? indicatorFromNotice(notice) : undefined,
+      }}
+    />
+  );
+  const selfHasFloor = m.meeting.floorEndpointId === m.self.id;
+  const toggleAudioOnly = () => void m.setAudioOnly(!audioOnly);
+
+  return (
+    <main id="main" className="room" aria-labelledby="room-title">
+      <header className="room-head">
+        <h1 id="room-title">{m.meeting.title}</h1>
+        {m.meeting.kind === 'emergency' && (
+          <span className="badge badge-emergency">{t('home.emergencyKind')}</span>
+        )}
+        {m.meeting.locked && <span className="badge">{t('room.locked')}</span>}
+        <span className="muted">{t('room.participants', { count: endpoints.length + 1 })}</span>
+        <LinkBadge indicator={indicatorFromNotice(notice)} showText />
+      </header>
+      {m.mutedByHost && !selfHasFloor && (
+        <p className="room-toast" role="status">
+          {t('room.mutedByHost')}
+        </p>
+      )}
+      {selfHasFloor && (
+        <p className="room-toast" role="status">
+          {t('room.floorGiven')}
+        </p>
+      )}
+      <div className="room-body">
+        <div className="room-main">
+          {layout.stage && <div className="stage">{tile(layout.stage, true)}</div>}
+          <div className="grid">{layout.grid.map((x) => tile(x))}</div>
+          {m.error && <ErrorText code={m.error as 'UNKNOWN'} />}
+        </div>
+        {panel !== 'none' && (
+          <div className="side-panel">
+            {panel === 'chat' ? (
+              <ChatPanel
+                messages={m.chat}
+                onSend={(text) => m.sendChat(text)}
+                onClose={() => setPanel('none')}
+              />
+            ) : (
+              <HostPanel
+                meeting={m.meeting}
+                endpoints={endpoints}
+                invitedUnitIds={host.invitedUnitIds}
+                seenUnitIds={seen}
+                selfEndpointId={m.self.id}
+                actions={host.actions}
+                onClose={() => setPanel('none')}
+              />
+            )}
+          </div>
+        )}
+      </div>
+      <ControlBar
+        state={{
+          micOn: m.local.mic,
+          cameraOn: m.local.camera,
+          sharing: m.local.screen,
+          handRaised: m.self.handRaised,
+          audioOnly,
+          chatOpen: panel === 'chat',
+          hostPanelOpen: panel === 'host',
+          isHost: m.isHost,
+          hostMuted: m.mutedByHost && !selfHasFloor,
+          canShare: typeof navigator.mediaDevices?.getDisplayMedia === 'function',
+        }}
+        on={{
+          toggleMic: () => void m.toggleMic(),
+          toggleCamera: () => void m.toggleCamera(),
+          toggleShare: () => void m.toggleScreen(),
+          toggleHand: () => void (m.self?.handRaised ? m.lowerHand() : m.raiseHand()),
+          toggleAudioOnly,
+          toggleChat: () => setPanel((p) => (p === 'chat' ? 'none' : 'chat')),
+          toggleHostPanel: () => setPanel((p) => (p === 'host' ? 'none' : 'host')),
+          leave,
+        }}
+      />
+      <RemoteAudio tracks={tracks} />
+      {m.connection === 'reconnecting' && <ReconnectingOverlay onLeave={leave} />}
+    </main>
+  );
 }

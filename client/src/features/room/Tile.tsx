@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Icon } from '../../app/Icon';
 import type { EndpointView } from '@giaoban/signaling/protocol/meeting';
 import { indicatorFromPresence, type LinkIndicator } from '../meeting/link/linkIndicator';
 import { TierBadge } from '../units/TierBadge';
@@ -63,19 +64,15 @@ export function Tile({ tile, large = false }: { tile: TileModel; large?: boolean
       )}
       <figcaption className="tile-caption">
         <span className="tile-name">
-          {e.handRaised && (
-            <span role="img" aria-label={t('host.handRaised')}>
-              ✋
-            </span>
-          )}
+          {e.handRaised && <Icon name="hand" size={16} label={t('host.handRaised')} />}
           {e.unitName}
           {tile.isSelf && ` (${t('room.you')})`}
         </span>
         <TierBadge tier={tier} tierId={e.tier} />
         {tile.hasFloor && <span className="badge badge-open">{t('host.hasFloor')}</span>}
         {!micOn && (
-          <span className="tile-muted" role="img" aria-label={t('room.micOff')}>
-            🔇
+          <span className="tile-muted">
+            <Icon name="micOff" size={16} label={t('room.micOff')} />
           </span>
         )}
         {!e.connected && <span className="badge">{t('host.status.reconnecting')}</span>}

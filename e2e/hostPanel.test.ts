@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startTestApp } from '../infra/test/app';
+import { launchChromium } from './browser';
+import { loginAs } from './clientSession';
+
+describe('a district host runs a meeting from the host panel', () => {
+  let app: Awaited<ReturnType<typeof startTestApp>>;
+  let browser: Browser;
+  let host: Page;
+  let commune: Page;
+  const title = 'Họp ngay: kiểm tra điều hành';
+  beforeAll(async () => {
+    app = await startTestApp({ SFU_WORKERS: '1' });
+    browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('the host opens a room for its communes and enters it', async () => {
+    host = await loginAs(browser, app.url, 'host452');
+    await host.goto(`${app.url}/schedule/now`);
+    await host.getByLabel('Tên cuộc họp').fill(title);
+    await host.getByRole('button', { name: 'Chọn tất cả 15 xã của Huyện Minh Hóa' }).click();
+    await host.getByRole('button', { name: 'Mở phòng và vào họp' }).click();
+    await host.waitForURL(/\/join\//);
+    await host.getByRole('radio', { name: /Có hình ảnh/ }).check();
+    await host.getByRole('button', { name: 'Tham gia' }).click();
+    await host.getByRole('heading', { name: title }).waitFor({ timeout: 30_000 });
+    await host.getByRole('button', { name: 'Điều hành cuộc họp' }).click();
+    const rollCall = host.getByRole('list', { name: 'Điểm danh các điểm cầu' });
+    await rollCall.waitFor();
+    await expect.poll(() => rollCall.locator('[data-status="notJoined"]').count()).toBe(15);
+  });
+
+  it('a commune joins audio-only and shows up on the roll call with its state', async () => {
+    commune = await loginAs(browser, app.url, 'u18904');
+    await commune
+      .locator('article.occurrence', { hasText: title })
+      .getByRole('button', { name: 'Tham gia' })
+      .click();
+    await commune.locator('[data-verdict]').waitFor({ timeout: 15_000 });
+    // A mountain commune is steered to audio-only.
+    expect(await commune.getByRole('radio', { name: /Chỉ âm thanh/ }).isChecked()).toBe(true);
+    await commune.getByRole('button', { name: 'Tham gia' }).click();
+    await commune.getByRole('heading', { name: title }).waitFor({ timeout: 30_000 });
+    const row = host.locator('li.rollcall-row[data-unit-id="18904"]');
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 20_000 }).toBe('audioOnly');
+    // Audio-only both ways: the commune has the host's unit as a tile, and hears it
+    // (audio bytes keep arriving).
+    await commune.locator('figure.tile[data-unit-id="452"]').waitFor({ timeout: 20_000 });
+    const audioBytes = () =>
+      commune.evaluate(async () => {
+        type Engine = {
+          inboundStats(): Promise<{ endpointId: string; kind: string; bytesReceived: number }[]>;
+        };
+        const engine = (globalThis as unknown as { giaobanMeeting?: Engine }).giaobanMeeting;
+        const stats = (await engine?.inboundStats()) ?? [];
+        return stats.filter((s) => s.kind === 'audio').reduce((n, s) => n + s.bytesReceived, 0);
+      });
+    await expect.poll(audioBytes, { timeout: 15_000 }).toBeGreaterThan(0);
+    const before = await audioBytes();
+    await expect.poll(audioBytes, { timeout: 10_000 }).toBeGreaterThan(before);
+  });
+
+  it('mute, give the floor, lock: each reaches the commune', async () => {
+    await host.getByRole('button', { name: 'Tắt mic Xã Dân Hóa' }).click();
+    await commune.getByText('Chủ trì đã tắt micro của bạn').waitFor({ timeout: 15_000 });
+    await host.getByRole('button', { name: 'Cho phát biểu Xã Dân Hóa' }).click();
+    await commune.getByText('Bạn được phát biểu.').waitFor({ timeout: 15_000 });
+    await host.getByRole('button', { name: 'Khóa phòng' }).click();
+    await commune.getByText('Phòng đã khóa').waitFor({ timeout: 15_000 });
+  });
+
+  it('the host removes the commune; its row turns to "left"', async () => {
+    host.once('dialog', (d) => void d.accept());
+    await host.getByRole('button', { name: 'Mời ra Xã Dân Hóa' }).click();
+    await commune.getByText('Chủ trì đã mời bạn ra khỏi cuộc họp.').waitFor({ timeout: 15_000 });
+    const row = host.locator('li.rollcall-row[data-unit-id="18904"]');
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 15_000 }).toBe('left');
+  });
+});
