@@ -112,6 +112,10 @@ describe('meeting media end to end', () => {
           .toBeGreaterThan(x);
       }
     }
+    // The ActiveSpeakerObserver names a speaker (the fake microphones beep).
+    await expect
+      .poll(() => state<string | null>(a, 'activeSpeakerId'), { timeout: 10_000 })
+      .not.toBeNull();
     // Presence carries the other unit with its producers.
     const seen = await state<Record<string, { unitId: string; producers: { source: string }[] }>>(
       a,
@@ -175,6 +179,39 @@ describe('meeting media end to end', () => {
     expect(await state<string>(stranger, 'error')).toBe('NOT_FOUND');
     await new Promise((r) => setTimeout(r, 500));
     expect(Object.keys(await state<object>(a, 'endpoints'))).toHaveLength(present);
+    expect(app.signaling.meetings()).toEqual([{ meetingId, endpoints: 3 }]);
+  });
+
+  it('keeps media flowing after an ICE restart and comes back after its SFU worker dies', async () => {
+    const a = pages.u18853!;
+    const unitEndpoint = async (page: Page, unitId: string) =>
+      Object.values(
+        await state<Record<string, { id: string; unitId: string }>>(page, 'endpoints'),
+      ).find((e) => e.unitId === unitId)?.id;
+    const bId = (await unitEndpoint(a, '18856'))!;
+    await a.evaluate(() => {
+      const e = (
+        globalThis as unknown as {
+          giaobanMeeting: { restartIce(t: unknown): Promise<void>; recvTransport: unknown };
+        }
+      ).giaobanMeeting;
+      return e.restartIce(e.recvTransport);
+    });
+    const v0 = await bytesFrom(a, bId, 'video');
+    await expect.poll(() => bytesFrom(a, bId, 'video'), { timeout: 10_000 }).toBeGreaterThan(v0);
+
+    const [router] = await app.sfu.routers(meetingId);
+    const worker = app.workers.workers[router!.workerIndex]!;
+    process.kill(worker.worker.pid, 'SIGKILL');
+    // Every endpoint on that worker is told to reconnect and joins again (new endpoint ids).
+    await expect
+      .poll(async () => (await unitEndpoint(a, '18856')) !== bId, { timeout: 20_000 })
+      .toBe(true);
+    await expect.poll(() => unitEndpoint(a, '18856'), { timeout: 20_000 }).toBeTruthy();
+    const newB = (await unitEndpoint(a, '18856'))!;
+    await expect.poll(() => bytesFrom(a, newB, 'video'), { timeout: 20_000 }).toBeGreaterThan(0);
+    const v1 = await bytesFrom(a, newB, 'video');
+    await expect.poll(() => bytesFrom(a, newB, 'video'), { timeout: 10_000 }).toBeGreaterThan(v1);
     expect(app.signaling.meetings()).toEqual([{ meetingId, endpoints: 3 }]);
   });
 });
