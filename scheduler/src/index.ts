@@ -35,6 +35,8 @@ import { adminRoutes } from './http/adminRoutes';
 import { CalendarFeed } from './calendar/calendarFeed';
 import { calendarRoutes } from './http/calendarRoutes';
 
+const UNITS_CHANNEL = 'gb:units:changed';
+
 export interface SchedulerOptions {
   redis: Redis;
   log: Logger;
@@ -168,7 +170,21 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
     durationMinutes: config.EMERGENCY_DURATION_MIN,
   });
   router.use(emergencyRoutes({ emergencies, sessions: tokens }));
-  router.use(adminRoutes({ tree: orgTree, audit, sessions: tokens }));
+  // Unit edits by an admin on one process reach the org tree of every process.
+  const unitsSub = redis.duplicate();
+  unitsSub.on('error', (err: Error) => log.warn({ err: err.message }, 'org tree subscriber error'));
+  unitsSub.on('message', () => {
+    orgTree.reload().catch((err: unknown) => log.error({ err }, 'org tree reload failed'));
+  });
+  await unitsSub.subscribe(UNITS_CHANNEL);
+  router.use(
+    adminRoutes({
+      tree: orgTree,
+      audit,
+      sessions: tokens,
+      onUnitChanged: (unitId) => void redis.publish(UNITS_CHANNEL, unitId).catch(() => undefined),
+    }),
+  );
   const feed = new CalendarFeed(redis, orgTree, meetings);
   router.use(
     calendarRoutes({
@@ -195,6 +211,7 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
     calendar: feed,
     attachNotifier: (n) => notifier.attach(n),
     async close() {
+      unitsSub.disconnect();
       emergencies.close();
       await attendance.flush();
       await jobs.close();

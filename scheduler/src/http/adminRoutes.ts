@@ -13,6 +13,8 @@ export function adminRoutes(deps: {
   tree: OrgTree;
   audit: AuditLog;
   sessions: SessionVerifier;
+  /** Other processes reload their org tree. */
+  onUnitChanged(unitId: string): void;
 }): Router {
   const router = express.Router();
   const auth = requireSession(deps.sessions);
@@ -23,6 +25,7 @@ export function adminRoutes(deps: {
     if (!unit) throw new AppError('NOT_FOUND');
     const updated = { ...unit, ...body };
     await deps.tree.saveUnit(updated);
+    deps.onUnitChanged(updated.id);
     await deps.audit.record(sessionOf(req), 'unit.update', unit.id, body);
     res.json({ unit: updated });
   });

@@ -69,5 +69,12 @@ describe('two schedulers sharing one redis-server', () => {
     ].filter((s) => (s.payload as { meetingId: string }).meetingId === meeting.id);
     expect(reminders).toHaveLength(1);
     expect(reminders[0]?.payload).toMatchObject({ title: 'Đã đổi tên' });
+
+    // An admin's unit edit on one process reaches the other's org tree.
+    const unit = a.orgTree.get('18904');
+    await a.orgTree.saveUnit({ ...unit!, linkProfile: 'good' });
+    await redis.client().publish('gb:units:changed', '18904');
+    await sleep(200);
+    expect(b.orgTree.get('18904')?.linkProfile).toBe('good');
   });
 });
