@@ -65,6 +65,20 @@ describe('a district host runs a meeting from the host panel', () => {
     await expect.poll(audioBytes, { timeout: 10_000 }).toBeGreaterThan(before);
   });
 
+  it('a dropped connection shows "Đang kết nối lại…" honestly, then the room comes back', async () => {
+    await commune.evaluate(() => {
+      type Engine = { signaling: { socket: { io: { engine: { close(): void } } } } };
+      (
+        globalThis as unknown as { giaobanMeeting: Engine }
+      ).giaobanMeeting.signaling.socket.io.engine.close();
+    });
+    const overlay = commune.getByRole('alertdialog', { name: 'Đang kết nối lại…' });
+    await overlay.waitFor({ timeout: 10_000 });
+    await overlay.waitFor({ state: 'detached', timeout: 30_000 });
+    const row = host.locator('li.rollcall-row[data-unit-id="18904"]');
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 20_000 }).toBe('audioOnly');
+  });
+
   it('mute, give the floor, lock: each reaches the commune', async () => {
     await host.getByRole('button', { name: 'Tắt mic Xã Dân Hóa' }).click();
     await commune.getByText('Chủ trì đã tắt micro của bạn').waitFor({ timeout: 15_000 });
