@@ -34,6 +34,7 @@ import { emergencyRoutes } from './http/emergencyRoutes';
 import { adminRoutes } from './http/adminRoutes';
 import { CalendarFeed } from './calendar/calendarFeed';
 import { calendarRoutes } from './http/calendarRoutes';
+import { openApiRoutes } from './http/openapi';
 
 const UNITS_CHANNEL = 'gb:units:changed';
 
@@ -114,6 +115,7 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
     const body: UnitsResponse = { tiers: [...orgTree.tiers], tree, count: orgTree.size };
     res.json(body);
   });
+  router.use(openApiRoutes());
   router.use(
     authRoutes({
       accounts,

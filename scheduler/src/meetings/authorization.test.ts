@@ -248,6 +248,12 @@ describe('authorization matrix (role × action × tier)', () => {
       target: '18904',
       username: 'admin',
     });
+    const openapi = (await (await fetch(`${app.url}/api/openapi.json`)).json()) as {
+      paths: Record<string, unknown>;
+    };
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining(['/meetings', '/emergencies', '/attendance/{id}']),
+    );
     const anon = await fetch(`${app.url}/api/occurrences?from=x&to=y`);
     expect(anon.status).toBe(401);
   });
