@@ -127,7 +127,7 @@ describe('EndpointLink (real mediasoup worker, PlainTransports)', () => {
     expect(paused('bMic')).toBe(true);
   });
 
-  it('climbs back one step per 12 s of good link, without flapping', async () => {
+  it('climbs back one step per 10 s of good link, without flapping', async () => {
     await feed(good, 29_000, 75_000);
     expect(link.snapshot).toMatchObject({ down: 'good', up: 'good' });
     expect(paused('aCam')).toBe(false);

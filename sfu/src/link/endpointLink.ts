@@ -57,6 +57,7 @@ export class EndpointLink {
   readonly #up: LinkStateMachine;
   readonly #now: () => number;
   #forced: boolean;
+  #weakestDown: LinkState = 'good';
   #plan: LinkPlan;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
@@ -108,6 +109,15 @@ export class EndpointLink {
     this.#forced = forced;
     this.#opts.log.info({ endpointId: this.endpoint.id, forced }, 'audio-only forced by user');
     await this.#replan(undefined);
+  }
+
+  /** The meeting's weakest downlink changed: this endpoint's Opus rate follows it. */
+  async setWeakestDown(state: LinkState): Promise<void> {
+    if (this.#weakestDown === state) return;
+    this.#weakestDown = state;
+    const before = this.#plan.send.audioMaxKbps;
+    this.#plan = this.#makePlan();
+    if (this.#plan.send.audioMaxKbps !== before) await this.#replan(undefined);
   }
 
   /** The floor or the active speaker changed: a critical downlink follows it. */
@@ -203,7 +213,12 @@ export class EndpointLink {
   }
 
   #makePlan(): LinkPlan {
-    return linkPlan({ down: this.#down.state, up: this.#up.state, forcedAudioOnly: this.#forced });
+    return linkPlan({
+      down: this.#down.state,
+      up: this.#up.state,
+      forcedAudioOnly: this.#forced,
+      weakestDown: this.#weakestDown,
+    });
   }
 
   async #replan(transition: LinkTransition | undefined): Promise<void> {

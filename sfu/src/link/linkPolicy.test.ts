@@ -33,6 +33,12 @@ describe('linkPlan', () => {
     );
   });
 
+  it('sends no more audio than the weakest listener of the meeting can take', () => {
+    const p = linkPlan({ down: 'good', up: 'good', forcedAudioOnly: false, weakestDown: 'poor' });
+    expect(p.send.audioMaxKbps).toBe(12);
+    expect(p.send.video).toBe(true);
+  });
+
   it('keeps only the floor holder audio on a critical downlink', () => {
     const p = linkPlan({ down: 'critical', up: 'poor', forcedAudioOnly: false });
     expect(p.receive).toEqual({ video: 'none', maxVideos: 0, audio: 'floor' });

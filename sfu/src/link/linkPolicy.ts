@@ -35,6 +35,12 @@ export interface LinkPlanInput {
   up: LinkState;
   /** The user chose audio-only. */
   forcedAudioOnly: boolean;
+  /**
+   * The worst downlink among the meeting's receivers: the SFU forwards one
+   * Opus stream to everyone, so a speaker must not send more than the weakest
+   * listener can take (three speakers at 12 kbit/s fit ~66 kbit/s on the wire).
+   */
+  weakestDown?: LinkState;
 }
 
 /** Audio bitrate by uplink state: voice must fit 2G's 50 kbit/s with room to spare. */
@@ -45,7 +51,7 @@ export const audioKbpsByState: Record<LinkState, number> = {
   critical: 12,
 };
 
-export function linkPlan({ down, up, forcedAudioOnly }: LinkPlanInput): LinkPlan {
+export function linkPlan({ down, up, forcedAudioOnly, weakestDown }: LinkPlanInput): LinkPlan {
   const d = severity(down);
   const u = severity(up);
   const audioOnly = forcedAudioOnly || d >= 2 || u >= 2;
@@ -57,7 +63,7 @@ export function linkPlan({ down, up, forcedAudioOnly }: LinkPlanInput): LinkPlan
   const send: SendPlan = {
     video: !audioOnly,
     maxVideoLayer: u === 0 ? 2 : 0,
-    audioMaxKbps: audioKbpsByState[up],
+    audioMaxKbps: Math.min(audioKbpsByState[up], audioKbpsByState[weakestDown ?? 'good']),
   };
   return { receive, send, audioOnly };
 }

@@ -66,34 +66,34 @@ describe('LinkStateMachine', () => {
     expect(tr.map((x) => x.to)).toEqual(['poor']);
   });
 
-  it('steps up only after 12 s better, one step at a time', () => {
+  it('steps up only after 10 s better, one step at a time', () => {
     const m = new LinkStateMachine({ direction: 'down', initial: 'poor' });
     const tr = feed(m, good, 0, 40_000);
     expect(tr.map((x) => [x.to, x.at])).toEqual([
-      ['constrained', 12_000],
-      ['good', 25_000],
+      ['constrained', 10_000],
+      ['good', 21_000],
     ]);
     expect(m.flaps).toBe(0);
   });
 
   it('restarts the up-hold on any bad sample', () => {
     const m = new LinkStateMachine({ direction: 'down', initial: 'poor' });
-    feed(m, good, 0, 10_000);
-    m.update('server', twoG, 10_500);
-    expect(feed(m, good, 11_000, 22_000)).toEqual([]);
-    expect(feed(m, good, 23_000, 23_000).map((x) => x.to)).toEqual(['constrained']);
+    expect(feed(m, good, 0, 9_000)).toEqual([]);
+    m.update('server', twoG, 9_500);
+    expect(feed(m, good, 10_000, 19_000)).toEqual([]);
+    expect(feed(m, good, 20_000, 20_000).map((x) => x.to)).toEqual(['constrained']);
   });
 
   it('learns a good link quickly while on probation, once', () => {
     const m = new LinkStateMachine({ direction: 'up', initial: 'poor', probationUntil: 8_000 });
     const tr = feed(m, good, 0, 5_000);
     expect(tr.map((x) => [x.to, x.at])).toEqual([['good', 3_000]]);
-    // Probation is spent: the next recovery takes the normal 12 s, and the
+    // Probation is spent: the next recovery takes the normal 10 s, and the
     // fall after learning the link is not a flap.
     feed(m, twoG, 6_000, 10_000);
     expect(m.state).toBe('poor');
     expect(m.flaps).toBe(0);
-    expect(feed(m, good, 11_000, 20_000)).toEqual([]);
+    expect(feed(m, good, 11_000, 19_000)).toEqual([]);
   });
 
   it('stays put on probation when the link is weak', () => {
@@ -108,9 +108,9 @@ describe('LinkStateMachine', () => {
     expect(feed(m, threeG, 0, 15_000).map((x) => x.to)).toEqual(['constrained']);
     expect(feed(m, twoG, 16_000, 20_000).map((x) => x.to)).toEqual(['poor']);
     expect(m.flaps).toBe(1);
-    // The up-hold is now 24 s, not 12 s.
-    expect(feed(m, threeG, 21_000, 42_000)).toEqual([]);
-    expect(feed(m, threeG, 43_000, 48_000).map((x) => x.to)).toEqual(['constrained']);
+    // The up-hold is now 20 s, not 10 s.
+    expect(feed(m, threeG, 21_000, 40_000)).toEqual([]);
+    expect(feed(m, threeG, 41_000, 46_000).map((x) => x.to)).toEqual(['constrained']);
   });
 
   it('does not count a recovery after a real outage as a flap', () => {

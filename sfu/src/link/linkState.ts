@@ -9,7 +9,7 @@
  *   critical    only the floor holder's audio, Opus 60 ms / ~12 kbit/s
  *
  * Down fast (within 3 s of sustained degradation), up slowly (only after the
- * link has looked better for 12 s, so video is back within ~15 s of recovery), and the up-hold doubles after a flap (a
+ * link has looked better for 10 s, so video is back within ~15 s of recovery), and the up-hold doubles after a flap (a
  * step down soon after a step up) so a link that cannot carry the better
  * state does not oscillate.
  */
@@ -143,7 +143,7 @@ export class LinkStateMachine {
     this.#state = opts.initial;
     this.#t = opts.thresholds ?? defaultThresholds[opts.direction];
     this.#downHoldMs = opts.downHoldMs ?? 2_000;
-    this.#baseUpHoldMs = opts.upHoldMs ?? 12_000;
+    this.#baseUpHoldMs = opts.upHoldMs ?? 10_000;
     this.#upHoldMs = this.#baseUpHoldMs;
     this.#probationUntil = opts.probationUntil ?? 0;
     this.#probationHoldMs = opts.probationHoldMs ?? 2_500;

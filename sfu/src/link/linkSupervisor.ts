@@ -4,7 +4,7 @@ import type { Endpoint } from '../endpoint';
 import type { Meeting } from '../meeting';
 import { EndpointLink, type ClientLinkReport, type LinkSnapshot } from './endpointLink';
 import type { SendPlan } from './linkPolicy';
-import type { LinkState } from './linkState';
+import { severity, type LinkState } from './linkState';
 
 /** Emitted on every change of an endpoint's link (signaling forwards it). */
 export interface LinkStateEvent {
@@ -65,12 +65,18 @@ export class LinkSupervisor {
         }
       },
       log: this.#log.child({ meetingId: meeting.id }),
-      onChange: (s) => this.#emit(this.#event(meeting.id, endpoint.unitId, s)),
+      onChange: (s) => {
+        this.#emit(this.#event(meeting.id, endpoint.unitId, s));
+        void this.#spreadWeakestDown(meeting.id);
+      },
     });
     this.#links.set(key, link);
+    void this.#spreadWeakestDown(meeting.id);
     (endpoint.sendTransport as ms.Transport).observer.once('close', () => {
       if (this.#links.get(key) === link) this.#links.delete(key);
       link.close();
+      // The weakest listener may have left: the others may speak richer again.
+      void this.#spreadWeakestDown(meeting.id);
     });
     return link;
   }
@@ -117,6 +123,18 @@ export class LinkSupervisor {
   close(): void {
     for (const l of this.#links.values()) l.close();
     this.#links.clear();
+  }
+
+  /** Every speaker's Opus rate is capped by the meeting's weakest downlink. */
+  async #spreadWeakestDown(meetingId: string): Promise<void> {
+    const links = [...this.#links.entries()]
+      .filter(([key]) => key.startsWith(`${meetingId}/`))
+      .map(([, l]) => l);
+    const weakest = links.reduce<LinkState>(
+      (w, l) => (severity(l.snapshot.down) > severity(w) ? l.snapshot.down : w),
+      'good',
+    );
+    for (const l of links) await l.setWeakestDown(weakest);
   }
 
   #floorOf(meetingId: string): string | undefined {

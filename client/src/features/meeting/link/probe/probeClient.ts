@@ -153,6 +153,7 @@ class Probe implements ProbeApi {
       });
     }
     const bytesSent = { audio: 0, video: 0 };
+    const packetsSent = { audio: 0, video: 0 };
     for (const [kind, p] of [
       ['audio', this.#mic],
       ['video', this.#cam],
@@ -160,8 +161,9 @@ class Probe implements ProbeApi {
       if (!p || p.closed) continue;
       const report = await p.getStats().catch(() => new Map());
       for (const v of report.values() as Iterable<Record<string, unknown>>) {
-        if (v.type === 'outbound-rtp')
-          bytesSent[kind] += Number(v.bytesSent ?? 0) + Number(v.headerBytesSent ?? 0);
+        if (v.type !== 'outbound-rtp') continue;
+        bytesSent[kind] += Number(v.bytesSent ?? 0) + Number(v.headerBytesSent ?? 0);
+        packetsSent[kind] += Number(v.packetsSent ?? 0);
       }
     }
     return {
@@ -171,6 +173,7 @@ class Probe implements ProbeApi {
       notices: this.#notices.map((n) => ({ ...n, at: n.at - this.#startedAt })),
       consumers,
       bytesSent,
+      packetsSent,
       cameraProduced: !!this.#cam,
       cameraPaused: this.#cam ? this.#cam.paused : null,
       endpointId: this.#endpointId,

@@ -28,6 +28,7 @@ export interface ProbeSnapshot {
   consumers: ProbeConsumerStats[];
   /** Bytes on the wire (payload + RTP headers) per kind. */
   bytesSent: { audio: number; video: number };
+  packetsSent: { audio: number; video: number };
   cameraProduced: boolean;
   cameraPaused: boolean | null;
   endpointId: string | null;
@@ -38,4 +39,6 @@ export interface ProbeApi {
   snapshot(): Promise<ProbeSnapshot>;
   setAudioOnly(audioOnly: boolean): Promise<void>;
   leave(): Promise<void>;
+  /** Any signaling request (e.g. a host giving the floor). */
+  request(name: string, payload: unknown): Promise<unknown>;
 }

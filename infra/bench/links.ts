@@ -1,0 +1,249 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { linkProfiles, linkProfileNames, type LinkProfileName } from '../netem/profiles';
+import { severity } from '@giaoban/sfu/link/linkState';
+import {
+  login,
+  openProbe,
+  probeJoin,
+  probeLeave,
+  probeSnapshot,
+  type ProbeSnapshot,
+} from '../../e2e/weakLink/probe';
+import {
+  COMMUNE_GOOD,
+  SPEAKER_ACCOUNTS,
+  createStage,
+  joinCommune,
+  type Stage,
+} from '../../e2e/weakLink/stage';
+
+/**
+ * `npm run bench:links`: one commune (Chromium in a shaped namespace) in a
+ * meeting with speakers on the host (Chromium, fake 440 Hz audio, the floor
+ * holder also sends 3-layer simulcast video), per link profile:
+ *   join       join() called → first remote audio packet
+ *   →audio-only seconds from the link turning to the profile (from good) to the audio-only notice
+ *   floor audio share of the floor holder's audio packets the commune received (20 s window)
+ *   up kbit/s  the commune's audio while speaking (RTP + 38 bytes IP/UDP/SRTP per packet)
+ *   down 1/3   audio kbit/s received with 1 and with 3 speakers, while audio-only
+ *   video back seconds from the link turning good again to the notice allowing video
+ *   flaps      step-downs within 30 s of a step-up, over the whole run
+ * Usage: npm run bench:links [-- good,2g]
+ */
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const WIRE_OVERHEAD = 20 + 8 + 10; // IPv4 + UDP + SRTP auth tag, per packet
+
+interface Row {
+  profile: LinkProfileName;
+  downKbps: number;
+  upKbps: number;
+  rttMs: number;
+  joinMs: number | null;
+  audioOnlyAtJoin: boolean;
+  secondsToAudioOnly: number | null;
+  floorAudioShare: number | null;
+  upAudioKbps: number | null;
+  down1Kbps: number | null;
+  down3Kbps: number | null;
+  videoBackSeconds: number | null;
+  flaps: number;
+  finalState: string;
+}
+
+const worse = (n: ProbeSnapshot['notices'][number]) =>
+  severity(n.down) >= severity(n.up) ? n.down : n.up;
+
+/**
+ * Step-downs within 30 s of a step-up. A step-down within 20 s after the bench
+ * itself worsened the link (`expectedFallAt`) is the adaptation working, not a flap.
+ */
+function countFlaps(s: ProbeSnapshot, expectedFallAt: number | null): number {
+  let flaps = 0;
+  let lastUpAt = -Infinity;
+  for (let i = 1; i < s.notices.length; i++) {
+    const a = severity(worse(s.notices[i - 1]!));
+    const b = severity(worse(s.notices[i]!));
+    const at = s.notices[i]!.at;
+    if (b < a) lastUpAt = at;
+    const expected =
+      expectedFallAt !== null && at >= expectedFallAt && at < expectedFallAt + 20_000;
+    if (b > a && at - lastUpAt < 30_000 && !expected) flaps++;
+  }
+  return flaps;
+}
+
+const audioIn = (s: ProbeSnapshot, endpointId?: string) =>
+  s.consumers
+    .filter((c) => c.kind === 'audio' && (!endpointId || c.endpointId === endpointId))
+    .reduce(
+      (a, c) => ({ packets: a.packets + c.packetsReceived, bytes: a.bytes + c.bytesReceived }),
+      { packets: 0, bytes: 0 },
+    );
+
+async function waitNotice(
+  page: Page,
+  pred: (n: ProbeSnapshot['notices'][number]) => boolean,
+  since: number,
+  timeoutMs: number,
+) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const s = await probeSnapshot(page);
+    const n = s.notices.find((x) => x.at >= since && pred(x));
+    if (n) return n;
+    await sleep(250);
+  }
+  return undefined;
+}
+
+/** Receiver kbit/s of audio over a window, with per-packet wire overhead. */
+async function downAudioKbps(page: Page, ms: number): Promise<number> {
+  const a = audioIn(await probeSnapshot(page));
+  await sleep(ms);
+  const b = audioIn(await probeSnapshot(page));
+  return ((b.bytes - a.bytes + (b.packets - a.packets) * WIRE_OVERHEAD) * 8) / ms;
+}
+
+async function runProfile(name: LinkProfileName): Promise<Row> {
+  const p = linkProfiles[name];
+  const stage: Stage = await createStage({ profile: name, speakers: 1, speakerVideo: true });
+  const extra: Page[] = [];
+  try {
+    const floor = stage.speakers[0]!;
+    const floorId = (await probeSnapshot(floor)).endpointId!;
+    await floor.evaluate(
+      (id) =>
+        (
+          globalThis as unknown as { gbProbe: { request(n: string, p: unknown): Promise<unknown> } }
+        ).gbProbe.request('moderation:giveFloor', { endpointId: id }),
+      floorId,
+    );
+    const commune = await joinCommune(stage, COMMUNE_GOOD, true);
+
+    // Settle, then count the floor holder's audio: sent by it, received by the commune.
+    await sleep(8_000);
+    const f0 = await probeSnapshot(floor);
+    const c0 = await probeSnapshot(commune);
+    await sleep(20_000);
+    const f1 = await probeSnapshot(floor);
+    const c1 = await probeSnapshot(commune);
+    const sent = f1.packetsSent.audio - f0.packetsSent.audio;
+    const got = audioIn(c1, floorId).packets - audioIn(c0, floorId).packets;
+    const upPackets = c1.packetsSent.audio - c0.packetsSent.audio;
+    const upKbps =
+      ((c1.bytesSent.audio - c0.bytesSent.audio + upPackets * WIRE_OVERHEAD) * 8) / 20_000;
+    const audioOnly = c1.notices.at(-1)?.audioOnly ?? false;
+
+    let down1: number | null = null;
+    let down3: number | null = null;
+    if (audioOnly) {
+      down1 = await downAudioKbps(commune, 8_000);
+      for (const username of SPEAKER_ACCOUNTS.slice(1, 3)) {
+        const page = await openProbe(stage.hostBrowser, stage.hostOrigin);
+        await probeJoin(page, {
+          token: await login(stage.hostOrigin, username),
+          meetingId: stage.meetingId,
+          deviceId: `bench-${username}`,
+          video: false,
+        });
+        extra.push(page);
+      }
+      await sleep(6_000);
+      down3 = await downAudioKbps(commune, 8_000);
+      for (const page of extra.splice(0)) await probeLeave(page);
+    }
+
+    let videoBack: number | null = null;
+    let toAudioOnly: number | null = null;
+    let fallAt: number | null = null;
+    if (name !== 'good') {
+      // Recovery: the link turns good; how long until video is allowed again.
+      const t = (await probeSnapshot(commune)).now;
+      await stage.link.setProfile('good');
+      const back = await waitNotice(commune, (n) => !n.audioOnly && n.send.video, t, 45_000);
+      videoBack = back ? (back.at - t) / 1000 : null;
+      await sleep(8_000);
+      // Degradation: from good video to this profile; how long until audio-only.
+      const t2 = (await probeSnapshot(commune)).now;
+      fallAt = t2;
+      await stage.link.setProfile(name);
+      const fell = await waitNotice(commune, (n) => n.audioOnly, t2, 20_000);
+      toAudioOnly = fell ? (fell.at - t2) / 1000 : null;
+      await sleep(10_000);
+    } else {
+      await sleep(10_000);
+    }
+    const end = await probeSnapshot(commune);
+    const last = end.notices.at(-1);
+    return {
+      profile: name,
+      downKbps: p.downKbps,
+      upKbps: p.upKbps,
+      rttMs: 2 * p.oneWayDelayMs,
+      joinMs: c1.firstAudioAt === null ? null : Math.round(c1.firstAudioAt),
+      audioOnlyAtJoin: audioOnly,
+      secondsToAudioOnly: toAudioOnly,
+      floorAudioShare: sent > 0 ? Math.min(1, got / sent) : null,
+      upAudioKbps: upKbps,
+      down1Kbps: down1,
+      down3Kbps: down3,
+      videoBackSeconds: videoBack,
+      flaps: countFlaps(end, fallAt),
+      finalState: last ? `${last.down}/${last.up}${last.audioOnly ? ' audio-only' : ''}` : 'none',
+    };
+  } finally {
+    for (const page of extra) await probeLeave(page);
+    await stage.close();
+  }
+}
+
+const fmt = (v: number | null, digits = 1) => (v === null ? '–' : v.toFixed(digits));
+
+async function main(): Promise<void> {
+  const wanted = (process.argv[2]?.split(',') ?? linkProfileNames) as LinkProfileName[];
+  const rows: Row[] = [];
+  for (const name of wanted) {
+    const started = Date.now();
+    rows.push(await runProfile(name));
+    console.log(`${name}: done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  }
+  console.log(
+    '\n| profile (down/up kbit/s, RTT) | join (s) | → audio-only (s) | floor audio received | up kbit/s speaking | down kbit/s 1 / 3 speakers | video back (s) | flaps | state at end |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    console.log(
+      `| ${r.profile} (${r.downKbps}/${r.upKbps}, ${r.rttMs} ms) | ${fmt(r.joinMs === null ? null : r.joinMs / 1000, 2)} | ${r.audioOnlyAtJoin && r.secondsToAudioOnly === null ? 'from join' : fmt(r.secondsToAudioOnly)} | ${r.floorAudioShare === null ? '–' : `${(r.floorAudioShare * 100).toFixed(1)} %`} | ${fmt(r.upAudioKbps)} | ${fmt(r.down1Kbps)} / ${fmt(r.down3Kbps)} | ${fmt(r.videoBackSeconds)} | ${r.flaps} | ${r.finalState} |`,
+    );
+  }
+  const out = path.join(repoRoot, 'bench-results');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(
+    path.join(out, 'links.json'),
+    JSON.stringify(
+      {
+        at: new Date().toISOString(),
+        machine: { cpus: os.cpus().length, kernel: os.release() },
+        conditions:
+          'server on loopback (1 mediasoup worker); commune = Chromium in a netns (tbf rate with 500 ms queue, userspace delay relay); speakers = Chromium on the host with fake audio (and the floor holder with 3-layer VP8 simulcast); Opus 60 ms, DTX, FEC, no audio NACK',
+        rows,
+      },
+      null,
+      2,
+    ),
+  );
+  console.log(`\nwritten ${path.join(out, 'links.json')}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
