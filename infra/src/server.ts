@@ -131,6 +131,7 @@ export async function startAllInOne(
       gate: scheduler.gate,
       attendance: scheduler.attendance,
       describeUnit: (id) => scheduler.orgTree.get(id),
+      audit: scheduler.audit,
       log: log.child({ role: 'signaling' }),
       config: loadSignalingConfig(env),
     });

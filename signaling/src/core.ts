@@ -16,6 +16,16 @@ export interface UnitDescription {
   tier: string;
 }
 
+/** Where privileged actions are recorded (the scheduler's audit log). */
+export interface ModerationAudit {
+  record(
+    actor: Pick<SessionClaims, 'accountId' | 'username' | 'unitId'>,
+    action: string,
+    target: string,
+    details?: Record<string, unknown>,
+  ): Promise<void>;
+}
+
 export interface SignalingDeps {
   sfu: SfuClient;
   sessions: SessionVerifier;
@@ -25,6 +35,7 @@ export interface SignalingDeps {
   config: SignalingConfig;
   /** Unit name and tier for presence (the scheduler's org tree). */
   describeUnit?: (unitId: string) => UnitDescription | undefined;
+  audit?: ModerationAudit;
 }
 
 /** What socket.io keeps per socket (and restores on connection state recovery). */
@@ -53,6 +64,8 @@ export class SignalingCore {
   readonly io: Server;
   readonly deps: SignalingDeps;
   readonly rooms = new Map<string, MeetingRoom>();
+  /** Joins in flight per meeting: an emptied meeting keeps its media while one is under way. */
+  readonly joining = new Map<string, number>();
   readonly #log: Logger;
 
   constructor(io: Server, deps: SignalingDeps) {
@@ -133,7 +146,11 @@ export class SignalingCore {
     } catch (err) {
       this.#log.error({ err, meetingId: room.id, endpointId: e.id }, 'sfu leave failed');
     }
-    if (room.endpoints.size === 0 && this.rooms.get(room.id) === room) {
+    if (
+      room.endpoints.size === 0 &&
+      this.rooms.get(room.id) === room &&
+      !this.joining.get(room.id)
+    ) {
       this.rooms.delete(room.id);
       await this.deps.sfu.closeMeeting(room.id).catch((err: unknown) => {
         this.#log.error({ err, meetingId: room.id }, 'sfu closeMeeting failed');

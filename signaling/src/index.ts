@@ -11,7 +11,7 @@ import type {
 } from '@giaoban/common/ports';
 import type { SfuClient } from '@giaoban/sfu/sfuClient';
 import { loadSignalingConfig, type SignalingConfig } from './config';
-import { SignalingCore, type GbSocket, type UnitDescription } from './core';
+import { SignalingCore, type GbSocket, type ModerationAudit, type UnitDescription } from './core';
 import { attachRequests } from './dispatch';
 import type { EndpointView, MeetingView } from './protocol/index';
 
@@ -23,6 +23,8 @@ export interface SignalingOptions {
   attendance: AttendanceRecorder;
   log: Logger;
   describeUnit?: (unitId: string) => UnitDescription | undefined;
+  /** Records moderation (mute, mute all, floor, remove, lock) in the audit log. */
+  audit?: ModerationAudit;
   config?: SignalingConfig;
 }
 

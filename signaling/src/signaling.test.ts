@@ -113,6 +113,9 @@ describe('signaling gateway', () => {
     const ended = b.next('meeting:ended');
     expect((await host.request('moderation:remove', { endpointId: target.id })).ok).toBe(true);
     expect(await ended).toEqual({ reason: 'removed' });
+    await expect
+      .poll(async () => (await app.scheduler.audit.recent(50)).map((e) => e.action))
+      .toEqual(expect.arrayContaining(['meeting.mute', 'meeting.muteAll', 'meeting.remove']));
     expect(app.signaling.meetings()).toEqual([{ meetingId, endpoints: 2 }]);
   });
 

@@ -28,6 +28,12 @@ async function mute(
 }
 
 function audit(ctx: RequestContext, action: string, room: MeetingRoom, target?: EndpointState) {
+  ctx.core.deps.audit
+    ?.record(ctx.session, `meeting.${action}`, room.id, {
+      targetUnitId: target?.session.unitId,
+      targetEndpointId: target?.id,
+    })
+    .catch((err: unknown) => ctx.log.error({ err, action }, 'audit record failed'));
   ctx.log.info(
     {
       audit: true,
