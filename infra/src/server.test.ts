@@ -41,6 +41,16 @@ describe('all-in-one server', () => {
     expect(body.tiers.map((t) => t.id)).toEqual(['central', 'province', 'district', 'commune']);
   });
 
+  it('exposes Prometheus metrics read from the live workers', async () => {
+    const res = await fetch(`${app.url}/metrics`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toMatch(/^giaoban_worker_up\{worker="0"\} 1$/m);
+    expect(text).toMatch(/^giaoban_worker_up\{worker="1"\} 1$/m);
+    expect(text).toMatch(/^giaoban_meetings_live 0$/m);
+    expect(text).toMatch(/^giaoban_sockets 0$/m);
+  });
+
   it('answers unknown API paths with a coded JSON error', async () => {
     const res = await fetch(`${app.url}/api/nope`);
     expect(res.status).toBe(404);

@@ -12,6 +12,7 @@ import { LocalSfuClient } from '@giaoban/sfu/localSfuClient';
 import { createSignaling, type Signaling } from '@giaoban/signaling';
 import { loadSignalingConfig } from '@giaoban/signaling/config';
 import type { AppConfig } from './config';
+import { metricsRouter } from './metrics';
 import { startRedisServer, type RedisChild } from './redisServer';
 
 export interface AllInOne {
@@ -98,6 +99,9 @@ export async function startAllInOne(
         workers: workerHealth,
       });
     });
+    // Signaling needs the listening HTTP server, /metrics is routed before it exists.
+    const late: { signaling?: Signaling } = {};
+    app.use(metricsRouter({ workers, signaling: () => late.signaling }));
     app.use('/api', scheduler.router);
     app.use('/api', notFoundHandler);
 
@@ -135,6 +139,7 @@ export async function startAllInOne(
       log: log.child({ role: 'signaling' }),
       config: loadSignalingConfig(env),
     });
+    late.signaling = signaling;
     scheduler.attachNotifier(signaling.notifier);
     cleanups.push(() => signaling.close());
     const addr = http.address();

@@ -10,6 +10,19 @@ try {
   const app = await startAllInOne(config, log);
   log.info({ url: app.url, startupMs: Math.round(performance.now() - t0) }, 'GiaoBan ready');
   console.log(`\nGiaoBan đang chạy / is running: ${app.url}\n`);
+  if (config.SEED_DEMO) {
+    console.log(
+      [
+        'Tài khoản demo / demo accounts (mật khẩu / password: GiaoBan@2026 — đổi trước khi dùng thật / change before production):',
+        '  xã/phường (member) : u<mã GSO>, ví dụ u18853 (Phường Hải Thành), u18904 (Xã Dân Hóa, Minh Hóa)',
+        '  chủ trì huyện (host): host<mã huyện>, ví dụ host450 … host458',
+        '  chủ trì tỉnh (host) : host44',
+        '  chỉ huy (commander) : chihuy',
+        '  quản trị (admin)    : admin',
+        '',
+      ].join('\n'),
+    );
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {
