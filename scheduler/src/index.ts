@@ -1,4 +1,5 @@
 import express, { type Router } from 'express';
+import cookieParser from 'cookie-parser';
 import type { Redis } from 'ioredis';
 import { AppError } from '@giaoban/common/errors';
 import type { Logger } from '@giaoban/common/logger';
@@ -109,6 +110,8 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
   const notifier = new NotifierHub(log);
 
   const router = express.Router();
+  // Every route below may authenticate by the session cookie.
+  router.use(cookieParser());
   router.get('/units', (_req, res) => {
     const tree = orgTree.tree();
     if (!tree) throw new AppError('NOT_FOUND');

@@ -70,6 +70,12 @@ describe('accounts and sessions (whole app, real redis-server)', () => {
     });
     expect(viaCookie.status).toBe(200);
     expect(((await viaCookie.json()) as MeResponse).account.unitId).toBe('18853');
+    const now = Date.now();
+    const window = `from=${new Date(now).toISOString()}&to=${new Date(now + 86_400_000).toISOString()}`;
+    const occurrencesViaCookie = await fetch(`${app.url}/api/occurrences?${window}`, {
+      headers: { cookie: cookie.split(';')[0] as string },
+    });
+    expect(occurrencesViaCookie.status).toBe(200);
     const bearer = { authorization: `Bearer ${body.token}` };
     expect((await fetch(`${app.url}/api/auth/me`, { headers: bearer })).status).toBe(200);
     expect(await app.scheduler.sessions.verify(body.token)).toMatchObject({

@@ -1,5 +1,4 @@
 import express, { type Router, type Response } from 'express';
-import cookieParser from 'cookie-parser';
 import { parseOrThrow } from '@giaoban/common/errors';
 import {
   SESSION_COOKIE,
@@ -29,7 +28,6 @@ export interface AuthRoutesDeps {
 export function authRoutes(deps: AuthRoutesDeps): Router {
   const { accounts, tokens, limiter, audit } = deps;
   const router = express.Router();
-  router.use(cookieParser());
   const auth = requireSession(tokens);
 
   const setCookie = (res: Response, token: string, expiresAt: Date) =>
