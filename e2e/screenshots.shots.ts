@@ -101,4 +101,28 @@ describe('screenshots', () => {
     await save(host, 'host-panel');
     for (const p of [a, b, host]) await p.context().close();
   });
+
+  it('emergency banner and live roll call', async () => {
+    const commune = await loginAs(browser, app.url, 'u18904');
+    await commune.locator('h1#unit-name').waitFor();
+    const commander = await loginAs(browser, app.url, 'chihuy');
+    await commander.getByRole('link', { name: 'Triệu tập khẩn' }).click();
+    await commander.getByLabel('Tiêu đề').fill('Họp khẩn ứng phó lũ Minh Hóa – Tuyên Hóa');
+    for (const d of ['Huyện Minh Hóa', 'Huyện Tuyên Hóa']) {
+      await commander.locator('summary', { hasText: d }).click();
+      await commander
+        .getByRole('button', { name: new RegExp(`Chọn tất cả \\d+ xã của ${d}`) })
+        .click();
+    }
+    commander.once('dialog', (d) => void d.accept());
+    await commander.getByRole('button', { name: /Triệu tập ngay/ }).click();
+    await commune.getByRole('alertdialog').waitFor({ timeout: 30_000 });
+    await save(commune, 'emergency-banner');
+    await commune.getByRole('button', { name: 'Xác nhận đã nhận' }).click();
+    await commune.getByRole('button', { name: 'Vào họp ngay (âm thanh)' }).click();
+    await commune.getByRole('toolbar').waitFor({ timeout: 30_000 });
+    await commander.waitForTimeout(2500);
+    await save(commander, 'emergency-rollcall');
+    for (const p of [commune, commander]) await p.context().close();
+  });
 });

@@ -86,6 +86,8 @@ export default function ConvenePage() {
       });
       storeRollCall(res.rollCall);
       setActive(res.emergency);
+      // The form was long: start the roll call at its top.
+      window.scrollTo(0, 0);
     } catch (err) {
       setError(errorCodeOf(err));
     } finally {

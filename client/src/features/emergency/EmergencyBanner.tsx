@@ -7,6 +7,7 @@ import { ErrorText } from '../i18n/ErrorText';
 import { useJoinChoice } from '../prejoin/joinChoice';
 import { useNotifications, type EmergencyAlert } from '../notifications/notificationsStore';
 import { playAlertSound, type AlertSound } from './alertSound';
+import { formatTime } from '../scheduling/vnTime';
 import { acknowledgeEmergency } from './emergencyApi';
 
 /**
@@ -21,7 +22,7 @@ export function EmergencyBanner() {
 }
 
 function AlertBanner({ alert, more }: { alert: EmergencyAlert; more: number }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [acked, setAcked] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ClientErrorCode | null>(null);
@@ -86,7 +87,7 @@ function AlertBanner({ alert, more }: { alert: EmergencyAlert; more: number }) {
         <p id="emergency-message">{alert.message}</p>
         <p className="emergency-meta">
           {t('emergency.from', { name: alert.convenerName })} ·{' '}
-          {new Date(alert.startedAt).toLocaleTimeString()}
+          {formatTime(alert.startedAt, i18n.language)}
           {more > 0 && ` · ${t('emergency.more', { count: more })}`}
         </p>
         {error && <ErrorText code={error} />}

@@ -103,6 +103,7 @@ export default function RoomScreen({ meetingId }: { meetingId: string }) {
         speaking: m.activeSpeakerId === x.endpoint.id,
         hasFloor: m.meeting?.floorEndpointId === x.endpoint.id,
         link: x.isSelf ? indicatorFromNotice(notice) : undefined,
+        micOn: x.isSelf ? m.local.mic : undefined,
       }}
     />
   );

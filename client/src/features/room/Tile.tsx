@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Icon } from '../../app/Icon';
 import type { EndpointView } from '@giaoban/signaling/protocol/meeting';
@@ -16,6 +16,8 @@ export interface TileModel {
   hasFloor: boolean;
   /** Own tile: the indicator from our link notices; others: from presence. */
   link?: LinkIndicator;
+  /** Own tile: the local microphone state (presence of oneself may lag). */
+  micOn?: boolean;
 }
 
 function initials(name: string): string {
@@ -30,16 +32,44 @@ function initials(name: string): string {
 }
 
 /**
+ * A received track that carries no frames (its consumer paused by link
+ * adaptation, the sender's camera paused) is "muted": show the avatar, not a
+ * black rectangle.
+ */
+function useTrackLive(track: MediaStreamTrack | null): boolean {
+  return useSyncExternalStore(
+    (notify) => {
+      if (!track) return () => undefined;
+      track.addEventListener('mute', notify);
+      track.addEventListener('unmute', notify);
+      track.addEventListener('ended', notify);
+      return () => {
+        track.removeEventListener('mute', notify);
+        track.removeEventListener('unmute', notify);
+        track.removeEventListener('ended', notify);
+      };
+    },
+    () => !!track && !track.muted && track.readyState === 'live',
+  );
+}
+
+/**
  * One unit in the room: its video, or for an audio-only endpoint a tile with
  * the unit's initials that lights up while it speaks. Unit name, tier badge,
  * hand, mute and link state are always visible.
  */
 export function Tile({ tile, large = false }: { tile: TileModel; large?: boolean }) {
   const { t } = useTranslation();
-  const { endpoint: e, video } = tile;
+  const { endpoint: e } = tile;
+  const live = useTrackLive(tile.video);
+  const cameraPaused =
+    !tile.isSelf &&
+    e.producers.some((p) => p.kind === 'video' && p.paused) &&
+    !e.producers.some((p) => p.kind === 'video' && !p.paused);
+  const video = live && !cameraPaused ? tile.video : null;
   const ref = useRef<HTMLVideoElement>(null);
   const tier = useUnits((s) => s.index?.tiers.find((x) => x.id === e.tier));
-  const micOn = e.producers.some((p) => p.source === 'mic' && !p.paused);
+  const micOn = tile.micOn ?? e.producers.some((p) => p.source === 'mic' && !p.paused);
   const link = tile.link ?? indicatorFromPresence({ state: e.linkState, audioOnly: !video });
 
   useEffect(() => {

@@ -33,11 +33,12 @@ export function formatTime(iso: string, lng: string): string {
 }
 
 export function formatDay(iso: string, lng: string): string {
-  return new Intl.DateTimeFormat(lng === 'en' ? 'en-GB' : 'vi-VN', {
+  const text = new Intl.DateTimeFormat(lng === 'en' ? 'en-GB' : 'vi-VN', {
     timeZone: MEETING_TIME_ZONE,
     weekday: 'long',
     day: '2-digit',
     month: '2-digit',
     year: 'numeric',
   }).format(new Date(iso));
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
