@@ -1,8 +1,6 @@
 import { Device } from 'mediasoup-client';
 import type {
   Consumer,
-  DtlsParameters,
-  IceCandidate,
   IceParameters,
   Producer,
   RtpCapabilities,
@@ -14,6 +12,7 @@ import type { EngineEvent, MediaSource, RemoteTrack } from './engineEvents';
 import { captureTrack, publish } from './localMedia';
 import { SignalingClient, SignalingError } from './signalingClient';
 import { wireNotifications } from './engineNotifications';
+import { createTransport, inboundStats, type InboundStat } from './engineTransports';
 import { LinkController } from './link/linkController';
 
 export interface MeetingEngineOptions {
@@ -24,8 +23,6 @@ export interface MeetingEngineOptions {
   url?: string;
   onEvent: (e: EngineEvent) => void;
 }
-
-type WireTransport = JoinResponse['sendTransport'];
 
 /**
  * The framework-free media engine of one meeting: signaling + mediasoup-client.
@@ -92,8 +89,21 @@ export class MeetingEngine {
         routerRtpCapabilities: join.routerRtpCapabilities as unknown as RtpCapabilities,
       });
     }
-    this.#send = this.#transport('send', join.sendTransport);
-    this.#recv = this.#transport('recv', join.recvTransport);
+    const onFailed = (t: Transport) => void this.restartIce(t);
+    this.#send = createTransport(
+      this.#device,
+      'send',
+      join.sendTransport,
+      this.signaling,
+      onFailed,
+    );
+    this.#recv = createTransport(
+      this.#device,
+      'recv',
+      join.recvTransport,
+      this.signaling,
+      onFailed,
+    );
     this.#startLink(this.#send, this.#recv);
     this.#capsSent = false;
     this.#o.onEvent({ type: 'joined', join });
@@ -101,41 +111,6 @@ export class MeetingEngine {
     const producerIds = join.endpoints.flatMap((e) => e.producers.map((p) => p.id));
     if (producerIds.length > 0) await this.#consume(producerIds);
     return join;
-  }
-
-  #transport(direction: 'send' | 'recv', t: WireTransport): Transport {
-    const params = {
-      id: t.id,
-      iceParameters: t.iceParameters as unknown as IceParameters,
-      iceCandidates: t.iceCandidates as unknown as IceCandidate[],
-      dtlsParameters: t.dtlsParameters as unknown as DtlsParameters,
-    };
-    const transport =
-      direction === 'send'
-        ? this.#device!.createSendTransport(params)
-        : this.#device!.createRecvTransport(params);
-    transport.on('connect', ({ dtlsParameters }, ok, fail) => {
-      this.signaling
-        .request('media:connectTransport', {
-          transportId: transport.id,
-          dtlsParameters: dtlsParameters as unknown as Record<string, unknown>,
-        })
-        .then(() => ok(), fail);
-    });
-    transport.on('produce', ({ kind, rtpParameters, appData }, ok, fail) => {
-      this.signaling
-        .request('media:produce', {
-          transportId: transport.id,
-          kind,
-          rtpParameters: rtpParameters as unknown as Record<string, unknown>,
-          source: appData.source as MediaSource,
-        })
-        .then(({ producerId }) => ok({ id: producerId }), fail);
-    });
-    transport.on('connectionstatechange', (state) => {
-      if (state === 'failed' || state === 'disconnected') void this.restartIce(transport);
-    });
-    return transport;
   }
 
   /** New ICE credentials from the server; the browser renegotiates over the same transport. */
@@ -273,6 +248,18 @@ export class MeetingEngine {
     link.start();
   }
 
+  /** Which simulcast layer to receive for one video (tile size, link state). */
+  async setPreferredLayers(
+    consumerId: string,
+    spatialLayer: number,
+    temporalLayer?: number,
+  ): Promise<void> {
+    await this.signaling.request('media:setPreferredLayers', {
+      consumerId,
+      layers: { spatialLayer, temporalLayer },
+    });
+  }
+
   /** A host paused our microphone on the server: reflect it locally. */
   mutedByHost(): void {
     this.#producers.get('mic')?.pause();
@@ -301,27 +288,9 @@ export class MeetingEngine {
     });
   }
 
-  /** Per consumer: bytes received so far (getStats inbound-rtp matched by SSRC). */
-  async inboundStats(): Promise<
-    { consumerId: string; endpointId: string; kind: string; bytesReceived: number }[]
-  > {
-    const out = [];
-    for (const { consumer, remote } of this.#consumers.values()) {
-      const ssrc = consumer.rtpParameters.encodings?.[0]?.ssrc;
-      let bytes = 0;
-      (await consumer.getStats()).forEach(
-        (s: { type: string; ssrc?: number; bytesReceived?: number }) => {
-          if (s.type === 'inbound-rtp' && s.ssrc === ssrc) bytes = s.bytesReceived ?? 0;
-        },
-      );
-      out.push({
-        consumerId: remote.consumerId,
-        endpointId: remote.endpointId,
-        kind: remote.kind,
-        bytesReceived: bytes,
-      });
-    }
-    return out;
+  /** Per consumer: bytes received so far (getStats inbound-rtp matched by the consumer's SSRC). */
+  inboundStats(): Promise<InboundStat[]> {
+    return inboundStats([...this.#consumers.values()]);
   }
 
   ended(reason: 'removed' | 'replaced' | 'closed' | 'left'): void {

@@ -48,6 +48,12 @@ export interface MeetingState {
   raiseHand(): Promise<boolean>;
   lowerHand(): Promise<boolean>;
   sendChat(text: string): Promise<boolean>;
+  /** Simulcast layer to receive for one remote video (0 = lowest, 2 = highest). */
+  setPreferredLayers(
+    consumerId: string,
+    spatialLayer: number,
+    temporalLayer?: number,
+  ): Promise<boolean>;
   // Host-only (the server refuses others with FORBIDDEN).
   muteEndpoint(endpointId: string): Promise<boolean>;
   muteAll(): Promise<boolean>;
@@ -164,6 +170,8 @@ export const useMeeting = create<MeetingState>((set, get) => {
         const { message } = await e.signaling.request('chat:send', { text });
         set((s) => ({ chat: [...s.chat, message] }));
       }),
+    setPreferredLayers: (consumerId, spatialLayer, temporalLayer) =>
+      req((e) => e.setPreferredLayers(consumerId, spatialLayer, temporalLayer)),
     muteEndpoint: (endpointId) =>
       req((e) => e.signaling.request('moderation:mute', { endpointId })),
     muteAll: () => req((e) => e.signaling.request('moderation:muteAll', {})),

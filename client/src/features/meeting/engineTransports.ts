@@ -1,0 +1,78 @@
+import type { Device } from 'mediasoup-client';
+import type {
+  Consumer,
+  DtlsParameters,
+  IceCandidate,
+  IceParameters,
+  Transport,
+} from 'mediasoup-client/types';
+import type { JoinResponse } from '@giaoban/signaling/protocol/index';
+import type { MediaSource, RemoteTrack } from './engineEvents';
+import type { SignalingClient } from './signalingClient';
+
+/** A send or receive transport wired to signaling (connect, produce) and to ICE restart on failure. */
+export function createTransport(
+  device: Device,
+  direction: 'send' | 'recv',
+  t: JoinResponse['sendTransport'],
+  signaling: SignalingClient,
+  onFailed: (t: Transport) => void,
+): Transport {
+  const params = {
+    id: t.id,
+    iceParameters: t.iceParameters as unknown as IceParameters,
+    iceCandidates: t.iceCandidates as unknown as IceCandidate[],
+    dtlsParameters: t.dtlsParameters as unknown as DtlsParameters,
+  };
+  const transport =
+    direction === 'send' ? device.createSendTransport(params) : device.createRecvTransport(params);
+  transport.on('connect', ({ dtlsParameters }, ok, fail) => {
+    signaling
+      .request('media:connectTransport', {
+        transportId: transport.id,
+        dtlsParameters: dtlsParameters as unknown as Record<string, unknown>,
+      })
+      .then(() => ok(), fail);
+  });
+  transport.on('produce', ({ kind, rtpParameters, appData }, ok, fail) => {
+    signaling
+      .request('media:produce', {
+        transportId: transport.id,
+        kind,
+        rtpParameters: rtpParameters as unknown as Record<string, unknown>,
+        source: appData.source as MediaSource,
+      })
+      .then(({ producerId }) => ok({ id: producerId }), fail);
+  });
+  transport.on('connectionstatechange', (state) => {
+    if (state === 'failed' || state === 'disconnected') onFailed(transport);
+  });
+  return transport;
+}
+
+export interface InboundStat {
+  consumerId: string;
+  endpointId: string;
+  kind: string;
+  source: MediaSource;
+  bytesReceived: number;
+}
+
+/** Bytes received per consumer; mediasoup-client adds a hidden probator receiver, hence the SSRC match. */
+export async function inboundStats(
+  consumers: { consumer: Consumer; remote: RemoteTrack }[],
+): Promise<InboundStat[]> {
+  const out: InboundStat[] = [];
+  for (const { consumer, remote } of consumers) {
+    const ssrc = consumer.rtpParameters.encodings?.[0]?.ssrc;
+    let bytes = 0;
+    (await consumer.getStats()).forEach(
+      (s: { type: string; ssrc?: number; bytesReceived?: number }) => {
+        if (s.type === 'inbound-rtp' && s.ssrc === ssrc) bytes = s.bytesReceived ?? 0;
+      },
+    );
+    const { consumerId, endpointId, kind, source } = remote;
+    out.push({ consumerId, endpointId, kind, source, bytesReceived: bytes });
+  }
+  return out;
+}
