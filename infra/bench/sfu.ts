@@ -1,0 +1,98 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { capacityTable, runCapacity, type CapacityReport } from './sfu/capacityRun';
+import { conditions, raiseOwnGroup, runInOwnSession } from './sfu/conditions';
+import { pct, num } from './sfu/table';
+
+/**
+ * `npm run bench:sfu [-- --quick] [--part capacity|join|all]`
+ *
+ * Part 1 (capacity): audio consumers per mediasoup worker core at ≤ 0.5 % loss and
+ * packets/s out per core with SRTP on, bare mediasoup vs the same load through
+ * GiaoBan's Meeting, interleaved in one run (method: docs/bench-sfu.md).
+ * Part 2 (join): request → first media through the real signaling.
+ * Prints tables and writes bench-results/sfu.json. Not a test.
+ */
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    part: { type: 'string', default: 'all' },
+    speakers: { type: 'string' },
+    listeners: { type: 'string' },
+    reps: { type: 'string' },
+    window: { type: 'string' },
+    nice: { type: 'string', default: '-15' },
+  },
+});
+
+async function main(): Promise<void> {
+  if (os.cpus().length < 2)
+    throw new Error('bench:sfu needs 2 CPUs (worker on one, generator + sink on the other)');
+  const quick = args.quick;
+  const group = raiseOwnGroup(Number(args.nice));
+  const before = conditions({ schedulingGroup: group });
+  const out: Record<string, unknown> = { bench: 'sfu', quick, conditions: before };
+  let capacity: CapacityReport | undefined;
+  if (args.part === 'all' || args.part === 'capacity') {
+    capacity = await runCapacity({
+      speakers: Number(args.speakers ?? 10),
+      ladder: (args.listeners ?? (quick ? '100,200,300' : '100,150,200,250,300,350,400,500'))
+        .split(',')
+        .map(Number),
+      reps: Number(args.reps ?? (quick ? 1 : 3)),
+      run: {
+        warmupMs: quick ? 1000 : 1500,
+        windowMs: Number(args.window ?? (quick ? 2500 : 4000)),
+        lateMs: 200,
+      },
+      budgetMs: quick ? 90_000 : 360_000,
+      nice: Number(args.nice),
+    });
+    out.capacity = capacity;
+  }
+  out.conditionsAfter = conditions({});
+  const file = path.join(repoRoot, 'bench-results', 'sfu.json');
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
+
+  console.log(
+    `\nbench:sfu — ${before.date}, ${before.host.cpus} × ${before.host.model}, node ${before.node}, mediasoup ${before.mediasoup}`,
+  );
+  console.log(
+    `loadavg before ${before.loadavg.join(' ')}, after ${(out.conditionsAfter as typeof before).loadavg.join(' ')}`,
+  );
+  if (capacity) {
+    const s = capacity.summary;
+    console.log(
+      `\nPart 1 — audio consumers per worker core (SRTP on, spinning sink, loss ≤ 0.5 %, late > 200 ms = lost)\n`,
+    );
+    console.log(capacityTable(capacity));
+    const top = s.maxConsumersPerCore.ladderTopPassed ? ' (top of the ladder: more may fit)' : '';
+    console.log(
+      `\nmax consumers per core: bare ${num(s.maxConsumersPerCore.bare ?? NaN)}, orchestrated ${num(s.maxConsumersPerCore.orchestrated ?? NaN)}${top}  (target ≥ 2,000)`,
+    );
+    if (s.ppsOutPerCore)
+      console.log(
+        `packets/s out per core at ${num(s.ppsOutPerCore.atConsumers)} consumers: bare ${num(s.ppsOutPerCore.bare)}, orchestrated ${num(s.ppsOutPerCore.orchestrated)}`,
+      );
+    if (s.overhead)
+      console.log(
+        `orchestration overhead (median of paired ratios at ${s.overhead.levels.join(', ')} consumers): worker CPU ${pct(s.overhead.workerCpuRatio - 1)}, worker+Node CPU ${pct(s.overhead.totalCpuRatio - 1)}  (target ≤ 5 %)`,
+      );
+  }
+  console.log(`\nwrote ${path.relative(repoRoot, file)}`);
+}
+
+const code = runInOwnSession();
+if (code !== null) process.exit(code);
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

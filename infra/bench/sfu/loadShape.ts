@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import type { types as ms } from 'mediasoup';
+import type { GenTarget } from './genSink';
+
+/**
+ * The load both sides build, identically: `speakers` endpoints each producing one
+ * Opus stream on a comedia PlainTransport (fed by the generator), and listener
+ * endpoints each consuming every speaker on its own SRTP PlainTransport that sends
+ * to the one sink. Every endpoint has two transports (send + recv), as a browser does,
+ * so a listener is one SRTP session per receiving participant: realistic session counts.
+ */
+export interface LoadSide {
+  readonly name: SideName;
+  readonly workerPid: number;
+  readonly listeners: number;
+  /** Adds listener endpoints until there are `listeners`. */
+  grow(listeners: number): Promise<void>;
+  targets(): GenTarget[];
+  /** Worker CPU time so far (ru_utime + ru_stime), ms. */
+  workerCpuMs(): Promise<number>;
+  /** Transports, producers, consumers that exist in the worker (router dump). */
+  counts(): Promise<{ transports: number; producers: number; consumers: number }>;
+  close(): Promise<void>;
+}
+
+export type SideName = 'bare' | 'orchestrated';
+
+export const OPUS_PT = 111;
+export const AUDIO_LEVEL_URI = 'urn:ietf:params:rtp-hdrext:ssrc-audio-level';
+/** What mediasoup's PlainTransport uses by default; WebRTC negotiates its suite over DTLS. */
+export const SRTP_SUITE: ms.SrtpCryptoSuite = 'AES_CM_128_HMAC_SHA1_80';
+
+export const speakerSsrc = (i: number): number => 0x1000_0000 + i;
+
+/** An Opus producer as a browser sends it: one SSRC, the audio-level extension (id 1). */
+export function producerRtpParameters(ssrc: number): ms.RtpParameters {
+  return {
+    codecs: [
+      {
+        mimeType: 'audio/opus',
+        payloadType: OPUS_PT,
+        clockRate: 48000,
+        channels: 2,
+        parameters: { useinbandfec: 1, usedtx: 1 },
+        rtcpFeedback: [],
+      },
+    ],
+    headerExtensions: [{ uri: AUDIO_LEVEL_URI, id: 1 }],
+    encodings: [{ ssrc }],
+  };
+}
+
+/** The sink never sends, but an SRTP PlainTransport needs the remote's key to connect. */
+export function remoteSrtp(): ms.SrtpParameters {
+  return { cryptoSuite: SRTP_SUITE, keyBase64: randomBytes(30).toString('base64') };
+}
+
+export function targetsOf(ports: readonly number[], listeners: number): GenTarget[] {
+  return ports.map((port, i) => ({ port, ssrc: speakerSsrc(i), fanout: listeners }));
+}
