@@ -20,7 +20,7 @@ export function wireNotifications(
       producerId: producer.id,
       paused: producer.paused,
     });
-    engine.consume([producer.id]).catch(() => emit({ type: 'error', code: 'CONSUME_FAILED' }));
+    engine.consumeSoon(producer.id).catch(() => emit({ type: 'error', code: 'CONSUME_FAILED' }));
   });
   s.on('media:producerClosed', ({ producerId, endpointId }) =>
     emit({ type: 'producerClosed', producerId, endpointId }),

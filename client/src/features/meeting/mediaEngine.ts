@@ -41,6 +41,8 @@ export class MeetingEngine {
   /** Consumes and rejoins run one at a time, so notifications never race them. */
   #queue: Promise<unknown> = Promise.resolve();
   #capsSent = false;
+  readonly #soon = new Set<string>();
+  #soonBatch: Promise<void> | undefined;
   #selfId: string | undefined;
   #ended = false;
   /** Link adaptation: getStats reports up, the server's send plan applied down. */
@@ -131,6 +133,25 @@ export class MeetingEngine {
 
   consume(producerIds: string[]): Promise<void> {
     return this.#serial(() => this.#consume(producerIds));
+  }
+
+  /**
+   * A producer announced by the server. Announcements are gathered for a moment
+   * and consumed in one request: when a large meeting fills up, hundreds arrive
+   * together and one request each would hit the signaling rate limit.
+   */
+  consumeSoon(producerId: string): Promise<void> {
+    this.#soon.add(producerId);
+    this.#soonBatch ??= new Promise<void>((resolve, reject) => {
+      setTimeout(() => {
+        const ids = [...this.#soon].slice(0, 100);
+        for (const id of ids) this.#soon.delete(id);
+        this.#soonBatch = undefined;
+        if (this.#soon.size > 0) void this.consumeSoon([...this.#soon][0]!);
+        this.consume(ids).then(resolve, reject);
+      }, 40);
+    });
+    return this.#soonBatch;
   }
 
   async #consume(producerIds: string[]): Promise<void> {
