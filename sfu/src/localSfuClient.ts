@@ -64,6 +64,7 @@ export class LocalSfuClient implements SfuClient {
     endpointId: string;
     unitId: string;
     link?: AttachOptions;
+    group?: string;
   }): Promise<MediaJoin> {
     const meeting = await this.#getOrCreate(req.meetingId);
     // A rejoin with the same endpoint id replaces the old media.
@@ -71,6 +72,7 @@ export class LocalSfuClient implements SfuClient {
     const endpoint = await meeting.addEndpoint({
       id: req.endpointId,
       unitId: req.unitId,
+      group: req.group,
       transport: { type: 'webrtc' },
     });
     this.#links.attach(meeting, endpoint, req.link);

@@ -13,6 +13,7 @@ import type { ConsumerLayers, ConsumerParams, ProducerInfo, RouterInfo } from '.
 import { RouterSlot } from './routerSlot';
 import type { PooledWorker } from './workerPool';
 import { countMedia, type MediaCounts } from './mediaCounts';
+import { orgTreePlacement, type PlacementStrategy } from './placement';
 
 export interface MeetingOptions {
   id: string;
@@ -20,7 +21,9 @@ export interface MeetingOptions {
   workers: () => readonly PooledWorker[];
   /** Consumers a router takes before new endpoints go to a router on another worker. */
   consumerBudget: number;
-  /** Placement strategy: which of these workers gets the meeting's next router. */
+  /** Which router a new endpoint goes to (default: orgTreePlacement). */
+  placement?: PlacementStrategy;
+  /** Which of these workers gets the meeting's next router. */
   pickWorker?: (candidates: readonly PooledWorker[]) => PooledWorker;
   h264?: boolean;
   log: Logger;
@@ -52,6 +55,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   readonly #endpoints = new Map<string, Endpoint>();
   /** producerId → owning endpoint, across all routers. */
   readonly #owners = new Map<string, Endpoint>();
+  readonly #groups = new Map<string, string>();
   #rtpCapabilities: ms.RtpCapabilities;
   /** Placement runs one at a time so concurrent joins do not open two routers on one worker. */
   #placing: Promise<unknown> = Promise.resolve();
@@ -108,17 +112,28 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     id: string;
     unitId: string;
     transport: TransportSpec;
+    /** Org-tree group of the unit (its district): kept on one router when possible. */
+    group?: string;
   }): Promise<Endpoint> {
     this.#assertOpen();
     if (this.#endpoints.has(opts.id)) throw new AppError('CONFLICT', { endpointId: opts.id });
-    const slot = await this.#place();
-    const endpoint = await Endpoint.create({ ...opts, slot });
+    const slot = await this.#place(opts.group);
+    const endpoint = await Endpoint.create({
+      id: opts.id,
+      unitId: opts.unitId,
+      transport: opts.transport,
+      slot,
+    });
     if (this.#closed || slot.closed) {
       endpoint.close();
       throw new AppError('UNAVAILABLE', { reason: 'router closed during join' });
     }
     this.#endpoints.set(endpoint.id, endpoint);
     slot.endpointIds.add(endpoint.id);
+    if (opts.group !== undefined) {
+      this.#groups.set(endpoint.id, opts.group);
+      slot.groups.set(opts.group, (slot.groups.get(opts.group) ?? 0) + 1);
+    }
     this.#log.debug(
       { endpointId: endpoint.id, unitId: opts.unitId, worker: slot.workerIndex },
       'endpoint placed',
@@ -131,6 +146,13 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     if (!e) return;
     this.#endpoints.delete(id);
     e.slot.endpointIds.delete(id);
+    const group = this.#groups.get(id);
+    this.#groups.delete(id);
+    if (group !== undefined) {
+      const n = (e.slot.groups.get(group) ?? 1) - 1;
+      if (n > 0) e.slot.groups.set(group, n);
+      else e.slot.groups.delete(group);
+    }
     for (const p of e.producers) this.#owners.delete(p.id);
     e.close();
   }
@@ -239,22 +261,23 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     return run;
   }
 
-  #place(): Promise<RouterSlot> {
+  #place(group: string | undefined): Promise<RouterSlot> {
     return this.#serial(async () => {
       this.#assertOpen();
       const budget = this.#opts.consumerBudget;
-      // A newcomer will consume roughly every producer present.
-      const expected = this.#owners.size;
-      const roomy = this.#slots.find(
-        (s) => s.consumers + expected <= budget || s.endpointIds.size === 0,
-      );
-      if (roomy) return roomy;
       const free = this.#freeWorkers();
-      if (free.length > 0) return this.#addSlot(free);
-      const least = [...this.#slots].sort((a, b) => a.consumers - b.consumers)[0];
-      if (!least) return this.#addSlot(this.#opts.workers().filter((w) => !w.worker.closed));
-      this.#log.warn({ budget, consumers: least.consumers }, 'every router over budget');
-      return least;
+      // A newcomer will consume roughly every producer present.
+      const req = { group, expectedConsumers: this.#owners.size, budget };
+      const choice = (this.#opts.placement ?? orgTreePlacement)(this.#slots, req, free.length > 0);
+      if (choice !== 'new') {
+        if (choice.consumers + req.expectedConsumers > budget && choice.endpointIds.size > 0) {
+          this.#log.warn({ budget, consumers: choice.consumers }, 'every router over budget');
+        }
+        return choice;
+      }
+      return this.#addSlot(
+        free.length > 0 ? free : this.#opts.workers().filter((w) => !w.worker.closed),
+      );
     });
   }
 

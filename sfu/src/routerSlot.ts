@@ -13,6 +13,8 @@ export class RouterSlot {
   /** Producers of other routers already available here (same id, pipeToRouter keepId). */
   readonly piped = new Map<string, Promise<void>>();
   readonly endpointIds = new Set<string>();
+  /** Endpoints per org-tree group on this router (placement keeps groups together). */
+  readonly groups = new Map<string, number>();
   #consumers = 0;
 
   private constructor(router: ms.Router, worker: PooledWorker, speakers: ms.ActiveSpeakerObserver) {

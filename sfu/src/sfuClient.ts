@@ -61,6 +61,8 @@ export interface SfuClient {
     unitId: string;
     /** The unit's link profile and the user's audio-only choice: where adaptation starts. */
     link?: LinkJoinOptions;
+    /** Org-tree group (the unit's parent): the SFU keeps a group on one router when it can. */
+    group?: string;
   }): Promise<MediaJoin>;
   /** Closes the endpoint's transports, producers and consumers. Unknown ids are ignored. */
   leave(meetingId: string, endpointId: string): Promise<void>;

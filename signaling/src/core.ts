@@ -14,6 +14,8 @@ export interface UnitDescription {
   /** 'poor': the unit's endpoints start audio-only (mountain communes). */
   linkProfile?: 'good' | 'poor';
   tier: string;
+  /** The parent unit (a commune's district): the SFU keeps siblings on one router. */
+  parentId?: string | null;
 }
 
 /** Where privileged actions are recorded (the scheduler's audit log). */

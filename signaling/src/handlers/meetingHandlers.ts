@@ -23,12 +23,22 @@ export const meetingHandlers: HandlerMap<Names> = {
     const endpointId = randomUUID();
     const unit = describeUnit?.(session.unitId);
     // Link adaptation starts audio-only; mountain communes (profile 'poor') stay so until proven.
-    const media = await sfu.join({
-      meetingId,
-      endpointId,
-      unitId: session.unitId,
-      link: { linkProfile: unit?.linkProfile ?? 'good' },
-    });
+    // The join counts as under way so that an emptied meeting keeps its media meanwhile.
+    core.joining.set(meetingId, (core.joining.get(meetingId) ?? 0) + 1);
+    let media;
+    try {
+      media = await sfu.join({
+        meetingId,
+        endpointId,
+        unitId: session.unitId,
+        link: { linkProfile: unit?.linkProfile ?? 'good' },
+        group: unit?.parentId ?? undefined,
+      });
+    } finally {
+      const n = (core.joining.get(meetingId) ?? 1) - 1;
+      if (n > 0) core.joining.set(meetingId, n);
+      else core.joining.delete(meetingId);
+    }
     const link = await sfu.linkState(meetingId, endpointId);
     if (socket.disconnected) {
       await sfu.leave(meetingId, endpointId);
