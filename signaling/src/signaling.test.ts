@@ -155,6 +155,26 @@ describe('signaling gateway', () => {
     expect(app.signaling.meetings()[0]!.endpoints).toBe(count);
   });
 
+  it('recovers a dropped socket with its endpoint and media untouched (connection state recovery)', async () => {
+    const c = await connect(app.url, tokens.u18853, { reconnection: true });
+    open.push(c);
+    const j = await c.request('meeting:join', { meetingId, deviceId: 'dev-rec' });
+    if (!j.ok) throw new Error(JSON.stringify(j.error));
+    const view = () =>
+      app.signaling.meetingState(meetingId)?.endpoints.find((e) => e.id === j.data.self.id);
+    // Recovery resumes from the last broadcast the client saw (socket.io offsets).
+    const seen = c.next('presence:updated');
+    expect((await c.request('hand:raise', {})).ok).toBe(true);
+    await seen;
+    const transports = (await (await app.sfu.meeting(meetingId))!.mediaCounts()).transports;
+    c.socket.io.engine.close(); // the transport drops, as on a flaky link
+    await expect.poll(() => c.socket.connected && c.socket.recovered).toBe(true);
+    await expect.poll(() => view()?.connected).toBe(true);
+    expect((await c.request('hand:lower', {})).ok).toBe(true);
+    expect(view()?.handRaised).toBe(false);
+    expect((await (await app.sfu.meeting(meetingId))!.mediaCounts()).transports).toBe(transports);
+  });
+
   it('removes the endpoints of a meeting whose sockets leave, and frees its media', async () => {
     for (const c of open) c.close();
     await expect.poll(() => app.signaling.meetings()).toEqual([]);
