@@ -27,8 +27,27 @@ describe('a district host runs a meeting from the host panel', () => {
     await host.getByRole('button', { name: 'Mở phòng và vào họp' }).click();
     await host.waitForURL(/\/join\//);
     await host.getByRole('radio', { name: /Có hình ảnh/ }).check();
+    // Pick devices explicitly (Chromium's fake ones): the room must open those.
+    const micSelect = host.getByRole('combobox', { name: 'Micro' });
+    await micSelect.waitFor();
+    const [micId] = await micSelect.selectOption({ index: 1 });
+    const [cameraId] = await host
+      .getByRole('combobox', { name: 'Camera' })
+      .selectOption({ index: 1 });
     await host.getByRole('button', { name: 'Tham gia' }).click();
     await host.getByRole('heading', { name: title }).waitFor({ timeout: 30_000 });
+    const producedDevice = (source: 'mic' | 'camera') =>
+      host.evaluate((src) => {
+        type Engine = {
+          producer(
+            s: string,
+          ): { track: { getSettings(): { deviceId?: string } } | null } | undefined;
+        };
+        const engine = (globalThis as unknown as { giaobanMeeting?: Engine }).giaobanMeeting;
+        return engine?.producer(src)?.track?.getSettings().deviceId ?? null;
+      }, source);
+    await expect.poll(() => producedDevice('mic'), { timeout: 15_000 }).toBe(micId);
+    await expect.poll(() => producedDevice('camera'), { timeout: 15_000 }).toBe(cameraId);
     await host.getByRole('button', { name: 'Điều hành cuộc họp' }).click();
     const rollCall = host.getByRole('list', { name: 'Điểm danh các điểm cầu' });
     await rollCall.waitFor();

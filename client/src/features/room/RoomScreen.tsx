@@ -9,6 +9,7 @@ import { getMeetingEngine, useMeeting } from '../meeting/meetingStore';
 import { loadDevicePrefs } from '../prejoin/devicePrefs';
 import { useJoinChoice } from '../prejoin/joinChoice';
 import { ChatPanel } from './ChatPanel';
+import { startChosenDevices } from './chosenDevices';
 import { ControlBar } from './ControlBar';
 import { LinkBadge } from './LinkBadge';
 import { ReconnectingOverlay } from './ReconnectingOverlay';
@@ -40,11 +41,19 @@ export default function RoomScreen({ meetingId }: { meetingId: string }) {
     const choice = useJoinChoice.getState().choice;
     const mode =
       choice?.meetingId === meetingId ? choice.mode : (loadDevicePrefs()?.mode ?? 'video');
+    // A device picked in the pre-join check is opened here; otherwise the engine opens the defaults.
+    const picked = choice?.meetingId === meetingId && (choice.micId || choice.cameraId);
+    const camera = mode === 'video';
     void useMeeting
       .getState()
-      .join({ meetingId, token, mic: true, camera: mode === 'video' })
-      // Audio-only chosen before joining: the server holds our video and sends us none.
-      .then((ok) => ok && mode === 'audioOnly' && useMeeting.getState().setAudioOnly(true));
+      .join({ meetingId, token, mic: !picked, camera: camera && !picked })
+      .then(async (ok) => {
+        if (!ok) return;
+        if (picked)
+          await startChosenDevices({ micId: choice.micId, cameraId: choice.cameraId, camera });
+        // Audio-only chosen before joining: the server holds our video and sends us none.
+        if (mode === 'audioOnly') await useMeeting.getState().setAudioOnly(true);
+      });
     return () => void useMeeting.getState().leave();
   }, [meetingId, token]);
 
