@@ -65,7 +65,8 @@ export function mockFetch(
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     calls.push({ url, init });
     const method = init?.method ?? 'GET';
-    const handler = routes[`${method} ${url.replace(/^https?:\/\/[^/]+/, '')}`];
+    const path = url.replace(/^https?:\/\/[^/]+/, '');
+    const handler = routes[`${method} ${path}`] ?? routes[`${method} ${path.split('?')[0]}`];
     if (!handler)
       return new Response(
         JSON.stringify({ error: { code: 'NOT_FOUND', message: '', messageEn: '' } }),
