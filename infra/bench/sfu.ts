@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { capacityTable, runCapacity, type CapacityReport } from './sfu/capacityRun';
 import { conditions, raiseOwnGroup, runInOwnSession } from './sfu/conditions';
+import { joinTable, runJoin, type JoinReport } from './sfu/joinRun';
 import { pct, num } from './sfu/table';
 
 /**
@@ -26,6 +27,7 @@ const { values: args } = parseArgs({
     reps: { type: 'string' },
     window: { type: 'string' },
     nice: { type: 'string', default: '-15' },
+    joins: { type: 'string' },
   },
 });
 
@@ -53,6 +55,19 @@ async function main(): Promise<void> {
       nice: Number(args.nice),
     });
     out.capacity = capacity;
+  }
+  let join: JoinReport | undefined;
+  if (args.part === 'all' || args.part === 'join') {
+    // "N" = N endpoints at once; "N@R" = N endpoints arriving R per second.
+    const plans = (args.joins ?? (quick ? '1,10,50,50@10' : '1,10,170,170@10'))
+      .split(',')
+      .map((p) => {
+        const [n, rate] = p.split('@');
+        return { joiners: Number(n), arrival: rate ? Number(rate) : ('burst' as const) };
+      });
+    console.log(`join latency: ${args.joins ?? 'default plans'}`);
+    join = await runJoin(plans);
+    out.join = join;
   }
   out.conditionsAfter = conditions({});
   const file = path.join(repoRoot, 'bench-results', 'sfu.json');
@@ -83,6 +98,12 @@ async function main(): Promise<void> {
       console.log(
         `orchestration overhead (median of paired ratios at ${s.overhead.levels.join(', ')} consumers): worker CPU ${pct(s.overhead.workerCpuRatio - 1)}, worker+Node CPU ${pct(s.overhead.totalCpuRatio - 1)}  (target ≤ 5 %)`,
       );
+  }
+  if (join) {
+    console.log(
+      `\nPart 2 — join latency, meeting:join → first RTP at a werift peer, loopback (target p95 ≤ 250 ms)\n`,
+    );
+    console.log(joinTable(join));
   }
   console.log(`\nwrote ${path.relative(repoRoot, file)}`);
 }
