@@ -19,6 +19,8 @@ const schema = z.object({
     .enum(['true', 'false', '1', '0'])
     .default('true')
     .transform((v) => v === 'true' || v === '1'),
+  /** Express `trust proxy`: hops of reverse proxies in front (login rate limits key on the client IP). */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   CLIENT_DIST: z.string().default(path.join(repoRoot, 'client/dist')),
 });
 

@@ -82,6 +82,7 @@ export async function startAllInOne(
 
     const app = express();
     app.disable('x-powered-by');
+    if (config.TRUST_PROXY > 0) app.set('trust proxy', config.TRUST_PROXY);
     app.use(express.json({ limit: '256kb' }));
 
     app.get('/healthz', async (_req, res) => {
