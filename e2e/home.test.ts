@@ -22,6 +22,15 @@ describe('a commune logs in and reaches its home', () => {
     const card = page.locator('.unit-card');
     expect(await card.textContent()).toContain('Xã'); // tier badge of the commune tier
     expect(await card.locator('.unit-path').textContent()).toContain('Thành Phố Đồng Hới');
+    // The unit's private iCal link works without a session (calendar apps have none).
+    await page.getByRole('button', { name: 'Lấy đường dẫn lịch' }).click();
+    const link = await page
+      .getByRole('textbox', { name: 'Lịch họp trên ứng dụng lịch (iCal)' })
+      .inputValue();
+    expect(link).toMatch(/\/api\/calendar\/.+\.ics$/);
+    const ics = await fetch(link);
+    expect(ics.headers.get('content-type')).toContain('text/calendar');
+    expect(await ics.text()).toContain('BEGIN:VCALENDAR');
     // A member sees no scheduling or emergency entry.
     expect(await page.getByRole('link', { name: 'Lịch họp' }).count()).toBe(0);
     // The session survives a reload (httpOnly cookie), then logout ends it.
@@ -32,6 +41,40 @@ describe('a commune logs in and reaches its home', () => {
     await page.reload();
     await page.getByLabel('Tên đăng nhập').waitFor();
     await page.context().close();
+  });
+
+  it('can be used with the keyboard alone', async () => {
+    const context = await browser.newContext({ baseURL: app.url });
+    const page = await context.newPage();
+    await page.goto('/');
+    await page.getByLabel('Tên đăng nhập').waitFor();
+    // The first Tab stops on the username field (nothing hidden before it on the login screen).
+    await page.keyboard.press('Tab');
+    expect(
+      await page.evaluate(
+        () =>
+          (globalThis as unknown as { document: { activeElement: { name?: string } } }).document
+            .activeElement.name,
+      ),
+    ).toBe('username');
+    await page.keyboard.type('u18853');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('GiaoBan@2026');
+    await page.keyboard.press('Enter');
+    await page.locator('h1#unit-name').waitFor({ timeout: 15_000 });
+    // On the home screen, the skip link comes first and leads to the main content.
+    await page.keyboard.press('Tab');
+    expect(
+      await page
+        .getByRole('link', { name: 'Bỏ qua đến nội dung chính' })
+        .evaluate(
+          (a) =>
+            a ===
+            (a as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument
+              .activeElement,
+        ),
+    ).toBe(true);
+    await context.close();
   });
 
   it('refuses a wrong password with a translated message, in English when chosen', async () => {

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { useAuth } from '../auth/authStore';
 import { TierBadge } from '../units/TierBadge';
 import { tierOf, unitPath, useUnits } from '../units/unitsStore';
+import { CalendarLink } from './CalendarLink';
 import { UpcomingMeetings } from './UpcomingMeetings';
 
 /** A unit's home: who we are, and the meetings we are invited to (today first). */
@@ -34,6 +35,7 @@ export function HomePage() {
         </div>
       </section>
       <UpcomingMeetings unitId={account.unitId} />
+      <CalendarLink unitId={account.unitId} />
     </>
   );
 }

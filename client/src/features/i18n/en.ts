@@ -77,6 +77,15 @@ export const en: Resources = {
     allOfChildren: 'Select all {{count}} communes of {{name}}',
     noneOfChildren: 'Unselect the communes of {{name}}',
   },
+  calendar: {
+    title: 'Meetings in your calendar app (iCal)',
+    hint: "Your unit's private link: add it to Outlook, Google Calendar or a phone to always see the meetings. Do not share it.",
+    show: 'Get the calendar link',
+    copy: 'Copy',
+    copied: 'Copied',
+    rotate: 'Replace link',
+    confirmRotate: 'The old link will stop working. Continue?',
+  },
   schedule: {
     now: 'Meet now',
     nowTitle: 'Open a meeting now',

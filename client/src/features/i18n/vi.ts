@@ -79,6 +79,15 @@ export const vi = {
     allOfChildren: 'Chọn tất cả {{count}} xã của {{name}}',
     noneOfChildren: 'Bỏ chọn các xã của {{name}}',
   },
+  calendar: {
+    title: 'Lịch họp trên ứng dụng lịch (iCal)',
+    hint: 'Đường dẫn riêng của đơn vị: thêm vào Outlook, Google Calendar hoặc điện thoại để luôn thấy lịch họp. Không chia sẻ ra ngoài.',
+    show: 'Lấy đường dẫn lịch',
+    copy: 'Sao chép',
+    copied: 'Đã sao chép',
+    rotate: 'Đổi đường dẫn',
+    confirmRotate: 'Đường dẫn cũ sẽ ngừng hoạt động. Tiếp tục?',
+  },
   schedule: {
     now: 'Họp ngay',
     nowTitle: 'Mở phòng họp ngay',
