@@ -44,8 +44,16 @@ export function createTransport(
       })
       .then(({ producerId }) => ok({ id: producerId }), fail);
   });
+  // 'disconnected' often heals by itself within a second or two; 'failed' never does.
+  let pending: ReturnType<typeof setTimeout> | undefined;
   transport.on('connectionstatechange', (state) => {
-    if (state === 'failed' || state === 'disconnected') onFailed(transport);
+    clearTimeout(pending);
+    if (state === 'failed') onFailed(transport);
+    else if (state === 'disconnected') {
+      pending = setTimeout(() => {
+        if (transport.connectionState === 'disconnected') onFailed(transport);
+      }, 2_000);
+    }
   });
   return transport;
 }
