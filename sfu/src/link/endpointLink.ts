@@ -97,7 +97,10 @@ export class EndpointLink {
     const down: LinkSample = {};
     const up: LinkSample = {};
     if (r.rttMs !== undefined) down.rttMs = up.rttMs = r.rttMs;
-    if (r.downLoss !== undefined) down.loss = r.downLoss;
+    // The browser's inbound loss is not used: it counts the sequence gaps of
+    // the speaker's own lossy uplink too, so one GPRS commune would make every
+    // listener look critical. Downlink loss reaches us through consumer scores
+    // of healthy producers instead.
     if (r.upLoss !== undefined) up.loss = r.upLoss;
     if (r.availableOutgoingKbps !== undefined) up.availableKbps = r.availableOutgoingKbps;
     this.#feed('down', 'client', down, now);
@@ -188,7 +191,10 @@ export class EndpointLink {
    * perfect link never changes its score, and silence must not read as no link.
    */
   #feedScores(now: number): void {
-    const running = this.gate.consumers.filter((c) => !c.closed && !c.paused);
+    // Only streams whose producer arrives healthy say something about this downlink.
+    const running = this.gate.consumers.filter(
+      (c) => !c.closed && !c.paused && c.score.producerScore >= 7,
+    );
     if (running.length) {
       this.#feed('down', 'server', { score: Math.min(...running.map((c) => c.score.score)) }, now);
     }

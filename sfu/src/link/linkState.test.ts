@@ -10,7 +10,7 @@ import {
 const good: LinkSample = { availableKbps: 2_000, loss: 0, rttMs: 20, score: 10 };
 const threeG: LinkSample = { availableKbps: 500, loss: 0.01, rttMs: 110 };
 const twoG: LinkSample = { availableKbps: 120, loss: 0.02, rttMs: 320 };
-const gprs: LinkSample = { availableKbps: 40, loss: 0.3, rttMs: 1_800 };
+const gprs: LinkSample = { availableKbps: 40, loss: 0.35, rttMs: 1_800 };
 
 /** Feeds one sample per second from `from` to `to` (ms) and returns the transitions. */
 function feed(m: LinkStateMachine, sample: LinkSample, from: number, to: number): LinkTransition[] {
@@ -31,8 +31,10 @@ describe('classify', () => {
     expect(classify(gprs, t)).toBe('critical');
   });
   it('takes the worst signal', () => {
-    expect(classify({ ...good, loss: 0.15 }, t)).toBe('poor');
+    expect(classify({ ...good, loss: 0.2 }, t)).toBe('poor');
     expect(classify({ ...good, score: 3 }, t)).toBe('poor');
+    expect(classify({ ...good, score: 1 }, t)).toBe('poor');
+    expect(classify({ ...good, score: 0 }, t)).toBe('critical');
     expect(classify({ ...good, availableKbps: 40 }, t)).toBe('critical');
     expect(classify({ rttMs: 900 }, t)).toBe('poor');
   });

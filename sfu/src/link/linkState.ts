@@ -39,7 +39,11 @@ export interface LinkThresholds {
   kbps: [constrained: number, poor: number, critical: number];
   loss: [constrained: number, poor: number, critical: number];
   rttMs: [constrained: number, poor: number, critical: number];
-  /** A score at or below these → constrained / poor / critical. */
+  /**
+   * A score at or below these → constrained / poor / critical. mediasoup scores
+   * lag the link by seconds (they average past intervals), so only a score of
+   * 0 (nothing arrives) reads as critical.
+   */
   score: [constrained: number, poor: number, critical: number];
 }
 
@@ -53,16 +57,19 @@ export interface LinkThresholds {
  */
 export const defaultThresholds: Record<LinkDirection, LinkThresholds> = {
   down: {
-    kbps: [250, 120, 48],
-    loss: [0.03, 0.1, 0.25],
+    // mediasoup's estimate reads low whenever the SFU has little to send
+    // (application-limited), so on the downlink it only decides `critical`:
+    // congestion shows up sooner and more surely as queueing delay (RTT).
+    kbps: [0, 0, 48],
+    loss: [0.05, 0.15, 0.3],
     rttMs: [80, 250, 1_600],
-    score: [7, 4, 1],
+    score: [6, 3, 0],
   },
   up: {
     kbps: [200, 80, 24],
-    loss: [0.03, 0.1, 0.25],
+    loss: [0.05, 0.15, 0.3],
     rttMs: [80, 250, 1_600],
-    score: [7, 4, 1],
+    score: [6, 3, 0],
   },
 };
 
@@ -113,7 +120,7 @@ export interface LinkStateMachineOptions {
    */
   probationUntil?: number;
   probationHoldMs?: number;
-  /** A sample older than this no longer counts (ms). */
+  /** A sample older than this no longer counts (ms); three report intervals. */
   staleMs?: number;
 }
 
@@ -147,7 +154,7 @@ export class LinkStateMachine {
     this.#upHoldMs = this.#baseUpHoldMs;
     this.#probationUntil = opts.probationUntil ?? 0;
     this.#probationHoldMs = opts.probationHoldMs ?? 2_500;
-    this.#staleMs = opts.staleMs ?? 10_000;
+    this.#staleMs = opts.staleMs ?? 6_000;
   }
 
   get state(): LinkState {

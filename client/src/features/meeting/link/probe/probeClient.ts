@@ -115,14 +115,18 @@ class Probe implements ProbeApi {
       },
     });
     // Audio first: the microphone goes out now, the camera only once the link is known.
+    // Hearing first: the receive path is set up while the microphone is published.
     const micTrack = this.#stream.getAudioTracks()[0];
-    this.#mic = await send.produce({
-      track: micTrack,
-      codecOptions: micCodecOptions,
-      appData: { source: 'mic' },
-    });
-    await this.#link.micProduced();
-    await this.#consume(j.endpoints.flatMap((e) => e.producers.map((p) => p.id)));
+    const link = this.#link;
+    await Promise.all([
+      this.#consume(j.endpoints.flatMap((e) => e.producers.map((p) => p.id))),
+      send
+        .produce({ track: micTrack, codecOptions: micCodecOptions, appData: { source: 'mic' } })
+        .then(async (mic) => {
+          this.#mic = mic;
+          await link.micProduced();
+        }),
+    ]);
     this.#joinedAt = performance.now();
     this.#link.start();
     void this.#watchFirstAudio();
