@@ -28,6 +28,7 @@ const { values: args } = parseArgs({
     window: { type: 'string' },
     nice: { type: 'string', default: '-15' },
     joins: { type: 'string' },
+    'overhead-reps': { type: 'string' },
   },
 });
 
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
   if (args.part === 'all' || args.part === 'capacity') {
     capacity = await runCapacity({
       speakers: Number(args.speakers ?? 10),
-      ladder: (args.listeners ?? (quick ? '100,200,300' : '100,150,200,250,300,350,400,500'))
+      ladder: (args.listeners ?? (quick ? '100,150,200,250' : '100,150,175,200,225,250,300'))
         .split(',')
         .map(Number),
       reps: Number(args.reps ?? (quick ? 1 : 3)),
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
       },
       budgetMs: quick ? 90_000 : 360_000,
       nice: Number(args.nice),
+      overheadReps: Number(args['overhead-reps'] ?? (quick ? 2 : 5)),
     });
     out.capacity = capacity;
   }
@@ -94,9 +96,20 @@ async function main(): Promise<void> {
       console.log(
         `packets/s out per core at ${num(s.ppsOutPerCore.atConsumers)} consumers: bare ${num(s.ppsOutPerCore.bare)}, orchestrated ${num(s.ppsOutPerCore.orchestrated)}`,
       );
+    const q = (x: { q1: number; median: number; q3: number; n: number }) =>
+      `${pct(x.median - 1)} (IQR ${pct(x.q1 - 1)} … ${pct(x.q3 - 1)}, n=${x.n})`;
+    console.log(
+      `consumers per fully used core, from CPU (consumers ÷ worker CPU, levels < 90 % CPU): bare ${num(s.consumersPerCoreByCpu.bare)}, orchestrated ${num(s.consumersPerCoreByCpu.orchestrated)}`,
+    );
+    if (s.overhead?.atControlLevel) {
+      const c = s.overhead.atControlLevel;
+      console.log(
+        `at ${num(c.consumers)} consumers: orchestrated vs bare worker CPU ${q(c.orchestrated)}; A/A control (bare vs bare) ${q(c.control)}`,
+      );
+    }
     if (s.overhead)
       console.log(
-        `orchestration overhead (median of paired ratios at ${s.overhead.levels.join(', ')} consumers): worker CPU ${pct(s.overhead.workerCpuRatio - 1)}, worker+Node CPU ${pct(s.overhead.totalCpuRatio - 1)}  (target ≤ 5 %)`,
+        `orchestration overhead, all pairs at ${s.overhead.levels.join(', ')} consumers: worker CPU ${q(s.overhead.pooled)}; worker+Node CPU ${pct(s.overhead.totalCpuRatio - 1)}  (target ≤ 5 %)`,
       );
   }
   if (join) {

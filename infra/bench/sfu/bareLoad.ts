@@ -6,6 +6,7 @@ import {
   speakerSsrc,
   targetsOf,
   type LoadSide,
+  type SideName,
 } from './loadShape';
 
 const listenInfo = { protocol: 'udp', ip: '127.0.0.1' } as const;
@@ -15,7 +16,7 @@ const listenInfo = { protocol: 'udp', ip: '127.0.0.1' } as const;
  * transports, producers, consumers) and nothing of GiaoBan around it.
  */
 export class BareLoad implements LoadSide {
-  readonly name = 'bare' as const;
+  readonly name: SideName;
   readonly #worker: ms.Worker;
   readonly #router: ms.Router;
   readonly #sinkPort: number;
@@ -23,13 +24,19 @@ export class BareLoad implements LoadSide {
   readonly #ports: number[] = [];
   #listeners = 0;
 
-  private constructor(worker: ms.Worker, router: ms.Router, sinkPort: number) {
+  private constructor(worker: ms.Worker, router: ms.Router, sinkPort: number, name: SideName) {
+    this.name = name;
     this.#worker = worker;
     this.#router = router;
     this.#sinkPort = sinkPort;
   }
 
-  static async create(speakers: number, sinkPort: number): Promise<BareLoad> {
+  /** `name` 'orchestrated' only for the A/A control run (`--control`): bare on both sides. */
+  static async create(
+    speakers: number,
+    sinkPort: number,
+    name: SideName = 'bare',
+  ): Promise<BareLoad> {
     const worker = await mediasoup.createWorker({ logLevel: 'warn', disableLiburing: true });
     const router = await worker.createRouter({
       mediaCodecs: [
@@ -43,7 +50,7 @@ export class BareLoad implements LoadSide {
         { kind: 'video', mimeType: 'video/VP8', clockRate: 90000 },
       ],
     });
-    const load = new BareLoad(worker, router, sinkPort);
+    const load = new BareLoad(worker, router, sinkPort, name);
     for (let i = 0; i < speakers; i++) {
       const send = await router.createPlainTransport({ listenInfo, rtcpMux: true, comedia: true });
       await router.createPlainTransport({ listenInfo, rtcpMux: true, comedia: false });

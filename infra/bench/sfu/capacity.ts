@@ -40,6 +40,12 @@ export interface LevelResult {
   workerCpuRatio: number;
   /** Same for worker + Node process CPU. */
   totalCpuRatio: number;
+  /** Every paired orchestrated/bare worker CPU ratio of this level. */
+  pairedRatios: number[];
+  /** A/A control (a second bare load) at the overhead level: the noise floor of the ratio. */
+  control?: SideSummary;
+  controlCpuRatio?: number;
+  controlRatios?: number[];
 }
 
 export const median = (xs: readonly number[]): number => {
@@ -104,43 +110,55 @@ function summarize(samples: readonly Sample[]): SideSummary {
  * A B / B A (order alternates so drift and warm-up favour neither side).
  */
 export async function measureLevel(
-  sides: { bare: LoadSide; orchestrated: LoadSide },
+  sides: { bare: LoadSide; orchestrated: LoadSide; control?: LoadSide },
   gen: GenSink,
   listeners: number,
   speakers: number,
   reps: number,
   opts: RunOptions,
 ): Promise<{ level: LevelResult; samples: Sample[] }> {
-  await sides.bare.grow(listeners);
-  await sides.orchestrated.grow(listeners);
-  const [cb, co] = [await sides.bare.counts(), await sides.orchestrated.counts()];
-  if (cb.consumers !== co.consumers || cb.consumers !== listeners * speakers) {
-    throw new Error(`load differs: bare ${JSON.stringify(cb)} orchestrated ${JSON.stringify(co)}`);
+  const all = [sides.bare, sides.orchestrated, ...(sides.control ? [sides.control] : [])];
+  for (const side of all) await side.grow(listeners);
+  const counts = await Promise.all(all.map((side) => side.counts()));
+  if (
+    counts.some(
+      (c) => c.consumers !== listeners * speakers || c.transports !== counts[0]!.transports,
+    )
+  ) {
+    throw new Error(`load differs between sides: ${JSON.stringify(counts)}`);
   }
   const samples: Sample[] = [];
   const ratios: number[] = [];
   const totalRatios: number[] = [];
+  const controlRatios: number[] = [];
   for (let rep = 0; rep < reps; rep++) {
-    const order =
-      rep % 2 === 0 ? [sides.bare, sides.orchestrated] : [sides.orchestrated, sides.bare];
-    const pair: Sample[] = [];
-    for (const side of order) pair.push(await measureOnce(side, gen, opts, rep, speakers));
-    samples.push(...pair);
-    const b = pair.find((s) => s.side === 'bare')!;
-    const o = pair.find((s) => s.side === 'orchestrated')!;
+    // Rotate (A B, B A / A B C, B C A, C A B …) so order favours no side.
+    const order = all.map((_, i) => all[(i + rep) % all.length]!);
+    if (all.length === 2 && rep % 2 === 1) order.reverse();
+    const round: Sample[] = [];
+    for (const side of order) round.push(await measureOnce(side, gen, opts, rep, speakers));
+    samples.push(...round);
+    const get = (n: SideName) => round.find((s) => s.side === n);
+    const b = get('bare')!;
+    const o = get('orchestrated')!;
     ratios.push(o.workerCpu / b.workerCpu);
     totalRatios.push((o.workerCpu + o.nodeCpu) / (b.workerCpu + b.nodeCpu));
+    const c = get('control');
+    if (c) controlRatios.push(c.workerCpu / b.workerCpu);
   }
   const of = (name: SideName) => summarize(samples.filter((s) => s.side === name));
   return {
     level: {
       listeners,
       consumers: listeners * speakers,
-      transports: cb.transports,
+      transports: counts[0]!.transports,
       bare: of('bare'),
       orchestrated: of('orchestrated'),
+      ...(sides.control ? { control: of('control'), controlCpuRatio: median(controlRatios) } : {}),
       workerCpuRatio: median(ratios),
       totalCpuRatio: median(totalRatios),
+      pairedRatios: ratios,
+      ...(sides.control ? { controlRatios } : {}),
     },
     samples,
   };

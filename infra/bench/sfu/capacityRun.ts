@@ -17,6 +17,15 @@ export interface CapacityOptions {
   budgetMs: number;
   /** Nice value for the workers, this process and the gensink (shared machine). */
   nice: number;
+  /** First level of the ladder is measured with this many rounds and an A/A control. */
+  overheadReps: number;
+}
+
+export interface Quartiles {
+  q1: number;
+  median: number;
+  q3: number;
+  n: number;
 }
 
 export interface CapacityReport {
@@ -30,10 +39,16 @@ export interface CapacityReport {
       ladderTopPassed: boolean;
     };
     ppsOutPerCore: { bare: number; orchestrated: number; atConsumers: number } | null;
+    /** consumers ÷ worker CPU fraction, median over passing levels below 90 % CPU. */
+    consumersPerCoreByCpu: { bare: number; orchestrated: number };
     overhead: {
-      workerCpuRatio: number;
-      totalCpuRatio: number;
+      /** orchestrated/bare worker CPU, every pair of every passing level below 90 % CPU. */
+      pooled: Quartiles;
       levels: number[];
+      /** The first level, with the A/A control (bare vs a second bare) beside it. */
+      atControlLevel: { consumers: number; orchestrated: Quartiles; control: Quartiles } | null;
+      /** Worker + Node CPU ratio, median of those levels. */
+      totalCpuRatio: number;
     } | null;
   };
 }
@@ -53,8 +68,13 @@ export async function runCapacity(opts: CapacityOptions): Promise<CapacityReport
   pin(gen.pid, String(genCpu), opts.nice);
   const bare = await BareLoad.create(opts.speakers, gen.port);
   const orchestrated = await MeetingLoad.create(opts.speakers, gen.port);
-  for (const pid of [bare.workerPid, orchestrated.workerPid]) pin(pid, sfuCpu, opts.nice);
+  let control: BareLoad | undefined = await BareLoad.create(opts.speakers, gen.port, 'control');
+  for (const pid of [bare.workerPid, orchestrated.workerPid, control.workerPid])
+    pin(pid, sfuCpu, opts.nice);
   const method = {
+    control:
+      'first level: a second bare load ("control") in rotation with both sides; control/bare = the noise floor of the ratio',
+    overheadReps: opts.overheadReps,
     speakers: opts.speakers,
     consumersPerListener: opts.speakers,
     transportsPerEndpoint: 2,
@@ -94,51 +114,75 @@ export async function runCapacity(opts: CapacityOptions): Promise<CapacityReport
         console.log(`time budget reached; ramp stops before ${listeners} listeners`);
         break;
       }
+      const first = levels.length === 0;
       const r = await measureLevel(
-        { bare, orchestrated },
+        { bare, orchestrated, ...(control ? { control } : {}) },
         gen,
         listeners,
         opts.speakers,
-        opts.reps,
+        first ? opts.overheadReps : opts.reps,
         opts.run,
       );
+      if (control) {
+        await control.close(); // only the first level carries the control
+        control = undefined;
+      }
       levels.push(r.level);
       samples.push(...r.samples.map((s) => ({ ...s, loadavg: loadNow() })));
       const { bare: b, orchestrated: o } = r.level;
       console.log(
         `  ${r.level.consumers} consumers: bare loss ${pct(b.loss, 2)} cpu ${pct(b.workerCpu)} | ` +
-          `orch loss ${pct(o.loss, 2)} cpu ${pct(o.workerCpu)} | ratio ${r.level.workerCpuRatio.toFixed(3)}`,
+          `orch loss ${pct(o.loss, 2)} cpu ${pct(o.workerCpu)} | ratio ${r.level.workerCpuRatio.toFixed(3)}` +
+          (r.level.controlCpuRatio
+            ? ` | A/A control ratio ${r.level.controlCpuRatio.toFixed(3)}`
+            : ''),
       );
       if (!b.ok && !o.ok) break;
     }
   } finally {
     await bare.close();
     await orchestrated.close();
+    await control?.close();
     gen.close();
     pin(process.pid, `0-${os.cpus().length - 1}`, 0);
   }
   return { method, levels, samples, summary: summarize(levels, opts) };
 }
 
+/** Below this worker CPU the CPU is a valid measure of cost (at saturation it is capped). */
+const UNSATURATED = 0.9;
+
+const quartiles = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * (s.length - 1) + 0.5))] ?? NaN;
+  return { q1: q(0.25), median: median(s), q3: q(0.75), n: s.length };
+};
+
 function summarize(levels: LevelResult[], opts: CapacityOptions): CapacityReport['summary'] {
+  // Highest passing level, not "before the first failure": on a shared machine a
+  // level below can fail on a transient stall; the table shows every level.
   const maxOk = (side: 'bare' | 'orchestrated') => {
     let best: number | null = null;
-    for (const l of levels) {
-      if (!l[side].ok) break;
-      best = l.consumers;
-    }
+    for (const l of levels) if (l[side].ok) best = l.consumers;
     return best;
   };
   const last = levels.at(-1);
   const top = opts.ladder.at(-1)! * opts.speakers;
   const bothOk = levels.filter((l) => l.bare.ok && l.orchestrated.ok);
   const atMax = bothOk.at(-1);
+  const calm = bothOk.filter(
+    (l) => l.bare.workerCpu < UNSATURATED && l.orchestrated.workerCpu < UNSATURATED,
+  );
+  const byCpu = (side: 'bare' | 'orchestrated') =>
+    median(calm.map((l) => l.consumers / l[side].workerCpu));
+  const first = levels[0];
   return {
     maxConsumersPerCore: {
       bare: maxOk('bare'),
       orchestrated: maxOk('orchestrated'),
       ladderTopPassed: !!last && last.consumers === top && last.bare.ok && last.orchestrated.ok,
     },
+    consumersPerCoreByCpu: { bare: byCpu('bare'), orchestrated: byCpu('orchestrated') },
     ppsOutPerCore: atMax
       ? {
           bare: atMax.bare.ppsPerCore,
@@ -147,11 +191,19 @@ function summarize(levels: LevelResult[], opts: CapacityOptions): CapacityReport
         }
       : null,
     overhead:
-      bothOk.length > 0
+      calm.length > 0
         ? {
-            workerCpuRatio: median(bothOk.map((l) => l.workerCpuRatio)),
-            totalCpuRatio: median(bothOk.map((l) => l.totalCpuRatio)),
-            levels: bothOk.map((l) => l.consumers),
+            pooled: quartiles(calm.flatMap((l) => l.pairedRatios)),
+            levels: calm.map((l) => l.consumers),
+            atControlLevel:
+              first?.controlRatios && first.bare.ok && first.orchestrated.ok
+                ? {
+                    consumers: first.consumers,
+                    orchestrated: quartiles(first.pairedRatios),
+                    control: quartiles(first.controlRatios),
+                  }
+                : null,
+            totalCpuRatio: median(calm.map((l) => l.totalCpuRatio)),
           }
         : null,
   };
@@ -173,8 +225,9 @@ export function capacityTable(r: CapacityReport): string {
     ],
   ];
   for (const l of r.levels) {
-    for (const side of ['bare', 'orchestrated'] as const) {
+    for (const side of ['bare', 'orchestrated', 'control'] as const) {
       const s = l[side];
+      if (!s) continue;
       rows.push([
         side === 'bare' ? num(l.consumers) : '',
         side === 'bare' ? num(l.transports) : '',
@@ -185,7 +238,11 @@ export function capacityTable(r: CapacityReport): string {
         pct(s.nodeCpu),
         num(s.ppsOut),
         num(s.ppsPerCore),
-        side === 'orchestrated' ? l.workerCpuRatio.toFixed(3) : '',
+        side === 'orchestrated'
+          ? l.workerCpuRatio.toFixed(3)
+          : side === 'control'
+            ? (l.controlCpuRatio ?? NaN).toFixed(3)
+            : '',
       ]);
     }
   }

@@ -23,7 +23,8 @@ export interface LoadSide {
   close(): Promise<void>;
 }
 
-export type SideName = 'bare' | 'orchestrated';
+/** 'control' is a second bare load: an A/A comparison that shows the noise of the ratio. */
+export type SideName = 'bare' | 'orchestrated' | 'control';
 
 export const OPUS_PT = 111;
 export const AUDIO_LEVEL_URI = 'urn:ietf:params:rtp-hdrext:ssrc-audio-level';
