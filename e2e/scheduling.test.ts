@@ -50,4 +50,60 @@ describe('a district host schedules a weekly meeting for its communes', () => {
     expect(await page.locator('article.occurrence', { hasText: title }).count()).toBe(0);
     await page.context().close();
   });
+
+  it('a clashing meeting is saved with its conflicts shown', async () => {
+    const page = await loginAs(browser, app.url, 'host452');
+    await page.goto(`${app.url}/schedule/new`);
+    await page.getByLabel('Tên cuộc họp').fill('Tập huấn phòng chống lụt bão');
+    // Same default slot (tomorrow 08:00) as the weekly meeting when tomorrow is a Monday;
+    // pick the weekly meeting's first date explicitly to be sure.
+    const first = await page.evaluate(async () => {
+      const now = Date.now();
+      const q = new URLSearchParams({
+        from: new Date(now).toISOString(),
+        to: new Date(now + 8 * 86_400_000).toISOString(),
+      });
+      const res = await fetch(`/api/occurrences?${q}`);
+      const body = (await res.json()) as { occurrences: { title: string; startsAt: string }[] };
+      return body.occurrences.find((o) => o.title.includes('Giao ban tuần'))?.startsAt ?? null;
+    });
+    expect(first).not.toBeNull();
+    const vn = new Date(Date.parse(first!) + 7 * 3600_000).toISOString();
+    await page.getByLabel('Ngày').fill(vn.slice(0, 10));
+    await page.getByLabel('Giờ bắt đầu').fill(vn.slice(11, 16));
+    await page.locator('summary', { hasText: 'Huyện Minh Hóa' }).waitFor();
+    await page.getByRole('checkbox', { name: /Xã Dân Hóa/ }).check();
+    await page.getByRole('button', { name: 'Lưu' }).click();
+    await page
+      .getByRole('heading', { name: 'Đã lưu — có điểm cầu bị trùng lịch' })
+      .waitFor({ timeout: 15_000 });
+    const conflicts = await page.locator('.conflicts').textContent();
+    expect(conflicts).toContain(title);
+    expect(conflicts).toContain('Xã Dân Hóa');
+    await page.context().close();
+  });
+
+  it('cancelling one occurrence removes it from the commune home, the series stays', async () => {
+    const host = await loginAs(browser, app.url, 'host452');
+    await host.getByRole('link', { name: 'Lịch họp' }).click();
+    const cards = host.locator('article.occurrence', { hasText: title });
+    await cards.first().waitFor();
+    const before = await cards.count();
+    const cancelledId = await cards.first().getAttribute('data-occurrence-id');
+    host.once('dialog', (d) => void d.accept());
+    await cards.first().getByRole('button', { name: 'Hủy buổi này' }).click();
+    await expect.poll(() => cards.first().getAttribute('class')).toContain('status-cancelled');
+    // The rest of the series is untouched.
+    expect(await cards.count()).toBe(before);
+    expect(await host.locator('article.occurrence.status-cancelled').count()).toBe(1);
+    await host.context().close();
+
+    const commune = await loginAs(browser, app.url, 'u18904');
+    await commune.locator('.upcoming h2').waitFor();
+    await expect
+      .poll(() => commune.locator('.upcoming [role="status"]').count(), { timeout: 15_000 })
+      .toBe(0);
+    expect(await commune.locator(`article[data-occurrence-id="${cancelledId}"]`).count()).toBe(0);
+    await commune.context().close();
+  });
 });
