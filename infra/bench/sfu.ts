@@ -52,9 +52,9 @@ async function main(): Promise<void> {
         windowMs: Number(args.window ?? (quick ? 2500 : 4000)),
         lateMs: 200,
       },
-      budgetMs: quick ? 90_000 : 360_000,
+      budgetMs: quick ? 90_000 : 400_000,
       nice: Number(args.nice),
-      overheadReps: Number(args['overhead-reps'] ?? (quick ? 2 : 5)),
+      overheadReps: Number(args['overhead-reps'] ?? (quick ? 2 : 6)),
     });
     out.capacity = capacity;
   }
