@@ -29,6 +29,8 @@ export interface JoinSample {
   resumed?: number;
   /** werift's connection state turned 'connected' (ICE + DTLS done). */
   dtls?: number;
+  /** werift's ICE state turned 'connected' (a checked pair with mediasoup). */
+  ice?: number;
   firstMedia?: number;
 }
 
@@ -58,6 +60,11 @@ async function joinOne(client: TestClient, deviceId: string): Promise<JoinSample
     s.connected = at();
   });
   peers.push(pc);
+  if (['connected', 'completed'].includes(pc.iceConnectionState)) s.ice = at();
+  else
+    pc.iceConnectionStateChange.subscribe((state) => {
+      if ((state === 'connected' || state === 'completed') && s.ice === undefined) s.ice = at();
+    });
   if (pc.connectionState === 'connected') s.dtls = at();
   else
     pc.connectionStateChange.subscribe((state) => {

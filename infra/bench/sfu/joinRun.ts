@@ -26,6 +26,7 @@ export interface JoinScenario {
     consumeAck: number;
     connected: number;
     resumed: number;
+    ice: number;
     dtls: number;
   };
   wallMs: number;
@@ -170,7 +171,7 @@ function summarize(n: number, arrival: 'burst' | number, r: ClientsResult): Join
   const { samples, wallMs, clientCpuMs } = r;
   const good = samples.filter((s) => s.ok);
   const first = good.map((s) => s.firstMedia!);
-  const ph = (k: 'joinAck' | 'consumeAck' | 'connected' | 'resumed' | 'dtls') =>
+  const ph = (k: 'joinAck' | 'consumeAck' | 'connected' | 'resumed' | 'ice' | 'dtls') =>
     median(good.map((s) => s[k] ?? NaN).filter(Number.isFinite));
   return {
     joiners: n,
@@ -185,6 +186,7 @@ function summarize(n: number, arrival: 'burst' | number, r: ClientsResult): Join
       consumeAck: ph('consumeAck'),
       connected: ph('connected'),
       resumed: ph('resumed'),
+      ice: ph('ice'),
       dtls: ph('dtls'),
     },
     wallMs: Math.round(wallMs),
@@ -205,7 +207,8 @@ export function joinTable(r: JoinReport): string {
       'consume ack',
       'connect ack',
       'resume ack',
-      'ICE+DTLS up',
+      'ICE up',
+      'DTLS up',
       'client CPU/wall',
     ],
   ];
@@ -221,6 +224,7 @@ export function joinTable(r: JoinReport): string {
       num(s.phasesMs.consumeAck),
       num(s.phasesMs.connected),
       num(s.phasesMs.resumed),
+      num(s.phasesMs.ice),
       num(s.phasesMs.dtls),
       `${num(s.clientCpuMs)}/${num(s.wallMs)}`,
     ]);
