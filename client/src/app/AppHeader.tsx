@@ -5,6 +5,7 @@ import { LanguageSwitch } from '../features/i18n/LanguageSwitch';
 import { TierBadge } from '../features/units/TierBadge';
 import { tierOf, useUnits } from '../features/units/unitsStore';
 import { Link } from './Link';
+import './header.css';
 
 export function AppHeader() {
   const { t } = useTranslation();

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from '../i18n/LanguageSwitch';
 import { ErrorText } from '../i18n/ErrorText';
 import { useAuth } from './authStore';
+import './login.css';
 
 export function LoginPage() {
   const { t } = useTranslation();

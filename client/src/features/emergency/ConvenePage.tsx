@@ -14,6 +14,7 @@ import { canConvene } from './canConvene';
 import type { Emergency } from '@giaoban/scheduler/api/emergency';
 import { conveneEmergency, endEmergency, getRollCall, listEmergencies } from './emergencyApi';
 import { RollCallBoard } from './RollCallBoard';
+import './emergency.css';
 
 const pollMs = 5000;
 const storeRollCall = (rc: RollCall) =>

@@ -9,6 +9,7 @@ import { useNotifications, type EmergencyAlert } from '../notifications/notifica
 import { playAlertSound, type AlertSound } from './alertSound';
 import { formatTime } from '../scheduling/vnTime';
 import { acknowledgeEmergency } from './emergencyApi';
+import './emergency.css';
 
 /**
  * The emergency alert, over every screen: a siren until someone acknowledges,

@@ -4,6 +4,7 @@ import { TierBadge } from '../units/TierBadge';
 import { tierOf, unitPath, useUnits } from '../units/unitsStore';
 import { CalendarLink } from './CalendarLink';
 import { UpcomingMeetings } from './UpcomingMeetings';
+import './home.css';
 
 /** A unit's home: who we are, and the meetings we are invited to (today first). */
 export function HomePage() {

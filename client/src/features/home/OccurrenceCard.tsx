@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Occurrence } from '@giaoban/scheduler/api/meetings';
 import { useUnits } from '../units/unitsStore';
 import { formatTime } from '../scheduling/vnTime';
+import './home.css';
 
 /** One meeting occurrence in a list: when, who hosts, who is invited, its state. */
 export function OccurrenceCard({

@@ -8,6 +8,7 @@ import { indicatorFromPresence } from '../meeting/link/linkIndicator';
 import { LinkBadge } from '../room/LinkBadge';
 import { useUnits } from '../units/unitsStore';
 import { buildRollCall, countByStatus, rollCallStatuses, type RollCallStatus } from './rollCall';
+import './hostPanel.css';
 
 /** What a host can do; the room wires these to signaling requests and the scheduler. */
 export interface HostActions {

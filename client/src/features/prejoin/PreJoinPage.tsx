@@ -15,6 +15,7 @@ import {
 } from './linkTest';
 import { useMicLevel } from './useMicLevel';
 import { MeetingHeading } from './MeetingHeading';
+import './prejoin.css';
 
 type MediaError = 'denied' | 'noDevice' | null;
 

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { LinkIndicator } from '../meeting/link/linkIndicator';
+import './linkBadge.css';
 
 /**
  * A link-quality indicator: four bars and, when asked, the words. The level

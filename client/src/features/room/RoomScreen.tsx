@@ -18,6 +18,7 @@ import { layoutRoom } from './roomLayout';
 import { Tile } from './Tile';
 import { useHostSide } from './useHostSide';
 import { useSeenUnits } from './useSeenUnits';
+import './room.css';
 
 type Panel = 'none' | 'chat' | 'host';
 

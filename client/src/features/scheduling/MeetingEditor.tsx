@@ -20,6 +20,7 @@ import { RecurrenceFields } from './RecurrenceFields';
 import { toSelectors } from './selectors';
 import { UnitTreePicker } from './UnitTreePicker';
 import { vnInstant, vnParts } from './vnTime';
+import './scheduling.css';
 
 interface Form {
   title: string;

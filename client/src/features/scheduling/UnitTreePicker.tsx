@@ -4,6 +4,7 @@ import type { UnitNode } from '@giaoban/scheduler/api/units';
 import { foldText } from '../units/foldText';
 import { TierBadge } from '../units/TierBadge';
 import { subtree, tierOf, unitPath, type UnitIndex } from '../units/unitsStore';
+import './scheduling.css';
 
 interface Props {
   index: UnitIndex;
