@@ -106,4 +106,24 @@ describe('a district host schedules a weekly meeting for its communes', () => {
     expect(await commune.locator(`article[data-occurrence-id="${cancelledId}"]`).count()).toBe(0);
     await commune.context().close();
   });
+
+  it('one session of the series moves to 10:00, the others keep 08:00', async () => {
+    const host = await loginAs(browser, app.url, 'host452');
+    await host.getByRole('link', { name: 'Lịch họp' }).click();
+    const cards = host.locator('li', {
+      has: host.locator('article.occurrence', { hasText: title }),
+    });
+    await cards.first().waitFor();
+    const second = cards.nth(1);
+    const id = await second.locator('article').getAttribute('data-occurrence-id');
+    await second.getByRole('button', { name: 'Đổi giờ buổi này' }).click();
+    await second.getByLabel('Giờ bắt đầu').fill('10:00');
+    await second.getByRole('button', { name: 'Lưu' }).click();
+    const moved = host.locator(`article[data-occurrence-id="${id}"]`);
+    await expect
+      .poll(() => moved.locator('.occurrence-start').textContent(), { timeout: 15_000 })
+      .toBe('10:00');
+    expect(await cards.nth(2).locator('.occurrence-start').textContent()).toBe('08:00');
+    await host.context().close();
+  });
 });

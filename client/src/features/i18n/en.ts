@@ -87,6 +87,8 @@ export const en: Resources = {
     confirmRotate: 'The old link will stop working. Continue?',
   },
   schedule: {
+    move: 'Move this one',
+    moveTitle: 'Move one session of {{title}}',
     now: 'Meet now',
     nowTitle: 'Open a meeting now',
     startNow: 'Open the room and join',

@@ -89,6 +89,8 @@ export const vi = {
     confirmRotate: 'Đường dẫn cũ sẽ ngừng hoạt động. Tiếp tục?',
   },
   schedule: {
+    move: 'Đổi giờ buổi này',
+    moveTitle: 'Đổi giờ một buổi của {{title}}',
     now: 'Họp ngay',
     nowTitle: 'Mở phòng họp ngay',
     startNow: 'Mở phòng và vào họp',

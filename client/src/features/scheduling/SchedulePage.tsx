@@ -9,6 +9,7 @@ import { useNotifications } from '../notifications/notificationsStore';
 import { OccurrenceCard } from '../home/OccurrenceCard';
 import { isOpen, useOccurrences } from '../home/useOccurrences';
 import { cancelOccurrence } from './meetingsApi';
+import { MoveOccurrence } from './MoveOccurrence';
 import { formatDay, vnDay } from './vnTime';
 
 /** The host's four weeks: every occurrence within reach, with edit, cancel and join. */
@@ -18,6 +19,7 @@ export default function SchedulePage() {
   const pushed = useNotifications((s) => s.openOccurrences);
   const [actionError, setActionError] = useState<ClientErrorCode | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  const [moving, setMoving] = useState<string | null>(null);
 
   const cancelOne = async (o: Occurrence) => {
     if (!window.confirm(t('schedule.confirmCancelOccurrence', { title: o.title }))) return;
@@ -85,6 +87,16 @@ export default function SchedulePage() {
                             {t('schedule.edit')}
                           </Link>
                         )}
+                        {live && o.recurring && (
+                          <button
+                            type="button"
+                            className="btn btn-small"
+                            aria-expanded={moving === o.id}
+                            onClick={() => setMoving(moving === o.id ? null : o.id)}
+                          >
+                            {t('schedule.move')}
+                          </button>
+                        )}
                         {live && (
                           <button
                             type="button"
@@ -98,6 +110,15 @@ export default function SchedulePage() {
                       </>
                     }
                   />
+                  {moving === o.id && (
+                    <MoveOccurrence
+                      occurrence={o}
+                      onDone={(changed) => {
+                        setMoving(null);
+                        if (changed) reload();
+                      }}
+                    />
+                  )}
                 </li>
               );
             })}

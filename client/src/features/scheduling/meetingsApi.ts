@@ -7,6 +7,7 @@ import {
   occurrencesResponseSchema,
   startNowResponseSchema,
   type CreateMeetingRequest,
+  type EditOccurrenceRequest,
   type StartNowRequest,
   type Occurrence,
   type UpdateMeetingRequest,
@@ -60,4 +61,9 @@ export function cancelOccurrence(id: string) {
 
 export function startMeetingNow(body: StartNowRequest) {
   return api('/api/meetings/start-now', startNowResponseSchema, { method: 'POST', body });
+}
+
+/** Changes one occurrence only (time, length, title or invitations). */
+export function editOccurrence(id: string, body: EditOccurrenceRequest) {
+  return api(`/api/occurrences/${enc(id)}`, occurrenceResponseSchema, { method: 'PATCH', body });
 }
