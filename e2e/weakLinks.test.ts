@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { probeAudioOnly, probeSnapshot, type ProbeSnapshot } from './weakLink/probe';
+import {
+  appEngineBundle,
+  login,
+  probeAudioOnly,
+  probeLeave,
+  probeSnapshot,
+  type ProbeSnapshot,
+} from './weakLink/probe';
 import { COMMUNE_GOOD, COMMUNE_POOR, createStage, joinCommune, type Stage } from './weakLink/stage';
 
 /**
@@ -27,6 +34,7 @@ async function waitFor(page: Page, pred: (s: ProbeSnapshot) => boolean, timeoutM
 describe('weak links (shaped namespace, real Chromium and mediasoup)', () => {
   let stage: Stage;
   let commune: Page;
+  let poor: Page | undefined;
   beforeAll(async () => {
     stage = await createStage({ profile: 'good', speakers: 1, speakerVideo: true });
     commune = await joinCommune(stage, COMMUNE_GOOD, true);
@@ -99,12 +107,55 @@ describe('weak links (shaped namespace, real Chromium and mediasoup)', () => {
   });
 
   it('a mountain commune (link profile poor) starts audio-only even on a good link', async () => {
-    const poor = await joinCommune(stage, COMMUNE_POOR, true);
+    poor = await joinCommune(stage, COMMUNE_POOR, true);
     await sleep(7_000);
     const s = await probeSnapshot(poor);
     expect(s.notices.length).toBeGreaterThan(0);
     expect(s.notices.every((n) => n.audioOnly)).toBe(true);
     expect(s.cameraProduced).toBe(false);
     expect(audio(s)!.packetsReceived).toBeGreaterThan(50);
+  });
+
+  it("the app's own media engine on 2G: camera held, audio-only, still hearing", async () => {
+    // The namespace is one link: the other communes leave so this one has it alone.
+    await probeLeave(commune);
+    if (poor) await probeLeave(poor);
+    await stage.link.setProfile('2g');
+    await sleep(2_000);
+    const page = await (await stage.shapedBrowser.newContext()).newPage();
+    await page.goto(`${stage.shapedOrigin}/healthz`, { timeout: 60_000 });
+    await page.addScriptTag({ content: await appEngineBundle() });
+    type Store = { getState(): Record<string, unknown> & { join(o: object): Promise<boolean> } };
+    const token = await login(stage.hostOrigin, 'u18856');
+    const joined = await page.evaluate(
+      ({ token, meetingId }) =>
+        (globalThis as unknown as { gb: { useMeeting: Store } }).gb.useMeeting
+          .getState()
+          .join({ meetingId, token, mic: true, camera: true }),
+      { token, meetingId: stage.meetingId },
+    );
+    expect(joined).toBe(true);
+    const read = () =>
+      page.evaluate(async () => {
+        const g = globalThis as unknown as {
+          gb: { useMeeting: Store };
+          giaobanMeeting: { inboundStats(): Promise<{ kind: string; bytesReceived: number }[]> };
+        };
+        const s = g.gb.useMeeting.getState();
+        const audio = (await g.giaobanMeeting.inboundStats())
+          .filter((x) => x.kind === 'audio')
+          .reduce((n, x) => n + x.bytesReceived, 0);
+        return JSON.parse(JSON.stringify({ link: s.link, local: s.local, audio })) as {
+          link: { audioOnly: boolean } | null;
+          local: { camera: boolean };
+          audio: number;
+        };
+      });
+    await sleep(8_000);
+    const a = await read();
+    expect(a.link?.audioOnly).toBe(true);
+    expect(a.local.camera).toBe(false);
+    await sleep(3_000);
+    expect((await read()).audio).toBeGreaterThan(a.audio);
   });
 });

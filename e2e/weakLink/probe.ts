@@ -29,6 +29,22 @@ export function probeBundle(): Promise<string> {
   return bundle;
 }
 
+let appEngine: Promise<string> | undefined;
+
+/** The app's own meeting store and media engine (A's e2e harness), bundled once per process. */
+export function appEngineBundle(): Promise<string> {
+  appEngine ??= build({
+    entryPoints: [path.join(repoRoot, 'client/src/features/meeting/testing/e2eHarness.ts')],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome110',
+    logLevel: 'silent',
+  }).then((r) => r.outputFiles[0]!.text);
+  return appEngine;
+}
+
 async function api<T>(baseUrl: string, p: string, body: unknown, token?: string): Promise<T> {
   const res = await fetch(`${baseUrl}/api${p}`, {
     method: 'POST',
