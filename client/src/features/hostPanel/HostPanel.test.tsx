@@ -96,12 +96,22 @@ describe('HostPanel', () => {
         actions={a}
       />,
     );
+    // Controls are disabled while an action runs: wait until the panel is idle again.
+    const idle = () =>
+      waitFor(() =>
+        expect(
+          screen.getByRole('button', { name: 'Tắt mic tất cả' }).hasAttribute('disabled'),
+        ).toBe(false),
+      );
     fireEvent.click(screen.getByRole('button', { name: 'Tắt mic Xã Trọng Hóa' }));
     await waitFor(() => expect(a.mute).toHaveBeenCalledWith('e2'));
+    await idle();
     fireEvent.click(screen.getByRole('button', { name: 'Cho phát biểu Xã Dân Hóa' }));
     await waitFor(() => expect(a.giveFloor).toHaveBeenCalledWith('e1'));
+    await idle();
     fireEvent.click(screen.getByRole('button', { name: 'Hạ tất cả tay (1)' }));
     await waitFor(() => expect(a.lowerAllHands).toHaveBeenCalled());
+    await idle();
     fireEvent.click(screen.getByRole('button', { name: 'Khóa phòng' }));
     await waitFor(() => expect(a.lock).toHaveBeenCalledWith(true));
   });
