@@ -67,6 +67,7 @@ export async function startAllInOne(
     cleanups.push(() => workers.close());
     const sfu = new LocalSfuClient(workers, {
       consumerBudget: sfuConfig.SFU_ROUTER_CONSUMER_BUDGET,
+      lastN: sfuConfig.LAST_N_VIDEOS,
       h264: sfuConfig.SFU_H264,
       log: log.child({ role: 'sfu' }),
     });

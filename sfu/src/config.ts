@@ -18,6 +18,8 @@ const schema = z.object({
     .enum(['true', 'false', '1', '0'])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
+  /** Last-N: videos each receiver gets at most (floor, pins, speakers); links may allow fewer. */
+  LAST_N_VIDEOS: z.coerce.number().int().min(0).max(50).default(9),
   MEDIASOUP_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
 });
 

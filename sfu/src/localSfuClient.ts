@@ -17,6 +17,8 @@ import type { PooledWorker, WorkerPool } from './workerPool';
 
 export interface LocalSfuOptions {
   consumerBudget: number;
+  /** LAST_N_VIDEOS: videos a receiver gets at most (default 9; its link may allow fewer). */
+  lastN?: number;
   h264?: boolean;
   log: Logger;
 }
@@ -49,6 +51,7 @@ export class LocalSfuClient implements SfuClient {
     this.#opts = opts;
     this.#links = new LinkSupervisor({
       log: opts.log.child({ part: 'link' }),
+      lastN: opts.lastN,
       onEvent: (e) => this.#events.emit('event', e),
     });
     pool.on('replaced', this.#onReplaced);
@@ -192,6 +195,21 @@ export class LocalSfuClient implements SfuClient {
 
   async setFloor(meetingId: string, endpointId: string | null): Promise<void> {
     await this.#links.setFloor(meetingId, endpointId);
+  }
+
+  async pinVideo(
+    meetingId: string,
+    endpointId: string,
+    unitId: string,
+    pinned: boolean,
+  ): Promise<string[]> {
+    await this.#endpoint(meetingId, endpointId);
+    return this.#links.pin(meetingId, endpointId, unitId, pinned);
+  }
+
+  async hostPinVideo(meetingId: string, unitId: string, pinned: boolean): Promise<string[]> {
+    await this.#meeting(meetingId);
+    return this.#links.hostPin(meetingId, unitId, pinned);
   }
 
   async linkState(meetingId: string, endpointId: string): Promise<LinkStateEvent | undefined> {

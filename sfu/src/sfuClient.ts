@@ -1,6 +1,10 @@
 import type { types as ms } from 'mediasoup';
 import type { ClientLinkReport } from './link/endpointLink';
-import type { AttachOptions as LinkJoinOptions, LinkStateEvent } from './link/linkSupervisor';
+import type {
+  AttachOptions as LinkJoinOptions,
+  LinkStateEvent,
+  VideoSelectionEvent,
+} from './link/linkSupervisor';
 import type {
   ConsumerLayers,
   ConsumerParams,
@@ -45,7 +49,9 @@ export type SfuEvent =
   /** The endpoint's media is gone (its worker died): its client must join again. */
   | { type: 'endpointLost'; meetingId: string; endpointId: string; reason: 'workerDied' }
   /** The endpoint's link state or plan changed (link adaptation, sfu/src/link). */
-  | LinkStateEvent;
+  | LinkStateEvent
+  /** The videos forwarded to the endpoint changed (last-N, sfu/src/selection). */
+  | VideoSelectionEvent;
 
 /**
  * The only way signaling reaches the SFU. Plain data in and out, so the
@@ -113,6 +119,15 @@ export interface SfuClient {
   setAudioOnly(meetingId: string, endpointId: string, audioOnly: boolean): Promise<void>;
   /** The floor holder (null = none): a critical downlink hears only them. */
   setFloor(meetingId: string, endpointId: string | null): Promise<void>;
+  /** Last-N: the receiver pins (or unpins) a unit's video; returns its pinned units. */
+  pinVideo(
+    meetingId: string,
+    endpointId: string,
+    unitId: string,
+    pinned: boolean,
+  ): Promise<string[]>;
+  /** Last-N: the host pins (or unpins) a unit's video for everyone; returns the host pins. */
+  hostPinVideo(meetingId: string, unitId: string, pinned: boolean): Promise<string[]>;
   /** The endpoint's current link state (sent to its browser right after joining). */
   linkState(meetingId: string, endpointId: string): Promise<LinkStateEvent | undefined>;
   close(): Promise<void>;

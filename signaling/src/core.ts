@@ -228,6 +228,9 @@ export class SignalingCore {
       case 'linkState':
         if (e) onLinkState(this, room, e, event);
         break;
+      case 'videoSelection':
+        if (e) this.notify(e.socketId, 'media:videoSelection', { producerIds: event.producerIds });
+        break;
     }
   }
 

@@ -8,6 +8,7 @@ import { linkHandlers } from './handlers/linkHandlers';
 import { mediaHandlers } from './handlers/mediaHandlers';
 import { meetingHandlers } from './handlers/meetingHandlers';
 import { moderationHandlers } from './handlers/moderationHandlers';
+import { videoHandlers } from './handlers/videoHandlers';
 import { requestNames, requests, type Ack, type RequestName } from './protocol/index';
 
 const handlers: HandlerMap<RequestName> = {
@@ -16,6 +17,7 @@ const handlers: HandlerMap<RequestName> = {
   ...moderationHandlers,
   ...chatHandlers,
   ...linkHandlers,
+  ...videoHandlers,
 };
 
 function errorBody(err: unknown, log: Logger, event: string): ErrorBody {

@@ -1,6 +1,8 @@
 import type { types as ms } from 'mediasoup';
 import type { Logger } from '@giaoban/common/logger';
 import type { Endpoint } from '../endpoint';
+import type { LastNResult, VideoCandidate } from '../selection/lastN';
+import { chooseVideos } from '../selection/receiverVideos';
 import { ConsumerGate } from './consumerGate';
 import { linkPlan, type LinkPlan } from './linkPolicy';
 import {
@@ -37,6 +39,15 @@ export interface EndpointLinkOptions {
   /** The endpoint that owns a producer (consumers do not carry it). */
   producerOwner: (producerId: string) => string | undefined;
   onChange: (snapshot: LinkSnapshot) => void;
+  /**
+   * Last-N (sfu/src/selection): which videos this receiver gets, given its
+   * plan's cap. Without it the first `maxVideos` consumers run.
+   */
+  selectVideos?: (candidates: VideoCandidate[], maxVideos: number) => LastNResult;
+  /** Who sends a producer, for last-N (consumers carry neither unit nor source). */
+  describeProducer?: (producerId: string) => Omit<VideoCandidate, 'producerId'> | undefined;
+  /** The videos the SFU forwards to this receiver changed (sorted producer ids). */
+  onSelection?: (producerIds: string[]) => void;
   log: Logger;
   now?: () => number;
   /** Re-evaluation period (ms). */
@@ -61,6 +72,11 @@ export class EndpointLink {
   #plan: LinkPlan;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
+  #applying: Promise<void> | undefined;
+  #reapply = false;
+  /** When a last-N hold expires (the tick re-applies the plan then). */
+  #recheckAt: number | undefined;
+  #selection = '';
 
   constructor(endpoint: Endpoint, opts: EndpointLinkOptions) {
     this.endpoint = endpoint;
@@ -128,26 +144,59 @@ export class EndpointLink {
     if (this.#plan.receive.audio === 'floor') await this.applyReceivePlan();
   }
 
-  /** Holds or releases every consumer according to the current receive plan. */
-  async applyReceivePlan(): Promise<void> {
+  /**
+   * Holds or releases every consumer according to the current receive plan
+   * and the last-N selection. Runs one at a time (a call during a run makes
+   * it run again), so a stale choice never lands after a newer one.
+   */
+  applyReceivePlan(): Promise<void> {
+    if (this.#applying) {
+      this.#reapply = true;
+      return this.#applying;
+    }
+    this.#applying = (async () => {
+      do {
+        this.#reapply = false;
+        await this.#applyOnce();
+      } while (this.#reapply && !this.#closed);
+    })().finally(() => (this.#applying = undefined));
+    return this.#applying;
+  }
+
+  async #applyOnce(): Promise<void> {
     const { receive } = this.#plan;
     const floor = this.#opts.floorEndpointId();
-    let videos = 0;
+    let selected = new Set<string>();
+    if (receive.video !== 'none') {
+      const chosen = chooseVideos(this.gate.consumers, receive.maxVideos, this.#opts);
+      selected = chosen.ids;
+      this.#recheckAt = chosen.recheckAt;
+    }
     for (const c of this.gate.consumers) {
       if (c.closed) continue;
-      const owner = this.#opts.producerOwner(c.producerId);
-      let held: boolean;
-      if (c.kind === 'audio') held = receive.audio === 'floor' && owner !== floor;
-      else held = receive.video === 'none' || videos >= receive.maxVideos;
-      if (c.kind === 'video' && !held) videos++;
       try {
+        const held =
+          c.kind === 'audio'
+            ? receive.audio === 'floor' && this.#opts.producerOwner(c.producerId) !== floor
+            : !selected.has(c.producerId);
         await this.gate.setHeld(c.id, held);
-        if (!held && c.kind === 'video' && (c.type === 'simulcast' || c.type === 'svc')) {
-          await c.setPreferredLayers({ spatialLayer: receive.video === 'low' ? 0 : 2 });
+        const layer = receive.video === 'low' ? 0 : 2;
+        if (
+          !held &&
+          c.kind === 'video' &&
+          (c.type === 'simulcast' || c.type === 'svc') &&
+          c.preferredLayers?.spatialLayer !== layer
+        ) {
+          await c.setPreferredLayers({ spatialLayer: layer });
         }
       } catch (err) {
         if (!c.closed) this.#opts.log.warn({ err, consumerId: c.id }, 'link plan not applied');
       }
+    }
+    const ids = [...selected].sort();
+    if (ids.join() !== this.#selection && !this.#closed) {
+      this.#selection = ids.join();
+      this.#opts.onSelection?.(ids);
     }
   }
 
@@ -180,6 +229,15 @@ export class EndpointLink {
     }
     (recv as ms.Transport).observer.on('newconsumer', (c: ms.Consumer) => {
       this.gate.add(c);
+      if (c.kind === 'video') {
+        // A camera paused or resumed, or gone, frees or takes a last-N slot.
+        const reselect = () => {
+          if (!this.#closed && !recv.closed) void this.applyReceivePlan();
+        };
+        c.on('producerpause', reselect);
+        c.on('producerresume', reselect);
+        c.observer.once('close', reselect);
+      }
       void this.applyReceivePlan();
     });
     this.#timer = setInterval(() => this.#tick(), this.#opts.tickMs ?? 1_000);
@@ -206,6 +264,10 @@ export class EndpointLink {
   #tick(): void {
     const now = this.#now();
     this.#feedScores(now);
+    if (this.#recheckAt !== undefined && now >= this.#recheckAt) {
+      this.#recheckAt = undefined;
+      void this.applyReceivePlan();
+    }
     for (const m of [this.#down, this.#up]) {
       const t = m.evaluate(now);
       if (t) void this.#replan(t);

@@ -2,6 +2,7 @@ import type { types as ms } from 'mediasoup';
 import type { Logger } from '@giaoban/common/logger';
 import type { Endpoint } from '../endpoint';
 import type { Meeting } from '../meeting';
+import { MeetingVideoSelection } from '../selection/meetingSelection';
 import { EndpointLink, type ClientLinkReport, type LinkSnapshot } from './endpointLink';
 import type { SendPlan } from './linkPolicy';
 import { severity, type LinkState } from './linkState';
@@ -21,6 +22,24 @@ export interface LinkStateEvent {
   transition?: { direction: 'down' | 'up'; from: LinkState; to: LinkState };
 }
 
+/** The videos the SFU forwards to one receiver changed (last-N; signaling tells its browser). */
+export interface VideoSelectionEvent {
+  type: 'videoSelection';
+  meetingId: string;
+  endpointId: string;
+  producerIds: string[];
+}
+
+export interface SupervisorOptions {
+  log: Logger;
+  onEvent: (e: LinkStateEvent | VideoSelectionEvent) => void;
+  /** LAST_N_VIDEOS (default 9); each receiver's link plan may allow fewer. */
+  lastN?: number;
+  /** Last-N hold (ms): a selected video keeps its slot at least this long. */
+  selectionHoldMs?: number;
+  now?: () => number;
+}
+
 export interface AttachOptions {
   linkProfile?: 'good' | 'poor';
   forcedAudioOnly?: boolean;
@@ -34,13 +53,16 @@ export interface AttachOptions {
  */
 export class LinkSupervisor {
   readonly #log: Logger;
-  readonly #emit: (e: LinkStateEvent) => void;
+  readonly #emit: SupervisorOptions['onEvent'];
+  readonly #opts: SupervisorOptions;
+  readonly #selections = new Map<string, MeetingVideoSelection>();
   readonly #links = new Map<string, EndpointLink>();
   readonly #floor = new Map<string, string | null>();
   readonly #speaker = new Map<string, string>();
   readonly #meetings = new Map<string, Meeting>();
 
-  constructor(opts: { log: Logger; onEvent: (e: LinkStateEvent) => void }) {
+  constructor(opts: SupervisorOptions) {
+    this.#opts = opts;
     this.#log = opts.log;
     this.#emit = opts.onEvent;
   }
@@ -53,6 +75,7 @@ export class LinkSupervisor {
       meeting.on('activeSpeaker', (id) => void this.#setSpeaker(meeting.id, id));
       meeting.once('closed', () => this.#forgetMeeting(meeting.id));
     }
+    const selection = this.#selection(meeting.id);
     const link = new EndpointLink(endpoint, {
       linkProfile: opts.linkProfile ?? 'good',
       forcedAudioOnly: opts.forcedAudioOnly,
@@ -64,6 +87,24 @@ export class LinkSupervisor {
           return undefined;
         }
       },
+      selectVideos: (candidates, max) => selection.select(endpoint.id, candidates, max),
+      describeProducer: (producerId) => {
+        try {
+          const { endpointId, source } = meeting.producer(producerId).appData;
+          if (source === 'mic') return undefined;
+          return { endpointId, unitId: meeting.endpoint(endpointId).unitId, source };
+        } catch {
+          return undefined;
+        }
+      },
+      onSelection: (producerIds) =>
+        this.#emit({
+          type: 'videoSelection',
+          meetingId: meeting.id,
+          endpointId: endpoint.id,
+          producerIds,
+        }),
+      now: this.#opts.now,
       log: this.#log.child({ meetingId: meeting.id }),
       onChange: (s) => {
         this.#emit(this.#event(meeting.id, endpoint.unitId, s));
@@ -73,7 +114,10 @@ export class LinkSupervisor {
     this.#links.set(key, link);
     void this.#spreadWeakestDown(meeting.id);
     (endpoint.sendTransport as ms.Transport).observer.once('close', () => {
-      if (this.#links.get(key) === link) this.#links.delete(key);
+      if (this.#links.get(key) === link) {
+        this.#links.delete(key);
+        selection.forget(endpoint.id);
+      }
       link.close();
       // The weakest listener may have left: the others may speak richer again.
       void this.#spreadWeakestDown(meeting.id);
@@ -101,7 +145,22 @@ export class LinkSupervisor {
   /** The host gave (or took back, null) the floor. */
   async setFloor(meetingId: string, endpointId: string | null): Promise<void> {
     this.#floor.set(meetingId, endpointId);
-    await this.#floorChanged(meetingId);
+    this.#selection(meetingId).setFloor(endpointId);
+    await this.#reselect(meetingId);
+  }
+
+  /** A receiver pins (or unpins) a unit's video; returns its pins. */
+  async pin(meetingId: string, endpointId: string, unitId: string, pinned: boolean) {
+    const pins = this.#selection(meetingId).pin(endpointId, unitId, pinned);
+    await this.link(meetingId, endpointId)?.applyReceivePlan();
+    return pins;
+  }
+
+  /** The host pins (or unpins) a unit's video for everyone; returns the host pins. */
+  async hostPin(meetingId: string, unitId: string, pinned: boolean): Promise<string[]> {
+    const pins = this.#selection(meetingId).hostPin(unitId, pinned);
+    await this.#reselect(meetingId);
+    return pins;
   }
 
   /**
@@ -143,20 +202,35 @@ export class LinkSupervisor {
 
   async #setSpeaker(meetingId: string, endpointId: string): Promise<void> {
     this.#speaker.set(meetingId, endpointId);
-    // An explicit floor wins over whoever is loudest.
-    if (!this.#floor.get(meetingId)) await this.#floorChanged(meetingId);
+    this.#selection(meetingId).spoke(endpointId);
+    // Last-N follows the speakers; a critical link hears the speaker unless a floor is given.
+    await this.#reselect(meetingId);
   }
 
-  async #floorChanged(meetingId: string): Promise<void> {
-    for (const [key, link] of this.#links) {
-      if (key.startsWith(`${meetingId}/`)) await link.floorChanged();
+  /** Floor, speaker or host pins changed: every receiver re-applies plan and selection. */
+  async #reselect(meetingId: string): Promise<void> {
+    const links = [...this.#links.entries()].filter(([key]) => key.startsWith(`${meetingId}/`));
+    await Promise.all(links.map(([, link]) => link.applyReceivePlan()));
+  }
+
+  #selection(meetingId: string): MeetingVideoSelection {
+    let s = this.#selections.get(meetingId);
+    if (!s) {
+      s = new MeetingVideoSelection({
+        lastN: this.#opts.lastN ?? 9,
+        holdMs: this.#opts.selectionHoldMs,
+        now: this.#opts.now,
+      });
+      this.#selections.set(meetingId, s);
     }
+    return s;
   }
 
   #forgetMeeting(meetingId: string): void {
     this.#meetings.delete(meetingId);
     this.#floor.delete(meetingId);
     this.#speaker.delete(meetingId);
+    this.#selections.delete(meetingId);
     for (const [key, link] of this.#links) {
       if (key.startsWith(`${meetingId}/`)) {
         link.close();

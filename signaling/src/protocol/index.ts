@@ -6,6 +6,7 @@ import { linkNotifications, linkRequests } from './link';
 import { mediaNotifications, mediaRequests } from './media';
 import { meetingNotifications, meetingRequests } from './meeting';
 import { moderationNotifications, moderationRequests } from './moderation';
+import { videoNotifications, videoRequests } from './video';
 
 /**
  * The GiaoBan signaling protocol, declared once and imported by the server
@@ -21,6 +22,7 @@ export const requests = {
   ...moderationRequests,
   ...chatRequests,
   ...linkRequests,
+  ...videoRequests,
 } satisfies Record<string, RequestSpec>;
 
 export const notifications = {
@@ -29,6 +31,7 @@ export const notifications = {
   ...moderationNotifications,
   ...chatNotifications,
   ...linkNotifications,
+  ...videoNotifications,
   ...schedulerNotifications,
 } satisfies Record<string, z.ZodType>;
 
@@ -49,3 +52,4 @@ export * from './media';
 export * from './moderation';
 export * from './chat';
 export * from './link';
+export * from './video';
