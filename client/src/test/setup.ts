@@ -1,8 +1,10 @@
 import { afterEach } from 'vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { initI18n } from '../features/i18n/i18n';
 
 /** Imported first by every component test: Vietnamese strings, a clean DOM after each test. */
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 initI18n('vi');
 afterEach(() => cleanup());
+// The CI machine has 2 cores shared with browser tests: give async UI a few seconds.
+configure({ asyncUtilTimeout: 5000 });
