@@ -7,12 +7,25 @@ import type { types as ms } from 'mediasoup';
  * undo an audio-only fallback, and the end of a fallback would resume
  * consumers the client had paused.
  */
+interface GateEntry {
+  consumer: ms.Consumer;
+  client: boolean;
+  held: boolean;
+  /** Pause/resume of one consumer run one after another (see #apply). */
+  chain: Promise<void>;
+}
+
 export class ConsumerGate {
-  readonly #entries = new Map<string, { consumer: ms.Consumer; client: boolean; held: boolean }>();
+  readonly #entries = new Map<string, GateEntry>();
 
   add(consumer: ms.Consumer): void {
     // Consumers are created paused; the client resumes them.
-    this.#entries.set(consumer.id, { consumer, client: !consumer.paused, held: false });
+    this.#entries.set(consumer.id, {
+      consumer,
+      client: !consumer.paused,
+      held: false,
+      chain: Promise.resolve(),
+    });
     consumer.observer.once('close', () => this.#entries.delete(consumer.id));
   }
 
@@ -44,10 +57,20 @@ export class ConsumerGate {
     await this.#apply(e);
   }
 
-  async #apply(e: { consumer: ms.Consumer; client: boolean; held: boolean }): Promise<void> {
-    if (e.consumer.closed) return;
-    const run = e.client && !e.held;
-    if (run && e.consumer.paused) await e.consumer.resume();
-    else if (!run && !e.consumer.paused) await e.consumer.pause();
+  /**
+   * `consumer.paused` changes only once mediasoup answers: a hold arriving
+   * while a client's resume is in flight would see the consumer still paused
+   * and do nothing, leaving it running. So each consumer's changes are
+   * chained, and each step reads the wanted state when it runs.
+   */
+  #apply(e: GateEntry): Promise<void> {
+    const step = e.chain.then(async () => {
+      if (e.consumer.closed) return;
+      const run = e.client && !e.held;
+      if (run && e.consumer.paused) await e.consumer.resume();
+      else if (!run && !e.consumer.paused) await e.consumer.pause();
+    });
+    e.chain = step.catch(() => undefined);
+    return step;
   }
 }
