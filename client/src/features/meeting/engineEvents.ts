@@ -32,6 +32,8 @@ export type EngineEvent =
   | { type: 'track'; track: RemoteTrack }
   | { type: 'trackEnded'; consumerId: string }
   | { type: 'activeSpeaker'; endpointId: string }
+  /** Last-N: the video producers the SFU forwards to us now (the others send no frames). */
+  | { type: 'videoSelection'; producerIds: string[] }
   | { type: 'chat'; message: ChatMessage }
   | { type: 'local'; mic: boolean; camera: boolean; screen: boolean }
   | { type: 'mutedByHost' }

@@ -33,6 +33,7 @@ export function wireNotifications(
   );
   s.on('media:consumerClosed', ({ consumerId }) => engine.consumerClosed(consumerId));
   s.on('media:activeSpeaker', ({ endpointId }) => emit({ type: 'activeSpeaker', endpointId }));
+  s.on('media:videoSelection', ({ producerIds }) => emit({ type: 'videoSelection', producerIds }));
   s.on(
     'media:reconnect',
     () => void engine.rejoin().catch(() => emit({ type: 'error', code: 'UNAVAILABLE' })),

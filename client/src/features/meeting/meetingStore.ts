@@ -39,6 +39,10 @@ export interface MeetingState {
   mutedByHost: boolean;
   /** This endpoint's link state from the server (null until the first notice). */
   link: LinkNotice | null;
+  /** Last-N: video producer ids the SFU forwards to us (null until the first notice = all). */
+  videoSelection: string[] | null;
+  /** Units we pinned (their videos come right after the floor holder's). */
+  pinnedUnits: string[];
 
   join(o: JoinOptions): Promise<boolean>;
   leave(): Promise<void>;
@@ -64,6 +68,8 @@ export interface MeetingState {
   lockMeeting(locked: boolean): Promise<boolean>;
   /** The user forces (true) or releases (false) audio-only. */
   setAudioOnly(audioOnly: boolean): Promise<boolean>;
+  /** Pin (or unpin) a unit's video for us; `forAll` (hosts only) pins it for everyone. */
+  pinUnit(unitId: string, pinned: boolean, forAll?: boolean): Promise<boolean>;
 }
 
 let engine: MeetingEngine | null = null;
@@ -84,6 +90,8 @@ const initial = {
   local: { mic: false, camera: false, screen: false },
   mutedByHost: false,
   link: null,
+  videoSelection: null,
+  pinnedUnits: [],
 };
 
 const deviceKey = 'giaoban.deviceId';
@@ -160,6 +168,14 @@ export const useMeeting = create<MeetingState>((set, get) => {
     },
 
     setAudioOnly: (audioOnly) => req((e) => e.setAudioOnly(audioOnly)),
+    pinUnit: (unitId, pinned, forAll = false) =>
+      req(async (e) => {
+        const r = await e.signaling.request(forAll ? 'video:pinForAll' : 'video:pin', {
+          unitId,
+          pinned,
+        });
+        if (!forAll) set({ pinnedUnits: r.pinned });
+      }),
     toggleMic: () => toggle('mic'),
     toggleCamera: () => toggle('camera'),
     toggleScreen: () => toggle('screen'),
@@ -204,6 +220,7 @@ function reduce(ev: EngineEvent, set: Set, get: () => MeetingState): void {
         chat: join.chat,
         mutedByHost: join.self.hostMuted,
         tracks: {},
+        videoSelection: null,
       });
       break;
     }
@@ -245,6 +262,9 @@ function reduce(ev: EngineEvent, set: Set, get: () => MeetingState): void {
       break;
     case 'activeSpeaker':
       set({ activeSpeakerId: ev.endpointId });
+      break;
+    case 'videoSelection':
+      set({ videoSelection: ev.producerIds });
       break;
     case 'chat':
       set((s) => ({ chat: [...s.chat, ev.message].slice(-200) }));

@@ -68,6 +68,7 @@ export default function RoomScreen({ meetingId }: { meetingId: string }) {
     floorEndpointId: m.meeting?.floorEndpointId ?? null,
     activeSpeakerId: m.activeSpeakerId,
     selfVideo,
+    videoSelection: m.videoSelection,
   });
   const leave = () => {
     void useMeeting.getState().leave();

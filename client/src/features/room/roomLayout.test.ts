@@ -57,6 +57,21 @@ describe('room layout', () => {
     expect(l.stage?.video?.id).toBe('c-screen');
   });
 
+  it('shows the avatar (no video) for tiles outside the last-N selection', () => {
+    const tracks = [track('a', 'camera'), track('b', 'camera'), track('c', 'camera')];
+    const l = layoutRoom({
+      ...base,
+      tracks,
+      floorEndpointId: null,
+      activeSpeakerId: null,
+      videoSelection: ['p-b-camera'],
+    });
+    expect(l.grid.map((t) => t.video?.id ?? null)).toEqual([null, null, 'b-camera', null]);
+    // Before the first notice every received video is shown.
+    const all = layoutRoom({ ...base, tracks, floorEndpointId: null, activeSpeakerId: null });
+    expect(all.grid.filter((t) => t.video)).toHaveLength(3);
+  });
+
   it('never puts oneself on the stage, and has no stage with nobody speaking', () => {
     expect(
       layoutRoom({ ...base, tracks: [], floorEndpointId: 'me', activeSpeakerId: 'me' }).stage,

@@ -8,6 +8,8 @@ export interface LayoutInput {
   floorEndpointId: string | null;
   activeSpeakerId: string | null;
   selfVideo: MediaStreamTrack | null;
+  /** Last-N: the video producers the SFU forwards to us (null = all); others show the avatar. */
+  videoSelection?: readonly string[] | null;
 }
 
 export interface LayoutTile {
@@ -23,7 +25,12 @@ export interface LayoutTile {
  */
 export function layoutRoom(i: LayoutInput): { stage: LayoutTile | null; grid: LayoutTile[] } {
   const videoOf = (endpointId: string, prefer: 'screen' | 'camera') => {
-    const mine = i.tracks.filter((t) => t.endpointId === endpointId && t.kind === 'video');
+    const mine = i.tracks.filter(
+      (t) =>
+        t.endpointId === endpointId &&
+        t.kind === 'video' &&
+        (!i.videoSelection || i.videoSelection.includes(t.producerId)),
+    );
     const live = (t: RemoteTrack) => t.track.readyState !== 'ended';
     return (
       mine.find((t) => t.source === prefer && live(t))?.track ??
