@@ -14,6 +14,7 @@ import { RouterSlot } from './routerSlot';
 import type { PooledWorker } from './workerPool';
 import { countMedia, type MediaCounts } from './mediaCounts';
 import { orgTreePlacement, type PlacementStrategy } from './placement';
+import { SpeakerMerge } from './speakerMerge';
 
 export interface MeetingOptions {
   id: string;
@@ -34,7 +35,7 @@ export interface MeetingEvents {
   consumerClosed: [endpointId: string, consumerId: string, producerId: string];
   consumerLayersChanged: [endpointId: string, consumerId: string, layers: ConsumerLayers | null];
   consumerScore: [endpointId: string, consumerId: string, score: number];
-  /** Dominant speaker of one of the meeting's routers (ActiveSpeakerObserver). */
+  /** The meeting's active speaker: router dominants merged by recent level (SpeakerMerge). */
   activeSpeaker: [endpointId: string];
   /** The endpoint's router died with its worker: the client must join again. */
   endpointLost: [endpointId: string, reason: 'workerDied'];
@@ -60,6 +61,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   /** Placement runs one at a time so concurrent joins do not open two routers on one worker. */
   #placing: Promise<unknown> = Promise.resolve();
   #closed = false;
+  readonly #speaker = new SpeakerMerge();
 
   private constructor(
     opts: MeetingOptions,
@@ -163,14 +165,12 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     this.#owners.set(producer.id, endpoint);
     producer.observer.once('close', () => this.#owners.delete(producer.id));
     if (producer.kind === 'audio') {
-      await endpoint.slot.speakers
-        .addProducer({ producerId: producer.id })
-        .catch((err: unknown) => {
-          this.#log.warn(
-            { err, producerId: producer.id },
-            'active speaker observer refused producer',
-          );
+      const observers = [endpoint.slot.speakers, endpoint.slot.levels];
+      for (const o of observers) {
+        await o.addProducer({ producerId: producer.id }).catch((err: unknown) => {
+          this.#log.warn({ err, producerId: producer.id }, 'speaker observer refused producer');
         });
+      }
     }
     return toProducerInfo(producer);
   }
@@ -305,9 +305,20 @@ export class Meeting extends EventEmitter<MeetingEvents> {
 
   #adopt(slot: RouterSlot): void {
     this.#slots.push(slot);
+    const ownerOf = (p: ms.Producer) => (p.appData as Partial<ProducerAppData>).endpointId;
+    const speaker = (id: string | undefined) => {
+      if (id) this.emit('activeSpeaker', id);
+    };
     slot.speakers.on('dominantspeaker', ({ producer }) => {
-      const endpointId = (producer.appData as Partial<ProducerAppData>).endpointId;
-      if (endpointId) this.emit('activeSpeaker', endpointId);
+      const endpointId = ownerOf(producer);
+      if (endpointId) speaker(this.#speaker.dominant(slot.id, endpointId, Date.now()));
+    });
+    slot.levels.on('volumes', (volumes) => {
+      const entries = volumes.flatMap(({ producer, volume }) => {
+        const endpointId = ownerOf(producer);
+        return endpointId ? [{ endpointId, dBov: volume }] : [];
+      });
+      speaker(this.#speaker.volumes(entries, Date.now()));
     });
     slot.router.on('workerclose', () => this.#onRouterLost(slot));
   }
@@ -315,6 +326,8 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   #onRouterLost(slot: RouterSlot): void {
     const i = this.#slots.indexOf(slot);
     if (i >= 0) this.#slots.splice(i, 1);
+    const speaker = this.#speaker.routerGone(slot.id, Date.now());
+    if (speaker) this.emit('activeSpeaker', speaker);
     const lost = [...slot.endpointIds];
     for (const id of lost) this.removeEndpoint(id);
     this.#log.error(

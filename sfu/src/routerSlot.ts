@@ -10,6 +10,8 @@ export class RouterSlot {
   readonly router: ms.Router;
   readonly worker: PooledWorker;
   readonly speakers: ms.ActiveSpeakerObserver;
+  /** Loudest microphones of this router: compares dominant speakers across routers. */
+  readonly levels: ms.AudioLevelObserver;
   /** Producers of other routers already available here (same id, pipeToRouter keepId). */
   readonly piped = new Map<string, Promise<void>>();
   readonly endpointIds = new Set<string>();
@@ -17,10 +19,16 @@ export class RouterSlot {
   readonly groups = new Map<string, number>();
   #consumers = 0;
 
-  private constructor(router: ms.Router, worker: PooledWorker, speakers: ms.ActiveSpeakerObserver) {
+  private constructor(
+    router: ms.Router,
+    worker: PooledWorker,
+    speakers: ms.ActiveSpeakerObserver,
+    levels: ms.AudioLevelObserver,
+  ) {
     this.router = router;
     this.worker = worker;
     this.speakers = speakers;
+    this.levels = levels;
     // Every consumer on this router, including the pipe consumers feeding other routers.
     router.observer.on('newtransport', (transport) => {
       transport.observer.on('newconsumer', (consumer) => {
@@ -38,7 +46,12 @@ export class RouterSlot {
     const router = await worker.worker.createRouter({ mediaCodecs, appData: { meetingId } });
     try {
       const speakers = await router.createActiveSpeakerObserver({ interval: 300 });
-      return new RouterSlot(router, worker, speakers);
+      const levels = await router.createAudioLevelObserver({
+        maxEntries: 3,
+        threshold: -70,
+        interval: 500,
+      });
+      return new RouterSlot(router, worker, speakers, levels);
     } catch (err) {
       router.close();
       throw err;
