@@ -25,7 +25,8 @@ import {
  * `npm run bench:links`: one commune (Chromium in a shaped namespace) in a
  * meeting with speakers on the host (Chromium, fake 440 Hz audio, the floor
  * holder also sends 3-layer simulcast video), per link profile:
- *   join       join() called → first remote audio packet
+ *   join       join() called → first remote audio packet (includes the WebSocket connect)
+ *   on socket  socket connected → first remote audio (the app's push socket is already open)
  *   →audio-only seconds from the link turning to the profile (from good) to the audio-only notice
  *   floor audio share of the floor holder's audio packets the commune received (20 s window)
  *   up kbit/s  the commune's audio while speaking (RTP + 38 bytes IP/UDP/SRTP per packet)
@@ -44,6 +45,8 @@ interface Row {
   upKbps: number;
   rttMs: number;
   joinMs: number | null;
+  /** From the socket being connected (the app keeps one open at home) to first audio. */
+  joinOnSocketMs: number | null;
   audioOnlyAtJoin: boolean;
   secondsToAudioOnly: number | null;
   floorAudioShare: number | null;
@@ -186,6 +189,10 @@ async function runProfile(name: LinkProfileName): Promise<Row> {
       upKbps: p.upKbps,
       rttMs: 2 * p.oneWayDelayMs,
       joinMs: c1.firstAudioAt === null ? null : Math.round(c1.firstAudioAt),
+      joinOnSocketMs:
+        c1.firstAudioAt === null || c1.connectedAt === null
+          ? null
+          : Math.round(c1.firstAudioAt - c1.connectedAt),
       audioOnlyAtJoin: audioOnly,
       secondsToAudioOnly: toAudioOnly,
       floorAudioShare: sent > 0 ? Math.min(1, got / sent) : null,
@@ -213,12 +220,12 @@ async function main(): Promise<void> {
     console.log(`${name}: done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   }
   console.log(
-    '\n| profile (down/up kbit/s, RTT) | join (s) | → audio-only (s) | floor audio received | up kbit/s speaking | down kbit/s 1 / 3 speakers | video back (s) | flaps | state at end |',
+    '\n| profile (down/up kbit/s, RTT) | join (s) | join on open socket (s) | → audio-only (s) | floor audio received | up kbit/s speaking | down kbit/s 1 / 3 speakers | video back (s) | flaps | state at end |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(
-      `| ${r.profile} (${r.downKbps}/${r.upKbps}, ${r.rttMs} ms) | ${fmt(r.joinMs === null ? null : r.joinMs / 1000, 2)} | ${r.audioOnlyAtJoin && r.secondsToAudioOnly === null ? 'from join' : fmt(r.secondsToAudioOnly)} | ${r.floorAudioShare === null ? '–' : `${(r.floorAudioShare * 100).toFixed(1)} %`} | ${fmt(r.upAudioKbps)} | ${fmt(r.down1Kbps)} / ${fmt(r.down3Kbps)} | ${fmt(r.videoBackSeconds)} | ${r.flaps} | ${r.finalState} |`,
+      `| ${r.profile} (${r.downKbps}/${r.upKbps}, ${r.rttMs} ms) | ${fmt(r.joinMs === null ? null : r.joinMs / 1000, 2)} | ${fmt(r.joinOnSocketMs === null ? null : r.joinOnSocketMs / 1000, 2)} | ${r.audioOnlyAtJoin && r.secondsToAudioOnly === null ? 'from join' : fmt(r.secondsToAudioOnly)} | ${r.floorAudioShare === null ? '–' : `${(r.floorAudioShare * 100).toFixed(1)} %`} | ${fmt(r.upAudioKbps)} | ${fmt(r.down1Kbps)} / ${fmt(r.down3Kbps)} | ${fmt(r.videoBackSeconds)} | ${r.flaps} | ${r.finalState} |`,
     );
   }
   const out = path.join(repoRoot, 'bench-results');

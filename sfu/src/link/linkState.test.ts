@@ -50,6 +50,14 @@ describe('LinkStateMachine', () => {
     expect(tr[0]!.at - 11_000).toBeLessThanOrEqual(3_000);
   });
 
+  it('needs two samples: one report that lingers until the next is not sustained', () => {
+    const m = new LinkStateMachine({ direction: 'down', initial: 'good' });
+    m.update('client', good, 0);
+    m.update('client', twoG, 1_000);
+    for (let t = 2_000; t <= 3_900; t += 100) expect(m.evaluate(t)).toBeUndefined();
+    expect(m.update('client', twoG, 4_000)?.to).toBe('poor');
+  });
+
   it('ignores a short spike', () => {
     const m = new LinkStateMachine({ direction: 'down', initial: 'good' });
     feed(m, good, 0, 5_000);
@@ -76,6 +84,17 @@ describe('LinkStateMachine', () => {
       ['good', 21_000],
     ]);
     expect(m.flaps).toBe(0);
+  });
+
+  it('brings video back after one hold even from critical', () => {
+    const m = new LinkStateMachine({ direction: 'down', initial: 'critical' });
+    expect(feed(m, good, 0, 25_000).map((x) => [x.to, x.at])).toEqual([
+      ['constrained', 10_000],
+      ['good', 21_000],
+    ]);
+    const n = new LinkStateMachine({ direction: 'down', initial: 'critical' });
+    // A link that only carries audio climbs to poor, no further.
+    expect(feed(n, twoG, 0, 25_000).map((x) => x.to)).toEqual(['poor']);
   });
 
   it('restarts the up-hold on any bad sample', () => {
@@ -130,10 +149,11 @@ describe('LinkStateMachine', () => {
     m.update('server', { score: 10 }, 0);
     m.update('client', { availableKbps: 100, rttMs: 300 }, 0);
     expect(m.view(0)).toEqual({ score: 10, availableKbps: 100, rttMs: 300 });
+    m.update('client', { availableKbps: 100, rttMs: 300 }, 1_000);
     expect(m.evaluate(2_000)?.to).toBe('poor');
     // The client stopped reporting: only the server's view is left.
-    m.update('server', { score: 10 }, 6_000);
-    expect(m.view(6_000)).toEqual({ score: 10 });
+    m.update('server', { score: 10 }, 6_500);
+    expect(m.view(6_500)).toEqual({ score: 10 });
   });
 
   it('keeps the fields a source did not repeat, each until it is stale', () => {

@@ -138,6 +138,7 @@ export class LinkStateMachine {
   /** Since when every evaluation argued for a worse state, and the mildest such state. */
   #worseSince: number | undefined;
   #worseMildest = 0;
+  #worseSamples = 0;
   /** Since when every evaluation argued for a better state, and the worst such state. */
   #betterSince: number | undefined;
   #betterWorst = 0;
@@ -203,11 +204,15 @@ export class LinkStateMachine {
     for (const [k, v] of Object.entries(sample) as [keyof LinkSample, number | undefined][]) {
       if (v !== undefined) fields.set(k, { value: v, at: now });
     }
-    return this.evaluate(now);
+    return this.#evaluate(now, true);
   }
 
   /** Re-evaluates without a new sample (call about once a second). */
   evaluate(now: number): LinkTransition | undefined {
+    return this.#evaluate(now, false);
+  }
+
+  #evaluate(now: number, fresh: boolean): LinkTransition | undefined {
     const sample = this.view(now);
     if (Object.keys(sample).length === 0) return undefined;
     const argued = severity(classify(sample, this.#t));
@@ -218,10 +223,14 @@ export class LinkStateMachine {
       if (this.#worseSince === undefined) {
         this.#worseSince = now;
         this.#worseMildest = argued;
+        this.#worseSamples = fresh ? 1 : 0;
       } else {
         this.#worseMildest = Math.min(this.#worseMildest, argued);
+        if (fresh) this.#worseSamples++;
       }
-      if (now - this.#worseSince >= this.#downHoldMs) {
+      // Two samples at least: one report lingering in the view until the next
+      // one (a single RTT spike of a CPU-starved machine) is not "sustained".
+      if (now - this.#worseSince >= this.#downHoldMs && this.#worseSamples >= 2) {
         return this.#move(bySeverity(this.#worseMildest), now, sample);
       }
     } else if (argued < current) {
@@ -235,8 +244,12 @@ export class LinkStateMachine {
       const probation = now <= this.#probationUntil;
       const hold = probation ? this.#probationHoldMs : this.#upHoldMs;
       if (now - this.#betterSince >= hold) {
-        // Recovery climbs one step at a time; probation jumps to what the link showed.
-        const to = probation ? this.#betterWorst : current - 1;
+        // Probation jumps to what the link showed. Recovery brings video back
+        // (at most `constrained`, lowest layers) after one hold, however deep the
+        // fall was; full quality takes another hold.
+        const to = probation
+          ? this.#betterWorst
+          : Math.max(this.#betterWorst, Math.min(current - 1, severity('constrained')));
         if (probation) this.#probationUntil = 0;
         // Learning the link is not a recovery: a later fall is not a flap.
         return this.#move(bySeverity(to), now, sample, !probation);

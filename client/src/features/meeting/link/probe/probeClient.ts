@@ -32,6 +32,7 @@ class Probe implements ProbeApi {
   #consumers = new Map<string, ConsumerRecord>();
   #notices: (LinkNotice & { at: number })[] = [];
   #joinedAt: number | null = null;
+  #connectedAt: number | null = null;
   #firstAudioAt: number | null = null;
   #startedAt = 0;
   #wantVideo = false;
@@ -68,7 +69,10 @@ class Probe implements ProbeApi {
       void this.#consume([producer.id]);
     });
     await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
+      socket.once('connect', () => {
+        this.#connectedAt = performance.now();
+        resolve();
+      });
       socket.once('connect_error', (e) => reject(e));
     });
     type Wire = Parameters<Device['createSendTransport']>[0];
@@ -173,6 +177,7 @@ class Probe implements ProbeApi {
     return {
       now: performance.now() - this.#startedAt,
       joinedAt: this.#joinedAt === null ? null : this.#joinedAt - this.#startedAt,
+      connectedAt: this.#connectedAt === null ? null : this.#connectedAt - this.#startedAt,
       firstAudioAt: this.#firstAudioAt === null ? null : this.#firstAudioAt - this.#startedAt,
       notices: this.#notices.map((n) => ({ ...n, at: n.at - this.#startedAt })),
       consumers,

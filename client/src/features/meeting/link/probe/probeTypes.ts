@@ -22,6 +22,8 @@ export interface ProbeConsumerStats {
 /** Times are ms since join() was called. */
 export interface ProbeSnapshot {
   joinedAt: number | null;
+  /** When the signaling socket was connected (the app's push socket usually already is). */
+  connectedAt: number | null;
   firstAudioAt: number | null;
   now: number;
   notices: (LinkNotice & { at: number })[];
