@@ -1,19 +1,14 @@
 import { Device } from 'mediasoup-client';
-import type {
-  Consumer,
-  IceParameters,
-  Producer,
-  RtpCapabilities,
-  RtpParameters,
-  Transport,
-} from 'mediasoup-client/types';
+import type { IceParameters, Producer, RtpCapabilities, Transport } from 'mediasoup-client/types';
 import type { JoinResponse } from '@giaoban/signaling/protocol/index';
 import type { EngineEvent, MediaSource, RemoteTrack } from './engineEvents';
 import { captureTrack, publish } from './localMedia';
 import { SignalingClient, SignalingError } from './signalingClient';
 import { wireNotifications } from './engineNotifications';
-import { createTransport, inboundStats, type InboundStat } from './engineTransports';
-import { LinkController } from './link/linkController';
+import { createTransport, type InboundStat } from './engineTransports';
+import { RemoteConsumers } from './engineConsumers';
+import type { LinkController } from './link/linkController';
+import { startLinkController } from './engineLink';
 
 export interface MeetingEngineOptions {
   token: string;
@@ -37,12 +32,9 @@ export class MeetingEngine {
   #send: Transport | undefined;
   #recv: Transport | undefined;
   readonly #producers = new Map<MediaSource, Producer>();
-  readonly #consumers = new Map<string, { consumer: Consumer; remote: RemoteTrack }>();
+  readonly #remote: RemoteConsumers;
   /** Consumes and rejoins run one at a time, so notifications never race them. */
   #queue: Promise<unknown> = Promise.resolve();
-  #capsSent = false;
-  readonly #soon = new Set<string>();
-  #soonBatch: Promise<void> | undefined;
   #selfId: string | undefined;
   #ended = false;
   /** Link adaptation: getStats reports up, the server's send plan applied down. */
@@ -51,6 +43,7 @@ export class MeetingEngine {
   constructor(o: MeetingEngineOptions) {
     this.#o = o;
     this.signaling = new SignalingClient({ token: o.token, url: o.url });
+    this.#remote = new RemoteConsumers(this.signaling, o.onEvent);
     wireNotifications(this, this.signaling, o.onEvent);
   }
 
@@ -70,7 +63,7 @@ export class MeetingEngine {
     return this.#link;
   }
   get remoteTracks(): RemoteTrack[] {
-    return [...this.#consumers.values()].map((c) => c.remote);
+    return this.#remote.tracks;
   }
 
   async join(): Promise<JoinResponse> {
@@ -107,7 +100,7 @@ export class MeetingEngine {
       onFailed,
     );
     this.#startLink(this.#send, this.#recv);
-    this.#capsSent = false;
+    this.#remote.joined();
     this.#o.onEvent({ type: 'joined', join });
     this.#o.onEvent({ type: 'connection', state: 'connected' });
     const producerIds = join.endpoints.flatMap((e) => e.producers.map((p) => p.id));
@@ -135,66 +128,27 @@ export class MeetingEngine {
     return this.#serial(() => this.#consume(producerIds));
   }
 
-  /**
-   * A producer announced by the server. Announcements are gathered for a moment
-   * and consumed in one request: when a large meeting fills up, hundreds arrive
-   * together and one request each would hit the signaling rate limit.
-   */
+  /** A producer announced by the server: consumed with the others announced meanwhile. */
   consumeSoon(producerId: string): Promise<void> {
-    this.#soon.add(producerId);
-    this.#soonBatch ??= new Promise<void>((resolve, reject) => {
-      setTimeout(() => {
-        const ids = [...this.#soon].slice(0, 100);
-        for (const id of ids) this.#soon.delete(id);
-        this.#soonBatch = undefined;
-        if (this.#soon.size > 0) void this.consumeSoon([...this.#soon][0]!);
-        this.consume(ids).then(resolve, reject);
-      }, 40);
-    });
-    return this.#soonBatch;
+    return this.#remote.soon(producerId, (ids) => this.consume(ids));
   }
 
   async #consume(producerIds: string[]): Promise<void> {
-    const recv = this.#recv;
-    if (!recv || !this.#device) return;
-    const { consumers } = await this.signaling.request('media:consume', {
-      producerIds,
-      rtpCapabilities: this.#capsSent
-        ? undefined
-        : (this.#device.recvRtpCapabilities as unknown as Record<string, unknown>),
-    });
-    if (consumers.length > 0) this.#capsSent = true;
-    const ready: string[] = [];
-    for (const c of consumers) {
-      const consumer = await recv.consume({
-        id: c.id,
-        producerId: c.producerId,
-        kind: c.kind,
-        rtpParameters: c.rtpParameters as unknown as RtpParameters,
-      });
-      const remote: RemoteTrack = {
-        consumerId: c.id,
-        producerId: c.producerId,
-        endpointId: c.endpointId,
-        kind: c.kind,
-        source: c.source,
-        track: consumer.track,
-      };
-      this.#consumers.set(c.id, { consumer, remote });
-      this.#o.onEvent({ type: 'track', track: remote });
-      ready.push(c.id);
-    }
-    // Consumers start paused on the server: resume once the tracks are wired.
-    if (ready.length > 0)
-      await this.signaling.request('media:resumeConsumers', { consumerIds: ready });
+    if (this.#recv && this.#device)
+      await this.#remote.consume(this.#recv, this.#device, producerIds);
   }
 
   consumerClosed(consumerId: string): void {
-    const c = this.#consumers.get(consumerId);
-    if (!c) return;
-    c.consumer.close();
-    this.#consumers.delete(consumerId);
-    this.#o.onEvent({ type: 'trackEnded', consumerId });
+    this.#remote.closed(consumerId);
+  }
+
+  /** Last-N: pin (or unpin) a unit's video for us, or (hosts) for everyone. Returns the pins. */
+  async pin(unitId: string, pinned: boolean, forAll = false): Promise<string[]> {
+    const r = await this.signaling.request(forAll ? 'video:pinForAll' : 'video:pin', {
+      unitId,
+      pinned,
+    });
+    return r.pinned;
   }
 
   /** Publishes a source (capturing it unless a track is given). */
@@ -248,25 +202,13 @@ export class MeetingEngine {
 
   #startLink(send: Transport, recv: Transport): void {
     this.#link?.stop();
-    const link = new LinkController({
-      sendTransport: send,
-      recvTransport: recv,
-      report: (r) => this.signaling.request('link:report', r),
-      mic: () => this.#producers.get('mic'),
-      camera: () => this.#producers.get('camera'),
-      setCameraPaused: async (paused) => {
-        const p = this.#producers.get('camera');
-        if (!p) return;
-        if (paused) p.pause();
-        await this.signaling.request(paused ? 'media:pauseProducer' : 'media:resumeProducer', {
-          producerId: p.id,
-        });
-        if (!paused) p.resume();
-        this.#emitLocal();
-      },
+    this.#link = startLinkController({
+      signaling: this.signaling,
+      send,
+      recv,
+      producers: this.#producers,
+      changed: () => this.#emitLocal(),
     });
-    this.#link = link;
-    link.start();
   }
 
   /** Which simulcast layer to receive for one video (tile size, link state). */
@@ -311,7 +253,7 @@ export class MeetingEngine {
 
   /** Per consumer: bytes received so far (getStats inbound-rtp matched by the consumer's SSRC). */
   inboundStats(): Promise<InboundStat[]> {
-    return inboundStats([...this.#consumers.values()]);
+    return this.#remote.stats();
   }
 
   ended(reason: 'removed' | 'replaced' | 'closed' | 'left'): void {
@@ -333,7 +275,7 @@ export class MeetingEngine {
 
   #closeMedia(): void {
     this.#link?.stop();
-    for (const id of [...this.#consumers.keys()]) this.consumerClosed(id);
+    this.#remote.closeAll();
     for (const p of this.#producers.values()) p.close();
     this.#producers.clear();
     this.#send?.close();

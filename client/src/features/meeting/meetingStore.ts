@@ -170,11 +170,8 @@ export const useMeeting = create<MeetingState>((set, get) => {
     setAudioOnly: (audioOnly) => req((e) => e.setAudioOnly(audioOnly)),
     pinUnit: (unitId, pinned, forAll = false) =>
       req(async (e) => {
-        const r = await e.signaling.request(forAll ? 'video:pinForAll' : 'video:pin', {
-          unitId,
-          pinned,
-        });
-        if (!forAll) set({ pinnedUnits: r.pinned });
+        const pins = await e.pin(unitId, pinned, forAll);
+        if (!forAll) set({ pinnedUnits: pins });
       }),
     toggleMic: () => toggle('mic'),
     toggleCamera: () => toggle('camera'),

@@ -1,0 +1,38 @@
+import type { Producer, Transport } from 'mediasoup-client/types';
+import type { MediaSource } from './engineEvents';
+import { LinkController } from './link/linkController';
+import type { SignalingClient } from './signalingClient';
+
+/**
+ * Link adaptation on a joined engine's transports: getStats reports go up
+ * (`link:report`), the server's send plan comes down and holds or releases
+ * the camera (paused locally and on the SFU, so no RTP leaves at all).
+ */
+export function startLinkController(o: {
+  signaling: SignalingClient;
+  send: Transport;
+  recv: Transport;
+  producers: ReadonlyMap<MediaSource, Producer>;
+  /** The local media state changed (camera held or released). */
+  changed: () => void;
+}): LinkController {
+  const link = new LinkController({
+    sendTransport: o.send,
+    recvTransport: o.recv,
+    report: (r) => o.signaling.request('link:report', r),
+    mic: () => o.producers.get('mic'),
+    camera: () => o.producers.get('camera'),
+    setCameraPaused: async (paused) => {
+      const p = o.producers.get('camera');
+      if (!p) return;
+      if (paused) p.pause();
+      await o.signaling.request(paused ? 'media:pauseProducer' : 'media:resumeProducer', {
+        producerId: p.id,
+      });
+      if (!paused) p.resume();
+      o.changed();
+    },
+  });
+  link.start();
+  return link;
+}
