@@ -76,7 +76,8 @@ export class EndpointLink {
   #reapply = false;
   /** When a last-N hold expires (the tick re-applies the plan then). */
   #recheckAt: number | undefined;
-  #selection = '';
+  /** The last selection told to the receiver (undefined: none yet, so the first is always told). */
+  #selection: string | undefined;
 
   constructor(endpoint: Endpoint, opts: EndpointLinkOptions) {
     this.endpoint = endpoint;
