@@ -211,6 +211,8 @@ export const en: Resources = {
   },
   room: {
     speaking: 'speaking',
+    pin: 'Pin video',
+    unpin: 'Unpin',
     you: 'you',
     micOff: 'Microphone off',
     controls: 'Meeting controls',

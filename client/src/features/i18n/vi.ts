@@ -212,6 +212,8 @@ export const vi = {
   },
   room: {
     speaking: 'đang nói',
+    pin: 'Ghim hình',
+    unpin: 'Bỏ ghim',
     you: 'bạn',
     micOff: 'Micro tắt',
     controls: 'Điều khiển phòng họp',

@@ -5,6 +5,7 @@ import type { EndpointView } from '@giaoban/signaling/protocol/meeting';
 import { indicatorFromPresence, type LinkIndicator } from '../meeting/link/linkIndicator';
 import { TierBadge } from '../units/TierBadge';
 import { useUnits } from '../units/unitsStore';
+import { useMeeting } from '../meeting/meetingStore';
 import { LinkBadge } from './LinkBadge';
 
 export interface TileModel {
@@ -71,6 +72,8 @@ export function Tile({ tile, large = false }: { tile: TileModel; large?: boolean
   const tier = useUnits((s) => s.index?.tiers.find((x) => x.id === e.tier));
   const micOn = tile.micOn ?? e.producers.some((p) => p.source === 'mic' && !p.paused);
   const link = tile.link ?? indicatorFromPresence({ state: e.linkState, audioOnly: !video });
+  // Last-N: a pinned unit's video comes right after the floor holder's.
+  const pinned = useMeeting((s) => s.pinnedUnits.includes(e.unitId));
 
   useEffect(() => {
     const el = ref.current;
@@ -107,6 +110,16 @@ export function Tile({ tile, large = false }: { tile: TileModel; large?: boolean
         )}
         {!e.connected && <span className="badge">{t('host.status.reconnecting')}</span>}
         <LinkBadge indicator={link} />
+        {!tile.isSelf && (
+          <button
+            type="button"
+            className="btn btn-small tile-pin"
+            aria-pressed={pinned}
+            onClick={() => void useMeeting.getState().pinUnit(e.unitId, !pinned)}
+          >
+            {t(pinned ? 'room.unpin' : 'room.pin')}
+          </button>
+        )}
       </figcaption>
     </figure>
   );
