@@ -14,7 +14,7 @@ import { RouterSlot } from './routerSlot';
 import type { PooledWorker } from './workerPool';
 import { countMedia, type MediaCounts } from './mediaCounts';
 import { orgTreePlacement, type PlacementStrategy } from './placement';
-import { SpeakerMerge } from './speakerMerge';
+import { SpeakerMerge, watchRouterSpeakers } from './speakerMerge';
 
 export interface MeetingOptions {
   id: string;
@@ -305,21 +305,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
 
   #adopt(slot: RouterSlot): void {
     this.#slots.push(slot);
-    const ownerOf = (p: ms.Producer) => (p.appData as Partial<ProducerAppData>).endpointId;
-    const speaker = (id: string | undefined) => {
-      if (id) this.emit('activeSpeaker', id);
-    };
-    slot.speakers.on('dominantspeaker', ({ producer }) => {
-      const endpointId = ownerOf(producer);
-      if (endpointId) speaker(this.#speaker.dominant(slot.id, endpointId, Date.now()));
-    });
-    slot.levels.on('volumes', (volumes) => {
-      const entries = volumes.flatMap(({ producer, volume }) => {
-        const endpointId = ownerOf(producer);
-        return endpointId ? [{ endpointId, dBov: volume }] : [];
-      });
-      speaker(this.#speaker.volumes(entries, Date.now()));
-    });
+    watchRouterSpeakers(slot, this.#speaker, (id) => this.emit('activeSpeaker', id));
     slot.router.on('workerclose', () => this.#onRouterLost(slot));
   }
 

@@ -1,3 +1,7 @@
+import type { types as ms } from 'mediasoup';
+import type { ProducerAppData } from './endpoint';
+import type { RouterSlot } from './routerSlot';
+
 /**
  * The meeting's active speaker when the meeting spans several routers. Each
  * router's ActiveSpeakerObserver only hears the microphones on that router,
@@ -75,4 +79,27 @@ export class SpeakerMerge {
     this.#current = best;
     return best;
   }
+}
+
+/** Feeds one router's observers into the meeting's merge; `changed` gets each new speaker. */
+export function watchRouterSpeakers(
+  slot: RouterSlot,
+  merge: SpeakerMerge,
+  changed: (endpointId: string) => void,
+): void {
+  const ownerOf = (p: ms.Producer) => (p.appData as Partial<ProducerAppData>).endpointId;
+  const report = (id: string | undefined) => {
+    if (id) changed(id);
+  };
+  slot.speakers.on('dominantspeaker', ({ producer }) => {
+    const endpointId = ownerOf(producer);
+    if (endpointId) report(merge.dominant(slot.id, endpointId, Date.now()));
+  });
+  slot.levels.on('volumes', (volumes) => {
+    const entries = volumes.flatMap(({ producer, volume }) => {
+      const endpointId = ownerOf(producer);
+      return endpointId ? [{ endpointId, dBov: volume }] : [];
+    });
+    report(merge.volumes(entries, Date.now()));
+  });
 }
