@@ -240,12 +240,17 @@ export class SignalingCore {
     return e;
   }
 
-  async close(): Promise<void> {
-    for (const room of [...this.rooms.values()]) {
-      for (const e of [...room.endpoints.values()]) {
-        this.notify(e.socketId, 'meeting:ended', { reason: 'closed' });
-        await this.leave(room, e, 'closed');
-      }
+  /** The meeting was ended (host or schedule): everyone in its room is told and leaves. */
+  async closeRoom(meetingId: string): Promise<void> {
+    const room = this.rooms.get(meetingId);
+    if (!room) return;
+    for (const e of [...room.endpoints.values()]) {
+      this.notify(e.socketId, 'meeting:ended', { reason: 'closed' });
+      await this.leave(room, e, 'closed');
     }
+  }
+
+  async close(): Promise<void> {
+    for (const id of [...this.rooms.keys()]) await this.closeRoom(id);
   }
 }

@@ -1,6 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { z } from 'zod';
 import { AppError } from '@giaoban/common/errors';
 import type { Logger } from '@giaoban/common/logger';
 import type {
@@ -14,6 +15,8 @@ import { loadSignalingConfig, type SignalingConfig } from './config';
 import { SignalingCore, type GbSocket, type ModerationAudit, type UnitDescription } from './core';
 import { attachRequests } from './dispatch';
 import type { EndpointView, MeetingView } from './protocol/index';
+
+const closedMeetingSchema = z.object({ meetingId: z.string() });
 
 export interface SignalingOptions {
   httpServer: HttpServer;
@@ -112,6 +115,14 @@ export function createSignaling(options: SignalingOptions): Signaling {
     io,
     notifier: {
       notifyUnits(unitIds, event, payload) {
+        // A closed occurrence (host "end" or the schedule's close) also empties its
+        // room: without this, endpoints already inside kept meeting after "end".
+        const closed = event === 'meeting:closed' && closedMeetingSchema.safeParse(payload);
+        if (closed && closed.success) {
+          void core.closeRoom(closed.data.meetingId).catch((err: unknown) => {
+            log.error({ err, meetingId: closed.data.meetingId }, 'closing the room failed');
+          });
+        }
         if (unitIds.length === 0) return;
         io.to(unitIds.map(unitChannel)).emit(event, payload);
       },
