@@ -134,6 +134,8 @@ export const en: Resources = {
     endOn: 'End on',
     invitedUnits: 'Invited meeting points',
     noInvited: 'Choose at least one meeting point.',
+    untilBeforeStart: 'The repeat end date must be on or after the start date.',
+    startInPast: 'This start time has passed; choose an upcoming time.',
     saving: 'Saving…',
     savedWithConflicts: 'Saved — some meeting points have a clash',
     conflictsTitle: '{{count}} clashes',

@@ -135,6 +135,8 @@ export const vi = {
     endOn: 'Kết thúc vào ngày',
     invitedUnits: 'Điểm cầu được mời',
     noInvited: 'Hãy chọn ít nhất một điểm cầu.',
+    untilBeforeStart: 'Ngày kết thúc lặp lại phải từ ngày bắt đầu trở đi.',
+    startInPast: 'Thời gian bắt đầu đã qua, hãy chọn thời gian sắp tới.',
     saving: 'Đang lưu…',
     savedWithConflicts: 'Đã lưu — có điểm cầu bị trùng lịch',
     conflictsTitle: '{{count}} lịch trùng',

@@ -72,6 +72,9 @@ export default function MeetingEditor({
   }));
   const [error, setError] = useState<ClientErrorCode | null>(null);
   const [noInvited, setNoInvited] = useState(false);
+  // Checked here because the scheduler accepts both and the host would see nothing:
+  // a series ending before its start has no session, a new meeting in the past is never held.
+  const [dateProblem, setDateProblem] = useState<'untilBeforeStart' | 'startInPast' | null>(null);
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState<{ conflicts: Conflict[] } | null>(null);
 
@@ -96,7 +99,17 @@ export default function MeetingEditor({
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setNoInvited(form.invited.size === 0);
-    if (form.invited.size === 0) return;
+    const problem =
+      form.recurrence.freq !== 'none' &&
+      form.recurrence.end === 'until' &&
+      form.recurrence.until !== '' &&
+      form.recurrence.until < form.date
+        ? 'untilBeforeStart'
+        : !meetingId && !startNow && Date.parse(vnInstant(form.date, form.time)) < Date.now()
+          ? 'startInPast'
+          : null;
+    setDateProblem(problem);
+    if (form.invited.size === 0 || problem) return;
     const recurrence = form.recurrence;
     // A weekly rule with no day ticked repeats on the start's own weekday.
     const rrule = toRrule(
@@ -260,6 +273,11 @@ export default function MeetingEditor({
         {noInvited && (
           <p role="alert" className="error-text">
             {t('schedule.noInvited')}
+          </p>
+        )}
+        {dateProblem && (
+          <p role="alert" className="error-text">
+            {t(`schedule.${dateProblem}`)}
           </p>
         )}
         {error && <ErrorText code={error} />}
