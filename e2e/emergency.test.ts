@@ -1,32 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startTestApp } from '../infra/test/app';
-import { launchChromium } from './browser';
-import { loginAs } from './clientSession';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useBrowserApp, autoplayArgs } from './fixtures';
 
 describe('the commander convenes an emergency; a logged-in commune is alerted, acknowledges and joins audio-first', () => {
-  let app: Awaited<ReturnType<typeof startTestApp>>;
-  let browser: Browser;
   let commune: Page;
   let commander: Page;
   const title = 'Họp khẩn ứng phó lũ Minh Hóa';
-  beforeAll(async () => {
-    app = await startTestApp({ SFU_WORKERS: '1' });
-    browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const t = useBrowserApp({ chromiumArgs: autoplayArgs });
 
   it('the commune sits on its home; the commander convenes the communes of Minh Hóa', async () => {
-    commune = await loginAs(browser, app.url, 'u18904');
+    commune = await t.loginAs('u18904');
     await commune.locator('h1#unit-name').waitFor();
     // The live push connection is up, so the alert must come by push (the HTTP
     // fallback for missed alerts only runs while it is down).
     await commune.waitForTimeout(1500);
     expect(await commune.locator('.connection-status').count()).toBe(0);
-    commander = await loginAs(browser, app.url, 'chihuy');
+    commander = await t.loginAs('chihuy');
     await commander.getByRole('link', { name: 'Triệu tập khẩn' }).click();
     await commander.getByLabel('Tiêu đề').fill(title);
     await commander.locator('summary', { hasText: 'Huyện Minh Hóa' }).click();

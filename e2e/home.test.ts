@@ -1,23 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { startTestApp } from '../infra/test/app';
-import { launchChromium } from './browser';
-import { loginAs } from './clientSession';
+import { describe, expect, it } from 'vitest';
+import { useBrowserApp } from './fixtures';
 
 describe('a commune logs in and reaches its home', () => {
-  let app: Awaited<ReturnType<typeof startTestApp>>;
-  let browser: Browser;
-  beforeAll(async () => {
-    app = await startTestApp({ SFU_WORKERS: '1' });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const t = useBrowserApp();
 
   it('shows the unit name, its tier and its district after login', async () => {
-    const page = await loginAs(browser, app.url, 'u18853');
+    const page = await t.loginAs('u18853');
     await expect.poll(() => page.locator('h1#unit-name').textContent()).toBe('Phường Hải Thành');
     const card = page.locator('.unit-card');
     expect(await card.textContent()).toContain('Xã'); // tier badge of the commune tier
@@ -44,7 +32,7 @@ describe('a commune logs in and reaches its home', () => {
   });
 
   it('can be used with the keyboard alone', async () => {
-    const context = await browser.newContext({ baseURL: app.url });
+    const context = await t.browser.newContext({ baseURL: t.url });
     const page = await context.newPage();
     await page.goto('/');
     await page.getByLabel('Tên đăng nhập').waitFor();
@@ -78,7 +66,7 @@ describe('a commune logs in and reaches its home', () => {
   });
 
   it('refuses a wrong password with a translated message, in English when chosen', async () => {
-    const context = await browser.newContext({ baseURL: app.url });
+    const context = await t.browser.newContext({ baseURL: t.url });
     const page = await context.newPage();
     await page.goto('/');
     await page.getByLabel('Ngôn ngữ').selectOption('en');

@@ -1,27 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startTestApp } from '../infra/test/app';
-import { launchChromium } from './browser';
-import { loginAs } from './clientSession';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useBrowserApp, autoplayArgs } from './fixtures';
 
 describe('a district host runs a meeting from the host panel', () => {
-  let app: Awaited<ReturnType<typeof startTestApp>>;
-  let browser: Browser;
   let host: Page;
   let commune: Page;
   const title = 'Họp ngay: kiểm tra điều hành';
-  beforeAll(async () => {
-    app = await startTestApp({ SFU_WORKERS: '1' });
-    browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const t = useBrowserApp({ chromiumArgs: autoplayArgs });
 
   it('the host opens a room for its communes and enters it', async () => {
-    host = await loginAs(browser, app.url, 'host452');
-    await host.goto(`${app.url}/schedule/now`);
+    host = await t.loginAs('host452');
+    await host.goto(`${t.url}/schedule/now`);
     await host.getByLabel('Tên cuộc họp').fill(title);
     await host.getByRole('button', { name: 'Chọn tất cả 15 xã của Huyện Minh Hóa' }).click();
     await host.getByRole('button', { name: 'Mở phòng và vào họp' }).click();
@@ -55,7 +44,7 @@ describe('a district host runs a meeting from the host panel', () => {
   });
 
   it('a commune joins audio-only and shows up on the roll call with its state', async () => {
-    commune = await loginAs(browser, app.url, 'u18904');
+    commune = await t.loginAs('u18904');
     await commune
       .locator('article.occurrence', { hasText: title })
       .getByRole('button', { name: 'Tham gia' })
@@ -113,5 +102,11 @@ describe('a district host runs a meeting from the host panel', () => {
     await commune.getByText('Chủ trì đã mời bạn ra khỏi cuộc họp.').waitFor({ timeout: 15_000 });
     const row = host.locator('li.rollcall-row[data-unit-id="18904"]');
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 15_000 }).toBe('left');
+  });
+
+  it('"Kết thúc cuộc họp" closes the room for everyone still inside', async () => {
+    host.once('dialog', (d) => void d.accept());
+    await host.getByRole('button', { name: 'Kết thúc cuộc họp' }).click();
+    await host.getByText('Cuộc họp đã kết thúc.').waitFor({ timeout: 15_000 });
   });
 });

@@ -1,25 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { startTestApp } from '../infra/test/app';
-import { launchChromium } from './browser';
-import { loginAs } from './clientSession';
+import { describe, expect, it } from 'vitest';
+import { useBrowserApp } from './fixtures';
 
 describe('a host opens a meeting now; a commune sees "Tham gia" and passes the pre-join check', () => {
-  let app: Awaited<ReturnType<typeof startTestApp>>;
-  let browser: Browser;
   let meetingPath = '';
   const title = 'Họp ngay huyện Minh Hóa';
-  beforeAll(async () => {
-    app = await startTestApp({ SFU_WORKERS: '1' });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const t = useBrowserApp();
 
   it('host452 opens a room at once for its communes', async () => {
-    const page = await loginAs(browser, app.url, 'host452');
+    const page = await t.loginAs('host452');
     await page.getByRole('link', { name: 'Lịch họp' }).click();
     await page.getByRole('link', { name: 'Họp ngay' }).click();
     await page.getByLabel('Tên cuộc họp').fill(title);
@@ -32,7 +20,7 @@ describe('a host opens a meeting now; a commune sees "Tham gia" and passes the p
   });
 
   it('a mountain commune joins: open room, camera, mic level, audio-only suggested, choice remembered', async () => {
-    const page = await loginAs(browser, app.url, 'u18904');
+    const page = await t.loginAs('u18904');
     const card = page.locator('article.occurrence', { hasText: title });
     await card.waitFor({ timeout: 15_000 });
     expect(await card.textContent()).toContain('Đang mở');

@@ -1,25 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { startTestApp } from '../infra/test/app';
-import { launchChromium } from './browser';
-import { loginAs } from './clientSession';
+import { describe, expect, it } from 'vitest';
+import { useBrowserApp } from './fixtures';
 
 describe('a district host schedules a weekly meeting for its communes', () => {
-  let app: Awaited<ReturnType<typeof startTestApp>>;
-  let browser: Browser;
-  beforeAll(async () => {
-    app = await startTestApp({ SFU_WORKERS: '1' });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const t = useBrowserApp();
 
   const title = 'Giao ban tuần huyện Minh Hóa';
 
   it('host452 creates it with "all communes of the district"', async () => {
-    const page = await loginAs(browser, app.url, 'host452');
+    const page = await t.loginAs('host452');
     await page.getByRole('link', { name: 'Lịch họp' }).click();
     await page.getByRole('link', { name: 'Tạo cuộc họp' }).click();
     await page.getByLabel('Tên cuộc họp').fill(title);
@@ -37,7 +25,7 @@ describe('a district host schedules a weekly meeting for its communes', () => {
   });
 
   it('a commune of that district sees it on its home', async () => {
-    const page = await loginAs(browser, app.url, 'u18904'); // Xã Dân Hóa, Minh Hóa
+    const page = await t.loginAs('u18904'); // Xã Dân Hóa, Minh Hóa
     const card = page.locator('article.occurrence', { hasText: title }).first();
     await card.waitFor({ timeout: 15_000 });
     expect(await card.textContent()).toContain('Huyện Minh Hóa');
@@ -45,15 +33,15 @@ describe('a district host schedules a weekly meeting for its communes', () => {
   });
 
   it('a commune of another district does not', async () => {
-    const page = await loginAs(browser, app.url, 'u18853'); // Phường Hải Thành, Đồng Hới
+    const page = await t.loginAs('u18853'); // Phường Hải Thành, Đồng Hới
     await page.getByText('Không có cuộc họp nào sắp tới.').waitFor({ timeout: 15_000 });
     expect(await page.locator('article.occurrence', { hasText: title }).count()).toBe(0);
     await page.context().close();
   });
 
   it('a clashing meeting is saved with its conflicts shown', async () => {
-    const page = await loginAs(browser, app.url, 'host452');
-    await page.goto(`${app.url}/schedule/new`);
+    const page = await t.loginAs('host452');
+    await page.goto(`${t.url}/schedule/new`);
     await page.getByLabel('Tên cuộc họp').fill('Tập huấn phòng chống lụt bão');
     // Same default slot (tomorrow 08:00) as the weekly meeting when tomorrow is a Monday;
     // pick the weekly meeting's first date explicitly to be sure.
@@ -84,7 +72,7 @@ describe('a district host schedules a weekly meeting for its communes', () => {
   });
 
   it('cancelling one occurrence removes it from the commune home, the series stays', async () => {
-    const host = await loginAs(browser, app.url, 'host452');
+    const host = await t.loginAs('host452');
     await host.getByRole('link', { name: 'Lịch họp' }).click();
     const cards = host.locator('article.occurrence', { hasText: title });
     await cards.first().waitFor();
@@ -98,7 +86,7 @@ describe('a district host schedules a weekly meeting for its communes', () => {
     expect(await host.locator('article.occurrence.status-cancelled').count()).toBe(1);
     await host.context().close();
 
-    const commune = await loginAs(browser, app.url, 'u18904');
+    const commune = await t.loginAs('u18904');
     await commune.locator('.upcoming h2').waitFor();
     await expect
       .poll(() => commune.locator('.upcoming [role="status"]').count(), { timeout: 15_000 })
@@ -108,7 +96,7 @@ describe('a district host schedules a weekly meeting for its communes', () => {
   });
 
   it('one session of the series moves to 10:00, the others keep 08:00', async () => {
-    const host = await loginAs(browser, app.url, 'host452');
+    const host = await t.loginAs('host452');
     await host.getByRole('link', { name: 'Lịch họp' }).click();
     const cards = host.locator('li', {
       has: host.locator('article.occurrence', { hasText: title }),
@@ -125,5 +113,27 @@ describe('a district host schedules a weekly meeting for its communes', () => {
       .toBe('10:00');
     expect(await cards.nth(2).locator('.occurrence-start').textContent()).toBe('08:00');
     await host.context().close();
+  });
+
+  it('refuses a series ending before its start, and a start in the past, in Vietnamese', async () => {
+    const page = await t.loginAs('host452');
+    await page.goto(`${t.url}/schedule/new`);
+    await page.getByLabel('Tên cuộc họp').fill('Lịch sai ngày');
+    await page.getByRole('button', { name: 'Chọn tất cả 15 xã của Huyện Minh Hóa' }).click();
+    await page.getByRole('combobox', { name: 'Lặp lại' }).selectOption('WEEKLY');
+    const start = await page.getByLabel('Ngày', { exact: true }).inputValue();
+    await page.getByRole('radio', { name: 'Kết thúc vào ngày' }).check();
+    const before = new Date(Date.parse(start) - 5 * 86_400_000).toISOString().slice(0, 10);
+    await page.getByRole('textbox', { name: 'Kết thúc vào ngày' }).fill(before);
+    await page.getByRole('button', { name: 'Lưu' }).click();
+    await page.getByText('Ngày kết thúc lặp lại phải từ ngày bắt đầu trở đi.').waitFor();
+    await page.getByRole('combobox', { name: 'Lặp lại' }).selectOption('none');
+    const past = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel('Ngày', { exact: true }).fill(past);
+    await page.getByRole('button', { name: 'Lưu' }).click();
+    await page.getByText('Thời gian bắt đầu đã qua, hãy chọn thời gian sắp tới.').waitFor();
+    // Nothing was saved: still on the editor.
+    expect(new URL(page.url()).pathname).toBe('/schedule/new');
+    await page.context().close();
   });
 });

@@ -4,11 +4,9 @@
  */
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startTestApp } from '../infra/test/app';
-import { launchChromium } from './browser';
-import { loginAs } from './clientSession';
+import { describe, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useBrowserApp, autoplayArgs } from './fixtures';
 
 const outDir = path.resolve(import.meta.dirname, '../docs/screenshots');
 mkdirSync(outDir, { recursive: true });
@@ -19,28 +17,22 @@ async function save(page: Page, name: string, fullPage = false) {
 }
 
 describe('screenshots', () => {
-  let app: Awaited<ReturnType<typeof startTestApp>>;
-  let browser: Browser;
-  beforeAll(async () => {
-    app = await startTestApp({ SFU_WORKERS: '1' });
-    browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const t = useBrowserApp({ chromiumArgs: autoplayArgs });
 
   it('login', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'vi-VN' });
-    await page.goto(app.url);
+    const page = await t.browser.newPage({
+      viewport: { width: 1280, height: 800 },
+      locale: 'vi-VN',
+    });
+    await page.goto(t.url);
     await page.getByLabel('Tên đăng nhập').fill('u18904');
     await save(page, 'login');
     await page.close();
   });
 
   it('scheduling', async () => {
-    const page = await loginAs(browser, app.url, 'host452');
-    await page.goto(`${app.url}/schedule/new`);
+    const page = await t.loginAs('host452');
+    await page.goto(`${t.url}/schedule/new`);
     await page.getByLabel('Tên cuộc họp').fill('Giao ban tuần huyện Minh Hóa');
     await page.getByRole('combobox', { name: 'Lặp lại' }).selectOption('WEEKLY');
     await page.getByRole('checkbox', { name: 'Thứ 2' }).check();
@@ -53,14 +45,14 @@ describe('screenshots', () => {
   });
 
   it('home', async () => {
-    const page = await loginAs(browser, app.url, 'u18904');
+    const page = await t.loginAs('u18904');
     await page.locator('article.occurrence').first().waitFor({ timeout: 5000 });
     await save(page, 'home');
     await page.context().close();
   });
 
   it('emergency convene form', async () => {
-    const page = await loginAs(browser, app.url, 'chihuy');
+    const page = await t.loginAs('chihuy');
     await page.getByRole('link', { name: 'Triệu tập khẩn' }).click();
     await page.getByRole('button', { name: /Toàn bộ Tỉnh Quảng Bình/ }).click();
     await save(page, 'emergency-convene');
@@ -69,8 +61,8 @@ describe('screenshots', () => {
 
   it('meeting room and host panel', async () => {
     const title = 'Giao ban đột xuất huyện Minh Hóa';
-    const host = await loginAs(browser, app.url, 'host452');
-    await host.goto(`${app.url}/schedule/now`);
+    const host = await t.loginAs('host452');
+    await host.goto(`${t.url}/schedule/now`);
     await host.getByLabel('Tên cuộc họp').fill(title);
     await host.getByRole('button', { name: /Chọn tất cả 15 xã/ }).click();
     await host.getByRole('button', { name: 'Mở phòng và vào họp' }).click();
@@ -81,7 +73,7 @@ describe('screenshots', () => {
     await host.getByRole('button', { name: 'Tham gia' }).click();
     await host.getByRole('heading', { name: title }).waitFor({ timeout: 30_000 });
     const join = async (user: string, video: boolean) => {
-      const page = await loginAs(browser, app.url, user);
+      const page = await t.loginAs(user);
       const card = page.locator('article.occurrence', { hasText: title });
       await card.getByRole('button', { name: 'Tham gia' }).click();
       await page.locator('[data-verdict]').waitFor();
@@ -103,9 +95,9 @@ describe('screenshots', () => {
   });
 
   it('emergency banner and live roll call', async () => {
-    const commune = await loginAs(browser, app.url, 'u18904');
+    const commune = await t.loginAs('u18904');
     await commune.locator('h1#unit-name').waitFor();
-    const commander = await loginAs(browser, app.url, 'chihuy');
+    const commander = await t.loginAs('chihuy');
     await commander.getByRole('link', { name: 'Triệu tập khẩn' }).click();
     await commander.getByLabel('Tiêu đề').fill('Họp khẩn ứng phó lũ Minh Hóa – Tuyên Hóa');
     for (const d of ['Huyện Minh Hóa', 'Huyện Tuyên Hóa']) {
