@@ -2,9 +2,11 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { initI18n } from './features/i18n/i18n';
+import { translateFormValidity } from './features/i18n/formValidity';
 import './app/styles.css';
 
 initI18n();
+translateFormValidity();
 
 const root = document.getElementById('root');
 if (root)

@@ -18,6 +18,12 @@ export const en: Resources = {
     reconnecting: 'Reconnecting…',
     search: 'Search',
   },
+  form: {
+    required: 'Please fill in this field.',
+    tooShort: 'This is too short.',
+    outOfRange: 'This value is out of range.',
+    invalid: 'This value is not valid.',
+  },
   password: {
     title: 'Password',
     demo: 'This account still uses the public demo password — change it now.',

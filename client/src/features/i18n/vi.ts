@@ -20,6 +20,12 @@ export const vi = {
     reconnecting: 'Đang kết nối lại…',
     search: 'Tìm kiếm',
   },
+  form: {
+    required: 'Vui lòng điền mục này.',
+    tooShort: 'Nội dung quá ngắn.',
+    outOfRange: 'Giá trị nằm ngoài khoảng cho phép.',
+    invalid: 'Giá trị không hợp lệ.',
+  },
   password: {
     title: 'Mật khẩu',
     demo: 'Tài khoản đang dùng mật khẩu mẫu công khai — hãy đổi ngay.',
