@@ -145,7 +145,9 @@ export default function RoomScreen({ meetingId }: { meetingId: string }) {
       <div className="room-body">
         <div className="room-main">
           {layout.stage && <div className="stage">{tile(layout.stage, true)}</div>}
-          <div className="grid">{layout.grid.map((x) => tile(x))}</div>
+          <div className={layout.stage ? 'grid' : 'grid grid-only'}>
+            {layout.grid.map((x) => tile(x))}
+          </div>
           {m.error && <ErrorText code={m.error as 'UNKNOWN'} />}
         </div>
         {panel !== 'none' && (
