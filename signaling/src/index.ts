@@ -115,9 +115,11 @@ export function createSignaling(options: SignalingOptions): Signaling {
     io,
     notifier: {
       notifyUnits(unitIds, event, payload) {
-        // A closed occurrence (host "end" or the schedule's close) also empties its
-        // room: without this, endpoints already inside kept meeting after "end".
-        const closed = event === 'meeting:closed' && closedMeetingSchema.safeParse(payload);
+        // A closed occurrence (host "end", the schedule's close, an emergency ended)
+        // also empties its room: without this, endpoints inside kept meeting after "end".
+        const closed =
+          (event === 'meeting:closed' || event === 'emergency:ended') &&
+          closedMeetingSchema.safeParse(payload);
         if (closed && closed.success) {
           void core.closeRoom(closed.data.meetingId).catch((err: unknown) => {
             log.error({ err, meetingId: closed.data.meetingId }, 'closing the room failed');

@@ -50,4 +50,31 @@ describe('ending an occurrence closes its room', () => {
     await expect.poll(() => app.signaling.meetings()).toEqual([]);
     await expect(app.sfu.routers(meetingId)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
+
+  it('ending an emergency closes its room too', async () => {
+    const commanderToken = await login(app.url, 'chihuy');
+    const communeToken = await login(app.url, 'u18904');
+    const res = await fetch(`${app.url}/api/emergencies`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${commanderToken}` },
+      body: JSON.stringify({ title: 'Họp khẩn', selectors: [{ type: 'unit', unitId: '18904' }] }),
+    });
+    expect(res.status).toBe(201);
+    const { emergency } = (await res.json()) as { emergency: { id: string; meetingId: string } };
+    const c = await connect(app.url, communeToken);
+    open.push(c);
+    const j = await c.request('meeting:join', {
+      meetingId: emergency.meetingId,
+      deviceId: 'dev-e',
+    });
+    if (!j.ok) throw new Error(JSON.stringify(j.error));
+    const ended = c.next('meeting:ended', 10_000);
+    const end = await fetch(`${app.url}/api/emergencies/${emergency.id}/end`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${commanderToken}` },
+    });
+    expect(end.status).toBeLessThan(300);
+    expect(await ended).toEqual({ reason: 'closed' });
+    await expect.poll(() => app.signaling.meetings()).toEqual([]);
+  });
 });
