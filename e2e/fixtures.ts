@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect } from 'vitest';
+import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { startTestApp } from '../infra/test/app';
 import { launchChromium } from './browser';
@@ -100,3 +101,23 @@ export function useBrowserApp(
 
 /** Chromium plays sound without a click (the emergency siren, remote audio). */
 export const autoplayArgs = ['--autoplay-policy=no-user-gesture-required'];
+
+/**
+ * The client's meeting store and media engine as one script to inject into a
+ * page (client/src/features/meeting/testing/e2eHarness.ts), for media tests
+ * that drive the engine without the UI.
+ */
+export async function buildMeetingHarness(): Promise<string> {
+  const out = await build({
+    entryPoints: [
+      new URL('../client/src/features/meeting/testing/e2eHarness.ts', import.meta.url).pathname,
+    ],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome120',
+    logLevel: 'silent',
+  });
+  return out.outputFiles[0]!.text;
+}

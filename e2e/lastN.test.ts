@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { startTestApp } from '../infra/test/app';
 import { login, startMeeting } from '../signaling/src/testing/clients';
 import { launchChromium } from './browser';
+import { buildMeetingHarness } from './fixtures';
 
 interface Inbound {
   consumerId: string;
@@ -37,18 +37,7 @@ describe('last-N video end to end', () => {
       startTestApp({ SFU_WORKERS: '1', LAST_N_VIDEOS: '1' }),
       launchChromium(),
     ]);
-    const out = await build({
-      entryPoints: [
-        new URL('../client/src/features/meeting/testing/e2eHarness.ts', import.meta.url).pathname,
-      ],
-      bundle: true,
-      write: false,
-      format: 'iife',
-      platform: 'browser',
-      target: 'chrome120',
-      logLevel: 'silent',
-    });
-    harness = out.outputFiles[0]!.text;
+    harness = await buildMeetingHarness();
     for (const u of ['host450', 'u18853', 'u18856']) tokens[u] = await login(app.url, u);
     meetingId = await startMeeting(app.url, tokens.host450!, ['18853', '18856']);
   });
