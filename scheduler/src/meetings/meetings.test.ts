@@ -275,6 +275,14 @@ describe('meetings: recurrence, invitations, occurrences, conflicts (real redis-
         recurrence: { rrule: 'DTSTART:20260101T000000Z\nRRULE:FREQ=DAILY' },
         selectors: [{ type: 'unit', unitId: '452' }],
       },
+      {
+        // The series would end before its first session: nothing to hold.
+        title: 'x',
+        start: iso(monday),
+        durationMinutes: 60,
+        recurrence: { rrule: 'FREQ=WEEKLY;BYDAY=MO;UNTIL=20200101T000000Z' },
+        selectors: [{ type: 'unit', unitId: '452' }],
+      },
     ];
     for (const body of bad) {
       const res = await host452.call('POST', '/meetings', body);

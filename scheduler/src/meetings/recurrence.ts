@@ -42,11 +42,15 @@ export function parseRule(rule: string, startMs: number): RRule {
   if (options.interval != null && (options.interval < 1 || options.interval > 366)) {
     throw bad('INTERVAL must be 1–366');
   }
+  let parsed: RRule;
   try {
-    return new RRule({ ...options, dtstart: toWall(startMs) });
+    parsed = new RRule({ ...options, dtstart: toWall(startMs) });
   } catch {
     throw bad('not a valid RRULE');
   }
+  // A series that ends before its first session would be saved with nothing to hold.
+  if (!parsed.after(toWall(startMs), true)) throw bad('the series ends before its first session');
+  return parsed;
 }
 
 /**
