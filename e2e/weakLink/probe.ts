@@ -13,37 +13,33 @@ export type { ProbeSnapshot };
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DEMO_PASSWORD = 'GiaoBan@2026';
 
-let bundle: Promise<string> | undefined;
+const bundles = new Map<string, Promise<string>>();
 
-/** The headless meeting client (mediasoup-client + the real LinkController), bundled once per process. */
-export function probeBundle(): Promise<string> {
-  bundle ??= build({
-    entryPoints: [path.join(repoRoot, 'client/src/features/meeting/link/probe/probeClient.ts')],
-    bundle: true,
-    write: false,
-    format: 'iife',
-    platform: 'browser',
-    target: 'chrome110',
-    logLevel: 'silent',
-  }).then((r) => r.outputFiles[0]!.text);
-  return bundle;
+/** One client entry bundled for the browser, once per process. */
+function bundleOnce(entry: string): Promise<string> {
+  let out = bundles.get(entry);
+  if (!out) {
+    out = build({
+      entryPoints: [path.join(repoRoot, entry)],
+      bundle: true,
+      write: false,
+      format: 'iife',
+      platform: 'browser',
+      target: 'chrome110',
+      logLevel: 'silent',
+    }).then((r) => r.outputFiles[0]!.text);
+    bundles.set(entry, out);
+  }
+  return out;
 }
 
-let appEngine: Promise<string> | undefined;
+/** The headless meeting client (mediasoup-client + the real LinkController). */
+export const probeBundle = (): Promise<string> =>
+  bundleOnce('client/src/features/meeting/link/probe/probeClient.ts');
 
-/** The app's own meeting store and media engine (A's e2e harness), bundled once per process. */
-export function appEngineBundle(): Promise<string> {
-  appEngine ??= build({
-    entryPoints: [path.join(repoRoot, 'client/src/features/meeting/testing/e2eHarness.ts')],
-    bundle: true,
-    write: false,
-    format: 'iife',
-    platform: 'browser',
-    target: 'chrome110',
-    logLevel: 'silent',
-  }).then((r) => r.outputFiles[0]!.text);
-  return appEngine;
-}
+/** The app's own meeting store and media engine (A's e2e harness). */
+export const appEngineBundle = (): Promise<string> =>
+  bundleOnce('client/src/features/meeting/testing/e2eHarness.ts');
 
 async function api<T>(baseUrl: string, p: string, body: unknown, token?: string): Promise<T> {
   const res = await fetch(`${baseUrl}/api${p}`, {

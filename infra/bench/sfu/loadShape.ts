@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { types as ms } from 'mediasoup';
+import { opusRtpParameters } from '@giaoban/sfu/testing/rtp';
 import type { GenTarget } from './genSink';
 
 /**
@@ -26,7 +27,6 @@ export interface LoadSide {
 /** 'control' is a second bare load: an A/A comparison that shows the noise of the ratio. */
 export type SideName = 'bare' | 'orchestrated' | 'control';
 
-export const OPUS_PT = 111;
 export const AUDIO_LEVEL_URI = 'urn:ietf:params:rtp-hdrext:ssrc-audio-level';
 /** What mediasoup's PlainTransport uses by default; WebRTC negotiates its suite over DTLS. */
 export const SRTP_SUITE: ms.SrtpCryptoSuite = 'AES_CM_128_HMAC_SHA1_80';
@@ -35,20 +35,7 @@ export const speakerSsrc = (i: number): number => 0x1000_0000 + i;
 
 /** An Opus producer as a browser sends it: one SSRC, the audio-level extension (id 1). */
 export function producerRtpParameters(ssrc: number): ms.RtpParameters {
-  return {
-    codecs: [
-      {
-        mimeType: 'audio/opus',
-        payloadType: OPUS_PT,
-        clockRate: 48000,
-        channels: 2,
-        parameters: { useinbandfec: 1, usedtx: 1 },
-        rtcpFeedback: [],
-      },
-    ],
-    headerExtensions: [{ uri: AUDIO_LEVEL_URI, id: 1 }],
-    encodings: [{ ssrc }],
-  };
+  return { ...opusRtpParameters(ssrc), headerExtensions: [{ uri: AUDIO_LEVEL_URI, id: 1 }] };
 }
 
 /** The sink never sends, but an SRTP PlainTransport needs the remote's key to connect. */
