@@ -9,7 +9,7 @@ import {
   type LoginResponse,
   type MeResponse,
 } from '../api/auth';
-import { publicAccount } from '../accounts/accountStore';
+import { publicAccount, type StoredAccount } from '../accounts/accountStore';
 import type { AccountService } from '../accounts/accountService';
 import type { AuditLog } from '../audit/auditLog';
 import type { LoginLimiter } from '../auth/loginLimiter';
@@ -30,7 +30,9 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
   const router = express.Router();
   const auth = requireSession(tokens);
 
-  const setCookie = (res: Response, token: string, expiresAt: Date) =>
+  /** Issues a session token for the account: httpOnly cookie plus the token in the body. */
+  const startSession = async (res: Response, account: StoredAccount) => {
+    const { token, expiresAt } = await tokens.issue(account);
     res.cookie(SESSION_COOKIE, token, {
       httpOnly: true,
       sameSite: 'lax',
@@ -38,6 +40,13 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
       path: '/',
       expires: expiresAt,
     });
+    const out: LoginResponse = {
+      token,
+      expiresAt: expiresAt.toISOString(),
+      account: publicAccount(account),
+    };
+    res.json(out);
+  };
 
   router.post('/auth/login', async (req, res) => {
     const body = parseOrThrow(loginRequestSchema, req.body);
@@ -51,14 +60,7 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
       throw err;
     }
     await limiter.succeeded(ip, body.username);
-    const { token, expiresAt } = await tokens.issue(account);
-    setCookie(res, token, expiresAt);
-    const out: LoginResponse = {
-      token,
-      expiresAt: expiresAt.toISOString(),
-      account: publicAccount(account),
-    };
-    res.json(out);
+    await startSession(res, account);
   });
 
   router.post('/auth/logout', async (req, res) => {
@@ -84,14 +86,7 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
     // Every older token is now void; hand the caller a fresh one.
     const account = await accounts.store.get(session.accountId);
     if (!account) throw new Error('account vanished');
-    const { token, expiresAt } = await tokens.issue(account);
-    setCookie(res, token, expiresAt);
-    const out: LoginResponse = {
-      token,
-      expiresAt: expiresAt.toISOString(),
-      account: publicAccount(account),
-    };
-    res.json(out);
+    await startSession(res, account);
   });
 
   router.get('/accounts', auth, requireRole('admin'), async (_req, res) => {
