@@ -8,6 +8,7 @@ import { useAuth } from '../auth/authStore';
 import { ErrorText } from '../i18n/ErrorText';
 import { useUnits } from '../units/unitsStore';
 import { ConflictList } from './ConflictList';
+import { DateTimeFields } from './DateTimeFields';
 import {
   cancelMeeting,
   createMeeting,
@@ -204,29 +205,12 @@ export default function MeetingEditor({
             />
           </div>
           {!startNow && (
-            <>
-              <div>
-                <label htmlFor={`${id}-d`}>{t('schedule.date')}</label>
-                <input
-                  id={`${id}-d`}
-                  type="date"
-                  required
-                  value={form.date}
-                  onChange={(e) => set({ date: e.target.value })}
-                />
-              </div>
-              <div>
-                <label htmlFor={`${id}-h`}>{t('schedule.time')}</label>
-                <input
-                  id={`${id}-h`}
-                  type="time"
-                  required
-                  value={form.time}
-                  onChange={(e) => set({ time: e.target.value })}
-                />
-                <p className="hint">{t('schedule.vnTime')}</p>
-              </div>
-            </>
+            <DateTimeFields
+              id={id}
+              value={{ date: form.date, time: form.time }}
+              onChange={(v) => set(v)}
+              showZoneHint
+            />
           )}
           <div>
             <label htmlFor={`${id}-m`}>{t('schedule.duration')}</label>

@@ -4,6 +4,7 @@ import type { Conflict, Occurrence } from '@giaoban/scheduler/api/meetings';
 import { errorCodeOf, type ClientErrorCode } from '../../app/api';
 import { ErrorText } from '../i18n/ErrorText';
 import { ConflictList } from './ConflictList';
+import { DateTimeFields } from './DateTimeFields';
 import { editOccurrence } from './meetingsApi';
 import { vnInstant, vnParts } from './vnTime';
 import './scheduling.css';
@@ -60,26 +61,7 @@ export function MoveOccurrence({
       onSubmit={(e) => void submit(e)}
       aria-label={t('schedule.moveTitle', { title: o.title })}
     >
-      <div>
-        <label htmlFor={`${id}-d`}>{t('schedule.date')}</label>
-        <input
-          id={`${id}-d`}
-          type="date"
-          required
-          value={when.date}
-          onChange={(e) => setWhen({ ...when, date: e.target.value })}
-        />
-      </div>
-      <div>
-        <label htmlFor={`${id}-h`}>{t('schedule.time')}</label>
-        <input
-          id={`${id}-h`}
-          type="time"
-          required
-          value={when.time}
-          onChange={(e) => setWhen({ ...when, time: e.target.value })}
-        />
-      </div>
+      <DateTimeFields id={id} value={when} onChange={(v) => setWhen({ ...when, ...v })} />
       <div>
         <label htmlFor={`${id}-m`}>{t('schedule.duration')}</label>
         <input
