@@ -1,10 +1,12 @@
 import * as mediasoup from 'mediasoup';
 import type { types as ms } from 'mediasoup';
+import { countMedia } from '@giaoban/sfu/mediaCounts';
 import {
   producerRtpParameters,
   remoteSrtp,
   speakerSsrc,
   targetsOf,
+  workerCpuMs,
   type LoadSide,
   type SideName,
 } from './loadShape';
@@ -94,18 +96,13 @@ export class BareLoad implements LoadSide {
     return targetsOf(this.#ports, this.#listeners);
   }
 
-  async workerCpuMs(): Promise<number> {
-    const u = await this.#worker.getResourceUsage();
-    return u.ru_utime + u.ru_stime;
+  workerCpuMs(): Promise<number> {
+    return workerCpuMs(this.#worker);
   }
 
   async counts() {
-    const d = await this.#router.dump();
-    return {
-      transports: d.transportIds.length,
-      producers: d.mapProducerIdConsumerIds.length,
-      consumers: d.mapConsumerIdProducerId.length,
-    };
+    const { transports, producers, consumers } = await countMedia([this.#router]);
+    return { transports, producers, consumers };
   }
 
   async close(): Promise<void> {

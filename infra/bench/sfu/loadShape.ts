@@ -46,3 +46,9 @@ export function remoteSrtp(): ms.SrtpParameters {
 export function targetsOf(ports: readonly number[], listeners: number): GenTarget[] {
   return ports.map((port, i) => ({ port, ssrc: speakerSsrc(i), fanout: listeners }));
 }
+
+/** CPU time (user + system, ms) a mediasoup worker has used so far. */
+export async function workerCpuMs(worker: ms.Worker): Promise<number> {
+  const u = await worker.getResourceUsage();
+  return u.ru_utime + u.ru_stime;
+}

@@ -6,6 +6,7 @@ import {
   remoteSrtp,
   speakerSsrc,
   targetsOf,
+  workerCpuMs,
   type LoadSide,
 } from './loadShape';
 
@@ -96,9 +97,8 @@ export class MeetingLoad implements LoadSide {
     return targetsOf(this.#ports, this.#listeners);
   }
 
-  async workerCpuMs(): Promise<number> {
-    const u = await this.#worker.getResourceUsage();
-    return u.ru_utime + u.ru_stime;
+  workerCpuMs(): Promise<number> {
+    return workerCpuMs(this.#worker);
   }
 
   async counts() {
