@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { useBrowserApp } from './fixtures';
+import { login, useBrowserApp } from './fixtures';
+
+/** An instant's Vietnam calendar day as the form wants it typed: dd/mm/yyyy. */
+function vnDayText(ms: number): string {
+  const [y, m, d] = new Date(ms + 7 * 3600_000).toISOString().slice(0, 10).split('-');
+  return `${d}/${m}/${y}`;
+}
 
 describe('a district host schedules a weekly meeting for its communes', () => {
   const t = useBrowserApp();
@@ -57,7 +63,8 @@ describe('a district host schedules a weekly meeting for its communes', () => {
     });
     expect(first).not.toBeNull();
     const vn = new Date(Date.parse(first!) + 7 * 3600_000).toISOString();
-    await page.getByLabel('Ngày').fill(vn.slice(0, 10));
+    const [y, m, d] = vn.slice(0, 10).split('-');
+    await page.getByLabel('Ngày').fill(`${d}/${m}/${y}`);
     await page.getByLabel('Giờ bắt đầu').fill(vn.slice(11, 16));
     await page.locator('summary', { hasText: 'Huyện Minh Hóa' }).waitFor();
     await page.getByRole('checkbox', { name: /Xã Dân Hóa/ }).check();
@@ -122,18 +129,56 @@ describe('a district host schedules a weekly meeting for its communes', () => {
     await page.getByRole('button', { name: 'Chọn tất cả 15 xã của Huyện Minh Hóa' }).click();
     await page.getByRole('combobox', { name: 'Lặp lại' }).selectOption('WEEKLY');
     const start = await page.getByLabel('Ngày', { exact: true }).inputValue();
+    expect(start).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
     await page.getByRole('radio', { name: 'Kết thúc vào ngày' }).check();
-    const before = new Date(Date.parse(start) - 5 * 86_400_000).toISOString().slice(0, 10);
+    const [d, m, y] = start.split('/');
+    const before = vnDayText(Date.parse(`${y}-${m}-${d}T12:00:00+07:00`) - 5 * 86_400_000);
     await page.getByRole('textbox', { name: 'Kết thúc vào ngày' }).fill(before);
     await page.getByRole('button', { name: 'Lưu' }).click();
     await page.getByText('Ngày kết thúc lặp lại phải từ ngày bắt đầu trở đi.').waitFor();
     await page.getByRole('combobox', { name: 'Lặp lại' }).selectOption('none');
-    const past = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
-    await page.getByLabel('Ngày', { exact: true }).fill(past);
+    await page.getByLabel('Ngày', { exact: true }).fill(vnDayText(Date.now() - 2 * 86_400_000));
     await page.getByRole('button', { name: 'Lưu' }).click();
     await page.getByText('Thời gian bắt đầu đã qua, hãy chọn thời gian sắp tới.').waitFor();
     // Nothing was saved: still on the editor.
     expect(new URL(page.url()).pathname).toBe('/schedule/new');
     await page.context().close();
+  });
+
+  it('an en-US browser in New York still reads dd/mm/yyyy and 24-hour Vietnam time; bad input is explained and kept', async () => {
+    const context = await t.browser.newContext({
+      baseURL: t.url,
+      locale: 'en-US',
+      timezoneId: 'America/New_York',
+      viewport: { width: 1280, height: 800 },
+    });
+    const page = await context.newPage();
+    await login(page, 'host452');
+    await page.goto(`${t.url}/schedule/new`);
+    const day = page.getByLabel('Ngày', { exact: true });
+    const time = page.getByLabel('Giờ bắt đầu');
+    // Tomorrow 08:00 in Vietnam, whatever the browser's clock zone says.
+    expect(await day.inputValue()).toBe(vnDayText(Date.now() + 86_400_000));
+    expect(await time.inputValue()).toBe('08:00');
+    await page.getByLabel('Tên cuộc họp').fill('Họp kiểm tra ngày giờ');
+    await page.getByRole('button', { name: 'Chọn tất cả 15 xã của Huyện Minh Hóa' }).click();
+    await day.fill('31/02/2027');
+    await time.fill('2:30 PM');
+    await page.getByRole('button', { name: 'Lưu' }).click();
+    await page.getByText('Ngày không hợp lệ. Nhập ngày/tháng/năm, ví dụ 07/12/2026.').waitFor();
+    await page
+      .getByText('Giờ không hợp lệ. Nhập giờ:phút theo 24 giờ, ví dụ 08:00 hoặc 14:30.')
+      .waitFor();
+    expect(await day.inputValue()).toBe('31/02/2027');
+    expect(await time.inputValue()).toBe('2:30 PM');
+    expect(new URL(page.url()).pathname).toBe('/schedule/new');
+    // Fixed, it saves at 14:30 Vietnam time and the schedule shows 14:30.
+    await day.fill(vnDayText(Date.now() + 3 * 86_400_000));
+    await time.fill('14h30');
+    await page.getByRole('button', { name: 'Lưu' }).click();
+    const card = page.locator('article.occurrence', { hasText: 'Họp kiểm tra ngày giờ' });
+    await card.waitFor({ timeout: 15_000 });
+    expect(await card.locator('.occurrence-start').textContent()).toBe('14:30');
+    await context.close();
   });
 });

@@ -7,7 +7,7 @@ import { ErrorText } from '../i18n/ErrorText';
 import { useJoinChoice } from '../prejoin/joinChoice';
 import { useNotifications, type EmergencyAlert } from '../notifications/notificationsStore';
 import { playAlertSound, type AlertSound } from './alertSound';
-import { formatTime } from '../scheduling/vnTime';
+import { formatTime } from '../i18n/dateTime';
 import { acknowledgeEmergency } from './emergencyApi';
 import './emergency.css';
 

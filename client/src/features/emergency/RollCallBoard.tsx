@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RollCall, RollCallUnit } from '@giaoban/scheduler/api/notifications';
-import { formatTime } from '../scheduling/vnTime';
+import { formatTime } from '../i18n/dateTime';
 
 type UnitState = 'present' | 'joined' | 'acknowledged' | 'delivered' | 'waiting';
 

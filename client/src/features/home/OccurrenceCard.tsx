@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Occurrence } from '@giaoban/scheduler/api/meetings';
 import { useUnits } from '../units/unitsStore';
-import { formatTime } from '../scheduling/vnTime';
+import { formatTime } from '../i18n/dateTime';
 import './home.css';
 
 /** One meeting occurrence in a list: when, who hosts, who is invited, its state. */

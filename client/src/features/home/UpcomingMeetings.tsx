@@ -3,7 +3,8 @@ import type { Occurrence } from '@giaoban/scheduler/api/meetings';
 import { navigate } from '../../app/router';
 import { ErrorText } from '../i18n/ErrorText';
 import { useNotifications } from '../notifications/notificationsStore';
-import { formatDay, vnDay } from '../scheduling/vnTime';
+import { formatDay } from '../i18n/dateTime';
+import { vnDay } from '../scheduling/vnTime';
 import { OccurrenceCard } from './OccurrenceCard';
 import { isOpen, useOccurrences } from './useOccurrences';
 

@@ -23,6 +23,10 @@ export const en: Resources = {
     tooShort: 'This is too short.',
     outOfRange: 'This value is out of range.',
     invalid: 'This value is not valid.',
+    badDate: 'Not a valid date. Type day/month/year, e.g. 07/12/2026.',
+    badTime: 'Not a valid time. Type hours:minutes on the 24-hour clock, e.g. 08:00 or 14:30.',
+    dateHint: 'day/month/year',
+    timeHint: '24-hour clock',
   },
   password: {
     title: 'Password',
@@ -114,7 +118,7 @@ export const en: Resources = {
     meetingTitle: 'Title',
     date: 'Date',
     time: 'Start time',
-    vnTime: 'Vietnam time (UTC+7)',
+    vnTime: 'Vietnam time (UTC+7), 24-hour clock',
     duration: 'Duration',
     minutes: '{{count}} minutes',
     description: 'Agenda',
@@ -141,6 +145,8 @@ export const en: Resources = {
     invitedUnits: 'Invited meeting points',
     noInvited: 'Choose at least one meeting point.',
     untilBeforeStart: 'The repeat end date must be on or after the start date.',
+    badWhen:
+      'A date or time is not in the right form (day/month/year, hours:minutes 24-hour); fix it before saving.',
     startInPast: 'This start time has passed; choose an upcoming time.',
     saving: 'Saving…',
     savedWithConflicts: 'Saved — some meeting points have a clash',

@@ -25,6 +25,10 @@ export const vi = {
     tooShort: 'Nội dung quá ngắn.',
     outOfRange: 'Giá trị nằm ngoài khoảng cho phép.',
     invalid: 'Giá trị không hợp lệ.',
+    badDate: 'Ngày không hợp lệ. Nhập ngày/tháng/năm, ví dụ 07/12/2026.',
+    badTime: 'Giờ không hợp lệ. Nhập giờ:phút theo 24 giờ, ví dụ 08:00 hoặc 14:30.',
+    dateHint: 'ngày/tháng/năm',
+    timeHint: '24 giờ',
   },
   password: {
     title: 'Mật khẩu',
@@ -115,7 +119,7 @@ export const vi = {
     meetingTitle: 'Tên cuộc họp',
     date: 'Ngày',
     time: 'Giờ bắt đầu',
-    vnTime: 'Giờ Việt Nam (UTC+7)',
+    vnTime: 'Giờ Việt Nam (UTC+7), 24 giờ',
     duration: 'Thời lượng',
     minutes: '{{count}} phút',
     description: 'Nội dung',
@@ -142,6 +146,8 @@ export const vi = {
     invitedUnits: 'Điểm cầu được mời',
     noInvited: 'Hãy chọn ít nhất một điểm cầu.',
     untilBeforeStart: 'Ngày kết thúc lặp lại phải từ ngày bắt đầu trở đi.',
+    badWhen:
+      'Ngày hoặc giờ chưa đúng dạng (ngày/tháng/năm, giờ:phút 24 giờ), hãy sửa trước khi lưu.',
     startInPast: 'Thời gian bắt đầu đã qua, hãy chọn thời gian sắp tới.',
     saving: 'Đang lưu…',
     savedWithConflicts: 'Đã lưu — có điểm cầu bị trùng lịch',

@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChatMessage } from '@giaoban/signaling/protocol/meeting';
+import { formatTime } from '../i18n/dateTime';
 
 /** The room's text chat: a fallback channel when the voice breaks up. */
 export function ChatPanel({
@@ -12,7 +13,7 @@ export function ChatPanel({
   onSend(text: string): Promise<unknown>;
   onClose(): void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
   const listRef = useRef<HTMLOListElement>(null);
@@ -48,7 +49,7 @@ export function ChatPanel({
           <li key={m.id}>
             <strong>{m.unitName}</strong>{' '}
             <time className="muted" dateTime={new Date(m.at).toISOString()}>
-              {new Date(m.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
+              {formatTime(m.at, i18n.language)}
             </time>
             <p>{m.text}</p>
           </li>

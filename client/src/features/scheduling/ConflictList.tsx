@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { Conflict } from '@giaoban/scheduler/api/meetings';
 import { useUnits } from '../units/unitsStore';
-import { formatDay, formatTime } from './vnTime';
+import { formatDay, formatTime } from '../i18n/dateTime';
 
 /** Units that already have an overlapping meeting: a warning, the meeting is saved. */
 export function ConflictList({ conflicts }: { conflicts: Conflict[] }) {

@@ -1,13 +1,14 @@
 import { useTranslation } from 'react-i18next';
+import { DayTimeInput } from './DayTimeInput';
 
 export interface DateTime {
-  /** yyyy-mm-dd, Vietnam calendar day. */
+  /** yyyy-mm-dd, Vietnam calendar day; '' while the typed text is not a date. */
   date: string;
-  /** HH:mm, Vietnam time. */
+  /** HH:mm, Vietnam time, 24 hours; '' while the typed text is not a time. */
   time: string;
 }
 
-/** The date and time inputs of a meeting or occurrence (both required, Vietnam time). */
+/** The date (dd/mm/yyyy) and time (24 h) of a meeting or occurrence, both required, Vietnam time. */
 export function DateTimeFields({
   id,
   value,
@@ -24,22 +25,22 @@ export function DateTimeFields({
     <>
       <div>
         <label htmlFor={`${id}-d`}>{t('schedule.date')}</label>
-        <input
+        <DayTimeInput
           id={`${id}-d`}
-          type="date"
+          kind="day"
           required
           value={value.date}
-          onChange={(e) => onChange({ ...value, date: e.target.value })}
+          onChange={(date) => onChange({ ...value, date })}
         />
       </div>
       <div>
         <label htmlFor={`${id}-h`}>{t('schedule.time')}</label>
-        <input
+        <DayTimeInput
           id={`${id}-h`}
-          type="time"
+          kind="time"
           required
           value={value.time}
-          onChange={(e) => onChange({ ...value, time: e.target.value })}
+          onChange={(time) => onChange({ ...value, time })}
         />
         {showZoneHint && <p className="hint">{t('schedule.vnTime')}</p>}
       </div>

@@ -75,7 +75,9 @@ export default function MeetingEditor({
   const [noInvited, setNoInvited] = useState(false);
   // Checked here because the scheduler accepts both and the host would see nothing:
   // a series ending before its start has no session, a new meeting in the past is never held.
-  const [dateProblem, setDateProblem] = useState<'untilBeforeStart' | 'startInPast' | null>(null);
+  const [dateProblem, setDateProblem] = useState<
+    'untilBeforeStart' | 'startInPast' | 'badWhen' | null
+  >(null);
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState<{ conflicts: Conflict[] } | null>(null);
 
@@ -100,15 +102,19 @@ export default function MeetingEditor({
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setNoInvited(form.invited.size === 0);
+    const repeats = form.recurrence.freq !== 'none';
     const problem =
-      form.recurrence.freq !== 'none' &&
-      form.recurrence.end === 'until' &&
-      form.recurrence.until !== '' &&
-      form.recurrence.until < form.date
-        ? 'untilBeforeStart'
-        : !meetingId && !startNow && Date.parse(vnInstant(form.date, form.time)) < Date.now()
-          ? 'startInPast'
-          : null;
+      (!startNow && (!form.date || !form.time)) ||
+      (repeats && form.recurrence.end === 'until' && form.recurrence.until === '')
+        ? 'badWhen'
+        : repeats &&
+            form.recurrence.end === 'until' &&
+            form.recurrence.until !== '' &&
+            form.recurrence.until < form.date
+          ? 'untilBeforeStart'
+          : !meetingId && !startNow && Date.parse(vnInstant(form.date, form.time)) < Date.now()
+            ? 'startInPast'
+            : null;
     setDateProblem(problem);
     if (form.invited.size === 0 || problem) return;
     const recurrence = form.recurrence;

@@ -29,6 +29,8 @@ export function MoveOccurrence({
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    // The fields already block the form; this guards a submit that skipped validation.
+    if (!when.date || !when.time) return setError('BAD_REQUEST');
     setBusy(true);
     setError(null);
     try {

@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DayTimeInput } from './DayTimeInput';
 import { weekdays, type RecurrenceForm } from './recurrence';
 
 /** Repeat: never / daily / weekly on chosen days / monthly; ending after N times or on a date. */
@@ -87,13 +88,14 @@ export function RecurrenceFields({
           <label htmlFor={`${id}-until`} className="visually-hidden">
             {t('schedule.endOn')}
           </label>
-          <input
+          <DayTimeInput
             id={`${id}-until`}
-            type="date"
+            kind="day"
             className="narrow"
             value={value.until}
+            required={value.end === 'until'}
             disabled={value.end !== 'until'}
-            onChange={(e) => set({ until: e.target.value })}
+            onChange={(until) => set({ until })}
           />
         </div>
       )}

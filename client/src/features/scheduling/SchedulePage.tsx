@@ -10,7 +10,8 @@ import { OccurrenceCard } from '../home/OccurrenceCard';
 import { isOpen, useOccurrences } from '../home/useOccurrences';
 import { cancelOccurrence } from './meetingsApi';
 import { MoveOccurrence } from './MoveOccurrence';
-import { formatDay, vnDay } from './vnTime';
+import { formatDay } from '../i18n/dateTime';
+import { vnDay } from './vnTime';
 
 /** The host's four weeks: every occurrence within reach, with edit, cancel and join. */
 export default function SchedulePage() {

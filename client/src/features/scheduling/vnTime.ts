@@ -1,5 +1,3 @@
-import { MEETING_TIME_ZONE } from '@giaoban/scheduler/api/meetings';
-
 /**
  * Meetings are in Vietnam time whatever the browser's clock says (a host on a
  * laptop set to UTC must still schedule 08:00 Hà Nội time). Vietnam has kept
@@ -22,23 +20,4 @@ export function vnParts(iso: string): { date: string; time: string } {
 /** The Vietnam calendar day of an instant, "YYYY-MM-DD". */
 export function vnDay(iso: string | number | Date): string {
   return new Date(new Date(iso).getTime() + offsetMs).toISOString().slice(0, 10);
-}
-
-export function formatTime(iso: string, lng: string): string {
-  return new Intl.DateTimeFormat(lng === 'en' ? 'en-GB' : 'vi-VN', {
-    timeZone: MEETING_TIME_ZONE,
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(new Date(iso));
-}
-
-export function formatDay(iso: string, lng: string): string {
-  const text = new Intl.DateTimeFormat(lng === 'en' ? 'en-GB' : 'vi-VN', {
-    timeZone: MEETING_TIME_ZONE,
-    weekday: 'long',
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-  }).format(new Date(iso));
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
