@@ -44,6 +44,10 @@ export const errorMessages = {
     vi: 'Chủ tọa đã tắt micro của bạn; hãy giơ tay xin phát biểu.',
     en: 'A host muted you; raise your hand to ask for the floor.',
   },
+  START_IN_PAST: {
+    vi: 'Thời gian bắt đầu đã qua; hãy chọn thời gian sắp tới.',
+    en: 'The start time has already passed; choose a time in the future.',
+  },
 } as const satisfies Record<string, { vi: string; en: string }>;
 
 export type ErrorCode = keyof typeof errorMessages;
@@ -73,6 +77,7 @@ const httpStatus: Partial<Record<ErrorCode, number>> = {
   DEMO_PASSWORD: 400,
   MEETING_LOCKED: 403,
   FLOOR_REQUIRED: 403,
+  START_IN_PAST: 400,
 };
 
 export class AppError extends Error {

@@ -16,6 +16,7 @@ import type { AuditLog } from '../audit/auditLog';
 import { requireSession, sessionOf } from '../auth/middleware';
 import { publicMeeting, type MeetingService } from '../meetings/meetingService';
 import type { MeetingViews } from '../meetings/meetingViews';
+import { assertStartAhead } from '../meetings/pastStart';
 import {
   parseOccurrenceId,
   slotsInWindow,
@@ -113,13 +114,20 @@ export function meetingRoutes(deps: MeetingRoutesDeps): Router {
       session,
       meetingId,
       originalStart,
-      (s) => ({
-        ...s.override,
-        ...(body.title ? { title: body.title } : {}),
-        ...(body.start ? { start: new Date(Date.parse(body.start)).toISOString() } : {}),
-        ...(body.durationMinutes ? { durationMinutes: body.durationMinutes } : {}),
-        ...(body.selectors && invitedUnitIds ? { selectors: body.selectors, invitedUnitIds } : {}),
-      }),
+      (s) => {
+        // Moving a session into the past is refused; editing a running or past one otherwise is not.
+        if (body.start && Date.parse(body.start) !== s.start)
+          assertStartAhead(Date.parse(body.start));
+        return {
+          ...s.override,
+          ...(body.title ? { title: body.title } : {}),
+          ...(body.start ? { start: new Date(Date.parse(body.start)).toISOString() } : {}),
+          ...(body.durationMinutes ? { durationMinutes: body.durationMinutes } : {}),
+          ...(body.selectors && invitedUnitIds
+            ? { selectors: body.selectors, invitedUnitIds }
+            : {}),
+        };
+      },
     );
     const out: OccurrenceResponse = {
       occurrence: toOccurrence(slot, timing, Date.now()),

@@ -24,6 +24,7 @@ import { parseRule } from './recurrence';
 import { assertCanAddress, assertCanManage } from './rights';
 import { resolveSelectors } from './selectors';
 import { findConflicts } from './conflicts';
+import { assertSessionAhead } from './pastStart';
 
 export const newMeetingId = () => randomBytes(8).toString('hex');
 
@@ -76,6 +77,7 @@ export class MeetingService {
     assertCanAddress(this.#tree, session, invitedUnitIds);
     const startMs = Date.parse(req.start);
     if (req.recurrence) parseRule(req.recurrence.rrule, startMs);
+    assertSessionAhead(startMs, req.recurrence?.rrule);
     const now = new Date().toISOString();
     const meeting: StoredMeeting = {
       id: newMeetingId(),
@@ -135,13 +137,25 @@ export class MeetingService {
     if (current.status === 'cancelled') throw new AppError('CONFLICT', { reason: 'cancelled' });
     if (req.version !== current.version)
       throw new AppError('CONFLICT', { reason: 'stale version', version: current.version });
+    const start = req.start ? new Date(Date.parse(req.start)).toISOString() : current.start;
+    const recurrence = req.recurrence === undefined ? current.recurrence : req.recurrence;
+    // The client sends the whole form: only a real change of start or rule re-times the meeting.
+    const retimed =
+      start !== current.start ||
+      (recurrence?.rrule ?? null) !== (current.recurrence?.rrule ?? null);
+    if (retimed) {
+      if (recurrence) parseRule(recurrence.rrule, Date.parse(start));
+      // Re-timing may not put the meeting in the past; a title or invitation
+      // change of a running or past meeting stays allowed.
+      assertSessionAhead(Date.parse(start), recurrence?.rrule);
+    }
     const next: StoredMeeting = {
       ...current,
       title: req.title ?? current.title,
       description: req.description ?? current.description,
-      start: req.start ? new Date(Date.parse(req.start)).toISOString() : current.start,
+      start,
       durationMinutes: req.durationMinutes ?? current.durationMinutes,
-      recurrence: req.recurrence === undefined ? current.recurrence : req.recurrence,
+      recurrence,
       selectors: req.selectors ?? current.selectors,
       version: current.version + 1,
       updatedAt: new Date().toISOString(),
@@ -150,7 +164,7 @@ export class MeetingService {
       next.invitedUnitIds = resolveSelectors(this.#tree, req.selectors);
       assertCanAddress(this.#tree, session, next.invitedUnitIds);
     }
-    if (req.start !== undefined || req.recurrence !== undefined) {
+    if (retimed) {
       // A new series: single-occurrence edits no longer point at real occurrences.
       next.exceptions = {};
     }

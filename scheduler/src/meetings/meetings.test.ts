@@ -41,12 +41,13 @@ describe('meetings: recurrence, invitations, occurrences, conflicts (real redis-
   it('expands a weekly rule in Vietnam time and resolves "all communes of district 452"', async () => {
     const res = await host452.call('POST', '/meetings', {
       title: 'Giao ban tuần Minh Hóa',
-      start: '2026-01-05T06:00:00+07:00', // placeholder, replaced below
+      start: iso(monday - 14 * DAY + 6 * 3600_000), // two Mondays back
       durationMinutes: 90,
       recurrence: { rrule: 'FREQ=WEEKLY;BYDAY=MO;COUNT=4' },
       selectors: [{ type: 'tier', unitId: '452', tier: 'commune' }],
     });
-    // The first start is in the past: still valid, a series may have begun already.
+    // The first start is in the past: still valid, a series may have begun already
+    // (two of its four sessions are still ahead).
     expect(res.status).toBe(201);
     expect(res.body.meeting.invitedUnitIds).toHaveLength(15);
 

@@ -83,3 +83,8 @@ export function expandStarts(rule: RRule, aroundMs: number): number[] {
 export function vnDayStart(ms: number): number {
   return Math.floor((ms + VN_OFFSET_MS) / 86_400_000) * 86_400_000 - VN_OFFSET_MS;
 }
+
+/** Whether the series has a session starting at or after ms. */
+export function hasStartFrom(rule: RRule, ms: number): boolean {
+  return rule.after(toWall(ms), true) !== null;
+}

@@ -303,6 +303,7 @@ export const en: Resources = {
     DEMO_PASSWORD: 'The demo password may not be used; choose another one.',
     MEETING_LOCKED: 'The meeting is locked: no more meeting points may join.',
     FLOOR_REQUIRED: 'A host muted you; raise your hand to ask for the floor.',
+    START_IN_PAST: 'The start time has already passed; choose a time in the future.',
     MEDIA_DEVICE: 'Could not open the chosen microphone or camera.',
     NETWORK: 'Cannot reach the server. Check the connection and try again.',
     UNKNOWN: 'Something went wrong.',

@@ -305,6 +305,7 @@ export const vi = {
     DEMO_PASSWORD: 'Không được dùng mật khẩu mẫu; hãy chọn mật khẩu khác.',
     MEETING_LOCKED: 'Phòng họp đã bị khóa, không nhận thêm điểm cầu.',
     FLOOR_REQUIRED: 'Chủ tọa đã tắt micro của bạn; hãy giơ tay xin phát biểu.',
+    START_IN_PAST: 'Thời gian bắt đầu đã qua; hãy chọn thời gian sắp tới.',
     MEDIA_DEVICE: 'Không mở được micro hoặc camera đã chọn.',
     NETWORK: 'Không kết nối được tới máy chủ. Kiểm tra đường truyền và thử lại.',
     UNKNOWN: 'Đã có lỗi xảy ra.',
