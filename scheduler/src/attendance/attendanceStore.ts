@@ -1,16 +1,27 @@
 import type { Redis } from 'ioredis';
+import { AppError } from '@giaoban/common/errors';
 import type { Logger } from '@giaoban/common/logger';
 import type { AttendanceEvent, AttendanceRecorder } from '@giaoban/common/ports';
 import { applyEvent, emptyPresence, type UnitPresence } from './unitPresence';
 
 const KEY = (occurrenceId: string) => `gb:att:${occurrenceId}`;
 
+/** Writes ARGV[3] to field ARGV[1] only if it still holds ARGV[2] ('' = absent). */
+const CAS = `
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if (current or '') ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+return 1`;
+const MAX_ATTEMPTS = 100;
+
 export type PresenceListener = (event: AttendanceEvent, presence: UnitPresence) => void;
 
 /**
  * Attendance per occurrence and unit, fed by signaling through AttendanceRecorder.
- * Events of one unit in one occurrence are applied one after another (a promise
- * chain per key) and the result is written to one Redis hash per occurrence.
+ * Events of one unit in one occurrence are applied one after another in this
+ * process (a promise chain per key) and written to one Redis hash per
+ * occurrence with a compare-and-set, so that several signaling nodes may
+ * record the same unit at once.
  */
 export class AttendanceStore implements AttendanceRecorder {
   readonly #redis: Redis;
@@ -50,16 +61,46 @@ export class AttendanceStore implements AttendanceRecorder {
   }
 
   async #apply(event: AttendanceEvent): Promise<void> {
-    const raw = await this.#redis.hget(KEY(event.occurrenceId), event.unitId);
-    const before = raw ? (JSON.parse(raw) as UnitPresence) : emptyPresence(event.unitId, event.at);
-    const after = applyEvent(before, event);
-    await this.#redis.hset(KEY(event.occurrenceId), event.unitId, JSON.stringify(after));
+    const after = await this.#commit(event);
     for (const l of this.#listeners) {
       try {
         l(event, after);
       } catch (err) {
         this.#log.error({ err }, 'attendance listener failed');
       }
+    }
+  }
+
+  /**
+   * Applies the event to the unit's stored presence with a compare-and-set:
+   * another signaling node may be writing the same unit at the same moment, so
+   * a write lands only on the exact state it was computed from, else the event
+   * is applied again to the newer state (never lost, never counted twice).
+   */
+  async #commit(event: AttendanceEvent): Promise<UnitPresence> {
+    const key = KEY(event.occurrenceId);
+    for (let attempt = 0; ; attempt++) {
+      const raw = await this.#redis.hget(key, event.unitId);
+      const before = raw
+        ? (JSON.parse(raw) as UnitPresence)
+        : emptyPresence(event.unitId, event.at);
+      const after = applyEvent(before, event);
+      const stored = await this.#redis.eval(
+        CAS,
+        1,
+        key,
+        event.unitId,
+        raw ?? '',
+        JSON.stringify(after),
+      );
+      if (stored === 1) return after;
+      if (attempt >= MAX_ATTEMPTS)
+        throw new AppError('UNAVAILABLE', {
+          reason: 'attendance write contended',
+          attempts: attempt,
+        });
+      // Many nodes on one hot unit: spread the retries a little.
+      if (attempt > 2) await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
     }
   }
 
