@@ -8,7 +8,8 @@ describe('a commune logs in and reaches its home', () => {
     const page = await t.loginAs('u18853');
     await expect.poll(() => page.locator('h1#unit-name').textContent()).toBe('Phường Hải Thành');
     const card = page.locator('.unit-card');
-    expect(await card.textContent()).toContain('Xã'); // tier badge of the commune tier
+    // A ward is of the commune tier but is called a ward.
+    expect(await card.locator('.tier-badge').textContent()).toBe('Phường');
     expect(await card.locator('.unit-path').textContent()).toContain('Thành Phố Đồng Hới');
     // The unit's private iCal link works without a session (calendar apps have none).
     await page.getByRole('button', { name: 'Lấy đường dẫn lịch' }).click();

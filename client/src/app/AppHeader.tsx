@@ -35,7 +35,7 @@ export function AppHeader() {
         {account && (
           <span className="account-unit">
             <span className="account-unit-name">{unit?.name ?? account.unitId}</span>
-            {unit && index && <TierBadge tier={tierOf(index, unit)} />}
+            {unit && index && <TierBadge tier={tierOf(index, unit)} unitType={unit.type} />}
             <span className="account-role">{t(`role.${account.role}`)}</span>
           </span>
         )}

@@ -27,6 +27,7 @@ export function HomePage() {
               <TierBadge
                 tier={unit && index ? tierOf(index, unit) : undefined}
                 tierId={unit?.tier}
+                unitType={unit?.type}
               />
             </span>
             <span className="muted">

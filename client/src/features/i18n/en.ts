@@ -55,6 +55,18 @@ export const en: Resources = {
     district: 'District',
     commune: 'Commune',
   },
+  unitType: {
+    central: 'Central government',
+    province: 'Province',
+    city: 'City',
+    town: 'Town',
+    district: 'District',
+    urbanDistrict: 'Urban district',
+    commune: 'Commune',
+    ward: 'Ward',
+    township: 'Township',
+    specialZone: 'Special zone',
+  },
   auth: {
     title: 'Log in',
     username: 'Username',

@@ -57,6 +57,18 @@ export const vi = {
     district: 'Huyện',
     commune: 'Xã',
   },
+  unitType: {
+    central: 'Trung ương',
+    province: 'Tỉnh',
+    city: 'Thành phố',
+    town: 'Thị xã',
+    district: 'Huyện',
+    urbanDistrict: 'Quận',
+    commune: 'Xã',
+    ward: 'Phường',
+    township: 'Thị trấn',
+    specialZone: 'Đặc khu',
+  },
   auth: {
     title: 'Đăng nhập',
     username: 'Tên đăng nhập',

@@ -70,6 +70,7 @@ export function Tile({ tile, large = false }: { tile: TileModel; large?: boolean
   const video = live && !cameraPaused ? tile.video : null;
   const ref = useRef<HTMLVideoElement>(null);
   const tier = useUnits((s) => s.index?.tiers.find((x) => x.id === e.tier));
+  const unitType = useUnits((s) => s.index?.byId.get(e.unitId)?.type);
   const micOn = tile.micOn ?? e.producers.some((p) => p.source === 'mic' && !p.paused);
   const link = tile.link ?? indicatorFromPresence({ state: e.linkState, audioOnly: !video });
   // Last-N: a pinned unit's video comes right after the floor holder's.
@@ -101,7 +102,7 @@ export function Tile({ tile, large = false }: { tile: TileModel; large?: boolean
           {e.unitName}
           {tile.isSelf && ` (${t('room.you')})`}
         </span>
-        <TierBadge tier={tier} tierId={e.tier} />
+        <TierBadge tier={tier} tierId={e.tier} unitType={unitType} />
         {tile.hasFloor && <span className="badge badge-open">{t('host.hasFloor')}</span>}
         {!micOn && (
           <span className="tile-muted">

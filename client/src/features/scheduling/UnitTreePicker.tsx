@@ -64,7 +64,7 @@ export function UnitTreePicker({ index, scopeId, selected, onChange, label }: Pr
         onChange={(e) => toggle(u.id, e.target.checked)}
       />
       <span className="unit-option-name">{u.name}</span>
-      <TierBadge tier={tierOf(index, u)} tierId={u.tier} />
+      <TierBadge tier={tierOf(index, u)} tierId={u.tier} unitType={u.type} />
       {showPath && (
         <span className="muted unit-option-path">
           {unitPath(index, u.id)
