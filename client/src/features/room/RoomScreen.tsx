@@ -4,6 +4,7 @@ import { navigate } from '../../app/router';
 import { useAuth } from '../auth/authStore';
 import { HostPanel } from '../hostPanel/HostPanel';
 import { ErrorText } from '../i18n/ErrorText';
+import { LanguageSwitch } from '../i18n/LanguageSwitch';
 import { indicatorFromNotice } from '../meeting/link/linkIndicator';
 import { getMeetingEngine, useMeeting } from '../meeting/meetingStore';
 import { loadDevicePrefs } from '../prejoin/devicePrefs';
@@ -131,6 +132,7 @@ export default function RoomScreen({ meetingId }: { meetingId: string }) {
         {m.meeting.locked && <span className="badge">{t('room.locked')}</span>}
         <span className="muted">{t('room.participants', { count: endpoints.length + 1 })}</span>
         <LinkBadge indicator={indicatorFromNotice(notice)} showText />
+        <LanguageSwitch />
       </header>
       {m.mutedByHost && !selfHasFloor && (
         <p className="room-toast" role="status">

@@ -1,0 +1,54 @@
+import '../../test/setup';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fireEvent, render, screen } from '@testing-library/react';
+import i18next from 'i18next';
+import type { EndpointView, MeetingView } from '@giaoban/signaling/protocol/meeting';
+import { useMeeting } from '../meeting/meetingStore';
+import { setLanguage } from '../i18n/i18n';
+import RoomScreen from './RoomScreen';
+
+const self: EndpointView = {
+  id: 'e1',
+  unitId: '18853',
+  unitName: 'Phường Hải Thành',
+  tier: 'commune',
+  displayName: 'Phường Hải Thành',
+  isHost: false,
+  handRaised: false,
+  hostMuted: false,
+  linkState: 'good',
+  connected: true,
+  producers: [],
+};
+const meeting: MeetingView = {
+  id: 'm1',
+  title: 'Giao ban',
+  kind: 'regular',
+  locked: false,
+  floorEndpointId: null,
+  audioFirst: false,
+  videoUnitIds: [],
+};
+
+describe('RoomScreen language', () => {
+  afterEach(() => setLanguage('vi'));
+
+  it('switches between Vietnamese and English inside the room, remembered on this device', () => {
+    // The room as joined; no session token, so the screen does not try to join (no media here).
+    useMeeting.setState({ connection: 'connected', self, meeting, leave: vi.fn(async () => {}) });
+    render(<RoomScreen meetingId="m1" />);
+    expect(screen.getByRole('button', { name: 'Rời phòng' })).toBeTruthy();
+    fireEvent.change(screen.getByRole('combobox', { name: 'Ngôn ngữ' }), {
+      target: { value: 'en' },
+    });
+    expect(i18next.language).toBe('en');
+    expect(localStorage.getItem('giaoban.lang')).toBe('en');
+    expect(screen.getByRole('button', { name: 'Leave' })).toBeTruthy();
+    expect(screen.getByText('1 meeting points')).toBeTruthy();
+    fireEvent.change(screen.getByRole('combobox', { name: 'Language' }), {
+      target: { value: 'vi' },
+    });
+    expect(localStorage.getItem('giaoban.lang')).toBe('vi');
+    expect(screen.getByRole('button', { name: 'Rời phòng' })).toBeTruthy();
+  });
+});
