@@ -35,8 +35,18 @@ describe('a commune logs in and reaches its home', () => {
   it('can be used with the keyboard alone', async () => {
     const context = await t.browser.newContext({ baseURL: t.url });
     const page = await context.newPage();
+    // A logged-out load is quiet: no failed request, nothing red in the console.
+    const noise: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') noise.push(m.text());
+    });
+    page.on('response', (r) => {
+      if (r.status() >= 400) noise.push(`${r.status()} ${r.url()}`);
+    });
     await page.goto('/');
     await page.getByLabel('Tên đăng nhập').waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(noise).toEqual([]);
     // The first Tab stops on the username field (nothing hidden before it on the login screen).
     await page.keyboard.press('Tab');
     expect(

@@ -40,6 +40,16 @@ export type LoginResponse = z.infer<typeof loginResponseSchema>;
 export const meResponseSchema = z.object({ account: accountSchema, token: z.string() });
 export type MeResponse = z.infer<typeof meResponseSchema>;
 
+/**
+ * GET /api/auth/session: whether the cookie holds a live session. Always 200,
+ * so that opening the app logged out is not an error (no 401 in the console).
+ */
+export const sessionResponseSchema = z.discriminatedUnion('authenticated', [
+  z.object({ authenticated: z.literal(false) }),
+  z.object({ authenticated: z.literal(true), account: accountSchema, token: z.string() }),
+]);
+export type SessionResponse = z.infer<typeof sessionResponseSchema>;
+
 export const changePasswordRequestSchema = z.object({
   oldPassword: z.string().min(1).max(200),
   newPassword: newPasswordSchema,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { startTestApp } from '../../../infra/test/app';
-import type { LoginResponse, MeResponse } from '../api/auth';
+import type { LoginResponse, MeResponse, SessionResponse } from '../api/auth';
 
 describe('accounts and sessions (whole app, real redis-server)', () => {
   let app: Awaited<ReturnType<typeof startTestApp>>;
@@ -58,6 +58,33 @@ describe('accounts and sessions (whole app, real redis-server)', () => {
     );
     // Passwords are argon2id hashes, never the password itself.
     expect(all[0]?.passwordHash).toMatch(/^\$argon2id\$/);
+  });
+
+  it('answers the session probe with 200 whether logged in, logged out or revoked', async () => {
+    const probe = (cookie?: string) =>
+      fetch(`${app.url}/api/auth/session`, { headers: cookie ? { cookie } : {} });
+    const anonymous = await probe();
+    expect(anonymous.status).toBe(200);
+    expect(await anonymous.json()).toEqual({ authenticated: false });
+
+    const { res } = await login('u18853');
+    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] as string;
+    const live = await probe(cookie);
+    expect(live.status).toBe(200);
+    const body = (await live.json()) as SessionResponse;
+    expect(body).toMatchObject({ authenticated: true, account: { unitId: '18853' } });
+    expect(body.authenticated && body.token).toBe(cookie.replace('gb_session=', ''));
+
+    await post('/auth/logout', {}, { cookie });
+    const revoked = await probe(cookie);
+    expect(revoked.status).toBe(200);
+    expect(await revoked.json()).toEqual({ authenticated: false });
+    // The dead cookie is cleared so the next load does not carry it.
+    expect(revoked.headers.get('set-cookie')).toMatch(/gb_session=;/);
+    const garbage = await probe('gb_session=not-a-token');
+    expect(garbage.status).toBe(200);
+    // /auth/me still says 401 to API callers without a session.
+    expect((await fetch(`${app.url}/api/auth/me`)).status).toBe(401);
   });
 
   it('sets an httpOnly cookie and accepts cookie or bearer; logout revokes the token', async () => {

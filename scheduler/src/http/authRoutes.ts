@@ -1,5 +1,5 @@
 import express, { type Router, type Response } from 'express';
-import { parseOrThrow } from '@giaoban/common/errors';
+import { AppError, parseOrThrow } from '@giaoban/common/errors';
 import {
   SESSION_COOKIE,
   changePasswordRequestSchema,
@@ -8,6 +8,7 @@ import {
   type AccountsResponse,
   type LoginResponse,
   type MeResponse,
+  type SessionResponse,
 } from '../api/auth';
 import { publicAccount, type StoredAccount } from '../accounts/accountStore';
 import type { AccountService } from '../accounts/accountService';
@@ -24,7 +25,7 @@ export interface AuthRoutesDeps {
   secureCookie: boolean;
 }
 
-/** /auth/* and /accounts: login, logout, me, password change, admin account list/create. */
+/** /auth/* and /accounts: login, logout, me, session probe, password change, admin account list/create. */
 export function authRoutes(deps: AuthRoutesDeps): Router {
   const { accounts, tokens, limiter, audit } = deps;
   const router = express.Router();
@@ -75,6 +76,25 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
     const token = requestToken(req) as string;
     if (!account) throw new Error('verified session without account');
     const out: MeResponse = { account: publicAccount(account), token };
+    res.json(out);
+  });
+
+  router.get('/auth/session', async (req, res) => {
+    const anonymous: SessionResponse = { authenticated: false };
+    const token = requestToken(req);
+    if (!token) return void res.json(anonymous);
+    let claims;
+    try {
+      claims = await tokens.verify(token);
+    } catch (err) {
+      // Expired or revoked: forget the cookie; anything else (Redis down) is a real error.
+      if (!(err instanceof AppError) || err.code !== 'UNAUTHENTICATED') throw err;
+      res.clearCookie(SESSION_COOKIE, { path: '/' });
+      return void res.json(anonymous);
+    }
+    const account = await accounts.store.get(claims.accountId);
+    if (!account) return void res.json(anonymous);
+    const out: SessionResponse = { authenticated: true, account: publicAccount(account), token };
     res.json(out);
   });
 

@@ -28,6 +28,13 @@ const operations: Op[] = [
   ['post', '/auth/logout', 'Log out (revokes the token)'],
   ['get', '/auth/me', 'The current account and token', undefined, auth.meResponseSchema],
   [
+    'get',
+    '/auth/session',
+    'Whether a session is live (200 either way; the app probes it on load)',
+    undefined,
+    auth.sessionResponseSchema,
+  ],
+  [
     'post',
     '/auth/password',
     'Change password',

@@ -16,13 +16,17 @@ describe('auth store', () => {
   );
 
   it('resumes the cookie session, or stays anonymous without an error', async () => {
-    mockFetch({ 'GET /api/auth/me': () => ({ body: { account: account(), token: 't-me' } }) });
+    mockFetch({
+      'GET /api/auth/session': () => ({
+        body: { authenticated: true, account: account(), token: 't-me' },
+      }),
+    });
     await useAuth.getState().restore();
     expect(useAuth.getState()).toMatchObject({ status: 'authenticated', token: 't-me' });
     expect(getApiToken()).toBe('t-me');
 
     useAuth.setState({ status: 'restoring', token: null, account: null });
-    mockFetch({ 'GET /api/auth/me': unauthenticated });
+    mockFetch({ 'GET /api/auth/session': () => ({ body: { authenticated: false } }) });
     await useAuth.getState().restore();
     expect(useAuth.getState()).toMatchObject({ status: 'anonymous', error: null });
   });
@@ -66,7 +70,11 @@ describe('auth store', () => {
   });
 
   it('refuses an answer that breaks the contract', async () => {
-    mockFetch({ 'GET /api/auth/me': () => ({ body: { account: { id: 1 }, token: 't' } }) });
+    mockFetch({
+      'GET /api/auth/session': () => ({
+        body: { authenticated: true, account: { id: 1 }, token: 't' },
+      }),
+    });
     await useAuth.getState().restore();
     expect(useAuth.getState()).toMatchObject({ status: 'anonymous', error: 'UNKNOWN' });
   });

@@ -1,6 +1,10 @@
 import { create } from 'zustand';
 import { z } from 'zod';
-import { loginResponseSchema, meResponseSchema, type Account } from '@giaoban/scheduler/api/auth';
+import {
+  loginResponseSchema,
+  sessionResponseSchema,
+  type Account,
+} from '@giaoban/scheduler/api/auth';
 import {
   ApiError,
   api,
@@ -19,7 +23,7 @@ interface AuthState {
   account: Account | null;
   error: ClientErrorCode | null;
   submitting: boolean;
-  /** Resumes the session the cookie still holds (GET /api/auth/me). */
+  /** Resumes the session the cookie still holds (GET /api/auth/session). */
   restore(): Promise<void>;
   login(username: string, password: string): Promise<boolean>;
   logout(): Promise<void>;
@@ -34,18 +38,14 @@ export const useAuth = create<AuthState>((set, get) => ({
 
   async restore() {
     try {
-      const me = await api('/api/auth/me', meResponseSchema);
-      setApiToken(me.token);
-      set({ status: 'authenticated', token: me.token, account: me.account });
+      // The probe answers 200 either way: a logged-out load is not an error (no 401 in the console).
+      const s = await api('/api/auth/session', sessionResponseSchema);
+      if (s.authenticated) {
+        setApiToken(s.token);
+        set({ status: 'authenticated', token: s.token, account: s.account });
+      } else set({ status: 'anonymous', token: null, account: null, error: null });
     } catch (err) {
-      const code = errorCodeOf(err);
-      set({
-        status: 'anonymous',
-        token: null,
-        account: null,
-        // Not being logged in yet is not an error worth showing.
-        error: code === 'UNAUTHENTICATED' ? null : code,
-      });
+      set({ status: 'anonymous', token: null, account: null, error: errorCodeOf(err) });
     }
   },
 
