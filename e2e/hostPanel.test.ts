@@ -2,6 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { useBrowserApp, autoplayArgs } from './fixtures';
 
+/** The page's window, as far as these tests read it (no DOM types on the Node side). */
+type Win = {
+  getComputedStyle(el: unknown): { opacity: string };
+  localStorage: { getItem(key: string): string | null };
+};
+
 describe('a district host runs a meeting from the host panel', () => {
   let host: Page;
   let commune: Page;
@@ -71,6 +77,41 @@ describe('a district host runs a meeting from the host panel', () => {
     await expect.poll(audioBytes, { timeout: 15_000 }).toBeGreaterThan(0);
     const before = await audioBytes();
     await expect.poll(audioBytes, { timeout: 10_000 }).toBeGreaterThan(before);
+  });
+
+  it('the pin button shows on hover, keyboard focus and while pinned; the room switches language', async () => {
+    const tile = commune.locator('figure.tile[data-unit-id="452"]');
+    const pin = tile.getByRole('button', { name: 'Ghim hình' });
+    const opacity = () =>
+      pin.evaluate((b) => (globalThis as unknown as Win).getComputedStyle(b).opacity);
+    await commune.mouse.move(0, 0);
+    await expect.poll(opacity).toBe('0');
+    await tile.hover();
+    await expect.poll(opacity).toBe('1');
+    await commune.mouse.move(0, 0);
+    await expect.poll(opacity).toBe('0');
+    await pin.focus(); // as after Tab: it stays in the tab order
+    await expect.poll(opacity).toBe('1');
+    await commune.keyboard.press('Enter');
+    const unpin = tile.getByRole('button', { name: 'Bỏ ghim' });
+    await expect.poll(() => unpin.getAttribute('aria-pressed')).toBe('true');
+    await unpin.blur();
+    await commune.mouse.move(0, 0);
+    expect(
+      await unpin.evaluate((b) => (globalThis as unknown as Win).getComputedStyle(b).opacity),
+    ).toBe('1');
+    await unpin.click();
+    await pin.waitFor();
+
+    await commune.getByRole('combobox', { name: 'Ngôn ngữ' }).selectOption('en');
+    await commune.getByRole('button', { name: 'Leave' }).waitFor();
+    expect(
+      await commune.evaluate(() =>
+        (globalThis as unknown as Win).localStorage.getItem('giaoban.lang'),
+      ),
+    ).toBe('en');
+    await commune.getByRole('combobox', { name: 'Language' }).selectOption('vi');
+    await commune.getByRole('button', { name: 'Rời phòng' }).waitFor();
   });
 
   it('a dropped connection shows "Đang kết nối lại…" honestly, then the room comes back', async () => {

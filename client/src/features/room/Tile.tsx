@@ -57,7 +57,8 @@ function useTrackLive(track: MediaStreamTrack | null): boolean {
 /**
  * One unit in the room: its video, or for an audio-only endpoint a tile with
  * the unit's initials that lights up while it speaks. Unit name, tier badge,
- * hand, mute and link state are always visible.
+ * hand, mute and link state are always visible; the pin button only on hover,
+ * focus, or while pinned.
  */
 export function Tile({ tile, large = false }: { tile: TileModel; large?: boolean }) {
   const { t } = useTranslation();
@@ -111,17 +112,19 @@ export function Tile({ tile, large = false }: { tile: TileModel; large?: boolean
         )}
         {!e.connected && <span className="badge">{t('host.status.reconnecting')}</span>}
         <LinkBadge indicator={link} />
-        {!tile.isSelf && (
-          <button
-            type="button"
-            className="btn btn-small tile-pin"
-            aria-pressed={pinned}
-            onClick={() => void useMeeting.getState().pinUnit(e.unitId, !pinned)}
-          >
-            {t(pinned ? 'room.unpin' : 'room.pin')}
-          </button>
-        )}
       </figcaption>
+      {/* Over the picture's corner, shown on hover or keyboard focus and while pinned
+          (room.css): a button on every tile hid the videos of a full grid. */}
+      {!tile.isSelf && (
+        <button
+          type="button"
+          className="btn btn-small tile-pin"
+          aria-pressed={pinned}
+          onClick={() => void useMeeting.getState().pinUnit(e.unitId, !pinned)}
+        >
+          {t(pinned ? 'room.unpin' : 'room.pin')}
+        </button>
+      )}
     </figure>
   );
 }
