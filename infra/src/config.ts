@@ -22,6 +22,11 @@ const schema = z.object({
   /** Express `trust proxy`: hops of reverse proxies in front (login rate limits key on the client IP). */
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   CLIENT_DIST: z.string().default(path.join(repoRoot, 'client/dist')),
+  /**
+   * Where media runs: `local` (this process's own mediasoup workers, the default)
+   * or `remote` (SFU nodes registered in the shared REDIS_URL; docs/cluster.md).
+   */
+  SFU_MODE: z.enum(['local', 'remote']).default('local'),
 });
 
 export type AppConfig = z.infer<typeof schema> & { repoRoot: string };

@@ -8,7 +8,8 @@ import type { WorkerPool } from '@giaoban/sfu/workerPool';
  * scrape time from the live objects, so they cannot drift from the truth.
  */
 export function metricsRouter(deps: {
-  workers: WorkerPool;
+  /** The local worker pool; a cluster signaling node has none (its SFU nodes report their own). */
+  workers?: WorkerPool;
   signaling: () => Signaling | undefined;
 }): Router {
   const registry = new Registry();
@@ -49,7 +50,7 @@ export function metricsRouter(deps: {
     labelNames: ['worker'],
     registers: [registry],
     async collect() {
-      for (const w of await deps.workers.health())
+      for (const w of (await deps.workers?.health()) ?? [])
         this.set({ worker: String(w.index) }, w.ok ? 1 : 0);
     },
   });
@@ -59,7 +60,7 @@ export function metricsRouter(deps: {
     labelNames: ['worker'],
     registers: [registry],
     async collect() {
-      for (const w of await deps.workers.health()) {
+      for (const w of (await deps.workers?.health()) ?? []) {
         if (w.cpuMs !== undefined) this.set({ worker: String(w.index) }, w.cpuMs / 1000);
       }
     },

@@ -9,7 +9,8 @@ import { errorHandler, notFoundHandler } from '@giaoban/scheduler/http/errorHand
 import { WorkerPool } from '@giaoban/sfu/workerPool';
 import { loadSfuConfig } from '@giaoban/sfu/config';
 import { LocalSfuClient } from '@giaoban/sfu/localSfuClient';
-import { createSignaling, type Signaling } from '@giaoban/signaling';
+import type { SfuClient } from '@giaoban/sfu/sfuClient';
+import { createSignaling, type Signaling, type SignalingOptions } from '@giaoban/signaling';
 import { loadSignalingConfig } from '@giaoban/signaling/config';
 import type { AppConfig } from './config';
 import { metricsRouter } from './metrics';
@@ -26,6 +27,29 @@ export interface AllInOne {
   close(): Promise<void>;
 }
 
+type Cleanup = () => Promise<void> | void;
+
+/** Where a node's media comes from: its own worker pool (all-in-one) or SFU nodes (cluster). */
+export interface NodeMedia {
+  sfu: SfuClient;
+  /** The local worker pool, if any (worker gauges in /metrics). */
+  workers?: WorkerPool;
+  /** Whether media is healthy, and the fields it adds to /healthz. */
+  health(): Promise<{ ok: boolean; report: Record<string, unknown> }>;
+  /** Cluster: the socket.io adapter that carries broadcasts between signaling nodes. */
+  signalingAdapter?: SignalingOptions['adapter'];
+}
+
+export type NodeMediaFactory = (ctx: {
+  redisUrl: string;
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+  cleanups: Cleanup[];
+}) => Promise<NodeMedia>;
+
+/** A scheduler + signaling node; its media is whatever the factory gives it. */
+export type GiaoBanNode = Omit<AllInOne, 'workers' | 'sfu'> & { media: NodeMedia };
+
 /**
  * The all-in-one process: scheduler + signaling + one SFU node + the built
  * client on one HTTP port, with an embedded redis-server unless REDIS_URL is set.
@@ -35,7 +59,41 @@ export async function startAllInOne(
   log: Logger,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<AllInOne> {
-  const cleanups: (() => Promise<void> | void)[] = [];
+  let local: { workers: WorkerPool; sfu: LocalSfuClient } | undefined;
+  const node = await startNode(config, log, env, async ({ cleanups }) => {
+    const sfuConfig = loadSfuConfig(env);
+    const workers = await WorkerPool.create(sfuConfig, log.child({ role: 'sfu' }));
+    cleanups.push(() => workers.close());
+    const sfu = new LocalSfuClient(workers, {
+      consumerBudget: sfuConfig.SFU_ROUTER_CONSUMER_BUDGET,
+      lastN: sfuConfig.LAST_N_VIDEOS,
+      h264: sfuConfig.SFU_H264,
+      log: log.child({ role: 'sfu' }),
+    });
+    cleanups.push(() => sfu.close());
+    local = { workers, sfu };
+    return {
+      sfu,
+      workers,
+      async health() {
+        const workerHealth = await workers.health();
+        const ok = workerHealth.length > 0 && workerHealth.every((w) => w.ok);
+        return { ok, report: { workers: workerHealth } };
+      },
+    };
+  });
+  if (!local) throw new Error('the local media factory did not run');
+  return { ...node, workers: local.workers, sfu: local.sfu };
+}
+
+/** Scheduler, signaling, the REST API and the client on one HTTP port; media from `createMedia`. */
+export async function startNode(
+  config: AppConfig,
+  log: Logger,
+  env: NodeJS.ProcessEnv,
+  createMedia: NodeMediaFactory,
+): Promise<GiaoBanNode> {
+  const cleanups: Cleanup[] = [];
   const closeAll = async () => {
     for (const fn of cleanups.reverse()) {
       try {
@@ -62,16 +120,8 @@ export async function startAllInOne(
     const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
     cleanups.push(() => void redis.disconnect());
 
-    const sfuConfig = loadSfuConfig(env);
-    const workers = await WorkerPool.create(sfuConfig, log.child({ role: 'sfu' }));
-    cleanups.push(() => workers.close());
-    const sfu = new LocalSfuClient(workers, {
-      consumerBudget: sfuConfig.SFU_ROUTER_CONSUMER_BUDGET,
-      lastN: sfuConfig.LAST_N_VIDEOS,
-      h264: sfuConfig.SFU_H264,
-      log: log.child({ role: 'sfu' }),
-    });
-    cleanups.push(() => sfu.close());
+    const media = await createMedia({ redisUrl, env, log, cleanups });
+    const sfu = media.sfu;
 
     const scheduler = await createScheduler({
       redis,
@@ -87,23 +137,23 @@ export async function startAllInOne(
     app.use(express.json({ limit: '256kb' }));
 
     app.get('/healthz', async (_req, res) => {
-      const [redisOk, workerHealth] = await Promise.all([
+      const [redisOk, mediaHealth] = await Promise.all([
         redis.ping().then(
           () => true,
           () => false,
         ),
-        workers.health(),
+        media.health(),
       ]);
-      const ok = redisOk && workerHealth.length > 0 && workerHealth.every((w) => w.ok);
+      const ok = redisOk && mediaHealth.ok;
       res.status(ok ? 200 : 503).json({
         status: ok ? 'ok' : 'degraded',
         redis: { ok: redisOk },
-        workers: workerHealth,
+        ...mediaHealth.report,
       });
     });
     // Signaling needs the listening HTTP server, /metrics is routed before it exists.
     const late: { signaling?: Signaling } = {};
-    app.use(metricsRouter({ workers, signaling: () => late.signaling }));
+    app.use(metricsRouter({ workers: media.workers, signaling: () => late.signaling }));
     app.use('/api', scheduler.router);
     app.use('/api', notFoundHandler);
 
@@ -140,6 +190,7 @@ export async function startAllInOne(
       audit: scheduler.audit,
       log: log.child({ role: 'signaling' }),
       config: loadSignalingConfig(env),
+      adapter: media.signalingAdapter,
     });
     late.signaling = signaling;
     scheduler.attachNotifier(signaling.notifier);
@@ -152,8 +203,7 @@ export async function startAllInOne(
       url: `http://localhost:${port}`,
       redisUrl,
       scheduler,
-      workers,
-      sfu,
+      media,
       signaling,
       close: closeAll,
     };

@@ -1,13 +1,18 @@
 import { createLogger } from '@giaoban/common/logger';
 import { loadAppConfig } from './config';
 import { startAllInOne } from './server';
+import { startSignalingNode } from './cluster/signalingNode';
 
 const log = createLogger('giaoban');
 const t0 = performance.now();
 
 try {
   const config = loadAppConfig();
-  const app = await startAllInOne(config, log);
+  // SFU_MODE=remote: a cluster signaling node, its media on SFU nodes (docs/cluster.md).
+  const app =
+    config.SFU_MODE === 'remote'
+      ? await startSignalingNode(config, log)
+      : await startAllInOne(config, log);
   log.info({ url: app.url, startupMs: Math.round(performance.now() - t0) }, 'GiaoBan ready');
   console.log(`\nGiaoBan đang chạy / is running: ${app.url}\n`);
   if (config.SEED_DEMO) {
@@ -34,6 +39,9 @@ try {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // Spawned by the cluster launcher: say so when ready, and stop with it.
+  if (process.send) process.send({ ready: 'signaling', url: app.url });
+  if (process.connected) process.on('disconnect', () => void stop('launcher gone'));
 } catch (err) {
   log.fatal({ err }, 'GiaoBan could not start');
   process.exit(1);

@@ -1,5 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
-import { Server } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import { AppError } from '@giaoban/common/errors';
@@ -29,7 +29,15 @@ export interface SignalingOptions {
   /** Records moderation (mute, mute all, floor, remove, lock) in the audit log. */
   audit?: ModerationAudit;
   config?: SignalingConfig;
+  /**
+   * Cluster: the socket.io adapter shared by the signaling nodes (Redis), so a
+   * unit's notifications reach its sockets on any node. Unset: one process.
+   */
+  adapter?: ServerOptions['adapter'];
 }
+
+/** Between signaling nodes: a meeting ended elsewhere empties its room here. */
+const CLOSE_ROOM = 'giaoban:closeRoom';
 
 export interface Signaling {
   readonly io: Server;
@@ -64,10 +72,21 @@ export function createSignaling(options: SignalingOptions): Signaling {
       maxDisconnectionDuration: config.SIGNALING_GRACE_MS,
       skipMiddlewares: true,
     },
+    ...(options.adapter ? { adapter: options.adapter } : {}),
   });
   const core = new SignalingCore(io, { ...options, config });
   const limiter = new RateLimiterMemory({ points: config.SIGNALING_RATE_PER_SECOND, duration: 1 });
   const unsubscribe = options.sfu.onEvent((e) => core.onSfuEvent(e));
+  const closeRoom = (meetingId: string) =>
+    void core.closeRoom(meetingId).catch((err: unknown) => {
+      log.error({ err, meetingId }, 'closing the room failed');
+    });
+  if (options.adapter) {
+    io.on(CLOSE_ROOM, (payload: unknown) => {
+      const closed = closedMeetingSchema.safeParse(payload);
+      if (closed.success) closeRoom(closed.data.meetingId);
+    });
+  }
 
   io.use((socket, next) => {
     const auth: unknown = socket.handshake.auth;
@@ -121,9 +140,9 @@ export function createSignaling(options: SignalingOptions): Signaling {
           (event === 'meeting:closed' || event === 'emergency:ended') &&
           closedMeetingSchema.safeParse(payload);
         if (closed && closed.success) {
-          void core.closeRoom(closed.data.meetingId).catch((err: unknown) => {
-            log.error({ err, meetingId: closed.data.meetingId }, 'closing the room failed');
-          });
+          closeRoom(closed.data.meetingId);
+          // The room may live on another signaling node (cluster): tell them all.
+          if (options.adapter) io.serverSideEmit(CLOSE_ROOM, { meetingId: closed.data.meetingId });
         }
         if (unitIds.length === 0) return;
         io.to(unitIds.map(unitChannel)).emit(event, payload);

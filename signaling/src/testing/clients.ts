@@ -50,7 +50,8 @@ export interface TestClient {
 export async function connect(
   baseUrl: string,
   token: string | undefined,
-  opts: { reconnection?: boolean } = {},
+  /** query: handshake query (a cluster's balancer routes a meeting's sockets by `meetingId`). */
+  opts: { reconnection?: boolean; query?: Record<string, string> } = {},
 ): Promise<TestClient> {
   const socket = io(baseUrl, {
     auth: token === undefined ? {} : { token },
@@ -58,6 +59,7 @@ export async function connect(
     reconnection: opts.reconnection ?? false,
     reconnectionDelay: 100,
     forceNew: true,
+    ...(opts.query ? { query: opts.query } : {}),
   });
   const events: { name: string; payload: unknown }[] = [];
   socket.onAny((name: string, payload: unknown) => events.push({ name, payload }));

@@ -25,6 +25,11 @@ export interface SignalingClientOptions {
   /** Defaults to this page's origin. */
   url?: string;
   requestTimeoutMs?: number;
+  /**
+   * Handshake query. A meeting socket carries `{ meetingId }`: a cluster's
+   * balancer sends every socket of one meeting to the same signaling node.
+   */
+  query?: Record<string, string>;
 }
 
 /**
@@ -43,6 +48,7 @@ export class SignalingClient {
       transports: ['websocket', 'polling'],
       reconnectionDelay: 500,
       reconnectionDelayMax: 5_000,
+      ...(opts.query ? { query: opts.query } : {}),
     };
     this.socket = opts.url ? io(opts.url, o) : io(o);
     this.#timeoutMs = opts.requestTimeoutMs ?? 15_000;

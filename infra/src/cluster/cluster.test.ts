@@ -1,0 +1,146 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '@giaoban/common/logger';
+import { clusterKeys } from '@giaoban/sfu/remote/keys';
+import { connect, login, startMeeting, type TestClient } from '@giaoban/signaling/testing/clients';
+import { startTestRedis, type TestRedis } from '../../test/redis';
+import { loadAppConfig } from '../config';
+import { startBalancer, type Balancer } from './balancer';
+import { spawnNode, type ChildNode } from './childNode';
+import { startSignalingNode, type SignalingNode } from './signalingNode';
+
+const log = createLogger('test', process.env.LOG_LEVEL ?? 'silent');
+const timing = { CLUSTER_HEARTBEAT_MS: '250', CLUSTER_NODE_TTL_MS: '1000' };
+
+/**
+ * The cluster layout on one machine, all real: one redis-server, two SFU
+ * node processes (real mediasoup workers), two signaling nodes (in this
+ * process, so the test can look inside them) and the balancer.
+ */
+describe('cluster: 2 SFU node processes, 2 signaling nodes, the balancer, one redis-server', () => {
+  let redis: TestRedis;
+  let dataDir: string;
+  const sfuNodes = new Map<string, ChildNode>();
+  let sig1: SignalingNode;
+  let sig2: SignalingNode;
+  let balancer: Balancer;
+  const open: TestClient[] = [];
+  const client = async (url: string, token: string, meetingId?: string) => {
+    const c = await connect(url, token, meetingId ? { query: { meetingId } } : {});
+    open.push(c);
+    return c;
+  };
+  const signalingNode = async (id: string, seed: boolean) => {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...timing,
+      REDIS_URL: redis.url,
+      SFU_MODE: 'remote',
+      SIGNALING_NODE_ID: id,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      SEED_DEMO: String(seed),
+    };
+    return startSignalingNode(loadAppConfig(env), log, env);
+  };
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    dataDir = mkdtempSync(path.join(tmpdir(), 'gb-cluster-'));
+    for (const id of ['sfu-1', 'sfu-2']) {
+      const env = { ...process.env, ...timing, REDIS_URL: redis.url, SFU_NODE_ID: id };
+      Object.assign(env, { SFU_WORKERS: '1', RTC_PORT: '0', LOG_LEVEL: 'warn' });
+      sfuNodes.set(id, await spawnNode(id, 'sfu', env, { stdio: 'ignore' }));
+    }
+    sig1 = await signalingNode('sig-1', true);
+    sig2 = await signalingNode('sig-2', false);
+    balancer = await startBalancer({ redisUrl: redis.url, port: 0, host: '127.0.0.1', log });
+    if (balancer.nodes().length !== 2)
+      throw new Error('the balancer does not see both signaling nodes');
+  });
+  afterAll(async () => {
+    for (const c of open) c.close();
+    await balancer?.close();
+    await sig1?.close();
+    await sig2?.close();
+    for (const n of sfuNodes.values()) await n.stop();
+    await redis?.destroy();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('an emergency convened on one signaling node alerts, and ends the room of, a unit on the other', async () => {
+    const commander = await login(sig1.url, 'chihuy');
+    const commune = await client(sig2.url, await login(sig2.url, 'u18904'));
+    const alerted = commune.next('emergency:alert', 5_000);
+    const res = await fetch(`${sig1.url}/api/emergencies`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${commander}` },
+      body: JSON.stringify({ title: 'Lũ khẩn', selectors: [{ type: 'unit', unitId: '18904' }] }),
+    });
+    expect(res.status).toBe(201);
+    const { emergency } = (await res.json()) as { emergency: { id: string; meetingId: string } };
+    expect(await alerted).toMatchObject({ meetingId: emergency.meetingId });
+
+    const j = await commune.request('meeting:join', {
+      meetingId: emergency.meetingId,
+      deviceId: 'd',
+    });
+    if (!j.ok) throw new Error(JSON.stringify(j.error));
+    expect(sig2.signaling.meetingState(emergency.meetingId)?.endpoints).toHaveLength(1);
+    const ended = commune.next('meeting:ended', 5_000);
+    const end = await fetch(`${sig1.url}/api/emergencies/${emergency.id}/end`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${commander}` },
+    });
+    expect(end.status).toBeLessThan(300);
+    expect(await ended).toEqual({ reason: 'closed' });
+    await expect.poll(() => sig2.signaling.meetings()).toEqual([]);
+    expect(await redis.client().get(clusterKeys.placement(emergency.meetingId))).toBeNull();
+  });
+
+  let meetingId: string;
+  let a: TestClient;
+  let b: TestClient;
+  it("routes a meeting's sockets through the balancer to one signaling node and spreads meetings over the SFU nodes", async () => {
+    await new Promise((r) => setTimeout(r, 600)); // heartbeats report the closed emergency gone
+    const host = await login(balancer.url, 'host450');
+    meetingId = await startMeeting(balancer.url, host, ['18853', '18856']);
+    a = await client(balancer.url, await login(balancer.url, 'u18853'), meetingId);
+    b = await client(balancer.url, await login(balancer.url, 'u18856'), meetingId);
+    const ja = await a.request('meeting:join', { meetingId, deviceId: 'dev-a' });
+    const jb = await b.request('meeting:join', { meetingId, deviceId: 'dev-b' });
+    if (!ja.ok || !jb.ok) throw new Error('join failed');
+    // b sees a: both sockets reached the same room state.
+    expect(jb.data.endpoints.map((e) => e.unitId)).toEqual(['18853']);
+    const hosting = [sig1, sig2].filter((s) => s.signaling.meetingState(meetingId));
+    expect(hosting).toHaveLength(1);
+    const sfuOfFirst = hosting[0]!.sfu.nodeOf(meetingId);
+    expect(['sfu-1', 'sfu-2']).toContain(sfuOfFirst);
+    expect(await redis.client().get(clusterKeys.placement(meetingId))).toBe(sfuOfFirst);
+
+    const second = await startMeeting(balancer.url, host, ['18859']);
+    const c = await client(balancer.url, await login(balancer.url, 'u18859'), second);
+    const jc = await c.request('meeting:join', { meetingId: second, deviceId: 'dev-c' });
+    if (!jc.ok) throw new Error(JSON.stringify(jc.error));
+    expect(await redis.client().get(clusterKeys.placement(second))).not.toBe(sfuOfFirst);
+  });
+
+  it('detects an SFU node killed with SIGKILL: its endpoints are told to reconnect and the meeting moves', async () => {
+    const victimId = (await redis.client().get(clusterKeys.placement(meetingId)))!;
+    const reconnectA = a.next('media:reconnect', 8_000);
+    const reconnectB = b.next('media:reconnect', 8_000);
+    const t0 = performance.now();
+    sfuNodes.get(victimId)!.process.kill('SIGKILL');
+    await Promise.all([reconnectA, reconnectB]);
+    log.info({ detectMs: Math.round(performance.now() - t0) }, 'sfu node loss detected');
+    const again = await a.request('meeting:join', { meetingId, deviceId: 'dev-a' });
+    if (!again.ok) throw new Error(JSON.stringify(again.error));
+    expect(again.data.sendTransport.iceCandidates.length).toBeGreaterThan(0);
+    const moved = await redis.client().get(clusterKeys.placement(meetingId));
+    expect(moved).not.toBe(victimId);
+    expect(moved).toMatch(/^sfu-[12]$/);
+  });
+});

@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '@giaoban/common/logger';
+import { startTestRedis, type TestRedis } from '../../../infra/test/redis';
+import { loadSfuConfig } from '../config';
+import { LocalSfuClient } from '../localSfuClient';
+import type { SfuEvent } from '../sfuClient';
+import { opusRtpParameters } from '../testing/rtp';
+import { WorkerPool } from '../workerPool';
+import { RemoteSfuClient } from './remoteSfuClient';
+import { SfuNodeServer } from './sfuNodeServer';
+
+const log = createLogger('test', process.env.LOG_LEVEL ?? 'silent');
+
+/** One SFU node in this process: a real worker, its LocalSfuClient, served over Redis. */
+async function startNode(redisUrl: string, nodeId: string) {
+  const pool = await WorkerPool.create(loadSfuConfig({ SFU_WORKERS: '1', RTC_PORT: '0' }), log);
+  const sfu = new LocalSfuClient(pool, { consumerBudget: 500, log });
+  const server = await SfuNodeServer.start({
+    redisUrl,
+    nodeId,
+    sfu,
+    rtcAddress: '127.0.0.1',
+    rtcPorts: [],
+    workers: 1,
+    heartbeatMs: 200,
+    ttlMs: 1_000,
+    log,
+  });
+  return {
+    server,
+    sfu,
+    async stop() {
+      await server.close();
+      await sfu.close();
+      pool.close();
+    },
+  };
+}
+
+describe('RemoteSfuClient against real SFU nodes over a real redis-server', () => {
+  let redis: TestRedis;
+  let nodeA: Awaited<ReturnType<typeof startNode>>;
+  let nodeB: Awaited<ReturnType<typeof startNode>>;
+  /** Two signaling nodes' SFU clients. */
+  let sig1: RemoteSfuClient;
+  let sig2: RemoteSfuClient;
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    nodeA = await startNode(redis.url, 'sfu-a');
+    nodeB = await startNode(redis.url, 'sfu-b');
+    sig1 = await RemoteSfuClient.create({ redisUrl: redis.url, log, checkMs: 200 });
+    sig2 = await RemoteSfuClient.create({ redisUrl: redis.url, log, checkMs: 200 });
+  });
+  afterAll(async () => {
+    await sig1?.close();
+    await sig2?.close();
+    await nodeA?.stop();
+    await nodeB?.stop();
+    await redis?.destroy();
+  });
+
+  it('joins, produces and consumes over the RPC; media events arrive; errors keep their code', async () => {
+    const events: SfuEvent[] = [];
+    const off = sig1.onEvent((e) => events.push(e));
+    const a = await sig1.join({ meetingId: 'm1', endpointId: 'a', unitId: 'ua' });
+    expect(a.routerRtpCapabilities.codecs?.map((c) => c.mimeType)).toContain('audio/opus');
+    expect(a.sendTransport.iceCandidates[0]).toMatchObject({ ip: '127.0.0.1' });
+    const b = await sig1.join({ meetingId: 'm1', endpointId: 'b', unitId: 'ub' });
+    const producer = await sig1.produce('m1', 'a', {
+      kind: 'audio',
+      rtpParameters: opusRtpParameters(1111),
+      source: 'mic',
+    });
+    expect(producer).toMatchObject({ endpointId: 'a', kind: 'audio', source: 'mic' });
+    const consumer = await sig1.consume('m1', 'b', producer.id, b.routerRtpCapabilities);
+    expect(consumer).toMatchObject({ producerId: producer.id, endpointId: 'a', kind: 'audio' });
+    expect(consumer.rtpParameters.codecs[0]?.mimeType).toBe('audio/opus');
+    // The media really is on the node the placement names.
+    const node = sig1.nodeOf('m1') === 'sfu-a' ? nodeA : nodeB;
+    expect((await node.sfu.producers('m1')).map((p) => p.id)).toEqual([producer.id]);
+    expect(await sig2.producers('m1')).toEqual([expect.objectContaining({ id: producer.id })]);
+
+    await sig1.closeProducer('m1', 'a', producer.id);
+    await expect
+      .poll(() => events.find((e) => e.type === 'consumerClosed'))
+      .toMatchObject({ meetingId: 'm1', endpointId: 'b', consumerId: consumer.id });
+    await expect(sig1.resumeConsumer('m1', 'b', 'nope')).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await expect(sig1.routers('never-placed')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(
+      sig1.consume('m1', 'b', producer.id, { codecs: 'x' } as never),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    off();
+    await sig1.closeMeeting('m1');
+    await expect(sig2.routers('m1')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('spreads meetings over both nodes, and two signaling nodes agree on placement', async () => {
+    // Let both heartbeats report the closed m1 gone: placement reads the announced load.
+    await new Promise((r) => setTimeout(r, 600));
+    await sig1.join({ meetingId: 'p1', endpointId: 'e1', unitId: 'u1' });
+    await sig2.join({ meetingId: 'p2', endpointId: 'e2', unitId: 'u2' });
+    expect(new Set([sig1.nodeOf('p1'), sig2.nodeOf('p2')])).toEqual(new Set(['sfu-a', 'sfu-b']));
+    // Both signaling nodes place the same new meeting at the same moment.
+    await Promise.all([
+      sig1.join({ meetingId: 'p3', endpointId: 'x', unitId: 'ux' }),
+      sig2.join({ meetingId: 'p3', endpointId: 'y', unitId: 'uy' }),
+    ]);
+    expect(sig1.nodeOf('p3')).toBeDefined();
+    expect(sig1.nodeOf('p3')).toBe(sig2.nodeOf('p3'));
+    const [router] = await sig1.routers('p3');
+    expect(router?.endpoints).toBe(2);
+    for (const m of ['p1', 'p2', 'p3']) await sig1.closeMeeting(m);
+  });
+
+  it('tells endpoints to rejoin when their node stops, and re-places the meeting', async () => {
+    const events: SfuEvent[] = [];
+    const off = sig1.onEvent((e) => events.push(e));
+    await sig1.join({ meetingId: 'f1', endpointId: 'a', unitId: 'ua' });
+    await sig1.join({ meetingId: 'f1', endpointId: 'b', unitId: 'ub' });
+    const first = sig1.nodeOf('f1');
+    const victim = first === 'sfu-a' ? nodeA : nodeB;
+    await victim.server.close(); // its channel goes silent and it leaves the registry
+    await expect
+      .poll(() =>
+        events
+          .filter((e) => e.type === 'endpointLost' && e.meetingId === 'f1')
+          .map((e) => e.endpointId)
+          .sort(),
+      )
+      .toEqual(['a', 'b']);
+    const rejoin = await sig1.join({ meetingId: 'f1', endpointId: 'a', unitId: 'ua' });
+    expect(rejoin.sendTransport.iceCandidates.length).toBeGreaterThan(0);
+    expect(sig1.nodeOf('f1')).not.toBe(first);
+    expect(await sig2.routers('f1')).toHaveLength(1);
+    off();
+    await sig1.closeMeeting('f1');
+  });
+});

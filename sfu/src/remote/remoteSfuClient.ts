@@ -1,0 +1,307 @@
+import { EventEmitter } from 'node:events';
+import { Redis } from 'ioredis';
+import type { types as ms } from 'mediasoup';
+import { AppError } from '@giaoban/common/errors';
+import type { Logger } from '@giaoban/common/logger';
+import type { ClientLinkReport } from '../link/endpointLink';
+import type { AttachOptions, LinkStateEvent } from '../link/linkSupervisor';
+import type {
+  ConsumerLayers,
+  ConsumerParams,
+  MediaSource,
+  ProducerInfo,
+  RouterInfo,
+} from '../mediaTypes';
+import type { MediaJoin, SfuClient, SfuEvent } from '../sfuClient';
+import { NodeRegistry } from './nodeRegistry';
+import { MeetingPlacement } from './meetingPlacement';
+import { sfuNodeInfoSchema, type SfuArgs, type SfuMethod, type SfuNodeInfo } from './protocol';
+import { SfuRpcClient } from './rpcClient';
+
+export interface RemoteSfuOptions {
+  redisUrl: string;
+  log: Logger;
+  /** An SFU node that does not answer a call within this is UNAVAILABLE. */
+  timeoutMs?: number;
+  /** How often the SFU nodes' heartbeats are checked for the meetings used here. */
+  checkMs?: number;
+}
+
+/**
+ * SfuClient for signaling nodes of a cluster: each meeting's media lives on
+ * one SFU node, chosen once (atomically, so every signaling node agrees) and
+ * reached through Redis. A node whose heartbeat lapses loses its meetings:
+ * their endpoints get `endpointLost` (clients rejoin) and the next join places
+ * the meeting on a live node.
+ */
+export class RemoteSfuClient implements SfuClient {
+  readonly #o: RemoteSfuOptions;
+  readonly #redis: Redis;
+  readonly #sub: Redis;
+  readonly #rpc: SfuRpcClient;
+  readonly #registry: NodeRegistry<SfuNodeInfo>;
+  readonly #placement: MeetingPlacement;
+  /** Meetings used through this client → their node (events and failover are per meeting). */
+  readonly #nodeOf = new Map<string, string>();
+  /** Endpoints joined through this client, per meeting: who must rejoin when the node dies. */
+  readonly #endpoints = new Map<string, Set<string>>();
+  readonly #events = new EventEmitter<{ event: [SfuEvent] }>();
+  #capabilities: Promise<ms.RtpCapabilities> | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #checking = false;
+
+  private constructor(o: RemoteSfuOptions) {
+    this.#o = o;
+    this.#redis = new Redis(o.redisUrl, { maxRetriesPerRequest: 2 });
+    this.#sub = new Redis(o.redisUrl);
+    this.#registry = new NodeRegistry(this.#redis, 'sfu', sfuNodeInfoSchema, o.log);
+    this.#placement = new MeetingPlacement(this.#redis, this.#registry, o.log);
+    this.#rpc = new SfuRpcClient({
+      pub: this.#redis,
+      sub: this.#sub,
+      timeoutMs: o.timeoutMs ?? 5_000,
+      log: o.log,
+      onEvent: (nodeId, e) => {
+        // Every node's events reach every signaling node; only ours, from the meeting's node, count.
+        if (this.#nodeOf.get(e.meetingId) === nodeId) this.#events.emit('event', e);
+      },
+    });
+  }
+
+  static async create(o: RemoteSfuOptions): Promise<RemoteSfuClient> {
+    const client = new RemoteSfuClient(o);
+    try {
+      await client.#rpc.start();
+    } catch (err) {
+      await client.close();
+      throw err;
+    }
+    client.#timer = setInterval(() => void client.checkNodes(), o.checkMs ?? 1_000);
+    return client;
+  }
+
+  /** The SFU node carrying a meeting used here (tests, diagnostics). */
+  nodeOf(meetingId: string): string | undefined {
+    return this.#nodeOf.get(meetingId);
+  }
+
+  async join(req: {
+    meetingId: string;
+    endpointId: string;
+    unitId: string;
+    link?: AttachOptions;
+    group?: string;
+  }): Promise<MediaJoin> {
+    const nodeId = await this.#placement.place(req.meetingId);
+    this.#nodeOf.set(req.meetingId, nodeId);
+    const endpoints = this.#endpoints.get(req.meetingId) ?? new Set();
+    this.#endpoints.set(req.meetingId, endpoints);
+    endpoints.add(req.endpointId);
+    return this.#rpc.call(nodeId, 'join', [req]);
+  }
+
+  routerRtpCapabilities(): Promise<ms.RtpCapabilities> {
+    // Every node runs the same codec list, so any live node answers for all.
+    this.#capabilities ??= (async () => {
+      const [node] = await this.#registry.live();
+      if (!node) throw new AppError('UNAVAILABLE', { reason: 'no sfu node' });
+      return this.#rpc.call(node.id, 'routerRtpCapabilities', []);
+    })().catch((err: unknown) => {
+      this.#capabilities = undefined;
+      throw err;
+    });
+    return this.#capabilities;
+  }
+
+  async leave(meetingId: string, endpointId: string): Promise<void> {
+    this.#endpoints.get(meetingId)?.delete(endpointId);
+    const nodeId = this.#nodeOf.get(meetingId);
+    if (!nodeId) return;
+    // A dead node's media is gone already: leaving it is not an error.
+    await this.#rpc.call(nodeId, 'leave', [meetingId, endpointId]).catch((err: unknown) => {
+      if (!(err instanceof AppError && err.code === 'UNAVAILABLE')) throw err;
+    });
+  }
+
+  async connectTransport(
+    meetingId: string,
+    endpointId: string,
+    transportId: string,
+    dtlsParameters: ms.DtlsParameters,
+  ): Promise<void> {
+    await this.#call(meetingId, 'connectTransport', [
+      meetingId,
+      endpointId,
+      transportId,
+      dtlsParameters,
+    ]);
+  }
+
+  restartIce(
+    meetingId: string,
+    endpointId: string,
+    transportId: string,
+  ): Promise<ms.IceParameters> {
+    return this.#call(meetingId, 'restartIce', [meetingId, endpointId, transportId]);
+  }
+
+  produce(
+    meetingId: string,
+    endpointId: string,
+    req: {
+      kind: ms.MediaKind;
+      rtpParameters: ms.RtpParameters;
+      source: MediaSource;
+      paused?: boolean;
+    },
+  ): Promise<ProducerInfo> {
+    return this.#call(meetingId, 'produce', [meetingId, endpointId, req]);
+  }
+
+  async closeProducer(meetingId: string, endpointId: string, producerId: string): Promise<void> {
+    await this.#call(meetingId, 'closeProducer', [meetingId, endpointId, producerId]);
+  }
+
+  async pauseProducer(meetingId: string, producerId: string): Promise<void> {
+    await this.#call(meetingId, 'pauseProducer', [meetingId, producerId]);
+  }
+
+  async resumeProducer(meetingId: string, producerId: string): Promise<void> {
+    await this.#call(meetingId, 'resumeProducer', [meetingId, producerId]);
+  }
+
+  consume(
+    meetingId: string,
+    endpointId: string,
+    producerId: string,
+    rtpCapabilities: ms.RtpCapabilities,
+  ): Promise<ConsumerParams> {
+    return this.#call(meetingId, 'consume', [meetingId, endpointId, producerId, rtpCapabilities]);
+  }
+
+  async pauseConsumer(meetingId: string, endpointId: string, consumerId: string): Promise<void> {
+    await this.#call(meetingId, 'pauseConsumer', [meetingId, endpointId, consumerId]);
+  }
+
+  async resumeConsumer(meetingId: string, endpointId: string, consumerId: string): Promise<void> {
+    await this.#call(meetingId, 'resumeConsumer', [meetingId, endpointId, consumerId]);
+  }
+
+  async setPreferredLayers(
+    meetingId: string,
+    endpointId: string,
+    consumerId: string,
+    layers: ConsumerLayers,
+  ): Promise<void> {
+    await this.#call(meetingId, 'setPreferredLayers', [meetingId, endpointId, consumerId, layers]);
+  }
+
+  producers(meetingId: string): Promise<ProducerInfo[]> {
+    return this.#call(meetingId, 'producers', [meetingId]);
+  }
+
+  routers(meetingId: string): Promise<RouterInfo[]> {
+    return this.#call(meetingId, 'routers', [meetingId]);
+  }
+
+  async closeMeeting(meetingId: string): Promise<void> {
+    const nodeId = this.#nodeOf.get(meetingId) ?? (await this.#placement.current(meetingId));
+    this.#forget(meetingId);
+    if (!nodeId) return;
+    try {
+      await this.#rpc.call(nodeId, 'closeMeeting', [meetingId]);
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === 'UNAVAILABLE')) throw err;
+    } finally {
+      await this.#placement.release(meetingId, nodeId);
+    }
+  }
+
+  onEvent(listener: (event: SfuEvent) => void): () => void {
+    this.#events.on('event', listener);
+    return () => this.#events.off('event', listener);
+  }
+
+  async reportLink(meetingId: string, endpointId: string, report: ClientLinkReport): Promise<void> {
+    await this.#call(meetingId, 'reportLink', [meetingId, endpointId, report]);
+  }
+
+  async setAudioOnly(meetingId: string, endpointId: string, audioOnly: boolean): Promise<void> {
+    await this.#call(meetingId, 'setAudioOnly', [meetingId, endpointId, audioOnly]);
+  }
+
+  async setFloor(meetingId: string, endpointId: string | null): Promise<void> {
+    await this.#call(meetingId, 'setFloor', [meetingId, endpointId]);
+  }
+
+  pinVideo(
+    meetingId: string,
+    endpointId: string,
+    unitId: string,
+    pinned: boolean,
+  ): Promise<string[]> {
+    return this.#call(meetingId, 'pinVideo', [meetingId, endpointId, unitId, pinned]);
+  }
+
+  hostPinVideo(meetingId: string, unitId: string, pinned: boolean): Promise<string[]> {
+    return this.#call(meetingId, 'hostPinVideo', [meetingId, unitId, pinned]);
+  }
+
+  async linkState(meetingId: string, endpointId: string): Promise<LinkStateEvent | undefined> {
+    return (await this.#call(meetingId, 'linkState', [meetingId, endpointId])) ?? undefined;
+  }
+
+  /**
+   * Finds the SFU nodes whose heartbeat lapsed among those carrying meetings
+   * used here; their meetings are released and their endpoints told to rejoin.
+   * Runs on a timer; exposed so tests need not wait for it.
+   */
+  async checkNodes(): Promise<void> {
+    if (this.#checking || this.#nodeOf.size === 0) return;
+    this.#checking = true;
+    try {
+      // A Redis error throws here: nothing is declared dead on a failed read.
+      const live = new Set((await this.#registry.live()).map((n) => n.id));
+      for (const [meetingId, nodeId] of [...this.#nodeOf]) {
+        if (live.has(nodeId) || this.#nodeOf.get(meetingId) !== nodeId) continue;
+        const endpoints = [...(this.#endpoints.get(meetingId) ?? [])];
+        this.#o.log.warn(
+          { meetingId, sfuNodeId: nodeId, endpoints: endpoints.length },
+          'sfu node lost',
+        );
+        this.#forget(meetingId);
+        this.#rpc.failPending('node lost', nodeId);
+        await this.#placement.release(meetingId, nodeId);
+        for (const endpointId of endpoints)
+          this.#events.emit('event', {
+            type: 'endpointLost',
+            meetingId,
+            endpointId,
+            reason: 'workerDied',
+          });
+      }
+    } catch (err) {
+      this.#o.log.warn({ err }, 'sfu node check failed');
+    } finally {
+      this.#checking = false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#rpc.close();
+    this.#sub.disconnect();
+    await this.#redis.quit().catch(() => undefined);
+  }
+
+  async #call<M extends SfuMethod>(meetingId: string, method: M, args: SfuArgs<M>) {
+    const nodeId = this.#nodeOf.get(meetingId) ?? (await this.#placement.current(meetingId));
+    if (!nodeId) throw new AppError('NOT_FOUND', { meetingId });
+    return this.#rpc.call(nodeId, method, args);
+  }
+
+  #forget(meetingId: string): void {
+    this.#nodeOf.delete(meetingId);
+    this.#endpoints.delete(meetingId);
+  }
+}
