@@ -37,6 +37,27 @@ export class AccountService {
     await this.#store.setPassword(accountId, await hashPassword(newPassword), false);
   }
 
+  /**
+   * An admin sets a new password for another account (forgotten password):
+   * every session of that account ends (the epoch moves). One's own password
+   * goes through changePassword, which asks for the old one.
+   */
+  async resetPassword(
+    actor: SessionClaims,
+    accountId: string,
+    newPassword: string,
+  ): Promise<StoredAccount> {
+    if (actor.role !== 'admin') throw new AppError('FORBIDDEN');
+    if (actor.accountId === accountId)
+      throw new AppError('BAD_REQUEST', [
+        { path: 'id', message: 'change your own password with the old one' },
+      ]);
+    if (!(await this.#store.get(accountId))) throw new AppError('NOT_FOUND');
+    if (newPassword === DEMO_PASSWORD) throw new AppError('DEMO_PASSWORD');
+    await this.#store.setPassword(accountId, await hashPassword(newPassword), false);
+    return (await this.#store.get(accountId)) as StoredAccount;
+  }
+
   /** Admins create accounts in any unit; the CLI passes no actor. */
   async create(request: CreateAccountRequest, actor?: SessionClaims): Promise<StoredAccount> {
     if (actor && actor.role !== 'admin') throw new AppError('FORBIDDEN');

@@ -65,6 +65,13 @@ export const createAccountRequestSchema = z.object({
 });
 export type CreateAccountRequest = z.infer<typeof createAccountRequestSchema>;
 
+/** POST /api/accounts/:id/password (admin): a new password for someone who lost theirs. */
+export const resetPasswordRequestSchema = z.object({ newPassword: newPasswordSchema });
+export type ResetPasswordRequest = z.infer<typeof resetPasswordRequestSchema>;
+
+export const accountResponseSchema = z.object({ account: accountSchema });
+export type AccountResponse = z.infer<typeof accountResponseSchema>;
+
 export const accountsResponseSchema = z.object({ accounts: z.array(accountSchema) });
 export type AccountsResponse = z.infer<typeof accountsResponseSchema>;
 

@@ -5,6 +5,8 @@ import {
   changePasswordRequestSchema,
   createAccountRequestSchema,
   loginRequestSchema,
+  resetPasswordRequestSchema,
+  type AccountResponse,
   type AccountsResponse,
   type LoginResponse,
   type MeResponse,
@@ -25,7 +27,7 @@ export interface AuthRoutesDeps {
   secureCookie: boolean;
 }
 
-/** /auth/* and /accounts: login, logout, me, session probe, password change, admin account list/create. */
+/** /auth/* and /accounts: login, logout, me, session probe, password change, admin account list/create/reset. */
 export function authRoutes(deps: AuthRoutesDeps): Router {
   const { accounts, tokens, limiter, audit } = deps;
   const router = express.Router();
@@ -124,6 +126,21 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
       unitId: created.unitId,
     });
     res.status(201).json({ account: publicAccount(created) });
+  });
+
+  router.post('/accounts/:id/password', auth, requireRole('admin'), async (req, res) => {
+    const body = parseOrThrow(resetPasswordRequestSchema, req.body);
+    const session = sessionOf(req);
+    const account = await accounts.resetPassword(
+      session,
+      req.params.id as string,
+      body.newPassword,
+    );
+    await audit.record(session, 'account.passwordReset', account.id, {
+      username: account.username,
+    });
+    const out: AccountResponse = { account: publicAccount(account) };
+    res.json(out);
   });
 
   return router;

@@ -44,6 +44,13 @@ const operations: Op[] = [
   ['get', '/accounts', 'List accounts (admin)', undefined, auth.accountsResponseSchema],
   [
     'post',
+    '/accounts/{id}/password',
+    'Reset the password of another account (admin); its sessions end',
+    auth.resetPasswordRequestSchema,
+    auth.accountResponseSchema,
+  ],
+  [
+    'post',
     '/accounts',
     'Create an account (admin)',
     auth.createAccountRequestSchema,
