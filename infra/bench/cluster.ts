@@ -1,0 +1,164 @@
+/**
+ * bench:cluster — what the cluster's hop through Redis costs.
+ *  1. SfuClient calls, in-process (LocalSfuClient) vs over Redis to an SFU
+ *     node process (RemoteSfuClient): join, consume, producers();
+ *  2. `meeting:join` as a browser sees it (socket.io request → ack with the
+ *     transports): the all-in-one server vs the cluster through its balancer
+ *     (balancer → signaling node → Redis → SFU node).
+ * Prints a table and writes bench-results/cluster.json.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createLogger } from '@giaoban/common/logger';
+import { loadSfuConfig } from '@giaoban/sfu/config';
+import { LocalSfuClient } from '@giaoban/sfu/localSfuClient';
+import { RemoteSfuClient } from '@giaoban/sfu/remote/remoteSfuClient';
+import type { SfuClient } from '@giaoban/sfu/sfuClient';
+import { opusRtpParameters } from '@giaoban/sfu/testing/rtp';
+import { WorkerPool } from '@giaoban/sfu/workerPool';
+import { connect, login, startMeeting } from '@giaoban/signaling/testing/clients';
+import { startBalancer } from '../src/cluster/balancer';
+import { spawnNode } from '../src/cluster/childNode';
+import { startSignalingNode } from '../src/cluster/signalingNode';
+import { loadAppConfig } from '../src/config';
+import { startRedisServer } from '../src/redisServer';
+import { startTestApp } from '../test/app';
+
+process.env.LOG_LEVEL ??= 'error';
+const CALLS = Number(process.env.BENCH_CALLS ?? 300);
+const JOINS = Number(process.env.BENCH_JOINS ?? 30);
+const log = createLogger('bench', process.env.LOG_LEVEL);
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! : NaN;
+};
+const round = (x: number) => Math.round(x * 100) / 100;
+const stats = (xs: number[]) => ({
+  n: xs.length,
+  p50: round(pct(xs, 50)),
+  p99: round(pct(xs, 99)),
+});
+const timed = async <T>(out: number[], fn: () => Promise<T>): Promise<T> => {
+  const t0 = performance.now();
+  const r = await fn();
+  out.push(performance.now() - t0);
+  return r;
+};
+
+/** join, consume and producers() through one SfuClient, CALLS times each. */
+async function sfuCalls(sfu: SfuClient, tag: string) {
+  const t = { join: [] as number[], consume: [] as number[], producers: [] as number[] };
+  const meetingId = `bench-${tag}`;
+  const speaker = await sfu.join({ meetingId, endpointId: 'speaker', unitId: 'u0' });
+  const producer = await sfu.produce(meetingId, 'speaker', {
+    kind: 'audio',
+    rtpParameters: opusRtpParameters(4242),
+    source: 'mic',
+  });
+  for (let i = 0; i < CALLS; i++) {
+    const endpointId = `listener-${i}`;
+    await timed(t.join, () => sfu.join({ meetingId, endpointId, unitId: `u${i}` }));
+    await timed(t.consume, () =>
+      sfu.consume(meetingId, endpointId, producer.id, speaker.routerRtpCapabilities),
+    );
+    await timed(t.producers, () => sfu.producers(meetingId));
+  }
+  await sfu.closeMeeting(meetingId);
+  return { join: stats(t.join), consume: stats(t.consume), producers: stats(t.producers) };
+}
+
+/**
+ * meeting:join round trips (request → ack) against `url`. The socket leaves
+ * between joins, which empties the meeting: every join creates its media
+ * (and, in the cluster, places it on an SFU node).
+ */
+async function signalingJoins(url: string) {
+  const host = await login(url, 'host450');
+  const meetingId = await startMeeting(url, host, ['18853']);
+  const c = await connect(url, await login(url, 'u18853'), { query: { meetingId } });
+  const times: number[] = [];
+  for (let i = 0; i < JOINS; i++) {
+    const ack = await timed(times, () =>
+      c.request('meeting:join', { meetingId, deviceId: 'bench' }),
+    );
+    if (!ack.ok) throw new Error(`join: ${JSON.stringify(ack.error)}`);
+    await c.request('meeting:leave', {});
+  }
+  c.close();
+  return stats(times);
+}
+
+async function main() {
+  const results: Record<string, unknown> = { date: new Date().toISOString(), calls: CALLS };
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'gb-bench-cluster-'));
+  const redis = await startRedisServer({ dataDir: path.join(dataDir, 'redis') });
+  const env = { ...process.env, REDIS_URL: redis.url, RTC_PORT: '0', SFU_WORKERS: '1' };
+  const stops: (() => Promise<void> | void)[] = [];
+  try {
+    // 1. SfuClient calls
+    const pool = await WorkerPool.create(loadSfuConfig({ SFU_WORKERS: '1', RTC_PORT: '0' }), log);
+    const local = new LocalSfuClient(pool, { consumerBudget: 500, log });
+    results.local = await sfuCalls(local, 'local');
+    await local.close();
+    pool.close();
+    for (const id of ['sfu-1', 'sfu-2']) {
+      const node = await spawnNode(id, 'sfu', { ...env, SFU_NODE_ID: id }, { stdio: 'ignore' });
+      stops.push(() => node.stop());
+    }
+    const remote = await RemoteSfuClient.create({ redisUrl: redis.url, log });
+    results.remote = await sfuCalls(remote, 'remote');
+    await remote.close();
+
+    // 2. meeting:join, all-in-one vs cluster through the balancer
+    const app = await startTestApp({ SFU_WORKERS: '1', SIGNALING_RATE_PER_SECOND: '1000' });
+    results.joinAllInOne = await signalingJoins(app.url);
+    await app.close();
+    const sigEnv = {
+      ...env,
+      SIGNALING_RATE_PER_SECOND: '1000',
+      SFU_MODE: 'remote',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+    };
+    for (const [i, id] of ['sig-1', 'sig-2'].entries()) {
+      const e = { ...sigEnv, SIGNALING_NODE_ID: id, SEED_DEMO: String(i === 0) };
+      const sig = await startSignalingNode(loadAppConfig(e), log, e);
+      stops.push(() => sig.close());
+    }
+    const balancer = await startBalancer({ redisUrl: redis.url, port: 0, host: '127.0.0.1', log });
+    stops.push(() => balancer.close());
+    results.joinCluster = await signalingJoins(balancer.url);
+  } finally {
+    for (const stop of stops.reverse()) await stop();
+    await redis.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  const r = results as Record<string, Record<string, { n: number; p50: number; p99: number }>>;
+  const rows: [string, { n: number; p50: number; p99: number } | undefined][] = [
+    ['SfuClient.join        local', r.local?.join],
+    ['SfuClient.join        remote', r.remote?.join],
+    ['SfuClient.consume     local', r.local?.consume],
+    ['SfuClient.consume     remote', r.remote?.consume],
+    ['SfuClient.producers   local', r.local?.producers],
+    ['SfuClient.producers   remote', r.remote?.producers],
+    ['meeting:join ack  all-in-one', results.joinAllInOne as never],
+    ['meeting:join ack  cluster', results.joinCluster as never],
+  ];
+  console.log('\ncall                               n    p50 ms   p99 ms');
+  for (const [name, s] of rows) {
+    if (!s) continue;
+    console.log(
+      `${name.padEnd(32)} ${String(s.n).padStart(4)} ${String(s.p50).padStart(8)} ${String(s.p99).padStart(8)}`,
+    );
+  }
+  mkdirSync('bench-results', { recursive: true });
+  writeFileSync('bench-results/cluster.json', JSON.stringify(results, null, 2));
+  console.log('\nwrote bench-results/cluster.json');
+}
+
+await main();
+process.exit(0);
