@@ -44,12 +44,24 @@ describe('a host opens a meeting now; a commune sees "Tham gia" and passes the p
         timeout: 10_000,
       })
       .toBeGreaterThan(0);
+    const sockets: string[] = [];
+    page.on('websocket', (ws) => sockets.push(ws.url()));
     await page.reload();
     await page.locator('[data-verdict]').waitFor({ timeout: 15_000 });
     expect(await page.getByRole('radio', { name: /Có hình ảnh/ }).isChecked()).toBe(true);
 
+    // While the user looks at the check, the join is prepared: the push socket and the
+    // meeting's own socket are open before the click, and the click opens nothing more.
+    await expect.poll(() => sockets.length, { timeout: 10_000 }).toBe(2);
     await page.getByRole('button', { name: 'Tham gia' }).click();
     await page.waitForURL((u) => u.pathname === meetingPath);
+    await page.waitForFunction(
+      () =>
+        !!(globalThis as { giaobanMeeting?: { endpointId?: string } }).giaobanMeeting?.endpointId,
+      undefined,
+      { timeout: 15_000 },
+    );
+    expect(sockets).toHaveLength(2);
     await page.context().close();
   });
 });

@@ -33,7 +33,7 @@ function bundleOnce(entry: string): Promise<string> {
   return out;
 }
 
-/** The headless meeting client (mediasoup-client + the real LinkController). */
+/** The headless meeting client: the app's MeetingEngine without the app's screens. */
 export const probeBundle = (): Promise<string> =>
   bundleOnce('client/src/features/meeting/link/probe/probeClient.ts');
 
@@ -93,6 +93,11 @@ export async function openProbe(browser: Browser, origin: string): Promise<Page>
 
 /** The probe is a global of the page; these callbacks run in the browser (no closures). */
 type G = { gbProbe: ProbeApi };
+
+/** What the pre-join screen does before the click (socket, Device, capabilities). */
+export async function probePrepare(page: Page, o: ProbeJoinOptions): Promise<void> {
+  await page.evaluate((opts) => (globalThis as unknown as G).gbProbe.prepare(opts), o);
+}
 
 export async function probeJoin(page: Page, o: ProbeJoinOptions): Promise<void> {
   await page.evaluate((opts) => (globalThis as unknown as G).gbProbe.join(opts), o);

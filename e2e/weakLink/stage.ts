@@ -3,7 +3,7 @@ import { startTestApp } from '../../infra/test/app';
 import { WeakLink } from '../../infra/netem/weakLink';
 import type { LinkProfile, LinkProfileName } from '../../infra/netem/profiles';
 import { launchChromium } from '../browser';
-import { login, openProbe, probeJoin, probeLeave, startMeeting } from './probe';
+import { login, openProbe, probeJoin, probeLeave, probePrepare, startMeeting } from './probe';
 
 /**
  * The weak-link stage: the whole server on the host (loopback), one shaped
@@ -96,14 +96,28 @@ export async function createStage(opts: {
 }
 
 /** Opens the commune's probe in the namespace and joins; returns its page. */
-export async function joinCommune(stage: Stage, username: string, video: boolean): Promise<Page> {
+/**
+ * A commune joins over the shaped link as a user does: the pre-join screen
+ * prepares the join (unless `cold`), the user looks at it for `lookMs`, then clicks.
+ */
+export async function joinCommune(
+  stage: Stage,
+  username: string,
+  video: boolean,
+  o: { cold?: boolean; lookMs?: number; deviceId?: string } = {},
+): Promise<Page> {
   const token = await login(stage.hostOrigin, username);
   const page = await openProbe(stage.shapedBrowser, stage.shapedOrigin);
-  await probeJoin(page, {
+  const opts = {
     token,
     meetingId: stage.meetingId,
-    deviceId: `shaped-${username}`,
+    deviceId: o.deviceId ?? `shaped-${username}`,
     video,
-  });
+  };
+  if (!o.cold) {
+    await probePrepare(page, opts);
+    await new Promise((r) => setTimeout(r, o.lookMs ?? 1_000));
+  }
+  await probeJoin(page, opts);
   return page;
 }

@@ -25,8 +25,9 @@ import {
  * `npm run bench:links`: one commune (Chromium in a shaped namespace) in a
  * meeting with speakers on the host (Chromium, fake 440 Hz audio, the floor
  * holder also sends 3-layer simulcast video), per link profile:
- *   join       join() called → first remote audio packet (includes the WebSocket connect)
- *   on socket  socket connected → first remote audio (the app's push socket is already open)
+ *   join       the click (join() on the prepared pre-join screen) → first remote audio packet
+ *   cold       join() with nothing prepared (fresh WebSocket, Device, capabilities) → first audio
+ *   prepare    what the pre-join screen does before the click (socket, Device, capabilities)
  *   →audio-only seconds from the link turning to the profile (from good) to the audio-only notice
  *   floor audio share of the floor holder's audio packets the commune received (20 s window)
  *   up kbit/s  the commune's audio while speaking (RTP + 38 bytes IP/UDP/SRTP per packet)
@@ -44,9 +45,12 @@ interface Row {
   downKbps: number;
   upKbps: number;
   rttMs: number;
+  /** The click (join() after the pre-join screen prepared) → first remote audio. */
   joinMs: number | null;
-  /** From the socket being connected (the app keeps one open at home) to first audio. */
-  joinOnSocketMs: number | null;
+  /** join() with nothing prepared (a reload straight into the room) → first remote audio. */
+  joinColdMs: number | null;
+  /** The pre-join screen's preparation (WebSocket, Device, capabilities). */
+  prepareMs: number | null;
   audioOnlyAtJoin: boolean;
   secondsToAudioOnly: number | null;
   floorAudioShare: number | null;
@@ -104,6 +108,16 @@ async function waitNotice(
   return undefined;
 }
 
+async function waitFirstAudio(page: Page, timeoutMs: number): Promise<ProbeSnapshot> {
+  const deadline = Date.now() + timeoutMs;
+  let s = await probeSnapshot(page);
+  while (s.firstAudioAt === null && Date.now() < deadline) {
+    await sleep(250);
+    s = await probeSnapshot(page);
+  }
+  return s;
+}
+
 /** Receiver kbit/s of audio over a window, with per-packet wire overhead. */
 async function downAudioKbps(page: Page, ms: number): Promise<number> {
   const a = audioIn(await probeSnapshot(page));
@@ -126,7 +140,15 @@ async function runProfile(name: LinkProfileName): Promise<Row> {
         ).gbProbe.request('moderation:giveFloor', { endpointId: id }),
       floorId,
     );
-    const commune = await joinCommune(stage, COMMUNE_GOOD, true);
+    // A cold join first (nothing prepared), on its own page and device, then gone.
+    const cold = await joinCommune(stage, COMMUNE_GOOD, false, {
+      cold: true,
+      deviceId: 'cold-join',
+    });
+    const coldSnap = await waitFirstAudio(cold, 60_000);
+    await probeLeave(cold);
+    await cold.context().close();
+    const commune = await joinCommune(stage, COMMUNE_GOOD, true, { lookMs: 2_000 });
 
     // Settle, then count the floor holder's audio: sent by it, received by the commune.
     await sleep(8_000);
@@ -188,11 +210,12 @@ async function runProfile(name: LinkProfileName): Promise<Row> {
       downKbps: p.downKbps,
       upKbps: p.upKbps,
       rttMs: 2 * p.oneWayDelayMs,
-      joinMs: c1.firstAudioAt === null ? null : Math.round(c1.firstAudioAt),
-      joinOnSocketMs:
-        c1.firstAudioAt === null || c1.connectedAt === null
+      joinMs:
+        c1.firstAudioAt === null || c1.clickAt === null
           ? null
-          : Math.round(c1.firstAudioAt - c1.connectedAt),
+          : Math.round(c1.firstAudioAt - c1.clickAt),
+      joinColdMs: coldSnap.firstAudioAt === null ? null : Math.round(coldSnap.firstAudioAt),
+      prepareMs: c1.preparedAt === null ? null : Math.round(c1.preparedAt),
       audioOnlyAtJoin: audioOnly,
       secondsToAudioOnly: toAudioOnly,
       floorAudioShare: sent > 0 ? Math.min(1, got / sent) : null,
@@ -210,6 +233,7 @@ async function runProfile(name: LinkProfileName): Promise<Row> {
 }
 
 const fmt = (v: number | null, digits = 1) => (v === null ? '–' : v.toFixed(digits));
+const sec = (ms: number | null) => fmt(ms === null ? null : ms / 1000, 2);
 
 async function main(): Promise<void> {
   const wanted = (process.argv[2]?.split(',') ?? linkProfileNames) as LinkProfileName[];
@@ -220,12 +244,12 @@ async function main(): Promise<void> {
     console.log(`${name}: done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   }
   console.log(
-    '\n| profile (down/up kbit/s, RTT) | join (s) | join on open socket (s) | → audio-only (s) | floor audio received | up kbit/s speaking | down kbit/s 1 / 3 speakers | video back (s) | flaps | state at end |',
+    '\n| profile (down/up kbit/s, RTT) | join: click → audio (s) | cold join (s) | prepare (s) | → audio-only (s) | floor audio received | up kbit/s speaking | down kbit/s 1 / 3 speakers | video back (s) | flaps | state at end |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(
-      `| ${r.profile} (${r.downKbps}/${r.upKbps}, ${r.rttMs} ms) | ${fmt(r.joinMs === null ? null : r.joinMs / 1000, 2)} | ${fmt(r.joinOnSocketMs === null ? null : r.joinOnSocketMs / 1000, 2)} | ${r.audioOnlyAtJoin && r.secondsToAudioOnly === null ? 'from join' : fmt(r.secondsToAudioOnly)} | ${r.floorAudioShare === null ? '–' : `${(r.floorAudioShare * 100).toFixed(1)} %`} | ${fmt(r.upAudioKbps)} | ${fmt(r.down1Kbps)} / ${fmt(r.down3Kbps)} | ${fmt(r.videoBackSeconds)} | ${r.flaps} | ${r.finalState} |`,
+      `| ${r.profile} (${r.downKbps}/${r.upKbps}, ${r.rttMs} ms) | ${sec(r.joinMs)} | ${sec(r.joinColdMs)} | ${sec(r.prepareMs)} | ${r.audioOnlyAtJoin && r.secondsToAudioOnly === null ? 'from join' : fmt(r.secondsToAudioOnly)} | ${r.floorAudioShare === null ? '–' : `${(r.floorAudioShare * 100).toFixed(1)} %`} | ${fmt(r.upAudioKbps)} | ${fmt(r.down1Kbps)} / ${fmt(r.down3Kbps)} | ${fmt(r.videoBackSeconds)} | ${r.flaps} | ${r.finalState} |`,
     );
   }
   const out = path.join(repoRoot, 'bench-results');

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { types as ms } from 'mediasoup';
 import { AppError } from '@giaoban/common/errors';
 import type { Logger } from '@giaoban/common/logger';
+import { mediaCodecs } from './codecs';
 import { Meeting } from './meeting';
 import type { ClientLinkReport } from './link/endpointLink';
 import { LinkSupervisor, type AttachOptions, type LinkStateEvent } from './link/linkSupervisor';
@@ -33,6 +34,7 @@ export class LocalSfuClient implements SfuClient {
   readonly #meetings = new Map<string, Promise<Meeting>>();
   /** Meetings already created, for synchronous placement decisions. */
   readonly #live = new Map<string, Meeting>();
+  #capabilities: Promise<ms.RtpCapabilities> | undefined;
   readonly #events = new EventEmitter<{ event: [SfuEvent] }>();
   /** Link adaptation of every endpoint on this node. */
   readonly #links: LinkSupervisor;
@@ -85,6 +87,26 @@ export class LocalSfuClient implements SfuClient {
       recvTransport: endpoint.webRtcParams('recv'),
       producers: meeting.producers().filter((p) => p.endpointId !== endpoint.id),
     };
+  }
+
+  routerRtpCapabilities(): Promise<ms.RtpCapabilities> {
+    this.#capabilities ??= this.#probeCapabilities().catch((err: unknown) => {
+      this.#capabilities = undefined;
+      throw err;
+    });
+    return this.#capabilities;
+  }
+
+  /** A throwaway router with the meetings' codec list: mediasoup assigns the same payload types. */
+  async #probeCapabilities(): Promise<ms.RtpCapabilities> {
+    const worker = this.#pool.workers.find((w) => !w.worker.closed);
+    if (!worker) throw new AppError('UNAVAILABLE', { reason: 'no mediasoup worker' });
+    const router = await worker.worker.createRouter({
+      mediaCodecs: mediaCodecs({ h264: this.#opts.h264 }),
+    });
+    const caps = router.rtpCapabilities;
+    router.close();
+    return caps;
   }
 
   async leave(meetingId: string, endpointId: string): Promise<void> {

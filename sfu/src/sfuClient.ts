@@ -70,6 +70,11 @@ export interface SfuClient {
     /** Org-tree group (the unit's parent): the SFU keeps a group on one router when it can. */
     group?: string;
   }): Promise<MediaJoin>;
+  /**
+   * The routers' RTP capabilities: the same for every meeting of this deployment
+   * (one codec list), so a browser can load its Device before it joins.
+   */
+  routerRtpCapabilities(): Promise<ms.RtpCapabilities>;
   /** Closes the endpoint's transports, producers and consumers. Unknown ids are ignored. */
   leave(meetingId: string, endpointId: string): Promise<void>;
   connectTransport(

@@ -45,6 +45,8 @@ export interface SocketData {
   session: SessionClaims;
   meetingId?: string;
   endpointId?: string;
+  /** Receive capabilities told before joining (`media:capabilities`). */
+  rtpCapabilities?: Record<string, unknown>;
 }
 
 export type GbSocket = Socket<

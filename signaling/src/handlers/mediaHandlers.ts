@@ -1,4 +1,5 @@
 import type { types as ms } from 'mediasoup';
+import type { ConsumerParams } from '@giaoban/sfu/mediaTypes';
 import { AppError } from '@giaoban/common/errors';
 import type { mediaRequests } from '../protocol/media';
 import type { HandlerMap, RequestContext } from './context';
@@ -94,24 +95,19 @@ export const mediaHandlers: HandlerMap<Names> = {
     return {};
   },
 
+  async 'media:capabilities'(ctx, { rtpCapabilities }) {
+    ctx.socket.data.rtpCapabilities = rtpCapabilities;
+    return {};
+  },
+
   async 'media:consume'(ctx, { producerIds, rtpCapabilities }) {
     const { room, endpoint } = ctx.member();
     const given = rtpCapabilities ?? endpoint.rtpCapabilities;
     if (!given) throw new AppError('BAD_REQUEST', { reason: 'rtpCapabilities required' });
-    const caps = asMs<ms.RtpCapabilities>(given);
-    const consumers = [];
-    const failed = [];
-    for (const producerId of new Set(producerIds)) {
-      try {
-        const c = await ctx.core.deps.sfu.consume(room.id, endpoint.id, producerId, caps);
-        consumers.push({ ...c, rtpParameters: { ...c.rtpParameters } as Record<string, unknown> });
-      } catch (err) {
-        failed.push({ producerId, code: err instanceof AppError ? err.code : 'BAD_REQUEST' });
-      }
-    }
+    const r = await consumeProducers(ctx, room.id, endpoint.id, producerIds, given);
     // Kept for later calls only once they have proved usable.
-    if (consumers.length > 0 && rtpCapabilities) endpoint.rtpCapabilities = rtpCapabilities;
-    return { consumers, failed };
+    if (r.consumers.length > 0 && rtpCapabilities) endpoint.rtpCapabilities = rtpCapabilities;
+    return r;
   },
 
   async 'media:resumeConsumers'(ctx, { consumerIds }) {
@@ -140,3 +136,28 @@ export const mediaHandlers: HandlerMap<Names> = {
     return { iceParameters: { ...iceParameters } };
   },
 };
+
+/** Consumers (paused) of the given producers; a producer that cannot be consumed is reported, not thrown. */
+export async function consumeProducers(
+  ctx: RequestContext,
+  meetingId: string,
+  endpointId: string,
+  producerIds: readonly string[],
+  rtpCapabilities: Record<string, unknown>,
+): Promise<{
+  consumers: (Omit<ConsumerParams, 'rtpParameters'> & { rtpParameters: Record<string, unknown> })[];
+  failed: { producerId: string; code: string }[];
+}> {
+  const caps = asMs<ms.RtpCapabilities>(rtpCapabilities);
+  const consumers = [];
+  const failed = [];
+  for (const producerId of new Set(producerIds)) {
+    try {
+      const c = await ctx.core.deps.sfu.consume(meetingId, endpointId, producerId, caps);
+      consumers.push({ ...c, rtpParameters: { ...c.rtpParameters } as Record<string, unknown> });
+    } catch (err) {
+      failed.push({ producerId, code: err instanceof AppError ? err.code : 'BAD_REQUEST' });
+    }
+  }
+  return { consumers, failed };
+}

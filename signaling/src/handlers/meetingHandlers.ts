@@ -2,12 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from '@giaoban/common/errors';
 import type { meetingRequests } from '../protocol/meeting';
 import { MeetingRoom, type EndpointState } from '../room/meetingRoom';
-import type { HandlerMap } from './context';
+import type { HandlerMap, RequestContext } from './context';
+import { consumeProducers } from './mediaHandlers';
 import { onLinkState, presenceLinkState } from './linkHandlers';
 
 type Names = keyof typeof meetingRequests;
 
 export const meetingHandlers: HandlerMap<Names> = {
+  async 'meeting:prepare'(ctx, { meetingId }) {
+    const grant = await ctx.core.deps.gate.authorizeJoin(meetingId, ctx.session);
+    const caps = await ctx.core.deps.sfu.routerRtpCapabilities();
+    return {
+      routerRtpCapabilities: caps as unknown as Record<string, unknown>,
+      isHost: grant.isHost,
+    };
+  },
+
   async 'meeting:join'(ctx, { meetingId, deviceId }) {
     const { core, socket, session } = ctx;
     const { sfu, gate, attendance, config, describeUnit } = core.deps;
@@ -63,7 +73,7 @@ export const meetingHandlers: HandlerMap<Names> = {
       hostMuted: previous?.hostMuted ?? false,
       linkState: link ? presenceLinkState(link) : 'good',
       audioOnly: link?.audioOnly ?? false,
-      rtpCapabilities: null,
+      rtpCapabilities: socket.data.rtpCapabilities ?? null,
       producers: new Map(),
       graceTimer: null,
     };
@@ -95,17 +105,22 @@ export const meetingHandlers: HandlerMap<Names> = {
     const joinedRoom = room;
     if (link) setTimeout(() => onLinkState(core, joinedRoom, endpoint, link), 0);
     const r = room;
+    const others = [...r.endpoints.values()].filter((e) => e !== endpoint);
+    const consumers = endpoint.rtpCapabilities
+      ? await consumeAtJoin(ctx, endpoint, others)
+      : undefined;
     return {
       self: r.endpointView(endpoint),
       meeting: r.view(),
       isHost: grant.isHost,
-      routerRtpCapabilities: media.routerRtpCapabilities as Record<string, unknown>,
+      routerRtpCapabilities: endpoint.rtpCapabilities
+        ? undefined
+        : (media.routerRtpCapabilities as unknown as Record<string, unknown>),
       sendTransport: toWire(media.sendTransport),
       recvTransport: toWire(media.recvTransport),
-      endpoints: [...r.endpoints.values()]
-        .filter((e) => e !== endpoint)
-        .map((e) => r.endpointView(e)),
+      endpoints: others.map((e) => r.endpointView(e)),
       chat: [...r.chat],
+      consumers,
     };
   },
 
@@ -130,16 +145,51 @@ export const meetingHandlers: HandlerMap<Names> = {
   },
 };
 
+/**
+ * Everyone's producers consumed and resumed in the join itself (the client
+ * wires the tracks without asking). Producers that fail here are simply left
+ * out: the client consumes whatever the answer does not cover the usual way.
+ */
+async function consumeAtJoin(
+  ctx: RequestContext,
+  endpoint: EndpointState,
+  others: EndpointState[],
+) {
+  const { sfu } = ctx.core.deps;
+  const ids = others.flatMap((e) => [...e.producers.keys()]);
+  const { consumers } = await consumeProducers(
+    ctx,
+    endpoint.meetingId,
+    endpoint.id,
+    ids,
+    endpoint.rtpCapabilities!,
+  );
+  const resumed = [];
+  for (const c of consumers) {
+    try {
+      await sfu.resumeConsumer(endpoint.meetingId, endpoint.id, c.id);
+      resumed.push({ ...c, paused: false });
+    } catch {
+      resumed.push(c);
+    }
+  }
+  return resumed;
+}
+
+/** Only the SHA-256 fingerprint goes on the wire: what browsers use, 600 bytes less per transport. */
 function toWire(t: {
   id: string;
   iceParameters: object;
   iceCandidates: object[];
-  dtlsParameters: object;
+  dtlsParameters: { fingerprints: { algorithm: string }[] };
 }) {
   return {
     id: t.id,
     iceParameters: { ...t.iceParameters },
     iceCandidates: t.iceCandidates.map((c) => ({ ...c })),
-    dtlsParameters: { ...t.dtlsParameters },
+    dtlsParameters: {
+      ...t.dtlsParameters,
+      fingerprints: t.dtlsParameters.fingerprints.filter((f) => f.algorithm === 'sha-256'),
+    },
   };
 }

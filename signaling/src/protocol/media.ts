@@ -39,6 +39,10 @@ export const cameraSimulcastEncodings = [
 const ids = z.array(idSchema).min(1).max(100);
 
 export const mediaRequests = {
+  /** This socket's receive capabilities (the loaded Device's), kept for its joins and consumes. */
+  'media:capabilities': req(z.object({ rtpCapabilities: mediaObjectSchema }), emptySchema, {
+    outsideMeeting: true,
+  }),
   'media:connectTransport': req(
     z.object({ transportId: idSchema, dtlsParameters: mediaObjectSchema }),
     emptySchema,

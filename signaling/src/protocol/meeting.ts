@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { emptySchema, idSchema, mediaObjectSchema, producerInfoSchema, req } from './common';
 import { linkStateSchema, type LinkStateWire } from './link';
+import { consumerParamsSchema } from './media';
 
 export type LinkState = LinkStateWire;
 
@@ -58,16 +59,33 @@ export const joinResponseSchema = z.object({
   self: endpointViewSchema,
   meeting: meetingViewSchema,
   isHost: z.boolean(),
-  routerRtpCapabilities: mediaObjectSchema,
+  /** Left out when this socket already told its receive capabilities (`media:capabilities`). */
+  routerRtpCapabilities: mediaObjectSchema.optional(),
   sendTransport: transportParamsSchema,
   recvTransport: transportParamsSchema,
   /** Everyone else present, with their producers. */
   endpoints: z.array(endpointViewSchema),
   chat: z.array(chatMessageSchema),
+  /**
+   * Consumers of everyone's producers, created and resumed with the join when
+   * the socket's receive capabilities are known: no consume/resume round trips
+   * before the first sound (840 ms each on EDGE).
+   */
+  consumers: z.array(consumerParamsSchema).optional(),
 });
 export type JoinResponse = z.infer<typeof joinResponseSchema>;
 
 export const meetingRequests = {
+  /**
+   * Before joining (the pre-join screen, an emergency alert): checks the unit may
+   * join and returns what the browser needs to load its mediasoup Device, so the
+   * join itself costs one round trip.
+   */
+  'meeting:prepare': req(
+    z.object({ meetingId: idSchema }),
+    z.object({ routerRtpCapabilities: mediaObjectSchema, isHost: z.boolean() }),
+    { outsideMeeting: true },
+  ),
   'meeting:join': req(
     z.object({
       meetingId: idSchema,

@@ -5,6 +5,8 @@ import { navigate } from '../../app/router';
 import { errorCodeOf, type ClientErrorCode } from '../../app/api';
 import { ErrorText } from '../i18n/ErrorText';
 import { useJoinChoice } from '../prejoin/joinChoice';
+import { useAuth } from '../auth/authStore';
+import { warmJoin } from '../meeting/warmJoin';
 import { useNotifications, type EmergencyAlert } from '../notifications/notificationsStore';
 import { playAlertSound, type AlertSound } from './alertSound';
 import { formatTime } from '../i18n/dateTime';
@@ -45,6 +47,12 @@ function AlertBanner({ alert, more }: { alert: EmergencyAlert; more: number }) {
   useEffect(() => {
     (acked ? joinRef : ackRef).current?.focus();
   }, [acked]);
+
+  // Seconds count: the join is prepared while the siren sounds.
+  const token = useAuth((s) => s.token);
+  useEffect(() => {
+    if (token) warmJoin(alert.meetingId, token);
+  }, [alert.meetingId, token]);
 
   // The receipt goes back at once, so the convener sees "received" before anyone clicks.
   useEffect(() => {

@@ -1,12 +1,14 @@
 import type { Device } from 'mediasoup-client';
 import type { Consumer, RtpParameters, Transport } from 'mediasoup-client/types';
+import type { ConsumerView } from '@giaoban/signaling/protocol/index';
 import type { EngineEvent, RemoteTrack } from './engineEvents';
 import { inboundStats, type InboundStat } from './engineTransports';
 import type { SignalingClient } from './signalingClient';
 
 /**
- * What this endpoint receives: one batched `media:consume` per group of
- * producers, then one batched resume. Announcements are gathered for a
+ * What this endpoint receives: the consumers the join answer carried, then one
+ * batched `media:consume` per group of producers announced later, then one
+ * batched resume. Announcements are gathered for a
  * moment: when a large meeting fills up, hundreds arrive together and one
  * request each would hit the signaling rate limit.
  */
@@ -28,9 +30,9 @@ export class RemoteConsumers {
     return [...this.#consumers.values()].map((c) => c.remote);
   }
 
-  /** A new join: the server forgot our capabilities. */
-  joined(): void {
-    this.#capsSent = false;
+  /** A new join: the server knows our capabilities only if it consumed for us already. */
+  joined(capsKnown: boolean): void {
+    this.#capsSent = capsKnown;
   }
 
   /** Gathers announced producers for 40 ms, then `consume(ids)` (max 100 per request). */
@@ -48,37 +50,56 @@ export class RemoteConsumers {
     return this.#soonBatch;
   }
 
+  /** Producers we do not receive yet (an announcement may repeat what the join answer held). */
+  missing(producerIds: readonly string[]): string[] {
+    const have = new Set([...this.#consumers.values()].map((c) => c.remote.producerId));
+    return producerIds.filter((id) => !have.has(id));
+  }
+
   async consume(recv: Transport, device: Device, producerIds: string[]): Promise<void> {
+    const wanted = this.missing(producerIds);
+    if (wanted.length === 0) return;
     const { consumers } = await this.#signaling.request('media:consume', {
-      producerIds,
+      producerIds: wanted,
       rtpCapabilities: this.#capsSent
         ? undefined
         : (device.recvRtpCapabilities as unknown as Record<string, unknown>),
     });
     if (consumers.length > 0) this.#capsSent = true;
-    const ready: string[] = [];
-    for (const c of consumers) {
-      const consumer = await recv.consume({
-        id: c.id,
-        producerId: c.producerId,
-        kind: c.kind,
-        rtpParameters: c.rtpParameters as unknown as RtpParameters,
-      });
-      const remote: RemoteTrack = {
-        consumerId: c.id,
-        producerId: c.producerId,
-        endpointId: c.endpointId,
-        kind: c.kind,
-        source: c.source,
-        track: consumer.track,
-      };
-      this.#consumers.set(c.id, { consumer, remote });
-      this.#emit({ type: 'track', track: remote });
-      ready.push(c.id);
-    }
-    // Consumers start paused on the server: resume once the tracks are wired.
-    if (ready.length > 0)
-      await this.#signaling.request('media:resumeConsumers', { consumerIds: ready });
+    await this.adopt(recv, consumers);
+  }
+
+  /**
+   * Wires consumers the server created (by `media:consume` or in the join
+   * answer). All at once, so mediasoup-client negotiates them in one SDP round;
+   * the ones still paused on the server are resumed in one request.
+   */
+  async adopt(recv: Transport, consumers: readonly ConsumerView[]): Promise<void> {
+    const fresh = consumers.filter((c) => this.missing([c.producerId]).length > 0);
+    const paused: string[] = [];
+    await Promise.all(
+      fresh.map(async (c) => {
+        const consumer = await recv.consume({
+          id: c.id,
+          producerId: c.producerId,
+          kind: c.kind,
+          rtpParameters: c.rtpParameters as unknown as RtpParameters,
+        });
+        const remote: RemoteTrack = {
+          consumerId: c.id,
+          producerId: c.producerId,
+          endpointId: c.endpointId,
+          kind: c.kind,
+          source: c.source,
+          track: consumer.track,
+        };
+        this.#consumers.set(c.id, { consumer, remote });
+        this.#emit({ type: 'track', track: remote });
+        if (c.paused) paused.push(c.id);
+      }),
+    );
+    if (paused.length > 0)
+      await this.#signaling.request('media:resumeConsumers', { consumerIds: paused });
   }
 
   closed(consumerId: string): void {

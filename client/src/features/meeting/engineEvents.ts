@@ -4,6 +4,7 @@ import type {
   JoinResponse,
   LinkNotice,
   MeetingView,
+  ProducerView,
 } from '@giaoban/signaling/protocol/index';
 
 export type MediaSource = 'mic' | 'camera' | 'screen';
@@ -27,6 +28,8 @@ export type EngineEvent =
   | { type: 'presenceLeft'; endpointId: string }
   | { type: 'presenceUpdated'; endpoint: EndpointView }
   | { type: 'meetingUpdated'; meeting: MeetingView }
+  /** Another endpoint published a source (it replaces an older producer of that source). */
+  | { type: 'producerAdded'; producer: ProducerView }
   | { type: 'producerState'; endpointId: string; producerId: string; paused: boolean }
   | { type: 'producerClosed'; endpointId: string; producerId: string }
   | { type: 'track'; track: RemoteTrack }

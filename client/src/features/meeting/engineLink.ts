@@ -15,6 +15,8 @@ export function startLinkController(o: {
   producers: ReadonlyMap<MediaSource, Producer>;
   /** The local media state changed (camera held or released). */
   changed: () => void;
+  /** The plan started or stopped allowing video (a waiting camera may go out). */
+  videoAllowed: (allowed: boolean) => void;
 }): LinkController {
   const link = new LinkController({
     sendTransport: o.send,
@@ -32,6 +34,7 @@ export function startLinkController(o: {
       if (!paused) p.resume();
       o.changed();
     },
+    onVideoAllowed: o.videoAllowed,
   });
   link.start();
   return link;

@@ -14,12 +14,7 @@ export function wireNotifications(
   s.on('meeting:updated', ({ meeting }) => emit({ type: 'meetingUpdated', meeting }));
   s.on('meeting:ended', ({ reason }) => engine.ended(reason));
   s.on('media:newProducer', ({ producer }) => {
-    emit({
-      type: 'producerState',
-      endpointId: producer.endpointId,
-      producerId: producer.id,
-      paused: producer.paused,
-    });
+    emit({ type: 'producerAdded', producer });
     engine.consumeSoon(producer.id).catch(() => emit({ type: 'error', code: 'CONSUME_FAILED' }));
   });
   s.on('media:producerClosed', ({ producerId, endpointId }) =>

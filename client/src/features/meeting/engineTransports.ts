@@ -17,6 +17,7 @@ export function createTransport(
   t: JoinResponse['sendTransport'],
   signaling: SignalingClient,
   onFailed: (t: Transport) => void,
+  onConnectFailed: () => void,
 ): Transport {
   const params = {
     id: t.id,
@@ -26,13 +27,17 @@ export function createTransport(
   };
   const transport =
     direction === 'send' ? device.createSendTransport(params) : device.createRecvTransport(params);
-  transport.on('connect', ({ dtlsParameters }, ok, fail) => {
+  // ICE starts without waiting for the server's answer: one round trip less (840 ms on EDGE).
+  // socket.io keeps order, so the server has our DTLS parameters long before our DTLS hello
+  // (which needs an ICE round trip first).
+  transport.on('connect', ({ dtlsParameters }, ok) => {
     signaling
       .request('media:connectTransport', {
         transportId: transport.id,
         dtlsParameters: dtlsParameters as unknown as Record<string, unknown>,
       })
-      .then(() => ok(), fail);
+      .catch(onConnectFailed);
+    ok();
   });
   transport.on('produce', ({ kind, rtpParameters, appData }, ok, fail) => {
     signaling
@@ -63,24 +68,30 @@ export interface InboundStat {
   endpointId: string;
   kind: string;
   source: MediaSource;
+  /** Paused on our side (the server may pause it too: link plan, last-N). */
+  paused: boolean;
   bytesReceived: number;
+  packetsReceived: number;
+  packetsLost: number;
+  framesDecoded: number;
 }
 
-/** Bytes received per consumer; mediasoup-client adds a hidden probator receiver, hence the SSRC match. */
+/** Per consumer, from getStats; mediasoup-client adds a hidden probator receiver, hence the SSRC match. */
 export async function inboundStats(
   consumers: { consumer: Consumer; remote: RemoteTrack }[],
 ): Promise<InboundStat[]> {
   const out: InboundStat[] = [];
   for (const { consumer, remote } of consumers) {
     const ssrc = consumer.rtpParameters.encodings?.[0]?.ssrc;
-    let bytes = 0;
-    (await consumer.getStats()).forEach(
-      (s: { type: string; ssrc?: number; bytesReceived?: number }) => {
-        if (s.type === 'inbound-rtp' && s.ssrc === ssrc) bytes = s.bytesReceived ?? 0;
-      },
-    );
+    const stat = { bytesReceived: 0, packetsReceived: 0, packetsLost: 0, framesDecoded: 0 };
+    const report = await consumer.getStats().catch(() => new Map<string, unknown>());
+    report.forEach((v) => {
+      const s = v as Record<string, unknown>;
+      if (s.type !== 'inbound-rtp' || s.ssrc !== ssrc) return;
+      for (const k of Object.keys(stat) as (keyof typeof stat)[]) stat[k] = Number(s[k] ?? 0);
+    });
     const { consumerId, endpointId, kind, source } = remote;
-    out.push({ consumerId, endpointId, kind, source, bytesReceived: bytes });
+    out.push({ consumerId, endpointId, kind, source, paused: consumer.paused, ...stat });
   }
   return out;
 }

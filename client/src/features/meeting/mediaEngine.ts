@@ -21,9 +21,11 @@ export interface MeetingEngineOptions {
 
 /**
  * The framework-free media engine of one meeting: signaling + mediasoup-client.
- * join() brings media up in few round trips (one join, then transports connect
- * on first use, one batched consume, one batched resume); it reconnects by
- * itself (ICE restart on transport failure, full rejoin when the SFU lost us).
+ * prepare() does what can be done before the click; join() is then one round
+ * trip (the answer carries the consumers, already resumed) plus ICE and DTLS:
+ * transports connect on first use without waiting for the server's answer. It
+ * reconnects by itself (ICE restart on transport failure, full rejoin when the
+ * SFU lost us).
  */
 export class MeetingEngine {
   readonly signaling: SignalingClient;
@@ -39,6 +41,11 @@ export class MeetingEngine {
   #ended = false;
   /** Link adaptation: getStats reports up, the server's send plan applied down. */
   #link: LinkController | undefined;
+  #prepared: Promise<void> | undefined;
+  /** The user's camera, captured, held back until the link allows video (audio first). */
+  #waitingCamera: MediaStreamTrack | undefined;
+  /** The socket our capabilities were told on: a new socket (long outage) must tell them again. */
+  #preparedSocket: string | undefined;
 
   constructor(o: MeetingEngineOptions) {
     this.#o = o;
@@ -66,9 +73,43 @@ export class MeetingEngine {
     return this.#remote.tracks;
   }
 
+  /**
+   * Everything a join needs before the user clicks (pre-join screen, emergency
+   * alert): the socket, the join check, the Device loaded, our receive
+   * capabilities told to the server. Then join() is one round trip plus ICE/DTLS.
+   * Idempotent per socket; a failure (not invited, not open yet) is thrown and retried next time.
+   */
+  prepare(): Promise<void> {
+    if (this.#prepared && this.#preparedSocket === this.signaling.socket.id) return this.#prepared;
+    const run = (this.#prepared = this.#prepare().catch((err: unknown) => {
+      if (this.#prepared === run) this.#prepared = undefined;
+      throw err;
+    }));
+    return run;
+  }
+
+  async #prepare(): Promise<void> {
+    await this.signaling.connected();
+    const socketId = this.signaling.socket.id;
+    if (!this.#device) {
+      const { routerRtpCapabilities } = await this.signaling.request('meeting:prepare', {
+        meetingId: this.#o.meetingId,
+      });
+      const device = new Device();
+      await device.load({
+        routerRtpCapabilities: routerRtpCapabilities as unknown as RtpCapabilities,
+      });
+      this.#device = device;
+    }
+    await this.signaling.request('media:capabilities', {
+      rtpCapabilities: this.#device.recvRtpCapabilities as unknown as Record<string, unknown>,
+    });
+    this.#preparedSocket = socketId;
+  }
+
   async join(): Promise<JoinResponse> {
     this.#o.onEvent({ type: 'connection', state: 'connecting' });
-    await this.signaling.connected();
+    await this.prepare();
     return this.#serial(() => this.#join());
   }
 
@@ -79,32 +120,31 @@ export class MeetingEngine {
     });
     this.#selfId = join.self.id;
     if (!this.#device) {
+      if (!join.routerRtpCapabilities) throw new SignalingError('UNAVAILABLE');
       this.#device = new Device();
       await this.#device.load({
         routerRtpCapabilities: join.routerRtpCapabilities as unknown as RtpCapabilities,
       });
     }
     const onFailed = (t: Transport) => void this.restartIce(t);
-    this.#send = createTransport(
-      this.#device,
-      'send',
-      join.sendTransport,
-      this.signaling,
-      onFailed,
-    );
-    this.#recv = createTransport(
-      this.#device,
-      'recv',
-      join.recvTransport,
-      this.signaling,
-      onFailed,
-    );
+    // The server never learnt our DTLS parameters: only a new join brings media back.
+    const onConnectFailed = () => {
+      // A dropped socket rejoins by itself once it is back (engineNotifications).
+      if (this.#ended || !this.signaling.socket.connected) return;
+      void this.rejoin().catch(() => this.#o.onEvent({ type: 'error', code: 'UNAVAILABLE' }));
+    };
+    const wire = (direction: 'send' | 'recv', t: JoinResponse['sendTransport']) =>
+      createTransport(this.#device!, direction, t, this.signaling, onFailed, onConnectFailed);
+    this.#send = wire('send', join.sendTransport);
+    this.#recv = wire('recv', join.recvTransport);
     this.#startLink(this.#send, this.#recv);
-    this.#remote.joined();
+    this.#remote.joined(join.consumers !== undefined);
     this.#o.onEvent({ type: 'joined', join });
     this.#o.onEvent({ type: 'connection', state: 'connected' });
-    const producerIds = join.endpoints.flatMap((e) => e.producers.map((p) => p.id));
-    if (producerIds.length > 0) await this.#consume(producerIds);
+    // Hearing first: the consumers came with the answer; anything it did not cover is consumed now.
+    if (join.consumers?.length) await this.#remote.adopt(this.#recv, join.consumers);
+    const rest = this.#remote.missing(join.endpoints.flatMap((e) => e.producers.map((p) => p.id)));
+    if (rest.length > 0) await this.#consume(rest);
     return join;
   }
 
@@ -155,17 +195,44 @@ export class MeetingEngine {
   async start(source: MediaSource, track?: MediaStreamTrack): Promise<void> {
     if (!this.#send) throw new SignalingError('MEETING_NOT_OPEN');
     if (this.#producers.has(source)) return this.setEnabled(source, true);
+    if (source === 'camera' && this.#waitingCamera) return;
     const t = track ?? (await captureTrack(source));
-    const producer = await publish(this.#send, source, t);
+    t.addEventListener('ended', () => void this.stop(source));
+    // Audio first: a camera waits, captured but not published, until the link allows video.
+    // Published and then paused, it would burst at join on a link that cannot carry it.
+    if (source === 'camera' && this.#link && !this.#link.videoAllowed) {
+      this.#waitingCamera = t;
+      return;
+    }
+    await this.#publish(source, t);
+  }
+
+  async #publish(source: MediaSource, t: MediaStreamTrack): Promise<void> {
+    const producer = await publish(this.#send!, source, t);
     this.#producers.set(source, producer);
-    // Audio first: the mic starts at the weak-link rate, the camera waits for the link.
     if (source === 'mic') await this.#link?.micProduced();
     if (source === 'camera') await this.#link?.cameraProduced();
-    t.addEventListener('ended', () => void this.stop(source));
     this.#emitLocal();
   }
 
+  /** The link now allows video: the camera the user wanted goes out. */
+  #videoAllowed(allowed: boolean): void {
+    const t = this.#waitingCamera;
+    if (!allowed || !t || !this.#send || this.#producers.has('camera')) return;
+    this.#waitingCamera = undefined;
+    if (t.readyState !== 'live') return;
+    void this.#serial(() => this.#publish('camera', t)).catch(() =>
+      this.#o.onEvent({ type: 'error', code: 'UNAVAILABLE' }),
+    );
+  }
+
+  /** A camera captured and waiting for the link to allow video. */
+  get cameraWaiting(): boolean {
+    return this.#waitingCamera !== undefined;
+  }
+
   async stop(source: MediaSource): Promise<void> {
+    if (source === 'camera') this.#dropWaitingCamera();
     const p = this.#producers.get(source);
     if (!p) return;
     this.#producers.delete(source);
@@ -179,6 +246,7 @@ export class MeetingEngine {
 
   /** Mute/unmute without renegotiating. Unmuting the mic may be refused (FLOOR_REQUIRED). */
   async setEnabled(source: MediaSource, enabled: boolean): Promise<void> {
+    if (source === 'camera' && !enabled) this.#dropWaitingCamera();
     const p = this.#producers.get(source);
     if (!p) {
       if (enabled) await this.start(source);
@@ -208,7 +276,13 @@ export class MeetingEngine {
       recv,
       producers: this.#producers,
       changed: () => this.#emitLocal(),
+      videoAllowed: (allowed) => this.#videoAllowed(allowed),
     });
+  }
+
+  #dropWaitingCamera(): void {
+    this.#waitingCamera?.stop();
+    this.#waitingCamera = undefined;
   }
 
   /** Which simulcast layer to receive for one video (tile size, link state). */
@@ -242,10 +316,15 @@ export class MeetingEngine {
       this.#closeMedia();
       await this.#join();
       for (const { s, track, on } of tracks) {
-        if (track && track.readyState === 'live') {
-          this.#producers.set(s, await publish(this.#send!, s, track));
-          if (!on) await this.setEnabled(s, false).catch(() => undefined);
+        if (!track || track.readyState !== 'live') continue;
+        // The new link starts audio first again: a camera waits for it (or stays off).
+        if (s === 'camera' && !this.#link?.videoAllowed) {
+          if (on) this.#waitingCamera ??= track;
+          else track.stop();
+          continue;
         }
+        await this.#publish(s, track);
+        if (!on) await this.setEnabled(s, false).catch(() => undefined);
       }
       this.#emitLocal();
     });
@@ -259,6 +338,7 @@ export class MeetingEngine {
   ended(reason: 'removed' | 'replaced' | 'closed' | 'left'): void {
     if (this.#ended) return;
     this.#ended = true;
+    this.#dropWaitingCamera();
     for (const p of this.#producers.values()) p.track?.stop();
     this.#producers.clear();
     this.#closeMedia();

@@ -44,6 +44,13 @@ export interface MeetingState {
   /** Units we pinned (their videos come right after the floor holder's). */
   pinnedUnits: string[];
 
+  /**
+   * Warms a join up before the click (pre-join screen, emergency alert): socket,
+   * Device and capabilities are ready, so join() costs one round trip plus ICE/DTLS.
+   */
+  prepare(o: Omit<JoinOptions, 'mic' | 'camera'>): void;
+  /** Drops a warmed-up join that will not be used (back to home, another meeting). */
+  discardPrepared(): void;
   join(o: JoinOptions): Promise<boolean>;
   leave(): Promise<void>;
   toggleMic(): Promise<boolean>;
@@ -94,6 +101,29 @@ const initial = {
   pinnedUnits: [],
 };
 
+/** A warmed-up engine waiting for its join; dropped after 10 minutes unused. */
+let prepared: {
+  meetingId: string;
+  engine: MeetingEngine;
+  timer: ReturnType<typeof setTimeout>;
+} | null = null;
+const PREPARED_TTL_MS = 10 * 60_000;
+
+function discardPrepared(): void {
+  if (!prepared) return;
+  clearTimeout(prepared.timer);
+  prepared.engine.ended('left');
+  prepared = null;
+}
+
+function takePrepared(meetingId: string): MeetingEngine | null {
+  if (prepared?.meetingId !== meetingId) return null;
+  clearTimeout(prepared.timer);
+  const e = prepared.engine;
+  prepared = null;
+  return e;
+}
+
 const deviceKey = 'giaoban.deviceId';
 function deviceId(): string {
   try {
@@ -119,6 +149,19 @@ export const useMeeting = create<MeetingState>((set, get) => {
     }
   };
   const req = (fn: (e: MeetingEngine) => Promise<unknown>) => act(fn);
+  // Events of an engine that was since replaced, left, or not yet joined are ignored.
+  const newEngine = (o: Omit<JoinOptions, 'mic' | 'camera'>): MeetingEngine => {
+    const e: MeetingEngine = new MeetingEngine({
+      token: o.token,
+      meetingId: o.meetingId,
+      deviceId: deviceId(),
+      url: o.url,
+      onEvent: (ev) => {
+        if (engine === e) reduce(ev, set, get);
+      },
+    });
+    return e;
+  };
   const toggle = (source: MediaSource) =>
     act(async (e) => {
       const on = get().local[source];
@@ -129,19 +172,25 @@ export const useMeeting = create<MeetingState>((set, get) => {
   return {
     ...initial,
 
+    prepare(o) {
+      if (prepared?.meetingId === o.meetingId) return;
+      discardPrepared();
+      const e = newEngine(o);
+      prepared = {
+        meetingId: o.meetingId,
+        engine: e,
+        timer: setTimeout(discardPrepared, PREPARED_TTL_MS),
+      };
+      // A refusal here (not invited, not open yet) is shown by join(), which prepares again.
+      e.prepare().catch(() => undefined);
+    },
+
+    discardPrepared,
+
     async join(o) {
       if (engine) await get().leave();
       set({ ...initial, connection: 'connecting' });
-      // Events of an engine that was since replaced or left are ignored.
-      const e: MeetingEngine = new MeetingEngine({
-        token: o.token,
-        meetingId: o.meetingId,
-        deviceId: deviceId(),
-        url: o.url,
-        onEvent: (ev) => {
-          if (engine === e) reduce(ev, set, get);
-        },
-      });
+      const e = takePrepared(o.meetingId) ?? newEngine(o);
       engine = e;
       (globalThis as { giaobanMeeting?: MeetingEngine }).giaobanMeeting = e; // diagnostics, e2e
       try {
@@ -237,6 +286,17 @@ function reduce(ev: EngineEvent, set: Set, get: () => MeetingState): void {
     case 'meetingUpdated':
       set({ meeting: ev.meeting });
       break;
+    case 'producerAdded': {
+      const { producer } = ev;
+      const e = get().endpoints[producer.endpointId];
+      if (!e) break;
+      const producers = [
+        ...e.producers.filter((p) => p.id !== producer.id && p.source !== producer.source),
+        producer,
+      ];
+      set((s) => ({ endpoints: { ...s.endpoints, [e.id]: { ...e, producers } } }));
+      break;
+    }
     case 'producerState':
     case 'producerClosed': {
       const e = get().endpoints[ev.endpointId];

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Icon } from '../../app/Icon';
 import { navigate } from '../../app/router';
 import { useAuth } from '../auth/authStore';
+import { coolJoin, warmJoin } from '../meeting/warmJoin';
 import { useUnits } from '../units/unitsStore';
 import { loadDevicePrefs, saveDevicePrefs, type JoinMode } from './devicePrefs';
 import { useJoinChoice } from './joinChoice';
@@ -26,6 +27,7 @@ type MediaError = 'denied' | 'noDevice' | null;
 export default function PreJoinPage({ meetingId }: { meetingId: string }) {
   const { t } = useTranslation();
   const account = useAuth((s) => s.account);
+  const token = useAuth((s) => s.token);
   const unit = useUnits((s) => (account ? s.index?.byId.get(account.unitId) : undefined));
   const [prefs] = useState(loadDevicePrefs);
   // What the user picked on this device; until then the link test's suggestion decides.
@@ -95,6 +97,11 @@ export default function PreJoinPage({ meetingId }: { meetingId: string }) {
     setTesting(true);
     void runLinkTest().then(applyTest);
   };
+
+  // While the user checks devices, the join is prepared: the click then costs one round trip.
+  useEffect(() => {
+    if (token) warmJoin(meetingId, token);
+  }, [meetingId, token]);
 
   // The link test runs once on arrival: it takes a second on a good link.
   useEffect(() => {
@@ -231,7 +238,14 @@ export default function PreJoinPage({ meetingId }: { meetingId: string }) {
             </button>
           </div>
           <div className="prejoin-actions">
-            <button type="button" className="btn" onClick={() => navigate({ name: 'home' })}>
+            <button
+              type="button"
+              className="btn"
+              onClick={() => {
+                coolJoin();
+                navigate({ name: 'home' });
+              }}
+            >
               {t('app.cancel')}
             </button>
             <button type="button" className="btn btn-join" onClick={join}>

@@ -5,7 +5,7 @@ export interface ProbeJoinOptions {
   token: string;
   meetingId: string;
   deviceId: string;
-  /** Produce a camera once the link allows video. */
+  /** The user wants the camera: the engine publishes it once the link allows video. */
   video: boolean;
 }
 
@@ -19,11 +19,14 @@ export interface ProbeConsumerStats {
   framesDecoded: number;
 }
 
-/** Times are ms since join() was called. */
+/** Times are ms since the probe started (prepare(), or join() when nothing was prepared). */
 export interface ProbeSnapshot {
+  /** prepare() done: socket open, Device loaded, capabilities told (null if never prepared). */
+  preparedAt: number | null;
+  /** join() called: the user's click. */
+  clickAt: number | null;
+  /** join() resolved and the microphone is published. */
   joinedAt: number | null;
-  /** When the signaling socket was connected (the app's push socket usually already is). */
-  connectedAt: number | null;
   firstAudioAt: number | null;
   now: number;
   notices: (LinkNotice & { at: number })[];
@@ -37,6 +40,9 @@ export interface ProbeSnapshot {
 }
 
 export interface ProbeApi {
+  /** What the pre-join screen does while the user checks devices. */
+  prepare(o: ProbeJoinOptions): Promise<void>;
+  /** The click: prepares first if prepare() was not called (a cold join). */
   join(o: ProbeJoinOptions): Promise<void>;
   snapshot(): Promise<ProbeSnapshot>;
   setAudioOnly(audioOnly: boolean): Promise<void>;
