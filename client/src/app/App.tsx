@@ -20,6 +20,7 @@ const MeetingEditor = lazy(() => import('../features/scheduling/MeetingEditor'))
 const ConvenePage = lazy(() => import('../features/emergency/ConvenePage'));
 const PreJoinPage = lazy(() => import('../features/prejoin/PreJoinPage'));
 const RoomScreen = lazy(() => import('../features/room/RoomScreen'));
+const AccountsPage = lazy(() => import('../features/admin/AccountsPage'));
 
 function Screen({ route }: { route: Route }) {
   const { t } = useTranslation();
@@ -37,6 +38,8 @@ function Screen({ route }: { route: Route }) {
       return <MeetingEditor meetingId={route.meetingId} />;
     case 'emergency':
       return <ConvenePage />;
+    case 'admin':
+      return <AccountsPage />;
     case 'prejoin':
       return <PreJoinPage meetingId={route.meetingId} />;
     case 'room':

@@ -25,6 +25,7 @@ export function AppHeader() {
       <nav aria-label={t('app.mainNav')} className="main-nav">
         <Link to={{ name: 'home' }}>{t('nav.home')}</Link>
         {canSchedule(account) && <Link to={{ name: 'schedule' }}>{t('nav.schedule')}</Link>}
+        {account?.role === 'admin' && <Link to={{ name: 'admin' }}>{t('nav.admin')}</Link>}
         {canConvene(account, index) && (
           <Link to={{ name: 'emergency' }} className="nav-emergency">
             {t('nav.emergency')}

@@ -12,6 +12,7 @@ export type Route =
   | { name: 'meetingNow' }
   | { name: 'meetingEdit'; meetingId: string }
   | { name: 'emergency' }
+  | { name: 'admin' }
   | { name: 'prejoin'; meetingId: string }
   | { name: 'room'; meetingId: string }
   | { name: 'notFound' };
@@ -25,6 +26,7 @@ const patterns: [RegExp, (m: RegExpMatchArray) => Route][] = [
   [/^\/schedule\/now$/, () => ({ name: 'meetingNow' })],
   [new RegExp(`^/schedule/${idPart}$`), (m) => ({ name: 'meetingEdit', meetingId: m[1]! })],
   [/^\/emergency$/, () => ({ name: 'emergency' })],
+  [/^\/admin$/, () => ({ name: 'admin' })],
   [new RegExp(`^/join/${idPart}$`), (m) => ({ name: 'prejoin', meetingId: m[1]! })],
   [new RegExp(`^/meeting/${idPart}$`), (m) => ({ name: 'room', meetingId: m[1]! })],
 ];
@@ -54,6 +56,8 @@ export function routePath(route: Route): string {
       return `/schedule/${route.meetingId}`;
     case 'emergency':
       return '/emergency';
+    case 'admin':
+      return '/admin';
     case 'prejoin':
       return `/join/${route.meetingId}`;
     case 'room':

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { useBrowserApp } from './fixtures';
+
+describe('the administrator manages accounts by unit', () => {
+  const t = useBrowserApp();
+
+  it('resets a commune password; the commune logs in with the new one only', async () => {
+    const page = await t.loginAs('admin');
+    await page.getByRole('link', { name: 'Tài khoản' }).click();
+    await page.getByRole('heading', { name: 'Quản lý tài khoản' }).waitFor();
+    await page.getByLabel('Tìm tài khoản').fill('hai thanh');
+    const row = page.locator('tr[data-username="u18853"]');
+    expect(await row.textContent()).toContain('Phường Hải Thành');
+    await row.getByRole('button', { name: 'Đặt lại mật khẩu cho u18853' }).click();
+    await row.getByRole('button', { name: 'Tạo ngẫu nhiên' }).click();
+    const password = await row.getByLabel('Mật khẩu mới (ít nhất 10 ký tự)').inputValue();
+    expect(password).toHaveLength(12);
+    await row.getByRole('button', { name: 'Đặt lại mật khẩu' }).click();
+    await page.getByText('Đã đặt mật khẩu mới cho u18853', { exact: false }).waitFor();
+    expect(await row.textContent()).toContain('Đã đặt riêng');
+    await page.context().close();
+
+    const context = await t.browser.newContext({ baseURL: t.url });
+    const user = await context.newPage();
+    await user.goto('/');
+    await user.getByLabel('Tên đăng nhập').fill('u18853');
+    await user.getByLabel('Mật khẩu').fill('GiaoBan@2026');
+    await user.getByRole('button', { name: 'Đăng nhập' }).click();
+    await user.getByText('Tên đăng nhập hoặc mật khẩu không đúng.').waitFor();
+    await user.getByLabel('Mật khẩu').fill(password);
+    await user.getByRole('button', { name: 'Đăng nhập' }).click();
+    await expect.poll(() => user.locator('h1#unit-name').textContent()).toBe('Phường Hải Thành');
+    await context.close();
+  });
+
+  it('creates an account for a commune office, which can log in', async () => {
+    const page = await t.loginAs('admin');
+    await page.goto(`${t.url}/admin`);
+    await page.getByRole('button', { name: 'Tạo tài khoản' }).click();
+    await page.getByLabel('Tên đăng nhập').fill('vanthu.18904');
+    await page.getByLabel('Tên người dùng').fill('Văn thư xã Dân Hóa');
+    await page.getByLabel('Đơn vị').selectOption({ label: 'Xã Dân Hóa' });
+    await page.getByLabel('Mật khẩu mới (ít nhất 10 ký tự)').fill('Dan-Hoa-2026!');
+    await page.getByRole('button', { name: 'Tạo tài khoản' }).click();
+    await page.getByText('Đã tạo tài khoản vanthu.18904.').waitFor();
+    await page.getByLabel('Tìm tài khoản').fill('vanthu');
+    await page.locator('tr[data-username="vanthu.18904"]').waitFor();
+    await page.context().close();
+
+    const context = await t.browser.newContext({ baseURL: t.url });
+    const user = await context.newPage();
+    await user.goto('/');
+    await user.getByLabel('Tên đăng nhập').fill('vanthu.18904');
+    await user.getByLabel('Mật khẩu').fill('Dan-Hoa-2026!');
+    await user.getByRole('button', { name: 'Đăng nhập' }).click();
+    await expect.poll(() => user.locator('h1#unit-name').textContent()).toBe('Xã Dân Hóa');
+    await context.close();
+  });
+
+  it('is not offered to a host, and refused if opened by address', async () => {
+    const page = await t.loginAs('host452');
+    expect(await page.getByRole('link', { name: 'Tài khoản' }).count()).toBe(0);
+    await page.goto(`${t.url}/admin`);
+    await page.getByText('Bạn không có quyền thực hiện thao tác này.').waitFor();
+    await page.context().close();
+  });
+});
