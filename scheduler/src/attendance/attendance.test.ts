@@ -123,6 +123,15 @@ describe('attendance per occurrence and unit (real redis-server)', () => {
     expect(lines).toHaveLength(1 + 25);
     expect(lines.find((l) => l.includes('"18904"'))).toContain('"Xã Dân Hóa"');
     expect(lines.find((l) => l.includes('"18904"'))).toMatch(/"9","3","1","false"$/);
+    // Times in Vietnam wall-clock time, year first (no spreadsheet reads 07/12 as July).
+    const report = (await host44.call('GET', `/attendance/${occurrenceId}`))
+      .body as AttendanceResponse;
+    const first = rowOf(report, '18904')?.firstJoinAt as string;
+    const vn = new Date(Date.parse(first) + 7 * 3600_000).toISOString();
+    expect(lines[0]).toContain('first_join_vn');
+    expect(lines.find((l) => l.includes('"18904"'))).toContain(
+      `"${vn.slice(0, 10)} ${vn.slice(11, 19)}"`,
+    );
   });
 
   it('survives a restart of redis-server and the app', async () => {

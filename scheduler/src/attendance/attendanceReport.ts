@@ -65,17 +65,27 @@ const csvCell = (v: string | number | boolean | null) => {
   return `"${(/^[=+\-@]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
 };
 
+/**
+ * An instant as Vietnam wall-clock time, "2026-12-07 08:00:00": a clerk's
+ * spreadsheet showed UTC ("…T01:00:00.000Z") for an 08:00 meeting. Year first
+ * so that no spreadsheet locale reads the day as the month.
+ */
+export function vnCsvTime(iso: string | null): string | null {
+  if (iso === null) return null;
+  return new Date(Date.parse(iso) + 7 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
 export function attendanceCsv(report: AttendanceResponse): string {
   const header = [
     'occurrence_id',
     'meeting_title',
-    'starts_at',
+    'starts_at_vn',
     'unit_id',
     'unit_name',
     'parent_id',
     'invited',
-    'first_join',
-    'last_leave',
+    'first_join_vn',
+    'last_leave_vn',
     'minutes_present',
     'minutes_audio_only',
     'reconnects',
@@ -85,13 +95,13 @@ export function attendanceCsv(report: AttendanceResponse): string {
     [
       report.occurrenceId,
       report.title,
-      report.startsAt,
+      vnCsvTime(report.startsAt),
       r.unitId,
       r.unitName,
       r.parentId,
       r.invited,
-      r.firstJoinAt,
-      r.lastLeaveAt,
+      vnCsvTime(r.firstJoinAt),
+      vnCsvTime(r.lastLeaveAt),
       r.minutesPresent,
       r.minutesAudioOnly,
       r.reconnects,
