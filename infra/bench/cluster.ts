@@ -113,8 +113,9 @@ async function main() {
 
     // 2. meeting:join, all-in-one vs cluster through the balancer
     const app = await startTestApp({ SFU_WORKERS: '1', SIGNALING_RATE_PER_SECOND: '1000' });
+    stops.push(() => app.close());
     results.joinAllInOne = await signalingJoins(app.url);
-    await app.close();
+    await stops.pop()?.();
     const sigEnv = {
       ...env,
       SIGNALING_RATE_PER_SECOND: '1000',

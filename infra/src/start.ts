@@ -41,7 +41,13 @@ try {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   // Spawned by the cluster launcher: say so when ready, and stop with it.
   if (process.send) process.send({ ready: 'signaling', url: app.url });
-  if (process.connected) process.on('disconnect', () => void stop('launcher gone'));
+  if (process.connected) {
+    process.on('disconnect', () => {
+      // Its Redis may be going away too: do not hang on a shutdown that cannot finish.
+      setTimeout(() => process.exit(1), 10_000).unref();
+      void stop('launcher gone');
+    });
+  }
 } catch (err) {
   log.fatal({ err }, 'GiaoBan could not start');
   process.exit(1);

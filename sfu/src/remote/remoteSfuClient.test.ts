@@ -66,6 +66,8 @@ describe('RemoteSfuClient against real SFU nodes over a real redis-server', () =
     const a = await sig1.join({ meetingId: 'm1', endpointId: 'a', unitId: 'ua' });
     expect(a.routerRtpCapabilities.codecs?.map((c) => c.mimeType)).toContain('audio/opus');
     expect(a.sendTransport.iceCandidates[0]).toMatchObject({ ip: '127.0.0.1' });
+    // Any node answers for the deployment's codecs (a browser loads its Device before joining).
+    expect(await sig2.routerRtpCapabilities()).toEqual(a.routerRtpCapabilities);
     const b = await sig1.join({ meetingId: 'm1', endpointId: 'b', unitId: 'ub' });
     const producer = await sig1.produce('m1', 'a', {
       kind: 'audio',
