@@ -51,6 +51,17 @@ describe('screenshots', () => {
     await page.context().close();
   });
 
+  it('admin accounts', async () => {
+    const page = await t.loginAs('admin');
+    await page.getByRole('link', { name: 'Tài khoản' }).click();
+    await page.getByLabel('Tìm tài khoản').fill('dan hoa');
+    const row = page.locator('tr[data-username="u18904"]');
+    await row.getByRole('button', { name: 'Đặt lại mật khẩu cho u18904' }).click();
+    await row.getByRole('button', { name: 'Tạo ngẫu nhiên' }).click();
+    await save(page, 'admin-accounts');
+    await page.context().close();
+  });
+
   it('emergency convene form', async () => {
     const page = await t.loginAs('chihuy');
     await page.getByRole('link', { name: 'Triệu tập khẩn' }).click();
