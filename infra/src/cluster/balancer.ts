@@ -1,9 +1,16 @@
-import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import {
+  createServer,
+  request,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { AppError } from '@giaoban/common/errors';
 import type { Logger } from '@giaoban/common/logger';
 import { NodeRegistry } from '@giaoban/sfu/remote/nodeRegistry';
+import { MeetingRouter } from './meetingRoute';
 import { rendezvous } from './rendezvous';
 import { signalingNodeInfoSchema, type SignalingNodeInfo } from './signalingNode';
 
@@ -29,8 +36,9 @@ const STICKY = 'gb_sig';
 
 /**
  * A small HTTP + WebSocket reverse proxy in front of the signaling nodes.
- * /socket.io requests with a `meetingId` query go to the meeting's node by
- * rendezvous hash, so all endpoints of one meeting share one room state;
+ * /socket.io requests with a `meetingId` query go to the meeting's node
+ * (MeetingRouter: rendezvous hash, then sticky in Redis), so all endpoints of
+ * one meeting share one room state;
  * other socket.io requests stick to a node by cookie; everything else is
  * round-robin. Written on node:http/net because the maintained proxies
  * (http-proxy-3) need Node 22.
@@ -50,11 +58,20 @@ export async function startBalancer(o: BalancerOptions): Promise<Balancer> {
   await refresh();
   const timer = setInterval(() => void refresh(), o.refreshMs ?? 500);
 
-  const pick = (req: IncomingMessage): { node?: SignalingNodeInfo; sticky: boolean } => {
+  const router = new MeetingRouter(redis, registry, o.log);
+  const pick = async (
+    req: IncomingMessage,
+  ): Promise<{ node?: SignalingNodeInfo; sticky: boolean }> => {
     const url = new URL(req.url ?? '/', 'http://balancer');
     if (url.pathname.startsWith('/socket.io/')) {
       const meetingId = url.searchParams.get('meetingId');
-      if (meetingId) return { node: rendezvous(meetingId, nodes), sticky: false };
+      if (meetingId && meetingId.length <= 200) {
+        const node = await router.route(meetingId, nodes).catch((err: unknown) => {
+          o.log.warn({ err, meetingId }, 'meeting route unreadable: hashing instead');
+          return rendezvous(meetingId, nodes);
+        });
+        return { node, sticky: false };
+      }
       const wanted = cookie(req, STICKY);
       const stuck = wanted ? nodes.find((n) => n.id === wanted) : undefined;
       if (stuck) return { node: stuck, sticky: false };
@@ -64,8 +81,9 @@ export async function startBalancer(o: BalancerOptions): Promise<Balancer> {
   };
   const roundRobin = () => (nodes.length ? nodes[next++ % nodes.length] : undefined);
 
-  const server: Server = createServer((req, res) => {
-    const { node, sticky } = pick(req);
+  const server: Server = createServer((req, res) => void proxyHttp(req, res));
+  const proxyHttp = async (req: IncomingMessage, res: ServerResponse) => {
+    const { node, sticky } = await pick(req);
     if (!node) {
       res.writeHead(503, { 'content-type': 'application/json' });
       res.end(
@@ -103,13 +121,16 @@ export async function startBalancer(o: BalancerOptions): Promise<Balancer> {
       res.end(JSON.stringify({ error: new AppError('UNAVAILABLE').toBody() }));
     });
     req.pipe(upstream);
-  });
+  };
 
   /** Upgraded sockets leave the HTTP server's books: closed by hand on close(). */
   const tunnels = new Set<Socket>();
   // WebSocket upgrades: replay the request head to the chosen node, then splice the sockets.
   server.on('upgrade', (req: IncomingMessage, client: Socket, head: Buffer) => {
-    const { node } = pick(req);
+    void proxyUpgrade(req, client, head);
+  });
+  const proxyUpgrade = async (req: IncomingMessage, client: Socket, head: Buffer) => {
+    const { node } = await pick(req);
     if (!node) {
       client.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
       return;
@@ -136,7 +157,7 @@ export async function startBalancer(o: BalancerOptions): Promise<Balancer> {
     client.on('error', drop);
     upstream.on('close', drop);
     client.on('close', drop);
-  });
+  };
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -48,6 +48,7 @@ export async function startSignalingNode(
       log: nodeLog.child({ role: 'sfu-remote' }),
       timeoutMs: cluster.SFU_RPC_TIMEOUT_MS,
       checkMs: cluster.CLUSTER_HEARTBEAT_MS,
+      ttlMs: cluster.CLUSTER_NODE_TTL_MS,
     });
     sfu = remote;
     cleanups.push(() => remote.close());

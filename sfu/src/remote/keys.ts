@@ -17,6 +17,8 @@ export const clusterKeys = {
   placed: (nodeId: string) => `${root}:sfu:placed:${nodeId}`,
   /** Requests to one SFU node. */
   rpc: (nodeId: string) => `${root}:sfu:rpc:${nodeId}`,
+  /** A RemoteSfuClient's heartbeat: its endpoints on SFU nodes live while this key does. */
+  client: (clientId: string) => `${root}:sfu:client:${clientId}`,
   /** Replies to one RemoteSfuClient. */
   reply: (clientId: string) => `${root}:sfu:reply:${clientId}`,
   /** SfuEvents of one SFU node. */

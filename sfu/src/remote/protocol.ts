@@ -135,10 +135,10 @@ export type SfuArgs<M extends SfuMethod> = z.output<(typeof sfuMethods)[M]['args
 export type SfuResult<M extends SfuMethod> = z.output<(typeof sfuMethods)[M]['result']>;
 export const sfuMethodNames = Object.keys(sfuMethods) as [SfuMethod, ...SfuMethod[]];
 
-/** A request on an SFU node's channel; the reply goes to `replyTo`. */
+/** A request on an SFU node's channel from one RemoteSfuClient (the reply goes to its channel). */
 export const rpcRequestSchema = z.object({
   id: z.number().int().nonnegative(),
-  replyTo: z.string().min(1).max(200),
+  from: z.string().uuid(),
   method: z.enum(sfuMethodNames),
   args: z.array(z.unknown()).max(8),
 });

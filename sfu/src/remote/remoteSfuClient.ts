@@ -13,6 +13,7 @@ import type {
   RouterInfo,
 } from '../mediaTypes';
 import type { MediaJoin, SfuClient, SfuEvent } from '../sfuClient';
+import { clusterKeys } from './keys';
 import { NodeRegistry } from './nodeRegistry';
 import { MeetingPlacement } from './meetingPlacement';
 import { sfuNodeInfoSchema, type SfuArgs, type SfuMethod, type SfuNodeInfo } from './protocol';
@@ -23,8 +24,10 @@ export interface RemoteSfuOptions {
   log: Logger;
   /** An SFU node that does not answer a call within this is UNAVAILABLE. */
   timeoutMs?: number;
-  /** How often the SFU nodes' heartbeats are checked for the meetings used here. */
+  /** How often the SFU nodes' heartbeats are checked for the meetings used here (and this client's own beat). */
   checkMs?: number;
+  /** This client's heartbeat TTL: SFU nodes drop its endpoints this long after it stops. */
+  ttlMs?: number;
 }
 
 /**
@@ -72,11 +75,15 @@ export class RemoteSfuClient implements SfuClient {
     const client = new RemoteSfuClient(o);
     try {
       await client.#rpc.start();
+      await client.#beat();
     } catch (err) {
       await client.close();
       throw err;
     }
-    client.#timer = setInterval(() => void client.checkNodes(), o.checkMs ?? 1_000);
+    client.#timer = setInterval(() => {
+      client.#beat().catch((err: unknown) => o.log.warn({ err }, 'sfu client heartbeat failed'));
+      void client.checkNodes();
+    }, o.checkMs ?? 1_000);
     return client;
   }
 
@@ -289,9 +296,21 @@ export class RemoteSfuClient implements SfuClient {
 
   async close(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
+    // Closing on purpose: its endpoints were left one by one; the key may go at once.
+    await this.#redis.del(clusterKeys.client(this.#rpc.clientId)).catch(() => undefined);
     this.#rpc.close();
     this.#sub.disconnect();
     await this.#redis.quit().catch(() => undefined);
+  }
+
+  /** While this key lives, SFU nodes keep the endpoints this client created. */
+  async #beat(): Promise<void> {
+    await this.#redis.set(
+      clusterKeys.client(this.#rpc.clientId),
+      '1',
+      'PX',
+      this.#o.ttlMs ?? 4_000,
+    );
   }
 
   async #call<M extends SfuMethod>(meetingId: string, method: M, args: SfuArgs<M>) {

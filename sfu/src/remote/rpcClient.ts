@@ -69,7 +69,7 @@ export class SfuRpcClient {
     args: SfuArgs<M>,
   ): Promise<SfuResult<M>> {
     const id = this.#nextId++;
-    const req: RpcRequest = { id, replyTo: clusterKeys.reply(this.clientId), method, args };
+    const req: RpcRequest = { id, from: this.clientId, method, args };
     const answer = new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);

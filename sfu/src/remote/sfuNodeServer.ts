@@ -2,7 +2,9 @@ import { Redis } from 'ioredis';
 import { AppError } from '@giaoban/common/errors';
 import type { Logger } from '@giaoban/common/logger';
 import type { SfuClient } from '../sfuClient';
+import { EndpointOwners } from './endpointOwners';
 import { clusterKeys } from './keys';
+import { MeetingPlacement } from './meetingPlacement';
 import { NodeRegistry } from './nodeRegistry';
 import {
   rpcRequestSchema,
@@ -72,6 +74,8 @@ export class SfuNodeServer {
   readonly #registry: NodeRegistry<SfuNodeInfo>;
   readonly #handlers: Handlers;
   readonly #meetings = new Set<string>();
+  readonly #owners = new EndpointOwners();
+  readonly #placement: MeetingPlacement;
   readonly #startedAt = Date.now();
   #offEvents: () => void = () => undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -84,6 +88,7 @@ export class SfuNodeServer {
     this.#sub = new Redis(o.redisUrl);
     this.#registry = new NodeRegistry(this.#pub, 'sfu', sfuNodeInfoSchema, o.log);
     this.#handlers = handlersFor(o.sfu);
+    this.#placement = new MeetingPlacement(this.#pub, this.#registry, o.log);
   }
 
   static async start(o: SfuNodeServerOptions): Promise<SfuNodeServer> {
@@ -116,6 +121,10 @@ export class SfuNodeServer {
   /** Announces the node and its load now (also called by the timer). */
   async heartbeat(): Promise<void> {
     if (this.#closed) return;
+    // Reaping must never cost the heartbeat: a node that stops beating loses all its meetings.
+    await this.reapOrphans().catch((err: unknown) =>
+      this.#o.log.warn({ err, nodeId: this.nodeId }, 'reaping orphan endpoints failed'),
+    );
     const load = { meetings: 0, endpoints: 0, consumers: 0 };
     for (const meetingId of [...this.#meetings]) {
       try {
@@ -143,6 +152,33 @@ export class SfuNodeServer {
     );
   }
 
+  /** Removes the endpoints of signaling nodes whose heartbeat lapsed (see EndpointOwners). */
+  async reapOrphans(): Promise<void> {
+    const clients = [...this.#owners.clients()];
+    if (clients.length === 0) return;
+    const alive = await this.#pub.exists(...clients.map((c) => clusterKeys.client(c)));
+    if (alive === clients.length) return;
+    const dead = new Set<string>();
+    for (const c of clients) if (!(await this.#pub.exists(clusterKeys.client(c)))) dead.add(c);
+    const orphans = this.#owners.orphans(dead);
+    for (const { meetingId, endpointId } of orphans) {
+      this.#owners.left(meetingId, endpointId);
+      await this.#o.sfu.leave(meetingId, endpointId).catch(() => undefined);
+    }
+    for (const meetingId of new Set(orphans.map((x) => x.meetingId))) {
+      if (!this.#owners.empty(meetingId)) continue;
+      this.#owners.closed(meetingId);
+      this.#meetings.delete(meetingId);
+      await this.#o.sfu.closeMeeting(meetingId).catch(() => undefined);
+      await this.#placement.release(meetingId, this.nodeId).catch(() => undefined);
+    }
+    if (orphans.length > 0)
+      this.#o.log.warn(
+        { nodeId: this.nodeId, endpoints: orphans.length, signaling: [...dead] },
+        'removed the endpoints of a lost signaling node',
+      );
+  }
+
   async #onRequest(raw: string): Promise<void> {
     let json: unknown;
     try {
@@ -155,18 +191,12 @@ export class SfuNodeServer {
       this.#o.log.warn({ nodeId: this.nodeId }, 'dropping a malformed sfu request');
       return;
     }
-    const { id, replyTo, method } = req.data;
+    const { id, from, method } = req.data;
     let res: RpcResponse;
     try {
       const args = sfuMethods[method].args.safeParse(req.data.args);
       if (!args.success) throw new AppError('BAD_REQUEST', { method });
-      // The tuple was validated against this method's schema just above.
-      const run = this.#handlers[method] as (a: unknown) => Promise<unknown>;
-      const result = await run(args.data);
-      if (method === 'join') this.#meetings.add((args.data as SfuArgs<'join'>)[0].meetingId);
-      if (method === 'closeMeeting')
-        this.#meetings.delete((args.data as SfuArgs<'closeMeeting'>)[0]);
-      res = { id, ok: true, result: result ?? null };
+      res = { id, ok: true, result: (await this.#run(from, method, args.data)) ?? null };
     } catch (err) {
       if (!(err instanceof AppError))
         this.#o.log.error({ err, nodeId: this.nodeId, method }, 'sfu request failed');
@@ -174,9 +204,36 @@ export class SfuNodeServer {
       res = { id, ok: false, error: { code: appErr.code, details: appErr.details } };
     }
     if (this.#closed) return;
-    await this.#pub.publish(replyTo, JSON.stringify(res)).catch((err: unknown) => {
+    await this.#pub.publish(clusterKeys.reply(from), JSON.stringify(res)).catch((err: unknown) => {
       this.#o.log.warn({ err, nodeId: this.nodeId, method }, 'could not send an sfu reply');
     });
+  }
+
+  /** One validated call, with the bookkeeping of meetings (load) and endpoint owners. */
+  async #run(from: string, method: SfuMethod, args: unknown): Promise<unknown> {
+    // The tuple was validated against this method's schema by the caller.
+    const run = this.#handlers[method] as (a: unknown) => Promise<unknown>;
+    if (method === 'join') {
+      const [req] = args as SfuArgs<'join'>;
+      this.#owners.joinStarted(req.meetingId);
+      let owner: string | undefined;
+      try {
+        const result = await run(args);
+        owner = from;
+        this.#meetings.add(req.meetingId);
+        return result;
+      } finally {
+        this.#owners.joinEnded(req.meetingId, req.endpointId, owner);
+      }
+    }
+    const result = await run(args);
+    if (method === 'leave') this.#owners.left(...(args as SfuArgs<'leave'>));
+    if (method === 'closeMeeting') {
+      const [meetingId] = args as SfuArgs<'closeMeeting'>;
+      this.#meetings.delete(meetingId);
+      this.#owners.closed(meetingId);
+    }
+    return result;
   }
 
   async close(): Promise<void> {
