@@ -83,4 +83,26 @@ describe('attendance writes racing from several nodes (real redis-server)', () =
     expect(Object.keys(p.endpoints)).toHaveLength(NODES * ENDPOINTS_PER_NODE);
     expect(p.presentMs).toBe(30 * 60_000);
   });
+
+  it('counts an event delivered twice (a re-sent command, a retry on another node) once', async () => {
+    const occ = 'race2.1796605200000';
+    const t0 = 1_796_605_200_000;
+    const rejoin: AttendanceEvent = {
+      type: 'joined',
+      meetingId: 'm',
+      occurrenceId: occ,
+      unitId: '18904',
+      endpointId: 'a',
+      at: t0 + 60_000,
+      audioOnly: false,
+      reconnect: true,
+    };
+    nodes[0]!.record(event('joined', occ, 'a', t0));
+    await nodes[0]!.flush();
+    for (const n of nodes) n.record(rejoin);
+    await Promise.all(nodes.map((s) => s.flush()));
+    const p = (await nodes[0]!.ofOccurrence(occ)).get('18904')!;
+    expect(p.reconnects).toBe(1);
+    expect(Object.keys(p.endpoints)).toEqual(['a']);
+  });
 });

@@ -85,6 +85,7 @@ export class AttendanceStore implements AttendanceRecorder {
         ? (JSON.parse(raw) as UnitPresence)
         : emptyPresence(event.unitId, event.at);
       const after = applyEvent(before, event);
+      if (after === before && raw) return before; // the same event again: already counted
       const stored = await this.#redis.eval(
         CAS,
         1,

@@ -12,6 +12,12 @@ export interface UnitPresence {
   endpoints: Record<string, boolean>;
   /** Time of the last event: durations accrue from here in the current state. */
   lastAt: number;
+  /**
+   * The last event applied per endpoint ("joined@1796605200000:1:0"): the same
+   * event delivered again (a Redis command re-sent after a dropped connection, a
+   * signaling retry) is recognised and not counted twice. Absent in older records.
+   */
+  applied?: Record<string, string>;
 }
 
 export function emptyPresence(unitId: string, at: number): UnitPresence {
@@ -47,6 +53,23 @@ export function accrue(p: UnitPresence, at: number): UnitPresence {
  * connected, and audio-only while all of its connected endpoints are.
  */
 export function applyEvent(before: UnitPresence, event: AttendanceEvent): UnitPresence {
+  const key = eventKey(event);
+  if (before.applied?.[event.endpointId] === key) return before;
+  const after = applyOnce(before, event);
+  return { ...after, applied: { ...before.applied, [event.endpointId]: key } };
+}
+
+function eventKey(e: AttendanceEvent): string {
+  const flags =
+    e.type === 'joined'
+      ? `:${Number(e.audioOnly)}:${Number(e.reconnect)}`
+      : e.type === 'audioOnly'
+        ? `:${Number(e.audioOnly)}`
+        : '';
+  return `${e.type}@${e.at}${flags}`;
+}
+
+function applyOnce(before: UnitPresence, event: AttendanceEvent): UnitPresence {
   const p = accrue(before, event.at);
   const endpoints = { ...p.endpoints };
   switch (event.type) {
