@@ -252,7 +252,13 @@ describe('authorization matrix (role × action × tier)', () => {
       paths: Record<string, unknown>;
     };
     expect(Object.keys(openapi.paths)).toEqual(
-      expect.arrayContaining(['/meetings', '/emergencies', '/attendance/{id}']),
+      expect.arrayContaining([
+        '/meetings',
+        '/emergencies',
+        '/attendance/{id}',
+        '/auth/session',
+        '/accounts/{id}/password',
+      ]),
     );
     const anon = await fetch(`${app.url}/api/occurrences?from=x&to=y`);
     expect(anon.status).toBe(401);
