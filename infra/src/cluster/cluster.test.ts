@@ -1,18 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@giaoban/common/logger';
 import { clusterKeys } from '@giaoban/sfu/remote/keys';
 import { connect, login, startMeeting, type TestClient } from '@giaoban/signaling/testing/clients';
-import { startTestRedis, type TestRedis } from '../../test/redis';
-import { loadAppConfig } from '../config';
-import { startBalancer, type Balancer } from './balancer';
-import { spawnNode, type ChildNode } from './childNode';
-import { startSignalingNode, type SignalingNode } from './signalingNode';
+import { startTestCluster, type TestCluster } from '../../test/cluster';
+import type { Balancer } from './balancer';
+import type { ChildNode } from './childNode';
+import type { SignalingNode } from './signalingNode';
 
 const log = createLogger('test', process.env.LOG_LEVEL ?? 'silent');
-const timing = { CLUSTER_HEARTBEAT_MS: '250', CLUSTER_NODE_TTL_MS: '1000' };
 
 /**
  * The cluster layout on one machine, all real: one redis-server, two SFU
@@ -20,9 +15,9 @@ const timing = { CLUSTER_HEARTBEAT_MS: '250', CLUSTER_NODE_TTL_MS: '1000' };
  * process, so the test can look inside them) and the balancer.
  */
 describe('cluster: 2 SFU node processes, 2 signaling nodes, the balancer, one redis-server', () => {
-  let redis: TestRedis;
-  let dataDir: string;
-  const sfuNodes = new Map<string, ChildNode>();
+  let cluster: TestCluster;
+  let redis: TestCluster['redis'];
+  let sfuNodes: Map<string, ChildNode>;
   let sig1: SignalingNode;
   let sig2: SignalingNode;
   let balancer: Balancer;
@@ -32,43 +27,15 @@ describe('cluster: 2 SFU node processes, 2 signaling nodes, the balancer, one re
     open.push(c);
     return c;
   };
-  const signalingNode = async (id: string, seed: boolean) => {
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      ...timing,
-      REDIS_URL: redis.url,
-      SFU_MODE: 'remote',
-      SIGNALING_NODE_ID: id,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      SEED_DEMO: String(seed),
-    };
-    return startSignalingNode(loadAppConfig(env), log, env);
-  };
 
   beforeAll(async () => {
-    redis = await startTestRedis();
-    dataDir = mkdtempSync(path.join(tmpdir(), 'gb-cluster-'));
-    for (const id of ['sfu-1', 'sfu-2']) {
-      const env = { ...process.env, ...timing, REDIS_URL: redis.url, SFU_NODE_ID: id };
-      Object.assign(env, { SFU_WORKERS: '1', RTC_PORT: '0', LOG_LEVEL: 'warn' });
-      sfuNodes.set(id, await spawnNode(id, 'sfu', env, { stdio: 'ignore' }));
-    }
-    sig1 = await signalingNode('sig-1', true);
-    sig2 = await signalingNode('sig-2', false);
-    balancer = await startBalancer({ redisUrl: redis.url, port: 0, host: '127.0.0.1', log });
-    if (balancer.nodes().length !== 2)
-      throw new Error('the balancer does not see both signaling nodes');
+    cluster = await startTestCluster();
+    ({ redis, sfuNodes, balancer } = cluster);
+    [sig1, sig2] = cluster.signaling as [SignalingNode, SignalingNode];
   });
   afterAll(async () => {
     for (const c of open) c.close();
-    await balancer?.close();
-    await sig1?.close();
-    await sig2?.close();
-    for (const n of sfuNodes.values()) await n.stop();
-    await redis?.destroy();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await cluster?.close();
   });
 
   it('an emergency convened on one signaling node alerts, and ends the room of, a unit on the other', async () => {
@@ -98,7 +65,10 @@ describe('cluster: 2 SFU node processes, 2 signaling nodes, the balancer, one re
     expect(end.status).toBeLessThan(300);
     expect(await ended).toEqual({ reason: 'closed' });
     await expect.poll(() => sig2.signaling.meetings()).toEqual([]);
-    expect(await redis.client().get(clusterKeys.placement(emergency.meetingId))).toBeNull();
+    // The emptied room closes its media: the SFU placement is released too.
+    await expect
+      .poll(() => redis.client().get(clusterKeys.placement(emergency.meetingId)))
+      .toBeNull();
   });
 
   let meetingId: string;

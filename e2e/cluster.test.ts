@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { clusterKeys } from '../sfu/src/remote/keys';
+import { login, startMeeting } from '../signaling/src/testing/clients';
+import { startTestCluster, type TestCluster } from '../infra/test/cluster';
+import { launchChromium } from './browser';
+import { buildMeetingHarness } from './fixtures';
+
+interface Inbound {
+  endpointId: string;
+  kind: string;
+  bytesReceived: number;
+}
+
+/**
+ * Two communes in one meeting through the cluster: Debian's Chromium → the
+ * balancer → a signaling node (SFU_MODE=remote) → Redis → an SFU node
+ * process, whose WebRtcServer carries the media. The real client meeting
+ * store and engine, injected as a bundle.
+ */
+describe('cluster end to end: two communes exchange audio through the balancer', () => {
+  let cluster: TestCluster;
+  let browser: Browser;
+  let harness: string;
+
+  beforeAll(async () => {
+    [cluster, browser, harness] = await Promise.all([
+      startTestCluster(),
+      launchChromium(),
+      buildMeetingHarness(),
+    ]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await cluster?.close();
+  });
+
+  async function open(who: string): Promise<Page> {
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => console.error(who, e.message));
+    // Any page of the balancer's origin will do: the harness brings the meeting store.
+    await page.goto(`${cluster.url}/healthz`);
+    await page.addScriptTag({ content: harness });
+    return page;
+  }
+
+  /** The engine's meeting socket carries ?meetingId= (the URL's query), as the balancer routes by it. */
+  const join = (page: Page, token: string, meetingId: string) =>
+    page.evaluate(
+      ({ token, meetingId, url }) => {
+        const gb = (
+          globalThis as unknown as {
+            gb: { useMeeting: { getState(): { join(o: object): Promise<boolean> } } };
+          }
+        ).gb;
+        return gb.useMeeting.getState().join({ meetingId, token, mic: true, url });
+      },
+      { token, meetingId, url: `${cluster.url}/?meetingId=${encodeURIComponent(meetingId)}` },
+    );
+
+  const selfId = (page: Page) =>
+    page.evaluate(
+      () =>
+        (
+          globalThis as unknown as {
+            gb: { useMeeting: { getState(): { self: { id: string } | null } } };
+          }
+        ).gb.useMeeting.getState().self?.id,
+    );
+
+  const audioBytesFrom = async (page: Page, endpointId: string) =>
+    (
+      (await page.evaluate(() =>
+        (
+          globalThis as unknown as { giaobanMeeting: { inboundStats(): Promise<Inbound[]> } }
+        ).giaobanMeeting.inboundStats(),
+      )) as Inbound[]
+    )
+      .filter((s) => s.endpointId === endpointId && s.kind === 'audio')
+      .reduce((n, s) => n + s.bytesReceived, 0);
+
+  it('both communes land on one signaling node, the media on one SFU node, and each hears the other', async () => {
+    const host = await login(cluster.url, 'host450');
+    const meetingId = await startMeeting(cluster.url, host, ['18853', '18856']);
+    const [a, b] = await Promise.all([open('u18853'), open('u18856')]);
+    expect(await join(a, await login(cluster.url, 'u18853'), meetingId)).toBe(true);
+    expect(await join(b, await login(cluster.url, 'u18856'), meetingId)).toBe(true);
+
+    const hosting = cluster.signaling.filter((s) => s.signaling.meetingState(meetingId));
+    expect(hosting).toHaveLength(1);
+    expect(hosting[0]!.signaling.meetingState(meetingId)?.endpoints).toHaveLength(2);
+    const sfuNode = await cluster.redis.client().get(clusterKeys.placement(meetingId));
+    expect(['sfu-1', 'sfu-2']).toContain(sfuNode);
+
+    const [aId, bId] = [await selfId(a), await selfId(b)];
+    for (const [page, other] of [
+      [a, bId!],
+      [b, aId!],
+    ] as const) {
+      await expect.poll(() => audioBytesFrom(page, other), { timeout: 20_000 }).toBeGreaterThan(0);
+      const x = await audioBytesFrom(page, other);
+      await expect.poll(() => audioBytesFrom(page, other), { timeout: 10_000 }).toBeGreaterThan(x);
+    }
+  });
+});
