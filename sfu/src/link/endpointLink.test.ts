@@ -135,6 +135,55 @@ describe('EndpointLink (real mediasoup worker, PlainTransports)', () => {
     expect(link.flaps).toBe(0);
   });
 
+  it('reads reports that stop arriving as a flooded uplink, and silence never as recovery', async () => {
+    await meeting.addEndpoint({ id: 's', unitId: 's', transport: { type: 'plain' } });
+    let now = 0;
+    const seen: LinkSnapshot[] = [];
+    const silent = new EndpointLink(meeting.endpoint('s'), {
+      linkProfile: 'good',
+      floorEndpointId: () => undefined,
+      producerOwner: () => undefined,
+      onChange: (c) => seen.push(c),
+      log,
+      now: () => now,
+      tickMs: 5,
+    });
+    const settle = () => new Promise((r) => setTimeout(r, 40));
+    try {
+      for (; now <= 4_000; now += 1_000) silent.report(good);
+      expect(silent.snapshot).toMatchObject({ down: 'good', up: 'good' });
+      // The reports stop (a GPRS uplink flooded by the camera): nothing for 6 s is
+      // still nothing, then every tick bounds the RTT from below by the silence.
+      for (now = 5_000; now <= 10_000; now += 500) await settle();
+      expect(silent.snapshot.up).toBe('good');
+      for (now = 10_500; now <= 13_000; now += 500) await settle();
+      expect(silent.snapshot).toMatchObject({
+        down: 'critical',
+        up: 'critical',
+        plan: { audioOnly: true },
+      });
+      expect(seen.at(-1)?.transition?.sample.rttMs).toBeGreaterThan(4_000);
+      // Still silent a minute later: no step up without a fresh RTT.
+      for (now = 14_000; now <= 74_000; now += 2_000) await settle();
+      expect(silent.snapshot).toMatchObject({ down: 'critical', up: 'critical' });
+      // Reports again, on a good link: video after one hold.
+      for (; now <= 86_000; now += 1_000) {
+        silent.report(good);
+        await settle();
+      }
+      expect(silent.snapshot.plan.audioOnly).toBe(false);
+      // The browser's outbound loss is mediasoup's receiver report, which carries
+      // the worst loss of the stream's receivers: not this uplink's, not used.
+      for (const end = now + 6_000; now <= end; now += 1_000) {
+        silent.report({ ...good, upLoss: 0.5 });
+        await settle();
+      }
+      expect(silent.snapshot.plan.audioOnly).toBe(false);
+    } finally {
+      silent.close();
+    }
+  });
+
   it('respects the client: a consumer it paused stays paused when the hold ends', async () => {
     await link.gate.setClient(ids.l_bCam!, false);
     await link.setForcedAudioOnly(true);

@@ -4,6 +4,7 @@ import type { Endpoint } from '../endpoint';
 import type { LastNResult, VideoCandidate } from '../selection/lastN';
 import { chooseVideos } from '../selection/receiverVideos';
 import { ConsumerGate } from './consumerGate';
+import { UplinkLossMeter } from './uplinkLoss';
 import { linkPlan, type LinkPlan } from './linkPolicy';
 import {
   LinkStateMachine,
@@ -11,6 +12,10 @@ import {
   type LinkState,
   type LinkTransition,
 } from './linkState';
+
+/** The browser reports every 2 s; three intervals without a report is silence. */
+const REPORT_INTERVAL_MS = 2_000;
+const REPORT_SILENCE_MS = 6_000;
 
 /** What the browser reports every few seconds (the wire schema is in signaling/src/protocol/link.ts). */
 export interface ClientLinkReport {
@@ -78,6 +83,10 @@ export class EndpointLink {
   #recheckAt: number | undefined;
   /** The last selection told to the receiver (undefined: none yet, so the first is always told). */
   #selection: string | undefined;
+  /** When the browser's last report arrived (undefined: none yet). */
+  #lastReportAt: number | undefined;
+  readonly #uplinkLoss = new UplinkLossMeter();
+  #micStatsBusy = false;
 
   constructor(endpoint: Endpoint, opts: EndpointLinkOptions) {
     this.endpoint = endpoint;
@@ -111,14 +120,19 @@ export class EndpointLink {
   /** A browser's getStats() summary. */
   report(r: ClientLinkReport): void {
     const now = this.#now();
+    this.#lastReportAt = now;
+    this.#opts.log.debug({ endpointId: this.endpoint.id, report: r }, 'link report');
     const down: LinkSample = {};
     const up: LinkSample = {};
     if (r.rttMs !== undefined) down.rttMs = up.rttMs = r.rttMs;
-    // The browser's inbound loss is not used: it counts the sequence gaps of
-    // the speaker's own lossy uplink too, so one GPRS commune would make every
-    // listener look critical. Downlink loss reaches us through consumer scores
-    // of healthy producers instead.
-    if (r.upLoss !== undefined) up.loss = r.upLoss;
+    // The browser's loss figures are not used. Its inbound loss counts the
+    // sequence gaps of the speaker's own lossy uplink too, so one GPRS commune
+    // would make every listener look critical; downlink loss reaches us
+    // through consumer scores of healthy producers instead. Its outbound loss
+    // is the fraction lost of our receiver reports, into which mediasoup puts
+    // the worst loss of the stream's receivers: a recovered GPRS uplink still
+    // read 16 % there 6 s later while the SFU counted none. The SFU measures
+    // the uplink's loss itself (UplinkLossMeter).
     if (r.availableOutgoingKbps !== undefined) up.availableKbps = r.availableOutgoingKbps;
     this.#feed('down', 'client', down, now);
     this.#feed('up', 'client', up, now);
@@ -260,11 +274,49 @@ export class EndpointLink {
     const mic = this.endpoint.producers.find((p) => p.kind === 'audio' && !p.paused);
     const micScores = mic?.score.map((s) => s.score) ?? [];
     if (micScores.length) this.#feed('up', 'server', { score: Math.max(...micScores) }, now);
+    if (mic && !this.#micStatsBusy) void this.#sampleMicLoss(mic, now);
+  }
+
+  /** Uplink loss from the microphone's counters on the SFU (see UplinkLossMeter). */
+  async #sampleMicLoss(mic: ms.Producer, now: number): Promise<void> {
+    if (!this.#uplinkLoss.due(mic.id, now)) return;
+    this.#micStatsBusy = true;
+    try {
+      const stats = await mic.getStats();
+      const received = stats.reduce((n, s) => n + s.packetCount, 0);
+      const lost = stats.reduce((n, s) => n + s.packetsLost, 0);
+      const loss = this.#uplinkLoss.sample(mic.id, received, lost, now);
+      if (loss === undefined) return;
+      this.#opts.log.debug({ endpointId: this.endpoint.id, loss }, 'uplink loss');
+      this.#feed('up', 'server', { loss }, this.#now());
+    } catch {
+      // the producer closed meanwhile
+    } finally {
+      this.#micStatsBusy = false;
+    }
+  }
+
+  /**
+   * The browser reports every 2 s over the same uplink. Reports that stop
+   * arriving are the uplink's queue (a flooded GPRS uplink starves TCP):
+   * a report now `age` ms late has spent at least `age − 2 s` on the way,
+   * a lower bound of the round trip that the states must see. Silence is
+   * not taken as good news either: a step up needs a fresh RTT.
+   */
+  #feedReportSilence(now: number): void {
+    if (this.#lastReportAt === undefined) return;
+    const age = now - this.#lastReportAt;
+    if (age <= REPORT_SILENCE_MS) return;
+    // Like the browser's own RTT, the bound counts for both directions.
+    for (const dir of ['up', 'down'] as const) {
+      this.#feed(dir, 'client', { rttMs: age - REPORT_INTERVAL_MS }, now);
+    }
   }
 
   #tick(): void {
     const now = this.#now();
     this.#feedScores(now);
+    this.#feedReportSilence(now);
     if (this.#recheckAt !== undefined && now >= this.#recheckAt) {
       this.#recheckAt = undefined;
       void this.applyReceivePlan();

@@ -45,6 +45,20 @@ describe('linkPlan', () => {
     expect(p.send.audioMaxKbps).toBe(12);
   });
 
+  it('speaks at 10 kbit/s on a critical uplink, while a critical listener still hears 12', () => {
+    expect(
+      linkPlan({ down: 'poor', up: 'critical', forcedAudioOnly: false }).send.audioMaxKbps,
+    ).toBe(10);
+    // A critical downlink receives the floor holder alone: 12 kbit/s fits it.
+    const speaker = linkPlan({
+      down: 'good',
+      up: 'good',
+      forcedAudioOnly: false,
+      weakestDown: 'critical',
+    });
+    expect(speaker.send.audioMaxKbps).toBe(12);
+  });
+
   it('honours the user forcing audio-only on a good link', () => {
     const p = linkPlan({ down: 'good', up: 'good', forcedAudioOnly: true });
     expect(p.audioOnly).toBe(true);

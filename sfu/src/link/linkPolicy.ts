@@ -43,8 +43,24 @@ export interface LinkPlanInput {
   weakestDown?: LinkState;
 }
 
-/** Audio bitrate by uplink state: voice must fit 2G's 50 kbit/s with room to spare. */
+/**
+ * Audio bitrate by uplink state: voice must fit 2G's 50 kbit/s with room to
+ * spare. A critical uplink (GPRS: 20 kbit/s, flooded by 12 kbit/s Opus plus
+ * headers and FEC) speaks at 10 kbit/s so RTCP and the link reports still get through.
+ */
 export const audioKbpsByState: Record<LinkState, number> = {
+  good: 32,
+  constrained: 24,
+  poor: 12,
+  critical: 10,
+};
+
+/**
+ * What a listener's downlink state allows every speaker to send: a critical
+ * downlink receives the floor holder's audio alone, so 12 kbit/s fits it and
+ * the meeting need not drop to 10.
+ */
+export const listenerAudioKbps: Record<LinkState, number> = {
   good: 32,
   constrained: 24,
   poor: 12,
@@ -63,7 +79,7 @@ export function linkPlan({ down, up, forcedAudioOnly, weakestDown }: LinkPlanInp
   const send: SendPlan = {
     video: !audioOnly,
     maxVideoLayer: u === 0 ? 2 : 0,
-    audioMaxKbps: Math.min(audioKbpsByState[up], audioKbpsByState[weakestDown ?? 'good']),
+    audioMaxKbps: Math.min(audioKbpsByState[up], listenerAudioKbps[weakestDown ?? 'good']),
   };
   return { receive, send, audioOnly };
 }

@@ -166,6 +166,56 @@ describe('LinkStateMachine', () => {
     expect(m.view(6_000)).toEqual({ score: 10 });
   });
 
+  it('counts a lingering signal once: a loss burst repeated by other reports is not sustained', () => {
+    const m = new LinkStateMachine({ direction: 'up', initial: 'good' });
+    m.update('client', { rttMs: 20, loss: 0 }, 0);
+    // One receiver report shows a burst (the camera's first keyframe)…
+    m.update('server', { loss: 0.4 }, 1_000);
+    // …and stays in the view while fresh, good RTT samples keep coming.
+    for (let t = 1_500; t <= 6_500; t += 1_000) {
+      expect(m.update('client', { rttMs: 20 }, t)).toBeUndefined();
+    }
+    expect(m.state).toBe('good');
+    // A second measurement of that loss: now it is sustained.
+    expect(m.update('server', { loss: 0.4 }, 7_000)?.to).toBe('critical');
+  });
+
+  it('recovers to video although the first report after recovery still shows the old loss', () => {
+    const m = new LinkStateMachine({ direction: 'up', initial: 'critical' });
+    // The first report after a GPRS link turns good: the RTT is fresh, the
+    // receiver report's loss describes the GPRS interval before.
+    m.update('client', { rttMs: 20, loss: 0.25 }, 0);
+    const tr = feed(m, { rttMs: 20, loss: 0 }, 1_000, 15_000);
+    // The SFU's own loss samples supersede the stale figure once they are
+    // 2.5 s newer (from 3 s): not `poor` at 10 s, but video after 3 + 10 s.
+    expect(tr.map((x) => [x.to, x.at])).toEqual([['constrained', 13_000]]);
+  });
+
+  it('steps up only on fresh evidence: silence (no RTT) is not a better link', () => {
+    const m = new LinkStateMachine({ direction: 'down', initial: 'critical' });
+    m.update('client', { rttMs: 2_000 }, 0);
+    // The client's reports stop; only a healthy audio consumer score remains.
+    expect(feed(m, { score: 10 }, 1_000, 40_000)).toEqual([]);
+    expect(m.state).toBe('critical');
+    // Reports arrive again, with a good RTT: one hold brings video back.
+    expect(feed(m, good, 41_000, 52_000).map((x) => [x.to, x.at])).toEqual([
+      ['constrained', 51_000],
+    ]);
+  });
+
+  it("uses Chrome's uplink estimate for layers only, and the mic score only when nothing arrives", () => {
+    const t = defaultThresholds.up;
+    // A keyframe dip of the estimate on 3G: fewer layers, not audio-only.
+    expect(classify({ availableKbps: 60, rttMs: 100 }, t)).toBe('constrained');
+    expect(classify({ availableKbps: 10, rttMs: 20 }, t)).toBe('constrained');
+    // The microphone's lagging score: only 0 (nothing arrives) counts.
+    expect(classify({ score: 3, rttMs: 20 }, t)).toBe('good');
+    expect(classify({ score: 0 }, t)).toBe('critical');
+    // A flooded uplink shows as queueing delay and loss.
+    expect(classify({ availableKbps: 60, rttMs: 900 }, t)).toBe('poor');
+    expect(classify({ loss: 0.35 }, t)).toBe('critical');
+  });
+
   it('jumps without hysteresis when forced', () => {
     const m = new LinkStateMachine({ direction: 'down', initial: 'good' });
     expect(m.force('poor', 0)).toMatchObject({ from: 'good', to: 'poor' });

@@ -17,6 +17,9 @@ export const linkStates = ['good', 'constrained', 'poor', 'critical'] as const;
 export type LinkState = (typeof linkStates)[number];
 export type LinkDirection = 'down' | 'up';
 
+/** Sources' values of one signal further apart than this: the newer one alone counts. */
+const SUPERSEDE_MS = 2_500;
+
 export const severity = (s: LinkState): number => linkStates.indexOf(s);
 const bySeverity = (n: number): LinkState => linkStates[Math.max(0, Math.min(3, n))]!;
 
@@ -66,10 +69,17 @@ export const defaultThresholds: Record<LinkDirection, LinkThresholds> = {
     score: [6, 3, 0],
   },
   up: {
-    kbps: [200, 80, 24],
+    // Chrome's estimate only decides the layers (`constrained`): it dips below
+    // 80 kbit/s for seconds after any keyframe burst or delay step on a 250
+    // kbit/s 3G uplink, which is no reason to stop video. A flooded uplink
+    // shows as queueing delay (RTT) and loss, which decide `poor`/`critical`.
+    kbps: [200, 0, 0],
     loss: [0.05, 0.15, 0.3],
     rttMs: [80, 250, 1_600],
-    score: [6, 3, 0],
+    // The microphone's score averages 24 sender-report intervals of ~5 s: it
+    // lags a recovered link by a minute. Only 0 (nothing arrives) counts; the
+    // SFU measures fresh uplink loss itself (EndpointLink).
+    score: [-1, -1, 0],
   },
 };
 
@@ -122,6 +132,11 @@ export interface LinkStateMachineOptions {
   probationHoldMs?: number;
   /** A sample older than this no longer counts (ms); three report intervals. */
   staleMs?: number;
+  /**
+   * Signals that must be fresh in the view for a step up: silence (a client
+   * whose reports no longer arrive) is no evidence of a better link.
+   */
+  upNeeds?: (keyof LinkSample)[];
 }
 
 export class LinkStateMachine {
@@ -134,14 +149,20 @@ export class LinkStateMachine {
   #probationUntil: number;
   readonly #probationHoldMs: number;
   readonly #staleMs: number;
+  readonly #upNeeds: (keyof LinkSample)[];
   readonly #latest = new Map<LinkSource, Map<keyof LinkSample, { value: number; at: number }>>();
   /** Since when every evaluation argued for a worse state, and the mildest such state. */
   #worseSince: number | undefined;
   #worseMildest = 0;
   #worseSamples = 0;
-  /** Since when every evaluation argued for a better state, and the worst such state. */
-  #betterSince: number | undefined;
-  #betterWorst = 0;
+  /**
+   * Per level L better than the current state: since when every evaluation
+   * argued L or better (undefined: not continuously). Per level, because the
+   * first signals after a link recovers still describe the bad past (a
+   * receiver report covering the last interval): they must delay the level
+   * they argue against, not cap the whole recovery.
+   */
+  #betterSince: (number | undefined)[] = [];
   #lastTransition: { at: number; up: boolean } | undefined;
   #flaps = 0;
   #transitions = 0;
@@ -156,6 +177,7 @@ export class LinkStateMachine {
     this.#probationUntil = opts.probationUntil ?? 0;
     this.#probationHoldMs = opts.probationHoldMs ?? 2_500;
     this.#staleMs = opts.staleMs ?? 6_000;
+    this.#upNeeds = opts.upNeeds ?? ['rttMs'];
   }
 
   get state(): LinkState {
@@ -178,21 +200,19 @@ export class LinkStateMachine {
    */
   view(now: number): LinkSample {
     const merged: LinkSample = {};
-    for (const fields of this.#latest.values()) {
-      const fresh = (k: keyof LinkSample) => {
-        const f = fields.get(k);
-        return f && now - f.at <= this.#staleMs ? f.value : undefined;
-      };
-      const kbps = fresh('availableKbps');
-      const loss = fresh('loss');
-      const rtt = fresh('rttMs');
-      const score = fresh('score');
+    const fields: (keyof LinkSample)[] = ['availableKbps', 'loss', 'rttMs', 'score'];
+    for (const k of fields) {
+      const fresh = [...this.#latest.values()]
+        .map((f) => f.get(k))
+        .filter((f): f is { value: number; at: number } => !!f && now - f.at <= this.#staleMs);
+      if (fresh.length === 0) continue;
+      // A measurement made well after another source's supersedes it (the
+      // SFU's fresh loss after the last report from a link that then died).
+      const newest = Math.max(...fresh.map((f) => f.at));
+      const values = fresh.filter((f) => newest - f.at <= SUPERSEDE_MS).map((f) => f.value);
       // Each signal: the more pessimistic source wins.
-      if (kbps !== undefined)
-        merged.availableKbps = Math.min(merged.availableKbps ?? Infinity, kbps);
-      if (loss !== undefined) merged.loss = Math.max(merged.loss ?? 0, loss);
-      if (rtt !== undefined) merged.rttMs = Math.max(merged.rttMs ?? 0, rtt);
-      if (score !== undefined) merged.score = Math.min(merged.score ?? 10, score);
+      const worst = k === 'loss' || k === 'rttMs' ? Math.max(...values) : Math.min(...values);
+      merged[k] = worst;
     }
     return merged;
   }
@@ -204,7 +224,10 @@ export class LinkStateMachine {
     for (const [k, v] of Object.entries(sample) as [keyof LinkSample, number | undefined][]) {
       if (v !== undefined) fields.set(k, { value: v, at: now });
     }
-    return this.#evaluate(now, true);
+    // A sample is fresh evidence of degradation only if its own signals argue
+    // worse: a loss figure or keyframe dip that lingers in the view while
+    // other signals arrive must not count as "sustained" twice.
+    return this.#evaluate(now, severity(classify(sample, this.#t)) > severity(this.#state));
   }
 
   /** Re-evaluates without a new sample (call about once a second). */
@@ -219,7 +242,7 @@ export class LinkStateMachine {
     const current = severity(this.#state);
 
     if (argued > current) {
-      this.#betterSince = undefined;
+      this.#betterSince = [];
       if (this.#worseSince === undefined) {
         this.#worseSince = now;
         this.#worseMildest = argued;
@@ -233,30 +256,34 @@ export class LinkStateMachine {
       if (now - this.#worseSince >= this.#downHoldMs && this.#worseSamples >= 2) {
         return this.#move(bySeverity(this.#worseMildest), now, sample);
       }
-    } else if (argued < current) {
+    } else if (argued < current && this.#upNeeds.every((k) => sample[k] !== undefined)) {
       this.#worseSince = undefined;
-      if (this.#betterSince === undefined) {
-        this.#betterSince = now;
-        this.#betterWorst = argued;
-      } else {
-        this.#betterWorst = Math.max(this.#betterWorst, argued);
+      for (let level = 0; level < current; level++) {
+        this.#betterSince[level] = argued <= level ? (this.#betterSince[level] ?? now) : undefined;
       }
       const probation = now <= this.#probationUntil;
       const hold = probation ? this.#probationHoldMs : this.#upHoldMs;
-      if (now - this.#betterSince >= hold) {
-        // Probation jumps to what the link showed. Recovery brings video back
-        // (at most `constrained`, lowest layers) after one hold, however deep the
-        // fall was; full quality takes another hold.
-        const to = probation
-          ? this.#betterWorst
-          : Math.max(this.#betterWorst, Math.min(current - 1, severity('constrained')));
-        if (probation) this.#probationUntil = 0;
-        // Learning the link is not a recovery: a later fall is not a flap.
-        return this.#move(bySeverity(to), now, sample, !probation);
-      }
+      const heldFor = (level: number) => now - (this.#betterSince[level] ?? Infinity);
+      // The best level the link argued throughout a hold.
+      let best = current;
+      for (let level = current - 1; level >= 0 && heldFor(level) >= hold; level--) best = level;
+      if (best === current) return undefined;
+      // Probation jumps to what the link showed. Recovery brings video back
+      // (at most `constrained`, lowest layers) after one hold, however deep the
+      // fall was; full quality takes another hold.
+      const cap = probation ? 0 : Math.min(current - 1, severity('constrained'));
+      const to = Math.max(best, cap);
+      // A better level argued now may be seconds from its own hold: wait for
+      // it (a grace of half a hold) rather than step to a level that only the
+      // stale first samples after the recovery argued.
+      const wanted = Math.max(argued, cap);
+      if (to > wanted && heldFor(to) < hold * 1.5) return undefined;
+      if (probation) this.#probationUntil = 0;
+      // Learning the link is not a recovery: a later fall is not a flap.
+      return this.#move(bySeverity(to), now, sample, !probation);
     } else {
       this.#worseSince = undefined;
-      this.#betterSince = undefined;
+      this.#betterSince = [];
     }
     return undefined;
   }
@@ -274,7 +301,7 @@ export class LinkStateMachine {
   ): LinkTransition | undefined {
     const from = this.#state;
     this.#worseSince = undefined;
-    this.#betterSince = undefined;
+    this.#betterSince = [];
     if (to === from) return undefined;
     const last = this.#lastTransition;
     const down = severity(to) > severity(from);

@@ -20,7 +20,8 @@ function fakeSender(encodings: RTCRtpEncodingParameters[]) {
   };
 }
 
-function setup() {
+function setup(o: { answer?: () => Promise<unknown> } = {}) {
+  const clock = { now: 0 };
   const micSender = fakeSender([{}]);
   const camSender = fakeSender([{ rid: 'r0' }, { rid: 'r1' }, { rid: 'r2' }]);
   const cam = { closed: false, paused: false, rtpSender: camSender };
@@ -41,7 +42,11 @@ function setup() {
       },
     ]),
     recvTransport: transport([]),
-    report: async (r) => reports.push(r),
+    report: async (r) => {
+      reports.push(r);
+      await o.answer?.();
+    },
+    now: () => clock.now,
     mic: () => mic as unknown as Producer,
     camera: () => cam as unknown as Producer,
     setCameraPaused: async (p) => {
@@ -49,7 +54,7 @@ function setup() {
       calls.push(p ? 'pause' : 'resume');
     },
   });
-  return { ctl, cam, micSender, camSender, calls, reports };
+  return { ctl, cam, micSender, camSender, calls, reports, clock };
 }
 
 const notice = (over: Partial<LinkNotice>): LinkNotice => ({
@@ -85,7 +90,14 @@ describe('LinkController', () => {
     await ctl.handleNotice(notice({}));
     expect(calls).toEqual(['pause', 'resume']);
     expect(micSender.current[0]?.maxBitrate).toBe(32_000);
+    // The estimate taken while paused is unknown: the camera restarts small…
+    expect(camSender.current.map((e) => e.active)).toEqual([true, false, false]);
+    expect(camSender.current[0]).toMatchObject({ maxBitrate: 60_000, maxFramerate: 10 });
+    // …and is raised once Chrome measures the uplink with video (2 Mbit/s here).
+    await ctl.sampleNow();
     expect(camSender.current.map((e) => e.active)).toEqual([true, true, true]);
+    expect(camSender.current[0]).toMatchObject({ maxBitrate: 120_000 });
+    expect(camSender.current[0]!.maxFramerate).toBeUndefined();
   });
 
   it('holds a camera produced before video is allowed, and never resumes one the user paused', async () => {
@@ -102,10 +114,36 @@ describe('LinkController', () => {
     expect(calls).toEqual(['pause', 'resume']);
   });
 
-  it('reports what getStats shows', async () => {
-    const { ctl, reports } = setup();
+  it("reports what getStats shows, Chrome's estimate once the camera has run 4 s", async () => {
+    const { ctl, reports, clock } = setup();
+    await ctl.handleNotice(notice({}));
     await ctl.sampleNow();
-    expect(reports).toEqual([{ availableOutgoingKbps: 2_000, rttMs: 20 }]);
+    // The estimate right after the camera starts is Chrome's start value, not the link.
+    expect(reports).toEqual([{ rttMs: 20 }]);
+    clock.now = 4_000;
+    await ctl.sampleNow();
+    expect(reports.at(-1)).toMatchObject({ availableOutgoingKbps: 2_000, rttMs: 20 });
+  });
+
+  it('holds the camera when its reports go unanswered for 6 s, until they are answered', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const { ctl, cam, calls, clock } = setup({ answer: () => gate });
+    await ctl.handleNotice(notice({}));
+    for (clock.now = 0; clock.now <= 6_000; clock.now += 2_000) await ctl.sampleNow();
+    expect(calls).toEqual([]);
+    clock.now = 8_000;
+    await ctl.sampleNow();
+    expect(calls).toEqual(['pause']);
+    expect(cam.paused).toBe(true);
+    // A notice still allowing video (the downlink works) does not resume it…
+    await ctl.handleNotice(notice({}));
+    expect(calls).toEqual(['pause']);
+    // …the answer to a report does, the server allowing video.
+    release();
+    await new Promise((r) => setTimeout(r, 0));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(calls).toEqual(['pause', 'resume']);
   });
 
   it('tells the engine when video becomes allowed', async () => {

@@ -19,7 +19,24 @@ export interface LinkControllerDeps {
   onVideoAllowed?: (allowed: boolean) => void;
   onNotice?: (n: LinkNotice, report: LinkReport | undefined) => void;
   intervalMs?: number;
+  /** Clock in ms (tests); performance.now() by default. */
+  now?: () => number;
 }
+
+/**
+ * Chrome's estimate right after the camera starts is its start value and
+ * ramp, not a measurement of the link: it is used for the layers at once but
+ * reported to the server only after this long.
+ */
+export const estimateSettleMs = 4_000;
+
+/**
+ * No answer to our reports for this long (three intervals) while the camera
+ * runs: the uplink is flooded (a GPRS link under video starves the TCP that
+ * carries signaling, so the server's notices and our reports both stall).
+ * The camera is held at once, without waiting for a server that cannot hear us.
+ */
+export const reportSilenceMs = 6_000;
 
 /**
  * The browser half of link adaptation: reports getStats() every few seconds
@@ -36,6 +53,13 @@ export class LinkController {
   #busy = false;
   /** The camera is paused because of the link (not by the user): resume it when video is back. */
   #cameraHeld = false;
+  /** Since when the camera runs (undefined: not running at the last sample). */
+  #cameraSince: number | undefined;
+  /** When the last report was answered, and when the first was sent. */
+  #lastAckAt: number | undefined;
+  #firstSentAt: number | undefined;
+  /** The camera is held because our reports went unanswered (see reportSilenceMs). */
+  #silenceHold = false;
 
   constructor(deps: LinkControllerDeps) {
     this.#d = deps;
@@ -96,15 +120,34 @@ export class LinkController {
         this.#d.sendTransport.getStats(),
         this.#d.recvTransport.getStats(),
       ]);
-      const r = this.#sampler.sample(statsEntries(send), statsEntries(recv), performance.now());
+      const now = this.#now();
+      const r = this.#sampler.sample(statsEntries(send), statsEntries(recv), now);
       this.#last = r;
       // Chrome's estimate means something only while video asks for bandwidth:
       // audio alone never probes, so a recovered link would look as slow as
       // the audio it carries and video would never come back.
       const cam = this.#d.camera();
-      if (!cam || cam.closed || cam.paused) delete r.availableOutgoingKbps;
+      const running = !!cam && !cam.closed && !cam.paused;
+      if (!running) delete r.availableOutgoingKbps;
+      this.#cameraSince = running ? (this.#cameraSince ?? now) : undefined;
+      const settling =
+        this.#cameraSince !== undefined && now - this.#cameraSince < estimateSettleMs;
+      const wire: LinkReportWire = { ...r };
+      if (settling) delete wire.availableOutgoingKbps;
       // Not awaited: a report stuck behind a slow link must not hold the next sample.
-      void this.#d.report(r).catch(() => undefined);
+      this.#firstSentAt ??= now;
+      void this.#d.report(wire).then(
+        () => this.#acked(),
+        () => undefined,
+      );
+      const answeredAt = this.#lastAckAt ?? this.#firstSentAt;
+      if (running && now - answeredAt > reportSilenceMs) {
+        this.#silenceHold = true;
+        this.#cameraHeld = true;
+        // Not awaited: the request itself crosses the flooded uplink.
+        void this.#d.setCameraPaused(true).catch(() => undefined);
+        return r;
+      }
       // The uplink estimate moves between notices: keep video under it.
       if (this.#notice?.send.video) await this.#applyVideo(this.#notice);
       return r;
@@ -113,6 +156,19 @@ export class LinkController {
     } finally {
       this.#busy = false;
     }
+  }
+
+  /** A report was answered: the uplink carries signaling again. */
+  #acked(): void {
+    this.#lastAckAt = this.#now();
+    if (!this.#silenceHold) return;
+    this.#silenceHold = false;
+    // Video again only if the server (which now hears us) still allows it.
+    if (this.#notice) void this.handleNotice(this.#notice);
+  }
+
+  #now(): number {
+    return this.#d.now?.() ?? performance.now();
   }
 
   /** A 'link:state' notification from the server. */
@@ -126,7 +182,9 @@ export class LinkController {
         this.#cameraHeld = true;
         await this.#d.setCameraPaused(true);
       }
-      if (n.send.video) {
+      // While our reports go unanswered a notice may still arrive (the downlink
+      // works): the camera stays held until the uplink carries signaling again.
+      if (n.send.video && !this.#silenceHold) {
         await this.#applyVideo(n);
         if (cam.paused && this.#cameraHeld) await this.#d.setCameraPaused(false);
         this.#cameraHeld = false;
@@ -155,9 +213,16 @@ export class LinkController {
     params.encodings.forEach((enc, i) => {
       const w = wanted[i];
       if (!w) return;
-      if (enc.active !== w.active || enc.maxBitrate !== w.maxBitrate) {
+      if (
+        enc.active !== w.active ||
+        enc.maxBitrate !== w.maxBitrate ||
+        enc.maxFramerate !== w.maxFramerate
+      ) {
         enc.active = w.active;
         enc.maxBitrate = w.maxBitrate;
+        // Lifting the start's frame-rate cap: the property must go, not be undefined.
+        if (w.maxFramerate === undefined) delete enc.maxFramerate;
+        else enc.maxFramerate = w.maxFramerate;
         changed = true;
       }
     });

@@ -52,6 +52,26 @@ describe('LinkStatsSampler', () => {
     expect(r.upLoss).toBe(0.2);
   });
 
+  it("reports the SFU's loss once per receiver report, not again while it lingers", () => {
+    const s = new LinkStatsSampler();
+    const rr = (n: number, fractionLost: number): StatsEntry => ({
+      id: 'RA',
+      type: 'remote-inbound-rtp',
+      kind: 'audio',
+      fractionLost,
+      reportsReceived: n,
+    });
+    expect(s.sample([rr(1, 0.3)], [], 0).upLoss).toBe(0.3);
+    // No new receiver report in this interval: the same 0.3 is not a second sample.
+    expect(s.sample([rr(1, 0.3)], [], 2_000).upLoss).toBeUndefined();
+    expect(s.sample([rr(2, 0.25)], [], 4_000).upLoss).toBe(0.25);
+    // Browsers without reportsReceived: the report's timestamp tells.
+    const t = new LinkStatsSampler();
+    const old = { id: 'RV', type: 'remote-inbound-rtp', fractionLost: 0.2, timestamp: 5 };
+    expect(t.sample([old], [], 0).upLoss).toBe(0.2);
+    expect(t.sample([old], [], 2_000).upLoss).toBeUndefined();
+  });
+
   it('accepts a Map-like report and skips foreign values', () => {
     const m = new Map<string, unknown>([
       ['a', { id: 'a', type: 'codec' }],

@@ -30,6 +30,8 @@ export interface StatsEntry {
   availableOutgoingBitrate?: number;
   currentRoundTripTime?: number;
   fractionLost?: number;
+  /** remote-inbound-rtp: receiver reports received so far (a new one = new fractionLost). */
+  reportsReceived?: number;
   packetsLost?: number;
   packetsReceived?: number;
   bytesSent?: number;
@@ -69,8 +71,17 @@ export class LinkStatsSampler {
       .filter((v): v is number => v !== undefined);
     if (rtts.length) report.rttMs = Math.round(Math.max(...rtts) * 1000);
 
+    // fractionLost is the SFU's last receiver report; it stays in getStats()
+    // until the next one. Reported once per report, so one loss burst (a
+    // keyframe through a small queue) is not "sustained" by repetition.
     const remoteLoss = send
       .filter((s) => s.type === 'remote-inbound-rtp' && s.fractionLost !== undefined)
+      .filter((s) => {
+        const p = this.#prev.get(s.id);
+        if (!p) return true;
+        if (s.reportsReceived !== undefined) return s.reportsReceived !== p.reportsReceived;
+        return s.timestamp === undefined || s.timestamp !== p.timestamp;
+      })
       .map((s) => s.fractionLost!);
     if (remoteLoss.length) report.upLoss = Math.max(...remoteLoss);
 

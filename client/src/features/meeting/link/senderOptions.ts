@@ -48,29 +48,62 @@ export function cameraEncodings(): RTCRtpEncodingParameters[] {
 export const audioReserveKbps = 40;
 
 /**
- * Layer activity and bitrates for the camera sender: layers above the plan's
+ * How the camera starts on an uplink whose capacity is not known yet (video
+ * just allowed, Chrome's estimate not measured with video): the lowest layer
+ * only, at a rate and frame rate whose keyframe burst a 3G uplink (250 kbit/s)
+ * absorbs without a queue. Raised only on Chrome's availableOutgoingBitrate.
+ */
+export const cameraStart = { maxBitrate: 60_000, maxFramerate: 10 } as const;
+
+/**
+ * Layer activity and bitrates for the camera sender. Without an estimate the
+ * camera starts small (`cameraStart`). With one, layers above the plan's
  * highest are off, and layers are switched off from the top until what is
  * left fits the uplink estimate minus the audio reserve, so video never
  * starves the voice. The lowest layer stays (paused, not removed, is the
  * server's call when the link is poor).
+ *
+ * One layer more than fits is offered once the lowest runs at its full rate:
+ * Chrome's estimate of a sender that sends less than it could grows no
+ * further than ~1.5 × what it sends (measured: stuck at 112–155 kbit/s on a
+ * 10 Mbit/s link behind the 60 kbit/s start), and only a higher allocation
+ * makes Chrome probe. Its simulcast allocator encodes that layer only once
+ * its own estimate (audio counted first) carries it.
  */
 export function videoEncodings(
   plan: SendPlan,
   availableOutgoingKbps?: number,
 ): RTCRtpEncodingParameters[] {
-  const budget =
-    availableOutgoingKbps === undefined
-      ? Infinity
-      : Math.max(0, availableOutgoingKbps - audioReserveKbps);
+  if (availableOutgoingKbps === undefined) {
+    return cameraLayers.map((l, i) => ({
+      rid: l.rid,
+      active: i === 0,
+      maxBitrate: i === 0 ? cameraStart.maxBitrate : l.maxBitrate,
+      maxFramerate: cameraStart.maxFramerate,
+      scaleResolutionDownBy: l.scaleResolutionDownBy,
+    }));
+  }
+  const budget = Math.max(0, availableOutgoingKbps - audioReserveKbps);
   let used = 0;
+  let probe = budget * 1000 >= cameraLayers[0].maxBitrate;
   return cameraLayers.map((l, i) => {
     const kbps = l.maxBitrate / 1000;
-    const fits = i === 0 || used + kbps <= budget;
+    let fits = i === 0 || used + kbps <= budget;
+    if (!fits && probe) {
+      probe = false;
+      fits = true;
+    }
     const active = i <= plan.maxVideoLayer && fits;
     if (active) used += kbps;
     const maxBitrate =
       i === 0 ? Math.min(l.maxBitrate, Math.max(50_000, budget * 1000)) : l.maxBitrate;
-    return { rid: l.rid, active, maxBitrate, scaleResolutionDownBy: l.scaleResolutionDownBy };
+    return {
+      rid: l.rid,
+      active,
+      maxBitrate,
+      maxFramerate: undefined,
+      scaleResolutionDownBy: l.scaleResolutionDownBy,
+    };
   });
 }
 
