@@ -16,7 +16,7 @@ import type { AuditLog } from '../audit/auditLog';
 import { requireSession, sessionOf } from '../auth/middleware';
 import { publicMeeting, type MeetingService } from '../meetings/meetingService';
 import type { MeetingViews } from '../meetings/meetingViews';
-import { assertStartAhead } from '../meetings/pastStart';
+import { assertStartAhead, sameMinute } from '../meetings/pastStart';
 import {
   parseOccurrenceId,
   slotsInWindow,
@@ -115,13 +115,14 @@ export function meetingRoutes(deps: MeetingRoutesDeps): Router {
       meetingId,
       originalStart,
       (s) => {
-        // Moving a session into the past is refused; editing a running or past one otherwise is not.
-        if (body.start && Date.parse(body.start) !== s.start)
-          assertStartAhead(Date.parse(body.start));
+        // Moving a session into the past is refused; editing a running or past one otherwise
+        // is not. The form has minutes: a start in the same minute is no move.
+        const moved = body.start !== undefined && !sameMinute(Date.parse(body.start), s.start);
+        if (moved) assertStartAhead(Date.parse(body.start as string));
         return {
           ...s.override,
           ...(body.title ? { title: body.title } : {}),
-          ...(body.start ? { start: new Date(Date.parse(body.start)).toISOString() } : {}),
+          ...(moved ? { start: new Date(Date.parse(body.start as string)).toISOString() } : {}),
           ...(body.durationMinutes ? { durationMinutes: body.durationMinutes } : {}),
           ...(body.selectors && invitedUnitIds
             ? { selectors: body.selectors, invitedUnitIds }

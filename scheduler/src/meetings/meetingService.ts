@@ -24,7 +24,7 @@ import { parseRule } from './recurrence';
 import { assertCanAddress, assertCanManage } from './rights';
 import { resolveSelectors } from './selectors';
 import { findConflicts } from './conflicts';
-import { assertSessionAhead } from './pastStart';
+import { assertSessionAhead, sameMinute } from './pastStart';
 
 export const newMeetingId = () => randomBytes(8).toString('hex');
 
@@ -137,7 +137,12 @@ export class MeetingService {
     if (current.status === 'cancelled') throw new AppError('CONFLICT', { reason: 'cancelled' });
     if (req.version !== current.version)
       throw new AppError('CONFLICT', { reason: 'stale version', version: current.version });
-    const start = req.start ? new Date(Date.parse(req.start)).toISOString() : current.start;
+    // The form shows minutes: its start in the same minute as a "meet now" start
+    // (08:02:37) is the same start, and re-timing it would change the occurrence id.
+    const start =
+      req.start && !sameMinute(Date.parse(req.start), Date.parse(current.start))
+        ? new Date(Date.parse(req.start)).toISOString()
+        : current.start;
     const recurrence = req.recurrence === undefined ? current.recurrence : req.recurrence;
     // The client sends the whole form: only a real change of start or rule re-times the meeting.
     const retimed =

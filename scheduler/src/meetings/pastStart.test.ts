@@ -145,4 +145,38 @@ describe('meetings in the past are refused by the API (real redis-server)', () =
       recurrence: { rrule: 'FREQ=DAILY;COUNT=10' },
     });
   });
+
+  it('takes a start sent back to the minute (the form has no seconds) as unchanged', async () => {
+    // A start with seconds, as "meet now" makes them: 2 days ago at hh:mm:37.
+    const start = Math.floor((Date.now() - 2 * DAY) / 60_000) * 60_000 + 37_000;
+    const created = await host.call('POST', '/meetings', {
+      title: 'Họp ngay hằng ngày',
+      start: iso(start),
+      durationMinutes: 30,
+      recurrence: { rrule: 'FREQ=DAILY;COUNT=10' },
+      selectors: units,
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.meeting.id as string;
+    const minute = iso(start - 37_000);
+    // The first (past) session is lengthened; the form sends its start without seconds.
+    const first = `${id}.${start}`;
+    const longer = await host.call('PATCH', `/occurrences/${first}`, {
+      start: minute,
+      durationMinutes: 45,
+    });
+    expect(longer.status).toBe(200);
+    expect(longer.body.occurrence).toMatchObject({ id: first, startsAt: iso(start) });
+    // The editor sends the whole form back, start to the minute: a rename, not a re-timing.
+    const renamed = await host.call('PATCH', `/meetings/${id}`, {
+      version: 2,
+      title: 'Họp ngay hằng ngày (sửa tên)',
+      start: minute,
+      recurrence: { rrule: 'FREQ=DAILY;COUNT=10' },
+    });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.meeting.start).toBe(iso(start));
+    const kept = await host.call('GET', `/occurrences/${first}`);
+    expect(kept.body.occurrence).toMatchObject({ edited: true, endsAt: iso(start + 45 * 60_000) });
+  });
 });

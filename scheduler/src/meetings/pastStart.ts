@@ -7,6 +7,10 @@ import { hasStartFrom, parseRule } from './recurrence';
  */
 export const START_GRACE_MS = 5 * 60_000;
 
+/** Forms show and send minutes: two instants in the same minute are the same start. */
+export const sameMinute = (a: number, b: number) =>
+  Math.floor(a / 60_000) === Math.floor(b / 60_000);
+
 const inPast = () =>
   new AppError('START_IN_PAST', [{ path: 'start', message: 'the start has already passed' }]);
 

@@ -49,6 +49,20 @@ function formOf(m: Meeting): Form {
   };
 }
 
+/**
+ * A new meeting may not start in the past; an edited one only if it is moved
+ * there (renaming a running meeting is fine, as on the server). An edited
+ * series is left to the server, which knows whether sessions remain ahead.
+ */
+function inPast(meeting: Meeting | null, repeats: boolean, startMs: number): boolean {
+  if (startMs >= Date.now()) return false;
+  if (!meeting) return true;
+  // The form has minutes: a "meet now" start at 08:02:37 comes back as 08:02, unchanged.
+  return (
+    !repeats && Math.floor(startMs / 60_000) !== Math.floor(Date.parse(meeting.start) / 60_000)
+  );
+}
+
 /** Create or edit a one-off or recurring meeting and whom it invites. */
 export default function MeetingEditor({
   meetingId,
@@ -112,7 +126,7 @@ export default function MeetingEditor({
             form.recurrence.until !== '' &&
             form.recurrence.until < form.date
           ? 'untilBeforeStart'
-          : !meetingId && !startNow && Date.parse(vnInstant(form.date, form.time)) < Date.now()
+          : !startNow && inPast(meeting, repeats, Date.parse(vnInstant(form.date, form.time)))
             ? 'startInPast'
             : null;
     setDateProblem(problem);
