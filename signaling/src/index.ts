@@ -68,6 +68,9 @@ export function createSignaling(options: SignalingOptions): Signaling {
     maxHttpBufferSize: 64 * 1024,
     pingInterval: 10_000,
     pingTimeout: 10_000,
+    // A join answer of a full emergency meeting (151 communes: endpoints, consumers' RTP
+    // parameters) is tens of kB of repetitive JSON: deflated ~8×, seconds less on GPRS/EDGE.
+    perMessageDeflate: { threshold: 1024 },
     connectionStateRecovery: {
       maxDisconnectionDuration: config.SIGNALING_GRACE_MS,
       skipMiddlewares: true,
@@ -116,7 +119,14 @@ export function createSignaling(options: SignalingOptions): Signaling {
     const socket = raw as GbSocket;
     const session = socket.data.session;
     void socket.join(unitChannel(session.unitId));
-    if (socket.recovered) core.recovered(socket);
+    if (socket.recovered) {
+      const wasIn = socket.data.meetingId;
+      core.recovered(socket);
+      // Recovered where its room is not (a cluster node handed its meetings over, or the
+      // grace ran out): without a word the client would believe it is still in the meeting.
+      if (wasIn && !socket.data.meetingId)
+        core.notify(socket.id, 'media:reconnect', { reason: 'roomGone' });
+    }
     attachRequests(
       core,
       socket,
