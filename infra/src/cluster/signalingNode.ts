@@ -19,6 +19,9 @@ export const signalingNodeInfoSchema = z.object({
 });
 export type SignalingNodeInfo = z.infer<typeof signalingNodeInfoSchema>;
 
+/** Longer than a balancer's node refresh (500 ms) plus its meeting route cache (1 s). */
+const HANDOVER_WAIT_MS = 1_700;
+
 export type SignalingNode = GiaoBanNode & {
   readonly nodeId: string;
   readonly sfu: RemoteSfuClient;
@@ -98,15 +101,24 @@ export async function startSignalingNode(
   nodeLog.info({ url }, 'signaling node registered');
 
   const adapterClient = adapterRedis;
+  const remote = sfu;
   return {
     ...node,
     nodeId: cluster.SIGNALING_NODE_ID,
     sfu,
     async close() {
       clearInterval(timer);
-      // Leave the balancer's list first, so no new socket is sent here while closing.
+      // Hand the meetings over: out of the balancers' list, and once they have
+      // noticed (their refresh + route cache), drop every transport. Clients
+      // reconnect through a balancer to another node and rejoin there, on the
+      // same SFU meetings, which closing the rooms here must not touch.
       await registry.remove(cluster.SIGNALING_NODE_ID).catch(() => undefined);
       registryRedis.disconnect();
+      if (node.signaling.io.engine.clientsCount > 0) {
+        await new Promise((r) => setTimeout(r, HANDOVER_WAIT_MS));
+        remote.detach();
+        node.signaling.io.engine.close();
+      }
       await node.close();
       node.signaling.io.of('/').adapter.close();
       adapterClient.disconnect();

@@ -52,6 +52,8 @@ export class RemoteSfuClient implements SfuClient {
   #capabilities: Promise<ms.RtpCapabilities> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #checking = false;
+  /** Handing over: this node's rooms close without touching the media their clients rejoin elsewhere. */
+  #detached = false;
 
   private constructor(o: RemoteSfuOptions) {
     this.#o = o;
@@ -85,6 +87,16 @@ export class RemoteSfuClient implements SfuClient {
       void client.checkNodes();
     }, o.checkMs ?? 1_000);
     return client;
+  }
+
+  /**
+   * From now on leave and closeMeeting do nothing: a signaling node handing its
+   * meetings over closes its rooms while their clients rejoin on another node,
+   * on the same SFU meetings. The endpoints it leaves behind are reaped by the
+   * SFU nodes once this client's heartbeat key is gone (close()).
+   */
+  detach(): void {
+    this.#detached = true;
   }
 
   /** The SFU node carrying a meeting used here (tests, diagnostics). */
@@ -122,6 +134,7 @@ export class RemoteSfuClient implements SfuClient {
 
   async leave(meetingId: string, endpointId: string): Promise<void> {
     this.#endpoints.get(meetingId)?.delete(endpointId);
+    if (this.#detached) return;
     const nodeId = this.#nodeOf.get(meetingId);
     if (!nodeId) return;
     // A dead node's media is gone already: leaving it is not an error.
@@ -212,6 +225,7 @@ export class RemoteSfuClient implements SfuClient {
   }
 
   async closeMeeting(meetingId: string): Promise<void> {
+    if (this.#detached) return void this.#forget(meetingId);
     const nodeId = this.#nodeOf.get(meetingId) ?? (await this.#placement.current(meetingId));
     this.#forget(meetingId);
     if (!nodeId) return;

@@ -4,7 +4,6 @@ import type { Logger } from '@giaoban/common/logger';
 import type { SfuClient } from '../sfuClient';
 import { EndpointOwners } from './endpointOwners';
 import { clusterKeys } from './keys';
-import { MeetingPlacement } from './meetingPlacement';
 import { NodeRegistry } from './nodeRegistry';
 import {
   rpcRequestSchema,
@@ -75,7 +74,6 @@ export class SfuNodeServer {
   readonly #handlers: Handlers;
   readonly #meetings = new Set<string>();
   readonly #owners = new EndpointOwners();
-  readonly #placement: MeetingPlacement;
   readonly #startedAt = Date.now();
   #offEvents: () => void = () => undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -88,7 +86,6 @@ export class SfuNodeServer {
     this.#sub = new Redis(o.redisUrl);
     this.#registry = new NodeRegistry(this.#pub, 'sfu', sfuNodeInfoSchema, o.log);
     this.#handlers = handlersFor(o.sfu);
-    this.#placement = new MeetingPlacement(this.#pub, this.#registry, o.log);
   }
 
   static async start(o: SfuNodeServerOptions): Promise<SfuNodeServer> {
@@ -169,8 +166,9 @@ export class SfuNodeServer {
       if (!this.#owners.empty(meetingId)) continue;
       this.#owners.closed(meetingId);
       this.#meetings.delete(meetingId);
+      // The placement stays: a rejoin already under way in a signaling node recreates the
+      // meeting here, where every signaling node still finds it.
       await this.#o.sfu.closeMeeting(meetingId).catch(() => undefined);
-      await this.#placement.release(meetingId, this.nodeId).catch(() => undefined);
     }
     if (orphans.length > 0)
       this.#o.log.warn(
