@@ -49,7 +49,13 @@ export class MeetingEngine {
 
   constructor(o: MeetingEngineOptions) {
     this.#o = o;
-    this.signaling = new SignalingClient({ token: o.token, url: o.url });
+    // The meeting id in the handshake lets a cluster's balancer route every socket of a
+    // meeting to the signaling node that holds its room (infra/src/cluster).
+    this.signaling = new SignalingClient({
+      token: o.token,
+      url: o.url,
+      query: { meetingId: o.meetingId },
+    });
     this.#remote = new RemoteConsumers(this.signaling, o.onEvent);
     wireNotifications(this, this.signaling, o.onEvent);
   }
