@@ -23,7 +23,7 @@ async function startNode(redisUrl: string, nodeId: string) {
     rtcPorts: [],
     workers: 1,
     heartbeatMs: 200,
-    ttlMs: 1_000,
+    ttlMs: 2_000,
     log,
   });
   return {
