@@ -1,3 +1,4 @@
+import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@giaoban/common/logger';
 import { clusterKeys } from '@giaoban/sfu/remote/keys';
@@ -69,6 +70,41 @@ describe('cluster: 2 SFU node processes, 2 signaling nodes, the balancer, one re
     await expect
       .poll(() => redis.client().get(clusterKeys.placement(emergency.meetingId)))
       .toBeNull();
+  });
+
+  it('a push socket on long-polling (no WebSocket) sticks to one node by cookie and gets its alerts', async () => {
+    const commander = await login(balancer.url, 'chihuy');
+    const token = await login(balancer.url, 'u18907');
+    // withCredentials: engine.io-client keeps the balancer's cookie, as a browser does.
+    const push = io(balancer.url, {
+      auth: { token },
+      transports: ['polling'],
+      withCredentials: true,
+      forceNew: true,
+      reconnection: false,
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        push.once('connect', resolve);
+        push.once('connect_error', reject);
+      });
+      const alerts: unknown[] = [];
+      push.on('emergency:alert', (p: unknown) => alerts.push(p));
+      for (const title of ['Bão số 1', 'Bão số 2']) {
+        const res = await fetch(`${balancer.url}/api/emergencies`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${commander}` },
+          body: JSON.stringify({ title, selectors: [{ type: 'unit', unitId: '18907' }] }),
+        });
+        expect(res.status).toBe(201);
+      }
+      // Many polls later (each a new HTTP request through the balancer), still one session.
+      await expect.poll(() => alerts.length, { timeout: 5_000 }).toBe(2);
+      expect(push.connected).toBe(true);
+      expect(push.io.engine.transport.name).toBe('polling');
+    } finally {
+      push.disconnect();
+    }
   });
 
   let meetingId: string;
