@@ -14,7 +14,11 @@ try {
       ? await startSignalingNode(config, log)
       : await startAllInOne(config, log);
   log.info({ url: app.url, startupMs: Math.round(performance.now() - t0) }, 'GiaoBan ready');
-  console.log(`\nGiaoBan đang chạy / is running: ${app.url}\n`);
+  console.log(
+    config.SFU_MODE === 'remote'
+      ? `\nNút báo hiệu / signaling node: ${app.url} (người dùng vào qua bộ cân bằng tải / users come through the balancer)\n`
+      : `\nGiaoBan đang chạy / is running: ${app.url}\n`,
+  );
   if (config.SEED_DEMO) {
     console.log(
       [
