@@ -4,18 +4,13 @@ import type { types as ms } from 'mediasoup';
 import { AppError } from '@giaoban/common/errors';
 import type { Logger } from '@giaoban/common/logger';
 import type { ClientLinkReport } from '../link/endpointLink';
-import type { AttachOptions, LinkStateEvent } from '../link/linkSupervisor';
-import type {
-  ConsumerLayers,
-  ConsumerParams,
-  MediaSource,
-  ProducerInfo,
-  RouterInfo,
-} from '../mediaTypes';
+import type { LinkStateEvent } from '../link/linkSupervisor';
+import type { ConsumerLayers, ConsumerParams, ProducerInfo, RouterInfo } from '../mediaTypes';
 import type { MediaJoin, SfuClient, SfuEvent } from '../sfuClient';
 import { clusterKeys } from './keys';
 import { NodeRegistry } from './nodeRegistry';
 import { MeetingPlacement } from './meetingPlacement';
+import { MeetingsInUse } from './meetingsInUse';
 import { sfuNodeInfoSchema, type SfuArgs, type SfuMethod, type SfuNodeInfo } from './protocol';
 import { SfuRpcClient } from './rpcClient';
 
@@ -44,10 +39,7 @@ export class RemoteSfuClient implements SfuClient {
   readonly #rpc: SfuRpcClient;
   readonly #registry: NodeRegistry<SfuNodeInfo>;
   readonly #placement: MeetingPlacement;
-  /** Meetings used through this client → their node (events and failover are per meeting). */
-  readonly #nodeOf = new Map<string, string>();
-  /** Endpoints joined through this client, per meeting: who must rejoin when the node dies. */
-  readonly #endpoints = new Map<string, Set<string>>();
+  readonly #meetings = new MeetingsInUse();
   readonly #events = new EventEmitter<{ event: [SfuEvent] }>();
   #capabilities: Promise<ms.RtpCapabilities> | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -68,7 +60,7 @@ export class RemoteSfuClient implements SfuClient {
       log: o.log,
       onEvent: (nodeId, e) => {
         // Every node's events reach every signaling node; only ours, from the meeting's node, count.
-        if (this.#nodeOf.get(e.meetingId) === nodeId) this.#events.emit('event', e);
+        if (this.#meetings.nodeOf(e.meetingId) === nodeId) this.#events.emit('event', e);
       },
     });
   }
@@ -101,21 +93,12 @@ export class RemoteSfuClient implements SfuClient {
 
   /** The SFU node carrying a meeting used here (tests, diagnostics). */
   nodeOf(meetingId: string): string | undefined {
-    return this.#nodeOf.get(meetingId);
+    return this.#meetings.nodeOf(meetingId);
   }
 
-  async join(req: {
-    meetingId: string;
-    endpointId: string;
-    unitId: string;
-    link?: AttachOptions;
-    group?: string;
-  }): Promise<MediaJoin> {
+  async join(req: Parameters<SfuClient['join']>[0]): Promise<MediaJoin> {
     const nodeId = await this.#placement.place(req.meetingId);
-    this.#nodeOf.set(req.meetingId, nodeId);
-    const endpoints = this.#endpoints.get(req.meetingId) ?? new Set();
-    this.#endpoints.set(req.meetingId, endpoints);
-    endpoints.add(req.endpointId);
+    this.#meetings.joined(req.meetingId, nodeId, req.endpointId);
     return this.#rpc.call(nodeId, 'join', [req]);
   }
 
@@ -133,9 +116,9 @@ export class RemoteSfuClient implements SfuClient {
   }
 
   async leave(meetingId: string, endpointId: string): Promise<void> {
-    this.#endpoints.get(meetingId)?.delete(endpointId);
+    this.#meetings.left(meetingId, endpointId);
     if (this.#detached) return;
-    const nodeId = this.#nodeOf.get(meetingId);
+    const nodeId = this.#meetings.nodeOf(meetingId);
     if (!nodeId) return;
     // A dead node's media is gone already: leaving it is not an error.
     await this.#rpc.call(nodeId, 'leave', [meetingId, endpointId]).catch((err: unknown) => {
@@ -168,12 +151,7 @@ export class RemoteSfuClient implements SfuClient {
   produce(
     meetingId: string,
     endpointId: string,
-    req: {
-      kind: ms.MediaKind;
-      rtpParameters: ms.RtpParameters;
-      source: MediaSource;
-      paused?: boolean;
-    },
+    req: Parameters<SfuClient['produce']>[2],
   ): Promise<ProducerInfo> {
     return this.#call(meetingId, 'produce', [meetingId, endpointId, req]);
   }
@@ -225,9 +203,9 @@ export class RemoteSfuClient implements SfuClient {
   }
 
   async closeMeeting(meetingId: string): Promise<void> {
-    if (this.#detached) return void this.#forget(meetingId);
-    const nodeId = this.#nodeOf.get(meetingId) ?? (await this.#placement.current(meetingId));
-    this.#forget(meetingId);
+    const nodeId = this.#meetings.nodeOf(meetingId) ?? (await this.#placement.current(meetingId));
+    this.#meetings.forget(meetingId);
+    if (this.#detached) return;
     if (!nodeId) return;
     try {
       await this.#rpc.call(nodeId, 'closeMeeting', [meetingId]);
@@ -278,19 +256,16 @@ export class RemoteSfuClient implements SfuClient {
    * Runs on a timer; exposed so tests need not wait for it.
    */
   async checkNodes(): Promise<void> {
-    if (this.#checking || this.#nodeOf.size === 0) return;
+    if (this.#checking || this.#meetings.size === 0) return;
     this.#checking = true;
     try {
       // A Redis error throws here: nothing is declared dead on a failed read.
       const live = new Set((await this.#registry.live()).map((n) => n.id));
-      for (const [meetingId, nodeId] of [...this.#nodeOf]) {
-        if (live.has(nodeId) || this.#nodeOf.get(meetingId) !== nodeId) continue;
-        const endpoints = [...(this.#endpoints.get(meetingId) ?? [])];
+      for (const { meetingId, nodeId, endpoints } of this.#meetings.takeLost(live)) {
         this.#o.log.warn(
           { meetingId, sfuNodeId: nodeId, endpoints: endpoints.length },
           'sfu node lost',
         );
-        this.#forget(meetingId);
         this.#rpc.failPending('node lost', nodeId);
         await this.#placement.release(meetingId, nodeId);
         for (const endpointId of endpoints)
@@ -328,13 +303,8 @@ export class RemoteSfuClient implements SfuClient {
   }
 
   async #call<M extends SfuMethod>(meetingId: string, method: M, args: SfuArgs<M>) {
-    const nodeId = this.#nodeOf.get(meetingId) ?? (await this.#placement.current(meetingId));
+    const nodeId = this.#meetings.nodeOf(meetingId) ?? (await this.#placement.current(meetingId));
     if (!nodeId) throw new AppError('NOT_FOUND', { meetingId });
     return this.#rpc.call(nodeId, method, args);
-  }
-
-  #forget(meetingId: string): void {
-    this.#nodeOf.delete(meetingId);
-    this.#endpoints.delete(meetingId);
   }
 }
