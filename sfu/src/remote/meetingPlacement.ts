@@ -34,14 +34,15 @@ export class MeetingPlacement {
   }
 
   /** The meeting's live node, placing it on the least-loaded live node if needed. */
-  async place(meetingId: string): Promise<string> {
+  async place(meetingId: string): Promise<SfuNodeInfo> {
     const key = clusterKeys.placement(meetingId);
     for (let attempt = 0; attempt < 5; attempt++) {
       const current = await this.#redis.get(key);
       if (current) {
-        if (await this.#registry.get(current)) {
+        const node = await this.#registry.get(current);
+        if (node) {
           await this.#redis.expire(key, PLACEMENT_TTL_S);
-          return current;
+          return node;
         }
         this.#log.warn(
           { meetingId, sfuNodeId: current },
@@ -62,7 +63,7 @@ export class MeetingPlacement {
       if (won === 'OK') {
         await this.#redis.sadd(clusterKeys.placed(chosen.id), meetingId);
         this.#log.info({ meetingId, sfuNodeId: chosen.id }, 'meeting placed on sfu node');
-        return chosen.id;
+        return chosen;
       }
       // Another signaling node placed it a moment ago: the next round takes theirs.
     }

@@ -12,7 +12,7 @@ export interface LostMeeting {
  * which endpoints it joined there (who is told to rejoin when the node dies).
  */
 export class MeetingsInUse {
-  readonly #nodeOf = new Map<string, string>();
+  readonly #nodeOf = new Map<string, { id: string; bootId: string }>();
   readonly #endpoints = new Map<string, Set<string>>();
 
   get size(): number {
@@ -20,14 +20,27 @@ export class MeetingsInUse {
   }
 
   nodeOf(meetingId: string): string | undefined {
-    return this.#nodeOf.get(meetingId);
+    return this.#nodeOf.get(meetingId)?.id;
   }
 
-  joined(meetingId: string, nodeId: string, endpointId: string): void {
-    this.#nodeOf.set(meetingId, nodeId);
+  /**
+   * An endpoint joined on a node. If the meeting was on another node, or on an
+   * earlier run of this one, the endpoints joined there are returned: lost.
+   */
+  joined(
+    meetingId: string,
+    node: { id: string; bootId: string },
+    endpointId: string,
+  ): LostMeeting | undefined {
+    const before = this.#nodeOf.get(meetingId);
+    const moved = before && (before.id !== node.id || before.bootId !== node.bootId);
+    const lost = moved ? this.#lost(meetingId, before.id) : undefined;
+    if (moved) this.forget(meetingId);
+    this.#nodeOf.set(meetingId, { id: node.id, bootId: node.bootId });
     const endpoints = this.#endpoints.get(meetingId) ?? new Set<string>();
     this.#endpoints.set(meetingId, endpoints);
     endpoints.add(endpointId);
+    return lost;
   }
 
   left(meetingId: string, endpointId: string): void {
@@ -39,14 +52,18 @@ export class MeetingsInUse {
     this.#endpoints.delete(meetingId);
   }
 
-  /** Forgets, and returns, the meetings on nodes not in `live`. */
-  takeLost(live: ReadonlySet<string>): LostMeeting[] {
+  /** Forgets, and returns, the meetings on nodes not in `live` (node id → boot id). */
+  takeLost(live: ReadonlyMap<string, string>): LostMeeting[] {
     const lost: LostMeeting[] = [];
-    for (const [meetingId, nodeId] of [...this.#nodeOf]) {
-      if (live.has(nodeId)) continue;
-      lost.push({ meetingId, nodeId, endpoints: [...(this.#endpoints.get(meetingId) ?? [])] });
+    for (const [meetingId, node] of [...this.#nodeOf]) {
+      if (live.get(node.id) === node.bootId) continue;
+      lost.push(this.#lost(meetingId, node.id));
       this.forget(meetingId);
     }
     return lost;
+  }
+
+  #lost(meetingId: string, nodeId: string): LostMeeting {
+    return { meetingId, nodeId, endpoints: [...(this.#endpoints.get(meetingId) ?? [])] };
   }
 }

@@ -205,6 +205,8 @@ export const sfuNodeInfoSchema = z.object({
     consumers: z.number().int(),
   }),
   startedAt: z.number(),
+  /** New at every start: a node restarted under the same id within its TTL has lost its meetings. */
+  bootId: z.string().min(1),
   pid: z.number().int(),
 });
 export type SfuNodeInfo = z.infer<typeof sfuNodeInfoSchema>;

@@ -10,7 +10,7 @@ import type { MediaJoin, SfuClient, SfuEvent } from '../sfuClient';
 import { clusterKeys } from './keys';
 import { NodeRegistry } from './nodeRegistry';
 import { MeetingPlacement } from './meetingPlacement';
-import { MeetingsInUse } from './meetingsInUse';
+import { MeetingsInUse, type LostMeeting } from './meetingsInUse';
 import { sfuNodeInfoSchema, type SfuArgs, type SfuMethod, type SfuNodeInfo } from './protocol';
 import { SfuRpcClient } from './rpcClient';
 
@@ -97,9 +97,11 @@ export class RemoteSfuClient implements SfuClient {
   }
 
   async join(req: Parameters<SfuClient['join']>[0]): Promise<MediaJoin> {
-    const nodeId = await this.#placement.place(req.meetingId);
-    this.#meetings.joined(req.meetingId, nodeId, req.endpointId);
-    return this.#rpc.call(nodeId, 'join', [req]);
+    const node = await this.#placement.place(req.meetingId);
+    // The meeting's node restarted (or changed) before checkNodes noticed: the others must rejoin.
+    const lost = this.#meetings.joined(req.meetingId, node, req.endpointId);
+    if (lost) this.#lose(lost);
+    return this.#rpc.call(node.id, 'join', [req]);
   }
 
   routerRtpCapabilities(): Promise<ms.RtpCapabilities> {
@@ -260,27 +262,32 @@ export class RemoteSfuClient implements SfuClient {
     this.#checking = true;
     try {
       // A Redis error throws here: nothing is declared dead on a failed read.
-      const live = new Set((await this.#registry.live()).map((n) => n.id));
-      for (const { meetingId, nodeId, endpoints } of this.#meetings.takeLost(live)) {
-        this.#o.log.warn(
-          { meetingId, sfuNodeId: nodeId, endpoints: endpoints.length },
-          'sfu node lost',
-        );
-        this.#rpc.failPending('node lost', nodeId);
-        await this.#placement.release(meetingId, nodeId);
-        for (const endpointId of endpoints)
-          this.#events.emit('event', {
-            type: 'endpointLost',
-            meetingId,
-            endpointId,
-            reason: 'workerDied',
-          });
+      const live = new Map((await this.#registry.live()).map((n) => [n.id, n.bootId]));
+      for (const lost of this.#meetings.takeLost(live)) {
+        this.#rpc.failPending('node lost', lost.nodeId);
+        await this.#placement.release(lost.meetingId, lost.nodeId);
+        this.#lose(lost);
       }
     } catch (err) {
       this.#o.log.warn({ err }, 'sfu node check failed');
     } finally {
       this.#checking = false;
     }
+  }
+
+  /** The meeting's media is gone with its node: every endpoint joined here must rejoin. */
+  #lose({ meetingId, nodeId, endpoints }: LostMeeting): void {
+    this.#o.log.warn(
+      { meetingId, sfuNodeId: nodeId, endpoints: endpoints.length },
+      'sfu node lost',
+    );
+    for (const endpointId of endpoints)
+      this.#events.emit('event', {
+        type: 'endpointLost',
+        meetingId,
+        endpointId,
+        reason: 'workerDied',
+      });
   }
 
   async close(): Promise<void> {

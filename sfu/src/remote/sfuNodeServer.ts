@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { AppError } from '@giaoban/common/errors';
 import type { Logger } from '@giaoban/common/logger';
@@ -75,6 +76,7 @@ export class SfuNodeServer {
   readonly #meetings = new Set<string>();
   readonly #owners = new EndpointOwners();
   readonly #startedAt = Date.now();
+  readonly #bootId = randomUUID();
   #offEvents: () => void = () => undefined;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
@@ -143,6 +145,7 @@ export class SfuNodeServer {
         workers: this.#o.workers,
         load,
         startedAt: this.#startedAt,
+        bootId: this.#bootId,
         pid: process.pid,
       },
       this.#o.ttlMs ?? 3_000,
