@@ -4,7 +4,7 @@ import type { Endpoint } from '../endpoint';
 import type { LastNResult, VideoCandidate } from '../selection/lastN';
 import { chooseVideos } from '../selection/receiverVideos';
 import { ConsumerGate } from './consumerGate';
-import { UplinkLossMeter } from './uplinkLoss';
+import { silenceRttMs, UplinkLossMeter } from './uplinkLoss';
 import { linkPlan, type LinkPlan } from './linkPolicy';
 import {
   LinkStateMachine,
@@ -12,10 +12,6 @@ import {
   type LinkState,
   type LinkTransition,
 } from './linkState';
-
-/** The browser reports every 2 s; three intervals without a report is silence. */
-const REPORT_INTERVAL_MS = 2_000;
-const REPORT_SILENCE_MS = 6_000;
 
 /** What the browser reports every few seconds (the wire schema is in signaling/src/protocol/link.ts). */
 export interface ClientLinkReport {
@@ -86,7 +82,6 @@ export class EndpointLink {
   /** When the browser's last report arrived (undefined: none yet). */
   #lastReportAt: number | undefined;
   readonly #uplinkLoss = new UplinkLossMeter();
-  #micStatsBusy = false;
 
   constructor(endpoint: Endpoint, opts: EndpointLinkOptions) {
     this.endpoint = endpoint;
@@ -274,43 +269,26 @@ export class EndpointLink {
     const mic = this.endpoint.producers.find((p) => p.kind === 'audio' && !p.paused);
     const micScores = mic?.score.map((s) => s.score) ?? [];
     if (micScores.length) this.#feed('up', 'server', { score: Math.max(...micScores) }, now);
-    if (mic && !this.#micStatsBusy) void this.#sampleMicLoss(mic, now);
+    if (mic) void this.#sampleMicLoss(mic, now);
   }
 
   /** Uplink loss from the microphone's counters on the SFU (see UplinkLossMeter). */
   async #sampleMicLoss(mic: ms.Producer, now: number): Promise<void> {
-    if (!this.#uplinkLoss.due(mic.id, now)) return;
-    this.#micStatsBusy = true;
-    try {
-      const stats = await mic.getStats();
-      const received = stats.reduce((n, s) => n + s.packetCount, 0);
-      const lost = stats.reduce((n, s) => n + s.packetsLost, 0);
-      const loss = this.#uplinkLoss.sample(mic.id, received, lost, now);
-      if (loss === undefined) return;
-      this.#opts.log.debug({ endpointId: this.endpoint.id, loss }, 'uplink loss');
-      this.#feed('up', 'server', { loss }, this.#now());
-    } catch {
-      // the producer closed meanwhile
-    } finally {
-      this.#micStatsBusy = false;
-    }
+    const loss = await this.#uplinkLoss.measure(mic, now);
+    if (loss === undefined) return;
+    this.#opts.log.debug({ endpointId: this.endpoint.id, loss }, 'uplink loss');
+    this.#feed('up', 'server', { loss }, this.#now());
   }
 
   /**
-   * The browser reports every 2 s over the same uplink. Reports that stop
-   * arriving are the uplink's queue (a flooded GPRS uplink starves TCP):
-   * a report now `age` ms late has spent at least `age − 2 s` on the way,
-   * a lower bound of the round trip that the states must see. Silence is
-   * not taken as good news either: a step up needs a fresh RTT.
+   * Reports that stop arriving bound the RTT from below (silenceRttMs); like
+   * the browser's own RTT, for both directions. Silence is not taken as good
+   * news either: a step up needs a fresh RTT (LinkStateMachine `upNeeds`).
    */
   #feedReportSilence(now: number): void {
-    if (this.#lastReportAt === undefined) return;
-    const age = now - this.#lastReportAt;
-    if (age <= REPORT_SILENCE_MS) return;
-    // Like the browser's own RTT, the bound counts for both directions.
-    for (const dir of ['up', 'down'] as const) {
-      this.#feed(dir, 'client', { rttMs: age - REPORT_INTERVAL_MS }, now);
-    }
+    const rttMs = silenceRttMs(this.#lastReportAt, now);
+    if (rttMs === undefined) return;
+    for (const dir of ['up', 'down'] as const) this.#feed(dir, 'client', { rttMs }, now);
   }
 
   #tick(): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UplinkLossMeter } from './uplinkLoss';
+import { silenceRttMs, UplinkLossMeter } from './uplinkLoss';
 
 describe('UplinkLossMeter', () => {
   it('measures loss per window from cumulative counters', () => {
@@ -19,5 +19,13 @@ describe('UplinkLossMeter', () => {
     expect(m.due('mic2', 2_100)).toBe(true);
     expect(m.sample('mic2', 5, 0, 2_100)).toBeUndefined();
     expect(m.sample('mic2', 25, 20, 4_100)).toBe(0.5);
+  });
+});
+
+describe('silenceRttMs', () => {
+  it('bounds the RTT by how overdue the reports are, once 6 s have passed', () => {
+    expect(silenceRttMs(undefined, 60_000)).toBeUndefined();
+    expect(silenceRttMs(10_000, 16_000)).toBeUndefined();
+    expect(silenceRttMs(10_000, 16_500)).toBe(4_500);
   });
 });

@@ -1,3 +1,21 @@
+import type { types as ms } from 'mediasoup';
+
+/** The browser reports every 2 s; three intervals without a report is silence. */
+export const REPORT_INTERVAL_MS = 2_000;
+export const REPORT_SILENCE_MS = 6_000;
+
+/**
+ * The browser reports every 2 s over the same uplink. Reports that stop
+ * arriving are the uplink's queue (a flooded GPRS uplink starves TCP): a
+ * report now `age` ms overdue has spent at least `age − 2 s` on the way, a
+ * lower bound of the round trip. Undefined while reports arrive (or none yet).
+ */
+export function silenceRttMs(lastReportAt: number | undefined, now: number): number | undefined {
+  if (lastReportAt === undefined) return undefined;
+  const age = now - lastReportAt;
+  return age > REPORT_SILENCE_MS ? age - REPORT_INTERVAL_MS : undefined;
+}
+
 /**
  * Uplink loss of one endpoint as the SFU measures it: the microphone's packets
  * lost against packets received between two samples at least `windowMs`
@@ -10,6 +28,7 @@ export class UplinkLossMeter {
   readonly #windowMs: number;
   readonly #minPackets: number;
   #prev: { producerId: string; at: number; received: number; lost: number } | undefined;
+  #busy = false;
 
   constructor(opts: { windowMs?: number; minPackets?: number } = {}) {
     this.#windowMs = opts.windowMs ?? 2_000;
@@ -35,5 +54,21 @@ export class UplinkLossMeter {
     const dLost = Math.max(0, lost - prev.lost);
     if (dReceived + dLost < this.#minPackets) return undefined;
     return Math.round((dLost / (dReceived + dLost)) * 1000) / 1000;
+  }
+
+  /** Reads the microphone's counters if a sample is due; the loss, if any. */
+  async measure(mic: ms.Producer, now: number): Promise<number | undefined> {
+    if (this.#busy || !this.due(mic.id, now)) return undefined;
+    this.#busy = true;
+    try {
+      const stats = await mic.getStats();
+      const received = stats.reduce((n, s) => n + s.packetCount, 0);
+      const lost = stats.reduce((n, s) => n + s.packetsLost, 0);
+      return this.sample(mic.id, received, lost, now);
+    } catch {
+      return undefined; // the producer closed meanwhile
+    } finally {
+      this.#busy = false;
+    }
   }
 }

@@ -55,7 +55,13 @@ describe('sender options', () => {
     // 100 kbit/s: the lowest layer is squeezed to what is left.
     const tight = videoEncodings(plan('good'), 100);
     expect(tight[0]).toMatchObject({ active: true, maxBitrate: 60_000 });
-    // No probe layer while the lowest does not even run at its full rate.
-    expect(tight.map((e) => e.active)).toEqual([true, false, false]);
+    // r1 is offered as the probe layer even so (Chrome will not encode it at 100);
+    // a constrained plan offers none.
+    expect(tight.map((e) => e.active)).toEqual([true, true, false]);
+    expect(videoEncodings(plan('constrained'), 100).map((e) => e.active)).toEqual([
+      true,
+      false,
+      false,
+    ]);
   });
 });

@@ -63,8 +63,8 @@ export const cameraStart = { maxBitrate: 60_000, maxFramerate: 10 } as const;
  * starves the voice. The lowest layer stays (paused, not removed, is the
  * server's call when the link is poor).
  *
- * One layer more than fits is offered once the lowest runs at its full rate:
- * Chrome's estimate of a sender that sends less than it could grows no
+ * One layer more than fits is offered when the plan allows it (the server
+ * found the uplink good: low RTT, no loss): Chrome's estimate of a sender that sends less than it could grows no
  * further than ~1.5 × what it sends (measured: stuck at 112–155 kbit/s on a
  * 10 Mbit/s link behind the 60 kbit/s start), and only a higher allocation
  * makes Chrome probe. Its simulcast allocator encodes that layer only once
@@ -85,7 +85,7 @@ export function videoEncodings(
   }
   const budget = Math.max(0, availableOutgoingKbps - audioReserveKbps);
   let used = 0;
-  let probe = budget * 1000 >= cameraLayers[0].maxBitrate;
+  let probe = true;
   return cameraLayers.map((l, i) => {
     const kbps = l.maxBitrate / 1000;
     let fits = i === 0 || used + kbps <= budget;
