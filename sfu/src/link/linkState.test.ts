@@ -203,11 +203,12 @@ describe('LinkStateMachine', () => {
     ]);
   });
 
-  it("uses Chrome's uplink estimate for layers only, and the mic score only when nothing arrives", () => {
+  it("never takes Chrome's uplink estimate for critical, nor the mic score unless 0", () => {
     const t = defaultThresholds.up;
-    // A keyframe dip of the estimate on 3G: fewer layers, not audio-only.
-    expect(classify({ availableKbps: 60, rttMs: 100 }, t)).toBe('constrained');
-    expect(classify({ availableKbps: 10, rttMs: 20 }, t)).toBe('constrained');
+    expect(classify({ availableKbps: 150, rttMs: 20 }, t)).toBe('constrained');
+    expect(classify({ availableKbps: 60, rttMs: 100 }, t)).toBe('poor');
+    // 2G and GPRS both read ~30 kbit/s: the estimate cannot tell them apart.
+    expect(classify({ availableKbps: 10, rttMs: 20 }, t)).toBe('poor');
     // The microphone's lagging score: only 0 (nothing arrives) counts.
     expect(classify({ score: 3, rttMs: 20 }, t)).toBe('good');
     expect(classify({ score: 0 }, t)).toBe('critical');

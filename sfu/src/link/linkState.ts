@@ -69,11 +69,12 @@ export const defaultThresholds: Record<LinkDirection, LinkThresholds> = {
     score: [6, 3, 0],
   },
   up: {
-    // Chrome's estimate only decides the layers (`constrained`): it dips below
-    // 80 kbit/s for seconds after any keyframe burst or delay step on a 250
-    // kbit/s 3G uplink, which is no reason to stop video. A flooded uplink
-    // shows as queueing delay (RTT) and loss, which decide `poor`/`critical`.
-    kbps: [200, 0, 0],
+    // Chrome's estimate is not reported during the camera's first 4 s (its
+    // start value and ramp, see the client's estimateSettleMs), and never
+    // decides `critical`: it read 30 kbit/s on 2G and GPRS alike. Below 80 it
+    // is the quickest sign of an uplink flooded by video (2G: 2 s before the
+    // RTT of the delayed reports shows it).
+    kbps: [200, 80, 0],
     loss: [0.05, 0.15, 0.3],
     rttMs: [80, 250, 1_600],
     // The microphone's score averages 24 sender-report intervals of ~5 s: it
