@@ -44,18 +44,18 @@ describe('cluster end to end: two communes exchange audio through the balancer',
     return page;
   }
 
-  /** The engine's meeting socket carries ?meetingId= (the URL's query), as the balancer routes by it. */
+  /** As the app does: signaling at the page's origin (the balancer), the meetingId in the handshake. */
   const join = (page: Page, token: string, meetingId: string) =>
     page.evaluate(
-      ({ token, meetingId, url }) => {
+      ({ token, meetingId }) => {
         const gb = (
           globalThis as unknown as {
             gb: { useMeeting: { getState(): { join(o: object): Promise<boolean> } } };
           }
         ).gb;
-        return gb.useMeeting.getState().join({ meetingId, token, mic: true, url });
+        return gb.useMeeting.getState().join({ meetingId, token, mic: true });
       },
-      { token, meetingId, url: `${cluster.url}/?meetingId=${encodeURIComponent(meetingId)}` },
+      { token, meetingId },
     );
 
   const selfId = (page: Page) =>
