@@ -146,6 +146,16 @@ describe('LinkController', () => {
     expect(calls).toEqual(['pause', 'resume']);
   });
 
+  it('takes an error answer as an answer: the camera is not held', async () => {
+    const { ctl, calls, clock } = setup({ answer: () => Promise.reject(new Error('BAD_REQUEST')) });
+    await ctl.handleNotice(notice({}));
+    for (clock.now = 0; clock.now <= 12_000; clock.now += 2_000) {
+      await ctl.sampleNow();
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    expect(calls).toEqual([]);
+  });
+
   it('tells the engine when video becomes allowed', async () => {
     const allowed: boolean[] = [];
     const none = { getStats: async () => new Map() } as unknown as Transport;

@@ -136,9 +136,10 @@ export class LinkController {
       if (settling) delete wire.availableOutgoingKbps;
       // Not awaited: a report stuck behind a slow link must not hold the next sample.
       this.#firstSentAt ??= now;
+      // An error answer also crossed the link; a late rejection is a time-out.
       void this.#d.report(wire).then(
         () => this.#acked(),
-        () => undefined,
+        () => this.#now() - now < reportSilenceMs && this.#acked(),
       );
       const answeredAt = this.#lastAckAt ?? this.#firstSentAt;
       if (running && now - answeredAt > reportSilenceMs) {
