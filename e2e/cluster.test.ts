@@ -4,7 +4,7 @@ import { clusterKeys } from '../sfu/src/remote/keys';
 import { login, startMeeting } from '../signaling/src/testing/clients';
 import { startTestCluster, type TestCluster } from '../infra/test/cluster';
 import { launchChromium } from './browser';
-import { buildMeetingHarness } from './fixtures';
+import { buildMeetingHarness, loginAs } from './fixtures';
 
 interface Inbound {
   endpointId: string;
@@ -101,5 +101,44 @@ describe('cluster end to end: two communes exchange audio through the balancer',
       const x = await audioBytesFrom(page, other);
       await expect.poll(() => audioBytesFrom(page, other), { timeout: 10_000 }).toBeGreaterThan(x);
     }
+  });
+
+  it('through the real app: log in, "Tham gia", pre-join, join — both communes in one room, hearing each other', async () => {
+    const host = await login(cluster.url, 'host450');
+    const meetingId = await startMeeting(cluster.url, host, ['18865', '18868']);
+    const enter = async (username: string) => {
+      // Every page, script, REST call and socket goes through the balancer.
+      const page = await loginAs(browser, cluster.url, username);
+      const card = page.locator('article.occurrence', { hasText: 'Họp thử' });
+      await card.waitFor({ timeout: 15_000 });
+      await card.getByRole('button', { name: 'Tham gia' }).click();
+      await page.waitForURL(/\/join\//);
+      await page.locator('[data-verdict]').waitFor({ timeout: 20_000 });
+      await page.getByRole('button', { name: 'Tham gia' }).click();
+      await page.waitForURL(/\/meeting\//);
+      await page.waitForFunction(
+        () =>
+          !!(globalThis as { giaobanMeeting?: { endpointId?: string } }).giaobanMeeting?.endpointId,
+        undefined,
+        { timeout: 15_000 },
+      );
+      return page;
+    };
+    const a = await enter('u18865');
+    const b = await enter('u18868');
+    const hosting = cluster.signaling.filter((s) => s.signaling.meetingState(meetingId));
+    expect(hosting).toHaveLength(1);
+    expect(hosting[0]!.signaling.meetingState(meetingId)?.endpoints).toHaveLength(2);
+    const endpointOf = (page: Page) =>
+      page.evaluate(
+        () =>
+          (globalThis as unknown as { giaobanMeeting: { endpointId: string } }).giaobanMeeting
+            .endpointId,
+      );
+    const [aId, bId] = [await endpointOf(a), await endpointOf(b)];
+    await expect.poll(() => audioBytesFrom(a, bId), { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect.poll(() => audioBytesFrom(b, aId), { timeout: 20_000 }).toBeGreaterThan(0);
+    await a.context().close();
+    await b.context().close();
   });
 });
