@@ -22,7 +22,7 @@ export interface TestCluster {
 /**
  * The cluster layout for a test, all real: one redis-server, SFU node
  * processes, signaling nodes (SFU_MODE=remote) and the balancer on free ports.
- * Heartbeats are fast (250 ms, dead after 2 s) so failures show quickly.
+ * Heartbeats are fast (250 ms; dead after 3 s, a margin for a loaded CI machine).
  */
 export async function startTestCluster(
   o: { sfuNodes?: number; signalingNodes?: number; env?: Record<string, string> } = {},
@@ -33,7 +33,7 @@ export async function startTestCluster(
   const base = {
     ...process.env,
     CLUSTER_HEARTBEAT_MS: '250',
-    CLUSTER_NODE_TTL_MS: '2000',
+    CLUSTER_NODE_TTL_MS: '3000',
     REDIS_URL: redis.url,
     ...o.env,
   };

@@ -13,7 +13,7 @@ import { MeetingRouter, meetingRouteKey } from './meetingRoute';
 import { signalingNodeInfoSchema, type SignalingNodeInfo } from './signalingNode';
 
 const log = createLogger('test', process.env.LOG_LEVEL ?? 'silent');
-const timing = { CLUSTER_HEARTBEAT_MS: '250', CLUSTER_NODE_TTL_MS: '2000' };
+const timing = { CLUSTER_HEARTBEAT_MS: '250', CLUSTER_NODE_TTL_MS: '3000' };
 const node = (id: string): SignalingNodeInfo => ({
   id,
   url: 'http://127.0.0.1:9',
