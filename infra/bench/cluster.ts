@@ -1,7 +1,8 @@
 /**
  * bench:cluster — what the cluster's hop through Redis costs.
  *  1. SfuClient calls, in-process (LocalSfuClient) vs over Redis to an SFU
- *     node process (RemoteSfuClient): join, consume, producers();
+ *     node process (RemoteSfuClient): join, consume, producers(), and 151
+ *     joins to one new meeting at once (an emergency convene);
  *  2. `meeting:join` as a browser sees it (socket.io request → ack with the
  *     transports): the all-in-one server vs the cluster through its balancer
  *     (balancer → signaling node → Redis → SFU node).
@@ -66,7 +67,22 @@ async function sfuCalls(sfu: SfuClient, tag: string) {
     await timed(t.producers, () => sfu.producers(meetingId));
   }
   await sfu.closeMeeting(meetingId);
-  return { join: stats(t.join), consume: stats(t.consume), producers: stats(t.producers) };
+  // An emergency convene: 151 communes join one new meeting at once.
+  const burstId = `burst-${tag}`;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: 151 }, (_, i) =>
+      sfu.join({ meetingId: burstId, endpointId: `c${i}`, unitId: `c${i}` }),
+    ),
+  );
+  const burstMs = round(performance.now() - t0);
+  await sfu.closeMeeting(burstId);
+  return {
+    join: stats(t.join),
+    consume: stats(t.consume),
+    producers: stats(t.producers),
+    burst151Ms: burstMs,
+  };
 }
 
 /**
@@ -158,6 +174,11 @@ async function main() {
   }
   mkdirSync('bench-results', { recursive: true });
   writeFileSync('bench-results/cluster.json', JSON.stringify(results, null, 2));
+  const burst = (k: 'local' | 'remote') =>
+    (results[k] as { burst151Ms?: number } | undefined)?.burst151Ms;
+  console.log(
+    `\n151 joins at once (one new meeting): ${burst('local')} ms local, ${burst('remote')} ms remote`,
+  );
   console.log('\nwrote bench-results/cluster.json');
 }
 
