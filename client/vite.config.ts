@@ -1,8 +1,40 @@
-import { defineConfig } from 'vite';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
+/**
+ * Writes `.br` and `.gz` beside every text file of the build, once, at build
+ * time (the server sends them as they are): the app's JS is ~3.5× smaller on
+ * the wire, seconds saved on a commune's EDGE or GPRS link at first load.
+ */
+function precompress(dir: string): Plugin {
+  const walk = (d: string): string[] =>
+    readdirSync(d).flatMap((f) => {
+      const p = path.join(d, f);
+      return statSync(p).isDirectory() ? walk(p) : [p];
+    });
+  return {
+    name: 'giaoban-precompress',
+    apply: 'build',
+    closeBundle() {
+      for (const file of walk(dir)) {
+        if (!/\.(js|css|html|svg|json|txt)$/.test(file)) continue;
+        const raw = readFileSync(file);
+        if (raw.length < 1024) continue;
+        writeFileSync(
+          `${file}.br`,
+          brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
+        );
+        writeFileSync(`${file}.gz`, gzipSync(raw, { level: 9 }));
+      }
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), precompress(path.resolve(import.meta.dirname, 'dist'))],
   build: {
     outDir: 'dist',
     sourcemap: false,

@@ -51,6 +51,23 @@ describe('all-in-one server', () => {
     expect(text).toMatch(/^giaoban_sockets 0$/m);
   });
 
+  it('sends the app pre-compressed (hashed assets cached for good) and API answers deflated', async () => {
+    const html = await (await fetch(`${app.url}/`)).text();
+    const js = /src="(\/assets\/index-[^"]+\.js)"/.exec(html)?.[1];
+    expect(js, 'the built app shell names its entry script').toBeDefined();
+    const br = await fetch(`${app.url}${js}`, { headers: { 'accept-encoding': 'br, gzip' } });
+    expect(br.status).toBe(200);
+    expect(br.headers.get('content-encoding')).toBe('br');
+    expect(br.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const source = await br.text();
+    const plain = await fetch(`${app.url}${js}`, { headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(await plain.text()).toBe(source);
+    const units = await fetch(`${app.url}/api/units`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(units.headers.get('content-encoding')).toBe('gzip');
+    expect(((await units.json()) as UnitsResponse).count).toBe(161);
+  });
+
   it('answers unknown API paths with a coded JSON error', async () => {
     const res = await fetch(`${app.url}/api/nope`);
     expect(res.status).toBe(404);

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
+import compression from 'compression';
+import expressStaticGzip from 'express-static-gzip';
 import express from 'express';
 import { Redis } from 'ioredis';
 import type { Logger } from '@giaoban/common/logger';
@@ -154,11 +156,30 @@ export async function startNode(
     // Signaling needs the listening HTTP server, /metrics is routed before it exists.
     const late: { signaling?: Signaling } = {};
     app.use(metricsRouter({ workers: media.workers, signaling: () => late.signaling }));
+    // API answers (the org tree, week lists) deflated over 1 KiB: weak links pay per byte.
+    app.use('/api', compression());
     app.use('/api', scheduler.router);
     app.use('/api', notFoundHandler);
 
     if (existsSync(config.CLIENT_DIST)) {
-      app.use(express.static(config.CLIENT_DIST, { index: false, maxAge: '1h' }));
+      // Brotli/gzip files written at build time; hashed assets never change, so a commune
+      // on EDGE downloads the app once, not at every visit.
+      app.use(
+        expressStaticGzip(config.CLIENT_DIST, {
+          enableBrotli: true,
+          orderPreference: ['br', 'gz'],
+          index: false,
+          serveStatic: {
+            setHeaders: (res, file) =>
+              res.setHeader(
+                'Cache-Control',
+                file.includes(`${path.sep}assets${path.sep}`)
+                  ? 'public, max-age=31536000, immutable'
+                  : 'no-cache',
+              ),
+          },
+        }),
+      );
       // Client-side routes: every other GET gets the app shell.
       app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) =>
         res.sendFile(path.join(config.CLIENT_DIST, 'index.html'), { maxAge: 0 }),
