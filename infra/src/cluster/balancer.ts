@@ -100,10 +100,10 @@ export async function startBalancer(o: BalancerOptions): Promise<Balancer> {
         port: target.port,
         method: req.method,
         path: req.url,
-        headers: forwardedHeaders(req),
+        headers: withoutHopByHop(forwardedHeaders(req)),
       },
       (up) => {
-        const headers = { ...up.headers };
+        const headers = withoutHopByHop(up.headers);
         if (sticky) {
           const set = ([] as string[]).concat(headers['set-cookie'] ?? []);
           headers['set-cookie'] = [
@@ -187,6 +187,23 @@ function cookie(req: IncomingMessage, name: string): string | undefined {
     if (k === name) return v.join('=');
   }
   return undefined;
+}
+
+/** Headers of one connection, not of the message: each side of the proxy sets its own. */
+const HOP_BY_HOP = [
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+];
+
+function withoutHopByHop<H extends Record<string, unknown>>(headers: H): H {
+  const out = { ...headers };
+  for (const h of HOP_BY_HOP) delete out[h];
+  return out;
 }
 
 /** The client's headers plus X-Forwarded-For/Proto (signaling nodes run with TRUST_PROXY=1). */
