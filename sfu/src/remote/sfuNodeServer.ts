@@ -120,10 +120,6 @@ export class SfuNodeServer {
   /** Announces the node and its load now (also called by the timer). */
   async heartbeat(): Promise<void> {
     if (this.#closed) return;
-    // Reaping must never cost the heartbeat: a node that stops beating loses all its meetings.
-    await this.reapOrphans().catch((err: unknown) =>
-      this.#o.log.warn({ err, nodeId: this.nodeId }, 'reaping orphan endpoints failed'),
-    );
     const load = { meetings: 0, endpoints: 0, consumers: 0 };
     for (const meetingId of [...this.#meetings]) {
       try {
@@ -149,6 +145,10 @@ export class SfuNodeServer {
         pid: process.pid,
       },
       this.#o.ttlMs ?? 3_000,
+    );
+    // After the beat, and never failing it: a node that stops beating loses all its meetings.
+    await this.reapOrphans().catch((err: unknown) =>
+      this.#o.log.warn({ err, nodeId: this.nodeId }, 'reaping orphan endpoints failed'),
     );
   }
 
