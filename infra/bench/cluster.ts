@@ -5,7 +5,9 @@
  *     joins to one new meeting at once (an emergency convene);
  *  2. `meeting:join` as a browser sees it (socket.io request → ack with the
  *     transports): the all-in-one server vs the cluster through its balancer
- *     (balancer → signaling node → Redis → SFU node).
+ *     (balancer → signaling node → Redis → SFU node);
+ *  3. an emergency alert to 151 commune push sockets, all-in-one vs spread
+ *     over two signaling nodes (socket.io Redis streams adapter).
  * Prints a table and writes bench-results/cluster.json.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,10 +27,12 @@ import { startSignalingNode } from '../src/cluster/signalingNode';
 import { loadAppConfig } from '../src/config';
 import { startRedisServer } from '../src/redisServer';
 import { startTestApp } from '../test/app';
+import { emergencyFanout } from './cluster/fanout';
 
 process.env.LOG_LEVEL ??= 'error';
 const CALLS = Number(process.env.BENCH_CALLS ?? 300);
 const JOINS = Number(process.env.BENCH_JOINS ?? 30);
+const FANOUT_RUNS = Number(process.env.BENCH_FANOUT_RUNS ?? 5);
 const log = createLogger('bench', process.env.LOG_LEVEL);
 
 const pct = (xs: number[], p: number) => {
@@ -128,13 +132,19 @@ async function main() {
     await remote.close();
 
     // 2. meeting:join, all-in-one vs cluster through the balancer
-    const app = await startTestApp({ SFU_WORKERS: '1', SIGNALING_RATE_PER_SECOND: '1000' });
+    const limits = { SIGNALING_RATE_PER_SECOND: '1000', LOGIN_MAX_FAILURES_PER_IP: '100000' };
+    const app = await startTestApp({ SFU_WORKERS: '1', ...limits });
     stops.push(() => app.close());
     results.joinAllInOne = await signalingJoins(app.url);
+    const communes = app.scheduler.orgTree
+      .all()
+      .filter((u) => u.tier === 'commune')
+      .map((u) => u.id);
+    results.fanoutAllInOne = stats(await emergencyFanout(app.url, communes, FANOUT_RUNS));
     await stops.pop()?.();
     const sigEnv = {
       ...env,
-      SIGNALING_RATE_PER_SECOND: '1000',
+      ...limits,
       SFU_MODE: 'remote',
       PORT: '0',
       HOST: '127.0.0.1',
@@ -148,6 +158,7 @@ async function main() {
     const balancer = await startBalancer({ redisUrl: redis.url, port: 0, host: '127.0.0.1', log });
     stops.push(() => balancer.close());
     results.joinCluster = await signalingJoins(balancer.url);
+    results.fanoutCluster = stats(await emergencyFanout(balancer.url, communes, FANOUT_RUNS));
   } finally {
     for (const stop of stops.reverse()) await stop();
     await redis.stop();
@@ -164,6 +175,8 @@ async function main() {
     ['SfuClient.producers   remote', r.remote?.producers],
     ['meeting:join ack  all-in-one', results.joinAllInOne as never],
     ['meeting:join ack  cluster', results.joinCluster as never],
+    ['emergency alert   all-in-one', results.fanoutAllInOne as never],
+    ['emergency alert   cluster', results.fanoutCluster as never],
   ];
   console.log('\ncall                               n    p50 ms   p99 ms');
   for (const [name, s] of rows) {
