@@ -166,12 +166,18 @@ describe('EndpointLink (real mediasoup worker, PlainTransports)', () => {
       // Still silent a minute later: no step up without a fresh RTT.
       for (now = 14_000; now <= 74_000; now += 2_000) await settle();
       expect(silent.snapshot).toMatchObject({ down: 'critical', up: 'critical' });
-      // Reports again, on a good link: video after one hold.
+      // Reports again, on a good link: video after one hold of 9 s (so that with
+      // the first report's delay and the SFU's last stale loss window it comes
+      // within 15 s of the recovery).
+      const resumedAt = now;
+      const heard = seen.length;
       for (; now <= 86_000; now += 1_000) {
         silent.report(good);
         await settle();
       }
       expect(silent.snapshot.plan.audioOnly).toBe(false);
+      const back = seen.slice(heard).find((c) => c.transition && !c.plan.audioOnly);
+      expect(back!.transition!.at - resumedAt).toBe(9_000);
       // The browser's outbound loss is mediasoup's receiver report, which carries
       // the worst loss of the stream's receivers: not this uplink's, not used.
       for (const end = now + 6_000; now <= end; now += 1_000) {

@@ -92,8 +92,15 @@ export class EndpointLink {
     // Start conservative: audio-only until the link is known. A unit known to
     // be poor gets no probation; the others may step up after ~2.5 s of good signals.
     const probationUntil = opts.linkProfile === 'poor' ? 0 : now + 12_000;
-    this.#down = new LinkStateMachine({ direction: 'down', initial: 'poor', probationUntil });
-    this.#up = new LinkStateMachine({ direction: 'up', initial: 'poor', probationUntil });
+    // The up-hold: video is due ≤ 15 s after a link recovers, and before the
+    // hold can start the first good report must arrive (≤ 2 s) and the SFU's
+    // last loss window from before the recovery must pass (≤ 2 s + its 1.5 s
+    // receiver-report lag): measured 11.9–14.8 s on GPRS with a 10 s hold.
+    const upHoldMs = 9_000;
+    const machine = (direction: 'down' | 'up') =>
+      new LinkStateMachine({ direction, initial: 'poor', probationUntil, upHoldMs });
+    this.#down = machine('down');
+    this.#up = machine('up');
     this.#plan = this.#makePlan();
     this.#watch();
   }
