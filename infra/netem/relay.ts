@@ -132,7 +132,9 @@ async function tcpRoute(
       sockets.delete(upstream);
     };
     client.on('error', destroy).on('close', () => setTimeout(destroy, config.delayMs + 50));
-    upstream.on('error', destroy).on('close', () => setTimeout(destroy, config.delayMs + 50));
+    // The server closing its side (response done, keep-alive timeout) must not cut what the
+    // slow link still carries: its 'end' queued a null that ends the client after the data.
+    upstream.on('error', destroy);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

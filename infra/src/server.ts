@@ -190,6 +190,10 @@ export async function startNode(
     app.use(errorHandler(log));
 
     const http = createServer(app);
+    // Keep idle connections long: on EDGE/GPRS a new TCP connection costs seconds (handshake,
+    // slow start), and a server closing after Node's 5 s default races the browser reusing it.
+    http.keepAliveTimeout = 65_000;
+    http.headersTimeout = 70_000;
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
       http.listen(config.PORT, config.HOST, () => resolve());

@@ -1,0 +1,91 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { linkProfiles, linkProfileNames, type LinkProfileName } from '../netem/profiles';
+import { createStage } from '../../e2e/weakLink/stage';
+
+/**
+ * `npm run bench:app-load [-- edge,gprs]`: how long a commune waits for the
+ * app itself on each link profile — Chromium in a shaped namespace opens the
+ * login page with an empty cache (first visit), then reloads it (every later
+ * visit: hashed assets come from the cache). Bytes are what crossed the link
+ * (Resource Timing transferSize) against the decoded size. Real server, real
+ * built client (`npm run build` first).
+ */
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+interface Load {
+  seconds: number;
+  transferKB: number;
+  decodedKB: number;
+}
+
+async function load(page: Page, go: () => Promise<unknown>): Promise<Load> {
+  const t0 = Date.now();
+  await go();
+  await page.getByLabel('Tên đăng nhập').waitFor({ timeout: 180_000 });
+  const seconds = (Date.now() - t0) / 1000;
+  const bytes = await page.evaluate(() => {
+    // Runs in the browser (this file is type-checked without the DOM library).
+    type Timing = { transferSize: number; decodedBodySize: number };
+    const perf = performance as unknown as { getEntriesByType(type: string): Timing[] };
+    return [...perf.getEntriesByType('navigation'), ...perf.getEntriesByType('resource')].reduce(
+      (a, e) => ({ transfer: a.transfer + e.transferSize, decoded: a.decoded + e.decodedBodySize }),
+      { transfer: 0, decoded: 0 },
+    );
+  });
+  return { seconds, transferKB: bytes.transfer / 1024, decodedKB: bytes.decoded / 1024 };
+}
+
+async function main(): Promise<void> {
+  const wanted = (process.argv[2]?.split(',') ?? linkProfileNames) as LinkProfileName[];
+  const rows = [];
+  for (const profile of wanted) {
+    const stage = await createStage({ profile, speakers: 0, speakerVideo: false });
+    try {
+      const page = await (await stage.shapedBrowser.newContext()).newPage();
+      const first = await load(page, () =>
+        page.goto(`${stage.shapedOrigin}/`, { waitUntil: 'commit', timeout: 180_000 }),
+      );
+      const again = await load(page, () => page.reload({ waitUntil: 'commit', timeout: 180_000 }));
+      const p = linkProfiles[profile];
+      rows.push({ profile, downKbps: p.downKbps, rttMs: 2 * p.oneWayDelayMs, first, again });
+      console.log(
+        `${profile}: first ${first.seconds.toFixed(1)} s, again ${again.seconds.toFixed(1)} s`,
+      );
+    } finally {
+      await stage.close();
+    }
+  }
+  console.log(
+    '\n| profile (down kbit/s, RTT) | first visit (s) | on the wire / decoded | later visits (s) | on the wire |\n|---|---|---|---|---|',
+  );
+  for (const r of rows)
+    console.log(
+      `| ${r.profile} (${r.downKbps}, ${r.rttMs} ms) | ${r.first.seconds.toFixed(1)} | ${r.first.transferKB.toFixed(0)} KB / ${r.first.decodedKB.toFixed(0)} KB | ${r.again.seconds.toFixed(1)} | ${r.again.transferKB.toFixed(1)} KB |`,
+    );
+  const out = path.join(repoRoot, 'bench-results');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(
+    path.join(out, 'app-load.json'),
+    JSON.stringify(
+      {
+        at: new Date().toISOString(),
+        machine: { cpus: os.cpus().length, load: os.loadavg() },
+        rows,
+      },
+      null,
+      2,
+    ),
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
