@@ -22,6 +22,21 @@ describe('UplinkLossMeter', () => {
   });
 });
 
+describe('UplinkLossMeter on a dying link', () => {
+  it('keeps heavy loss while next to nothing arrives, but not a light one (DTX)', () => {
+    const m = new UplinkLossMeter();
+    m.sample('mic', 100, 0, 0);
+    // The camera floods a GPRS uplink: 85 % lost, then nothing arrives at all.
+    expect(m.sample('mic', 105, 28, 2_000)).toBe(0.848);
+    expect(m.sample('mic', 106, 28, 4_000)).toBe(0.848);
+    expect(m.sample('mic', 106, 28, 6_000)).toBe(0.848);
+    // Packets again: measured afresh.
+    expect(m.sample('mic', 136, 28, 8_000)).toBe(0);
+    // A speaker pausing (DTX) after a clean window: nothing to say.
+    expect(m.sample('mic', 137, 28, 10_000)).toBeUndefined();
+  });
+});
+
 describe('silenceRttMs', () => {
   it('bounds the RTT by how overdue the reports are, once 6 s have passed', () => {
     expect(silenceRttMs(undefined, 60_000)).toBeUndefined();

@@ -16,6 +16,9 @@ export function silenceRttMs(lastReportAt: number | undefined, now: number): num
   return age > REPORT_SILENCE_MS ? age - REPORT_INTERVAL_MS : undefined;
 }
 
+/** Loss from which an uplink that then carries next to nothing is taken as dead. */
+const HEAVY_LOSS = 0.3;
+
 /**
  * Uplink loss of one endpoint as the SFU measures it: the microphone's packets
  * lost against packets received between two samples at least `windowMs`
@@ -27,7 +30,8 @@ export function silenceRttMs(lastReportAt: number | undefined, now: number): num
 export class UplinkLossMeter {
   readonly #windowMs: number;
   readonly #minPackets: number;
-  #prev: { producerId: string; at: number; received: number; lost: number } | undefined;
+  #prev:
+    { producerId: string; at: number; received: number; lost: number; loss?: number } | undefined;
   #busy = false;
 
   constructor(opts: { windowMs?: number; minPackets?: number } = {}) {
@@ -44,16 +48,25 @@ export class UplinkLossMeter {
   /**
    * Records the counters; returns the loss fraction (0..1) since the previous
    * sample, or undefined when there is nothing to compare (first sample, a new
-   * microphone) or too few packets to say anything (DTX silence).
+   * microphone) or too few packets to say anything (DTX silence), unless the
+   * window before lost heavily.
    */
   sample(producerId: string, received: number, lost: number, now: number): number | undefined {
     const prev = this.#prev;
-    this.#prev = { producerId, at: now, received, lost };
+    this.#prev = { producerId, at: now, received, lost, loss: undefined };
     if (!prev || prev.producerId !== producerId) return undefined;
     const dReceived = Math.max(0, received - prev.received);
     const dLost = Math.max(0, lost - prev.lost);
-    if (dReceived + dLost < this.#minPackets) return undefined;
-    return Math.round((dLost / (dReceived + dLost)) * 1000) / 1000;
+    if (dReceived + dLost < this.#minPackets) {
+      // Next to nothing arrives right after heavy loss: the link died (a GPRS
+      // uplink flooded by the camera), it did not fall silent. DTX silence
+      // loses nothing before it. The loss stands until packets arrive again.
+      if ((prev.loss ?? 0) >= HEAVY_LOSS) this.#prev.loss = prev.loss;
+      return this.#prev.loss;
+    }
+    const loss = Math.round((dLost / (dReceived + dLost)) * 1000) / 1000;
+    this.#prev.loss = loss;
+    return loss;
   }
 
   /** Reads the microphone's counters if a sample is due; the loss, if any. */
