@@ -1,26 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { opusRtpParameters } from '@giaoban/sfu/testing/rtp';
-import { startTestApp } from '../../infra/test/app';
-import { connect, login, startMeeting, type TestClient } from './testing/clients';
+import { startMeeting } from './testing/clients';
+import { useSignalingApp } from './testing/useSignalingApp';
 
 // Real all-in-one server (scheduler, signaling, one mediasoup worker, redis), real
 // socket.io clients; no browser, so no RTP flows: this checks the join's answer and SFU state.
 describe('prepared join: one round trip from click to consumers', () => {
-  let app: Awaited<ReturnType<typeof startTestApp>>;
+  const t = useSignalingApp({ SFU_WORKERS: '1' }, ['host450', 'u18853', 'u18856', 'u18859']);
+  const client = (who: string) => t.client(who);
   let meetingId: string;
   let micId: string;
-  const tokens: Record<string, string> = {};
-  const open: TestClient[] = [];
-  const client = async (who: string) => {
-    const c = await connect(app.url, tokens[who]);
-    open.push(c);
-    return c;
-  };
 
   beforeAll(async () => {
-    app = await startTestApp({ SFU_WORKERS: '1' });
-    for (const u of ['host450', 'u18853', 'u18856', 'u18859']) tokens[u] = await login(app.url, u);
-    meetingId = await startMeeting(app.url, tokens.host450!, ['18853', '18856']);
+    meetingId = await startMeeting(t.app.url, t.tokens.host450!, ['18853', '18856']);
     const host = await client('host450');
     const j = await host.request('meeting:join', { meetingId, deviceId: 'dev-h' });
     if (!j.ok) throw new Error(JSON.stringify(j.error));
@@ -32,10 +24,6 @@ describe('prepared join: one round trip from click to consumers', () => {
     });
     if (!p.ok) throw new Error(JSON.stringify(p.error));
     micId = p.data.producerId;
-  });
-  afterAll(async () => {
-    for (const c of open) c.close();
-    await app?.close();
   });
 
   it('refuses to prepare a meeting the unit is not invited to', async () => {
@@ -71,7 +59,7 @@ describe('prepared join: one round trip from click to consumers', () => {
     expect(fingerprints.map((f) => f.algorithm)).toEqual(['sha-256']);
 
     // On the SFU the consumer exists and the client side of its gate is open.
-    const meeting = await app.sfu.meeting(meetingId);
+    const meeting = await t.app.sfu.meeting(meetingId);
     const endpoint = meeting!.endpoints.find((e) => e.id === j.data.self.id)!;
     expect(endpoint.consumer(c.id).producerId).toBe(micId);
     expect(endpoint.consumer(c.id).paused).toBe(false);

@@ -1,32 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp } from '../../infra/test/app';
-import { connect, login, startMeeting, type TestClient } from './testing/clients';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { connect, startMeeting } from './testing/clients';
+import { useSignalingApp } from './testing/useSignalingApp';
 
 // Real all-in-one server: scheduler (login, meetings, MeetingGate), signaling, mediasoup workers, redis.
 describe('signaling gateway', () => {
-  let app: Awaited<ReturnType<typeof startTestApp>>;
+  const t = useSignalingApp({ SFU_WORKERS: '1', SIGNALING_RATE_PER_SECOND: '40' }, [
+    'host450',
+    'u18853',
+    'u18856',
+    'u18859',
+  ]);
+  const { tokens, open } = t;
+  const client = (who: string) => t.client(who);
   let meetingId: string;
-  const tokens: Record<string, string> = {};
-  const open: TestClient[] = [];
-  const client = async (who: string) => {
-    const c = await connect(app.url, tokens[who]);
-    open.push(c);
-    return c;
-  };
 
   beforeAll(async () => {
-    app = await startTestApp({ SFU_WORKERS: '1', SIGNALING_RATE_PER_SECOND: '40' });
-    for (const u of ['host450', 'u18853', 'u18856', 'u18859']) tokens[u] = await login(app.url, u);
-    meetingId = await startMeeting(app.url, tokens.host450!, ['18853', '18856']);
-  });
-  afterAll(async () => {
-    for (const c of open) c.close();
-    await app?.close();
+    meetingId = await startMeeting(t.app.url, tokens.host450!, ['18853', '18856']);
   });
 
   it('refuses a handshake without a valid session token', async () => {
-    await expect(connect(app.url, undefined)).rejects.toThrow('UNAUTHENTICATED');
-    await expect(connect(app.url, 'not-a-jwt')).rejects.toThrow('UNAUTHENTICATED');
+    await expect(connect(t.app.url, undefined)).rejects.toThrow('UNAUTHENTICATED');
+    await expect(connect(t.app.url, 'not-a-jwt')).rejects.toThrow('UNAUTHENTICATED');
   });
 
   it('joins invited units in one request and refuses an uninvited one without changing anything', async () => {
@@ -50,10 +44,10 @@ describe('signaling gateway', () => {
     });
 
     const stranger = await client('u18859');
-    const before = app.signaling.meetings();
+    const before = t.app.signaling.meetings();
     const refused = await stranger.request('meeting:join', { meetingId, deviceId: 'dev-x' });
     expect(refused).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-    expect(app.signaling.meetings()).toEqual(before);
+    expect(t.app.signaling.meetings()).toEqual(before);
     expect(await stranger.request('hand:raise', {})).toMatchObject({
       ok: false,
       error: { code: 'MEETING_NOT_OPEN' },
@@ -64,8 +58,8 @@ describe('signaling gateway', () => {
     const a2 = await client('u18853');
     const j = await a2.request('meeting:join', { meetingId, deviceId: 'dev-a' });
     expect(j.ok).toBe(true);
-    expect(app.signaling.meetings()).toEqual([{ meetingId, endpoints: 2 }]);
-    const routers = await app.sfu.routers(meetingId);
+    expect(t.app.signaling.meetings()).toEqual([{ meetingId, endpoints: 2 }]);
+    const routers = await t.app.sfu.routers(meetingId);
     expect(routers.reduce((n, r) => n + r.endpoints, 0)).toBe(2);
   });
 
@@ -114,15 +108,15 @@ describe('signaling gateway', () => {
     expect((await host.request('moderation:remove', { endpointId: target.id })).ok).toBe(true);
     expect(await ended).toEqual({ reason: 'removed' });
     await expect
-      .poll(async () => (await app.scheduler.audit.recent(50)).map((e) => e.action))
+      .poll(async () => (await t.app.scheduler.audit.recent(50)).map((e) => e.action))
       .toEqual(expect.arrayContaining(['meeting.mute', 'meeting.muteAll', 'meeting.remove']));
-    expect(app.signaling.meetings()).toEqual([{ meetingId, endpoints: 2 }]);
+    expect(t.app.signaling.meetings()).toEqual([{ meetingId, endpoints: 2 }]);
   });
 
   it('reaches every socket of a unit through UnitNotifier', async () => {
     const c = await client('u18859');
     const got = c.next('meeting:closed');
-    app.signaling.notifier.notifyUnits(['18859'], 'meeting:closed', {
+    t.app.signaling.notifier.notifyUnits(['18859'], 'meeting:closed', {
       meetingId: 'x',
       occurrenceId: 'y',
       title: 't',
@@ -138,46 +132,46 @@ describe('signaling gateway', () => {
   });
 
   it('keeps a dropped endpoint during its grace period; the same device rejoining replaces it', async () => {
-    const c = await connect(app.url, tokens.u18856);
+    const c = await connect(t.app.url, tokens.u18856);
     const j = await c.request('meeting:join', { meetingId, deviceId: 'dev-r' });
     if (!j.ok) throw new Error(JSON.stringify(j.error));
-    const count = app.signaling.meetings()[0]!.endpoints;
+    const count = t.app.signaling.meetings()[0]!.endpoints;
     const view = (id: string) =>
-      app.signaling.meetingState(meetingId)?.endpoints.find((e) => e.id === id);
+      t.app.signaling.meetingState(meetingId)?.endpoints.find((e) => e.id === id);
     c.socket.io.engine.close(); // the transport drops, as on a flaky link
     await expect.poll(() => view(j.data.self.id)?.connected).toBe(false);
-    expect(app.signaling.meetings()[0]!.endpoints).toBe(count);
+    expect(t.app.signaling.meetings()[0]!.endpoints).toBe(count);
     const again = await client('u18856');
     const j2 = await again.request('meeting:join', { meetingId, deviceId: 'dev-r' });
     if (!j2.ok) throw new Error(JSON.stringify(j2.error));
     expect(view(j.data.self.id)).toBeUndefined();
     expect(view(j2.data.self.id)?.connected).toBe(true);
-    expect(app.signaling.meetings()[0]!.endpoints).toBe(count);
+    expect(t.app.signaling.meetings()[0]!.endpoints).toBe(count);
   });
 
   it('recovers a dropped socket with its endpoint and media untouched (connection state recovery)', async () => {
-    const c = await connect(app.url, tokens.u18853, { reconnection: true });
+    const c = await connect(t.app.url, tokens.u18853, { reconnection: true });
     open.push(c);
     const j = await c.request('meeting:join', { meetingId, deviceId: 'dev-rec' });
     if (!j.ok) throw new Error(JSON.stringify(j.error));
     const view = () =>
-      app.signaling.meetingState(meetingId)?.endpoints.find((e) => e.id === j.data.self.id);
+      t.app.signaling.meetingState(meetingId)?.endpoints.find((e) => e.id === j.data.self.id);
     // Recovery resumes from the last broadcast the client saw (socket.io offsets).
     const seen = c.next('presence:updated');
     expect((await c.request('hand:raise', {})).ok).toBe(true);
     await seen;
-    const transports = (await (await app.sfu.meeting(meetingId))!.mediaCounts()).transports;
+    const transports = (await (await t.app.sfu.meeting(meetingId))!.mediaCounts()).transports;
     c.socket.io.engine.close(); // the transport drops, as on a flaky link
     await expect.poll(() => c.socket.connected && c.socket.recovered).toBe(true);
     await expect.poll(() => view()?.connected).toBe(true);
     expect((await c.request('hand:lower', {})).ok).toBe(true);
     expect(view()?.handRaised).toBe(false);
-    expect((await (await app.sfu.meeting(meetingId))!.mediaCounts()).transports).toBe(transports);
+    expect((await (await t.app.sfu.meeting(meetingId))!.mediaCounts()).transports).toBe(transports);
   });
 
   it('removes the endpoints of a meeting whose sockets leave, and frees its media', async () => {
     for (const c of open) c.close();
-    await expect.poll(() => app.signaling.meetings()).toEqual([]);
-    await expect(app.sfu.routers(meetingId)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect.poll(() => t.app.signaling.meetings()).toEqual([]);
+    await expect(t.app.sfu.routers(meetingId)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
