@@ -4,7 +4,7 @@ import { clusterKeys } from '../sfu/src/remote/keys';
 import { login, startMeeting } from '../signaling/src/testing/clients';
 import { startTestCluster, type TestCluster } from '../infra/test/cluster';
 import { launchChromium } from './browser';
-import { buildMeetingHarness, loginAs } from './fixtures';
+import { buildMeetingHarness, loginAs, harnessJoin, openHarnessPage } from './fixtures';
 
 interface Inbound {
   endpointId: string;
@@ -35,28 +35,12 @@ describe('cluster end to end: two communes exchange audio through the balancer',
     await cluster?.close();
   });
 
-  async function open(who: string): Promise<Page> {
-    const page = await browser.newPage();
-    page.on('pageerror', (e) => console.error(who, e.message));
-    // Any page of the balancer's origin will do: the harness brings the meeting store.
-    await page.goto(`${cluster.url}/healthz`);
-    await page.addScriptTag({ content: harness });
-    return page;
-  }
+  // Any page of the balancer's origin will do: the harness brings the meeting store.
+  const open = (who: string) => openHarnessPage(browser, cluster.url, harness, who);
 
   /** As the app does: signaling at the page's origin (the balancer), the meetingId in the handshake. */
   const join = (page: Page, token: string, meetingId: string) =>
-    page.evaluate(
-      ({ token, meetingId }) => {
-        const gb = (
-          globalThis as unknown as {
-            gb: { useMeeting: { getState(): { join(o: object): Promise<boolean> } } };
-          }
-        ).gb;
-        return gb.useMeeting.getState().join({ meetingId, token, mic: true });
-      },
-      { token, meetingId },
-    );
+    harnessJoin(page, { token, meetingId, mic: true });
 
   const selfId = (page: Page) =>
     page.evaluate(

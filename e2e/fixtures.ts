@@ -121,3 +121,35 @@ export async function buildMeetingHarness(): Promise<string> {
   });
   return out.outputFiles[0]!.text;
 }
+
+/**
+ * A page of `origin` with the meeting harness injected: any same-origin page
+ * will do (the harness brings the client's meeting store and engine).
+ */
+export async function openHarnessPage(
+  browser: Browser,
+  origin: string,
+  harness: string,
+  who: string,
+): Promise<Page> {
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => console.error(who, e.message));
+  await page.goto(`${origin}/healthz`);
+  await page.addScriptTag({ content: harness });
+  return page;
+}
+
+/** The harness's meeting store joins, as the room screen does (signaling at the page's origin). */
+export function harnessJoin(
+  page: Page,
+  o: { token: string; meetingId: string; mic?: boolean; camera?: boolean },
+): Promise<boolean> {
+  return page.evaluate((opts) => {
+    const gb = (
+      globalThis as unknown as {
+        gb: { useMeeting: { getState(): { join(o: object): Promise<boolean> } } };
+      }
+    ).gb;
+    return gb.useMeeting.getState().join(opts);
+  }, o);
+}

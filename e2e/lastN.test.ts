@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startTestApp } from '../infra/test/app';
 import { login, startMeeting } from '../signaling/src/testing/clients';
 import { launchChromium } from './browser';
-import { buildMeetingHarness } from './fixtures';
+import { buildMeetingHarness, harnessJoin, openHarnessPage } from './fixtures';
 
 interface Inbound {
   consumerId: string;
@@ -47,16 +47,8 @@ describe('last-N video end to end', () => {
   });
 
   async function joined(who: string): Promise<{ page: Page; id: string }> {
-    const page = await browser.newPage();
-    await page.goto(`${app.url}/healthz`);
-    await page.addScriptTag({ content: harness });
-    const ok = await page.evaluate(
-      ({ token, meetingId }) =>
-        (globalThis as unknown as Gb).gb.useMeeting
-          .getState()
-          .join({ meetingId, token, mic: true, camera: true }),
-      { token: tokens[who]!, meetingId },
-    );
+    const page = await openHarnessPage(browser, app.url, harness, who);
+    const ok = await harnessJoin(page, { token: tokens[who]!, meetingId, mic: true, camera: true });
     expect(ok).toBe(true);
     const id = await page.evaluate(
       () => ((globalThis as unknown as Gb).gb.useMeeting.getState().self as { id: string }).id,

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startTestApp } from '../infra/test/app';
 import { login, startMeeting } from '../signaling/src/testing/clients';
 import { launchChromium } from './browser';
-import { buildMeetingHarness } from './fixtures';
+import { buildMeetingHarness, harnessJoin, openHarnessPage } from './fixtures';
 
 interface Inbound {
   consumerId: string;
@@ -34,27 +34,13 @@ describe('meeting media end to end', () => {
   });
 
   async function open(who: string): Promise<Page> {
-    const page = await browser.newPage();
-    page.on('pageerror', (e) => console.error(who, e.message));
-    // Any same-origin page will do: the harness brings the client's meeting store.
-    await page.goto(`${app.url}/healthz`);
-    await page.addScriptTag({ content: harness });
+    const page = await openHarnessPage(browser, app.url, harness, who);
     pages[who] = page;
     return page;
   }
 
   const join = (page: Page, who: string) =>
-    page.evaluate(
-      ({ token, meetingId }) => {
-        const gb = (
-          globalThis as unknown as {
-            gb: { useMeeting: { getState(): { join(o: object): Promise<boolean> } } };
-          }
-        ).gb;
-        return gb.useMeeting.getState().join({ meetingId, token, mic: true, camera: true });
-      },
-      { token: tokens[who]!, meetingId },
-    );
+    harnessJoin(page, { token: tokens[who]!, meetingId, mic: true, camera: true });
 
   const state = <T>(page: Page, pick: string): Promise<T> =>
     page.evaluate((pick) => {
