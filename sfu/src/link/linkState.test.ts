@@ -191,6 +191,21 @@ describe('LinkStateMachine', () => {
     expect(tr.map((x) => [x.to, x.at])).toEqual([['constrained', 13_000]]);
   });
 
+  it('waits for video when it is due within a report rather than stepping to audio-only', () => {
+    const m = new LinkStateMachine({ direction: 'up', initial: 'critical', upHoldMs: 9_000 });
+    const tr: LinkTransition[] = [];
+    const push = (x: LinkTransition | undefined) => x && tr.push(x);
+    // GPRS recovered at 0: the queue still drains (RTT 289 ms: poor), then the
+    // SFU's last loss window from before the recovery (27 %: poor) at 3 s.
+    for (let t = 0; t <= 20_000; t += 500) {
+      if (t % 2_000 === 0) push(m.update('client', { rttMs: t === 0 ? 289 : 20 }, t));
+      if (t % 2_000 === 1_000) push(m.update('server', { loss: t === 3_000 ? 0.27 : 0 }, t));
+      push(m.evaluate(t));
+    }
+    // Poor has held 13.5 s at 13.5 s, video (since 5 s) is due at 14 s: wait for it.
+    expect(tr.map((x) => [x.to, x.at])).toEqual([['constrained', 14_000]]);
+  });
+
   it('steps up only on fresh evidence: silence (no RTT) is not a better link', () => {
     const m = new LinkStateMachine({ direction: 'down', initial: 'critical' });
     m.update('client', { rttMs: 2_000 }, 0);

@@ -17,6 +17,9 @@ export const linkStates = ['good', 'constrained', 'poor', 'critical'] as const;
 export type LinkState = (typeof linkStates)[number];
 export type LinkDirection = 'down' | 'up';
 
+/** A level this close to the end of its up-hold is waited for (one report interval and a half). */
+const ALMOST_HELD_MS = 2_500;
+
 /** Sources' values of one signal further apart than this: the newer one alone counts. */
 const SUPERSEDE_MS = 2_500;
 
@@ -275,10 +278,12 @@ export class LinkStateMachine {
       const cap = probation ? 0 : Math.min(current - 1, severity('constrained'));
       const to = Math.max(best, cap);
       // A better level argued now may be seconds from its own hold: wait for
-      // it (a grace of half a hold) rather than step to a level that only the
-      // stale first samples after the recovery argued.
+      // it (a grace of half a hold, and always while it is due within one
+      // report interval) rather than step to a level that only the stale first
+      // samples after the recovery argued.
       const wanted = Math.max(argued, cap);
-      if (to > wanted && heldFor(to) < hold * 1.5) return undefined;
+      const wantedDue = heldFor(wanted) >= hold - ALMOST_HELD_MS;
+      if (to > wanted && (wantedDue || heldFor(to) < hold * 1.5)) return undefined;
       if (probation) this.#probationUntil = 0;
       // Learning the link is not a recovery: a later fall is not a flap.
       return this.#move(bySeverity(to), now, sample, !probation);
