@@ -5,17 +5,32 @@ import type { LinkProfile } from './profiles';
 const exec = promisify(execFile);
 
 /**
- * A network namespace joined to the host by a veth pair, shaped with tbf on
- * both ends (host end = the namespace's downlink, namespace end = its uplink)
- * and random loss with iptables inside the namespace. Names carry the owning
- * pid, so a sweep can remove what a crashed run left behind. The iptables
- * rules live inside the namespace and vanish with it: the host's tables are
- * never touched.
+ * A network namespace joined to the host through a router namespace (a bridge
+ * between two veth pairs), shaped with tbf on the router's ports (towards the
+ * namespace = its downlink, towards the host = its uplink) and random loss with
+ * iptables inside the namespace. Names carry the owning pid, so a sweep can
+ * remove what a crashed run left behind. The iptables rules live inside the
+ * namespace and vanish with it: the host's tables are never touched.
+ *
+ * Why the router hop: a tbf on an interface of the sending host is a *local*
+ * queue: when it is full, the kernel tells the sending TCP socket (NET_XMIT_DROP)
+ * instead of losing the packet on the way, and a socket with nothing in flight
+ * then retries every 500 ms (TCP_RESOURCE_PROBE_INTERVAL) and aborts with
+ * ETIMEDOUT after tcp_retries2 (15) refusals — ~8 s. On GPRS the page's parallel
+ * requests kept the 3 KB queue full, two of the relay's sockets died that way and
+ * Chromium saw ERR_CONNECTION_RESET at its 45 s keep-alive probe. A real
+ * operator's queue is a hop away: here too the drop happens in another namespace
+ * and TCP recovers from it as from any loss.
  */
 export interface Namespace {
   readonly name: string;
+  /** The router namespace between the host and `name` (holds the tbf queues). */
+  readonly router: string;
   readonly hostIf: string;
   readonly nsIf: string;
+  /** The router's port towards the host (uplink tbf) and towards the namespace (downlink tbf). */
+  readonly routerHostIf: string;
+  readonly routerNsIf: string;
   /** Host end of the veth (where the relay listens, announced to the browser). */
   readonly hostAddress: string;
   /** The namespace's own address (where its traffic comes from). */
@@ -78,11 +93,28 @@ export async function createNamespace(): Promise<Namespace> {
   const name = `${PREFIX}${process.pid}-${seq++}`;
   const hostIf = `gbh${idx}`;
   const nsIf = `gbn${idx}`;
-  const ns: Namespace = { name, hostIf, nsIf, hostAddress: host, nsAddress: nsAddr };
+  const router = `${name}-r`;
+  const routerHostIf = `gbr${idx}h`;
+  const routerNsIf = `gbr${idx}n`;
+  const ns: Namespace = {
+    ...{ name, router, hostIf, nsIf, routerHostIf, routerNsIf },
+    ...{ hostAddress: host, nsAddress: nsAddr },
+  };
   await run('ip', ['netns', 'add', name]);
   try {
-    await run('ip', ['link', 'add', hostIf, 'type', 'veth', 'peer', 'name', nsIf]);
+    await run('ip', ['netns', 'add', router]);
+    await run('ip', ['link', 'add', hostIf, 'type', 'veth', 'peer', 'name', routerHostIf]);
+    await run('ip', ['link', 'add', nsIf, 'type', 'veth', 'peer', 'name', routerNsIf]);
+    await run('ip', ['link', 'set', routerHostIf, 'netns', router]);
+    await run('ip', ['link', 'set', routerNsIf, 'netns', router]);
     await run('ip', ['link', 'set', nsIf, 'netns', name]);
+    // A plain L2 bridge: the /30 stays one link, the router only forwards (and queues).
+    await inNs(router, 'ip', ['link', 'add', 'br0', 'type', 'bridge']);
+    for (const dev of [routerHostIf, routerNsIf]) {
+      await inNs(router, 'ip', ['link', 'set', dev, 'master', 'br0']);
+      await inNs(router, 'ip', ['link', 'set', dev, 'up']);
+    }
+    await inNs(router, 'ip', ['link', 'set', 'br0', 'up']);
     await run('ip', ['addr', 'add', `${host}/30`, 'dev', hostIf]);
     await run('ip', ['link', 'set', hostIf, 'up']);
     await inNs(name, 'ip', ['addr', 'add', `${nsAddr}/30`, 'dev', nsIf]);
@@ -104,8 +136,22 @@ function tbf(kbps: number): string[] {
 
 /** Applies (or changes) the profile's rates and loss; the relay applies its delay. */
 export async function shapeNamespace(ns: Namespace, p: LinkProfile): Promise<void> {
-  await run('tc', ['qdisc', 'replace', 'dev', ns.hostIf, 'root', ...tbf(p.downKbps)]);
-  await inNs(ns.name, 'tc', ['qdisc', 'replace', 'dev', ns.nsIf, 'root', ...tbf(p.upKbps)]);
+  await inNs(ns.router, 'tc', [
+    'qdisc',
+    'replace',
+    'dev',
+    ns.routerNsIf,
+    'root',
+    ...tbf(p.downKbps),
+  ]);
+  await inNs(ns.router, 'tc', [
+    'qdisc',
+    'replace',
+    'dev',
+    ns.routerHostIf,
+    'root',
+    ...tbf(p.upKbps),
+  ]);
   await inNs(ns.name, 'iptables', ['-F', 'INPUT']);
   await inNs(ns.name, 'iptables', ['-F', 'OUTPUT']);
   if (p.lossPct > 0) {
@@ -122,14 +168,15 @@ export async function shapeNamespace(ns: Namespace, p: LinkProfile): Promise<voi
 
 /** Counters the self-test reads to prove the impairments apply. */
 export async function qdiscStats(ns: Namespace): Promise<{ down: string; up: string }> {
-  const down = await run('tc', ['-s', 'qdisc', 'show', 'dev', ns.hostIf]);
-  const up = await inNs(ns.name, 'tc', ['-s', 'qdisc', 'show', 'dev', ns.nsIf]);
+  const down = await inNs(ns.router, 'tc', ['-s', 'qdisc', 'show', 'dev', ns.routerNsIf]);
+  const up = await inNs(ns.router, 'tc', ['-s', 'qdisc', 'show', 'dev', ns.routerHostIf]);
   return { down, up };
 }
 
 export async function destroyNamespace(ns: Namespace): Promise<void> {
   await run('ip', ['link', 'del', ns.hostIf]).catch(() => undefined);
   await run('ip', ['netns', 'del', ns.name]).catch(() => undefined);
+  await run('ip', ['netns', 'del', ns.router]).catch(() => undefined);
 }
 
 export async function namespaceExists(name: string): Promise<boolean> {

@@ -1,4 +1,5 @@
 import dgram from 'node:dgram';
+import net from 'node:net';
 
 /**
  * Measuring probe run INSIDE a namespace by the harness self-test
@@ -8,6 +9,11 @@ import dgram from 'node:dgram';
  *   udp-send  {host,port,count,gapMs,size?}  sends datagrams of size bytes
  *   udp-count {port,ms,fromMs,toMs}          counts datagrams received on port, and
  *                                            kbit/s between fromMs and toMs after the first
+ *   tcp-fetch {host,port,sizes,timeoutMs}    opens one connection per size ("110000,3000")
+ *                                            at once (a page's parallel requests), asks for
+ *                                            that many bytes and reads until the server
+ *                                            ends: bytes, ms, error per connection (error
+ *                                            "unfinished" after timeoutMs)
  */
 type Args = Record<string, number | string>;
 const [mode = '', json = '{}'] = process.argv.slice(2);
@@ -66,10 +72,34 @@ async function udpCount(): Promise<void> {
   out({ count, kbps: (bytes * 8) / (num('toMs') - num('fromMs')) });
 }
 
+async function tcpFetch(): Promise<void> {
+  const one = (size: number) =>
+    new Promise<{ bytes: number; ms: number; error: string | null }>((resolve) => {
+      const t0 = performance.now();
+      let bytes = 0;
+      const sock = net.connect(num('port'), String(a.host), () => sock.write(`${size}\n`));
+      sock.on('data', (b) => (bytes += b.length));
+      let settled = false;
+      const done = (error: string | null) => {
+        if (!settled) resolve({ bytes, ms: Math.round(performance.now() - t0), error });
+        settled = true;
+      };
+      sock.on('end', () => done(null));
+      // A connection whose far end died silently would wait forever (no keep-alive here).
+      setTimeout(() => {
+        done('unfinished');
+        sock.destroy();
+      }, num('timeoutMs')).unref();
+      sock.on('error', (e: NodeJS.ErrnoException) => done(e.code ?? e.message));
+    });
+  out({ results: await Promise.all(String(a.sizes).split(',').map(Number).map(one)) });
+}
+
 const modes: Record<string, () => Promise<void>> = {
   'udp-rtt': udpRtt,
   'udp-send': udpSend,
   'udp-count': udpCount,
+  'tcp-fetch': tcpFetch,
 };
 const fn = modes[mode];
 if (!fn) {

@@ -131,6 +131,24 @@ async function tcpRoute(
       sockets.delete(client);
       sockets.delete(upstream);
     };
+    // GB_RELAY_LOG=1: one stderr line per socket event (how the GPRS resets were found).
+    if (process.env.GB_RELAY_LOG) {
+      const t0 = Date.now();
+      let upB = 0;
+      let downB = 0;
+      const tag = `${client.remotePort}`;
+      const log = (ev: string) =>
+        process.stderr.write(`relay ${tag} +${Date.now() - t0}ms ${ev} up=${upB} down=${downB}\n`);
+      client.on('data', (b) => (upB += b.length));
+      upstream.on('data', (b) => (downB += b.length));
+      log('open');
+      client.on('end', () => log('client end'));
+      client.on('error', (e) => log(`client error ${e.message}`));
+      client.on('close', () => log('client close'));
+      upstream.on('end', () => log('upstream end'));
+      upstream.on('error', (e) => log(`upstream error ${e.message}`));
+      upstream.on('close', () => log('upstream close'));
+    }
     client.on('error', destroy).on('close', () => setTimeout(destroy, config.delayMs + 50));
     // The server closing its side (response done, keep-alive timeout) must not cut what the
     // slow link still carries: its 'end' queued a null that ends the client after the data.

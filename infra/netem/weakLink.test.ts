@@ -150,6 +150,7 @@ describe('weak-link harness', () => {
     await other.relay([{ proto: 'tcp', listenPort: 0, targetPort: 9 }]);
     await other.close();
     expect(await namespaceExists(other.ns.name)).toBe(false);
+    expect(await namespaceExists(other.ns.router)).toBe(false);
     expect(execFileSync('ip', ['-o', 'link', 'show']).toString()).not.toContain(
       `${other.ns.hostIf}@`,
     );
