@@ -46,6 +46,13 @@ async function main(): Promise<void> {
     const stage = await createStage({ profile, speakers: 0, speakerVideo: false });
     try {
       const page = await (await stage.shapedBrowser.newContext()).newPage();
+      // A request that dies shows why a load never finishes (GPRS resets were found so).
+      const t0 = Date.now();
+      page.on('requestfailed', (r) =>
+        console.error(
+          `${profile}: ${r.url()} failed after ${((Date.now() - t0) / 1000).toFixed(1)} s: ${r.failure()?.errorText}`,
+        ),
+      );
       const first = await load(page, () =>
         page.goto(`${stage.shapedOrigin}/`, { waitUntil: 'commit', timeout: 180_000 }),
       );
