@@ -60,6 +60,8 @@ interface Row {
   videoBackSeconds: number | null;
   flaps: number;
   finalState: string;
+  /** Every link notice the commune got (s since join, states, the transition that caused it). */
+  notices: { at: number; state: string; reason?: string }[];
 }
 
 const worse = (n: ProbeSnapshot['notices'][number]) =>
@@ -225,6 +227,11 @@ async function runProfile(name: LinkProfileName): Promise<Row> {
       videoBackSeconds: videoBack,
       flaps: countFlaps(end, fallAt),
       finalState: last ? `${last.down}/${last.up}${last.audioOnly ? ' audio-only' : ''}` : 'none',
+      notices: end.notices.map((n) => ({
+        at: Math.round(n.at / 100) / 10,
+        state: `${n.down}/${n.up}${n.audioOnly ? ' audio-only' : ''}`,
+        reason: n.reason,
+      })),
     };
   } finally {
     for (const page of extra) await probeLeave(page);
