@@ -1,6 +1,7 @@
 import type { Unit, UnitNode, UnitsResponse } from '@giaoban/scheduler/api/units';
 import data from '../../../scheduler/data/quang-binh-units.json';
 import type { Account } from '@giaoban/scheduler/api/auth';
+import type { EndpointView, MeetingView } from '@giaoban/signaling/protocol/meeting';
 
 /** The real Quảng Bình tree (the scheduler's seed file), shaped like GET /api/units. */
 export function quangBinhUnitsResponse(): UnitsResponse {
@@ -80,4 +81,36 @@ export function mockFetch(
   };
   globalThis.fetch = fn as typeof fetch;
   return calls;
+}
+
+/** A meeting participant as presence sends it: a connected commune with nothing published. */
+export function endpointView(over: Partial<EndpointView> = {}): EndpointView {
+  return {
+    id: 'e1',
+    unitId: '18853',
+    unitName: 'Phường Hải Thành',
+    tier: 'commune',
+    displayName: over.unitName ?? 'Phường Hải Thành',
+    isHost: false,
+    handRaised: false,
+    hostMuted: false,
+    linkState: 'good',
+    connected: true,
+    producers: [],
+    ...over,
+  };
+}
+
+/** A regular meeting as the join answer describes it. */
+export function meetingView(over: Partial<MeetingView> = {}): MeetingView {
+  return {
+    id: 'm1',
+    title: 'Giao ban',
+    kind: 'regular',
+    locked: false,
+    floorEndpointId: null,
+    audioFirst: false,
+    videoUnitIds: [],
+    ...over,
+  };
 }

@@ -1,7 +1,8 @@
 import '../../test/setup';
 import { describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import type { EndpointView, MeetingView } from '@giaoban/signaling/protocol/meeting';
+import type { EndpointView } from '@giaoban/signaling/protocol/meeting';
+import { endpointView, meetingView } from '../../test/fixtures';
 import { HostPanel, type HostActions } from './HostPanel';
 
 const ep = (
@@ -9,30 +10,16 @@ const ep = (
   unitId: string,
   unitName: string,
   over: Partial<EndpointView> = {},
-): EndpointView => ({
-  id,
-  unitId,
-  unitName,
-  tier: 'commune',
-  displayName: unitName,
-  isHost: false,
-  handRaised: false,
-  hostMuted: false,
-  linkState: 'good',
-  connected: true,
-  producers: [{ id: `${id}-v`, endpointId: id, kind: 'video', source: 'camera', paused: false }],
-  ...over,
-});
+): EndpointView =>
+  endpointView({
+    id,
+    unitId,
+    unitName,
+    producers: [{ id: `${id}-v`, endpointId: id, kind: 'video', source: 'camera', paused: false }],
+    ...over,
+  });
 
-const meeting: MeetingView = {
-  id: 'm1',
-  title: 'Giao ban',
-  kind: 'regular',
-  locked: false,
-  floorEndpointId: null,
-  audioFirst: false,
-  videoUnitIds: [],
-};
+const meeting = meetingView();
 
 function actions(): HostActions & Record<string, ReturnType<typeof vi.fn>> {
   const ok = () => vi.fn(async () => ({}));

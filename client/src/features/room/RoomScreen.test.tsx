@@ -2,33 +2,13 @@ import '../../test/setup';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen } from '@testing-library/react';
 import i18next from 'i18next';
-import type { EndpointView, MeetingView } from '@giaoban/signaling/protocol/meeting';
+import { endpointView, meetingView } from '../../test/fixtures';
 import { useMeeting } from '../meeting/meetingStore';
 import { setLanguage } from '../i18n/i18n';
 import RoomScreen from './RoomScreen';
 
-const self: EndpointView = {
-  id: 'e1',
-  unitId: '18853',
-  unitName: 'Phường Hải Thành',
-  tier: 'commune',
-  displayName: 'Phường Hải Thành',
-  isHost: false,
-  handRaised: false,
-  hostMuted: false,
-  linkState: 'good',
-  connected: true,
-  producers: [],
-};
-const meeting: MeetingView = {
-  id: 'm1',
-  title: 'Giao ban',
-  kind: 'regular',
-  locked: false,
-  floorEndpointId: null,
-  audioFirst: false,
-  videoUnitIds: [],
-};
+const self = endpointView();
+const meeting = meetingView();
 
 describe('RoomScreen language', () => {
   afterEach(() => setLanguage('vi'));

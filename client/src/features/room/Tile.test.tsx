@@ -1,23 +1,11 @@
 import '../../test/setup';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen } from '@testing-library/react';
-import type { EndpointView } from '@giaoban/signaling/protocol/meeting';
+import { endpointView } from '../../test/fixtures';
 import { useMeeting } from '../meeting/meetingStore';
 import { Tile } from './Tile';
 
-const endpoint: EndpointView = {
-  id: 'e1',
-  unitId: '18853',
-  unitName: 'Phường Hải Thành',
-  tier: 'commune',
-  displayName: 'Phường Hải Thành',
-  isHost: false,
-  handRaised: false,
-  hostMuted: false,
-  linkState: 'good',
-  connected: true,
-  producers: [],
-};
+const endpoint = endpointView();
 const tile = { endpoint, video: null, speaking: false, isSelf: false, hasFloor: false };
 
 describe('Tile pin (last-N)', () => {

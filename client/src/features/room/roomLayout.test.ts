@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { EndpointView } from '@giaoban/signaling/protocol/meeting';
 import type { RemoteTrack } from '../meeting/engineEvents';
+import { endpointView } from '../../test/fixtures';
 import { layoutRoom } from './roomLayout';
 
-const ep = (id: string): EndpointView => ({
-  id,
-  unitId: `u-${id}`,
-  unitName: id,
-  tier: 'commune',
-  displayName: id,
-  isHost: false,
-  handRaised: false,
-  hostMuted: false,
-  linkState: 'good',
-  connected: true,
-  producers: [],
-});
+const ep = (id: string): EndpointView =>
+  endpointView({ id, unitId: `u-${id}`, unitName: id, displayName: id });
 const track = (
   endpointId: string,
   source: RemoteTrack['source'],
