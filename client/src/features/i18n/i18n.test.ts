@@ -27,6 +27,14 @@ describe('i18n', () => {
     expect(empty).toEqual([]);
   });
 
+  it('counts read naturally in English; Vietnamese has one form', () => {
+    const t = (count: number, lng: string) => i18next.t('room.participants', { count, lng });
+    expect(t(1, 'en')).toBe('1 meeting point');
+    expect(t(3, 'en')).toBe('3 meeting points');
+    expect(t(1, 'vi')).toBe('1 điểm cầu');
+    expect(t(3, 'vi')).toBe('3 điểm cầu');
+  });
+
   it('starts in Vietnamese and remembers English on this device', () => {
     expect(i18next.language).toBe('vi');
     expect(errorText(i18next, 'INVALID_CREDENTIALS')).toBe(
