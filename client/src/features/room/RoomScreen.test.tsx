@@ -24,7 +24,7 @@ describe('RoomScreen language', () => {
     expect(i18next.language).toBe('en');
     expect(localStorage.getItem('giaoban.lang')).toBe('en');
     expect(screen.getByRole('button', { name: 'Leave' })).toBeTruthy();
-    expect(screen.getByText('1 meeting points')).toBeTruthy();
+    expect(screen.getByText('1 meeting point')).toBeTruthy();
     fireEvent.change(screen.getByRole('combobox', { name: 'Language' }), {
       target: { value: 'vi' },
     });
