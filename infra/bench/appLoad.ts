@@ -1,10 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { linkProfiles, linkProfileNames, type LinkProfileName } from '../netem/profiles';
 import { createStage } from '../../e2e/weakLink/stage';
+import { runBench, writeBenchResult } from './benchResult';
 
 /**
  * `npm run bench:app-load [-- edge,gprs]`: how long a commune waits for the
@@ -14,7 +11,6 @@ import { createStage } from '../../e2e/weakLink/stage';
  * (Resource Timing transferSize) against the decoded size. Real server, real
  * built client (`npm run build` first).
  */
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 interface Load {
   seconds: number;
@@ -73,26 +69,7 @@ async function main(): Promise<void> {
     console.log(
       `| ${r.profile} (${r.downKbps}, ${r.rttMs} ms) | ${r.first.seconds.toFixed(1)} | ${r.first.transferKB.toFixed(0)} KB / ${r.first.decodedKB.toFixed(0)} KB | ${r.again.seconds.toFixed(1)} | ${r.again.transferKB.toFixed(1)} KB |`,
     );
-  const out = path.join(repoRoot, 'bench-results');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(
-    path.join(out, 'app-load.json'),
-    JSON.stringify(
-      {
-        at: new Date().toISOString(),
-        machine: { cpus: os.cpus().length, load: os.loadavg() },
-        rows,
-      },
-      null,
-      2,
-    ),
-  );
+  writeBenchResult('app-load', { rows });
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -1,11 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Socket as NetSocket } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { opusRtpParameters } from '@giaoban/sfu/testing/rtp';
 import { startTestApp } from '../test/app';
 import { connect, login, type TestClient } from '../../signaling/src/testing/clients';
+import { runBench, writeBenchResult } from './benchResult';
 
 /**
  * `npm run bench:join-answer [-- 150]`: how big the prepared join's answer is
@@ -16,7 +13,6 @@ import { connect, login, type TestClient } from '../../signaling/src/testing/cli
  * mediasoup worker, real socket.io clients; no RTP flows.
  */
 type UnitNode = { id: string; tier: string; children?: UnitNode[] };
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** The TCP socket under a socket.io client's WebSocket (bench-only look inside engine.io). */
 function tcpOf(c: TestClient): NetSocket {
@@ -90,30 +86,11 @@ async function main(): Promise<void> {
     console.log(
       `| present | consumers | JSON | on the wire | answer (loopback) | EDGE/2G | GPRS |\n|---|---|---|---|---|---|---|\n| ${n} | ${row.consumers} | ${(jsonBytes / 1024).toFixed(1)} KiB | ${(wireBytes / 1024).toFixed(1)} KiB (${row.ratio.toFixed(1)}×) | ${row.answerMs} ms | ${seconds(240).toFixed(2)} s | ${seconds(50).toFixed(2)} s |`,
     );
-    const out = path.join(repoRoot, 'bench-results');
-    mkdirSync(out, { recursive: true });
-    writeFileSync(
-      path.join(out, 'join-answer.json'),
-      JSON.stringify(
-        {
-          at: new Date().toISOString(),
-          machine: { cpus: os.cpus().length, load: os.loadavg() },
-          row,
-        },
-        null,
-        2,
-      ),
-    );
+    writeBenchResult('join-answer', { row });
   } finally {
     for (const c of open) c.close();
     await app.close();
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

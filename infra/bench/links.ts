@@ -1,7 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { linkProfiles, linkProfileNames, type LinkProfileName } from '../netem/profiles';
 import { severity } from '@giaoban/sfu/link/linkState';
@@ -20,6 +16,7 @@ import {
   joinCommune,
   type Stage,
 } from '../../e2e/weakLink/stage';
+import { runBench, writeBenchResult } from './benchResult';
 
 /**
  * `npm run bench:links`: one commune (Chromium in a shaped namespace) in a
@@ -36,7 +33,6 @@ import {
  *   flaps      step-downs within 30 s of a step-up, over the whole run
  * Usage: npm run bench:links [-- good,2g]
  */
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const WIRE_OVERHEAD = 20 + 8 + 10; // IPv4 + UDP + SRTP auth tag, per packet
 
@@ -259,29 +255,12 @@ async function main(): Promise<void> {
       `| ${r.profile} (${r.downKbps}/${r.upKbps}, ${r.rttMs} ms) | ${sec(r.joinMs)} | ${sec(r.joinColdMs)} | ${sec(r.prepareMs)} | ${r.audioOnlyAtJoin && r.secondsToAudioOnly === null ? 'from join' : fmt(r.secondsToAudioOnly)} | ${r.floorAudioShare === null ? '–' : `${(r.floorAudioShare * 100).toFixed(1)} %`} | ${fmt(r.upAudioKbps)} | ${fmt(r.down1Kbps)} / ${fmt(r.down3Kbps)} | ${fmt(r.videoBackSeconds)} | ${r.flaps} | ${r.finalState} |`,
     );
   }
-  const out = path.join(repoRoot, 'bench-results');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(
-    path.join(out, 'links.json'),
-    JSON.stringify(
-      {
-        at: new Date().toISOString(),
-        machine: { cpus: os.cpus().length, kernel: os.release() },
-        conditions:
-          'server on loopback (1 mediasoup worker); commune = Chromium in a netns (tbf rate with 500 ms queue, userspace delay relay); speakers = Chromium on the host with fake audio (and the floor holder with 3-layer VP8 simulcast); Opus 60 ms, DTX, FEC, no audio NACK',
-        rows,
-      },
-      null,
-      2,
-    ),
-  );
-  console.log(`\nwritten ${path.join(out, 'links.json')}`);
+  const file = writeBenchResult('links', {
+    conditions:
+      'server on loopback (1 mediasoup worker); commune = Chromium in a netns behind a router namespace (tbf rates with 500 ms queues, userspace delay relay); speakers = Chromium on the host with fake audio (and the floor holder with 3-layer VP8 simulcast); Opus 60 ms, DTX, FEC, no audio NACK',
+    rows,
+  });
+  console.log(`\nwritten ${file}`);
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);
