@@ -75,7 +75,8 @@ export class RemoteConsumers {
    * the ones still paused on the server are resumed in one request.
    */
   async adopt(recv: Transport, consumers: readonly ConsumerView[]): Promise<void> {
-    const fresh = consumers.filter((c) => this.missing([c.producerId]).length > 0);
+    const wanted = new Set(this.missing(consumers.map((c) => c.producerId)));
+    const fresh = consumers.filter((c) => wanted.has(c.producerId));
     const paused: string[] = [];
     await Promise.all(
       fresh.map(async (c) => {
