@@ -1,10 +1,21 @@
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useBrowserApp } from './fixtures';
 
 describe('the administrator manages accounts by unit', () => {
   const t = useBrowserApp();
 
-  it('resets a commune password; the commune logs in with the new one only', async () => {
+  /** An admin-set password opens only the change-password screen; the user's own one opens the app. */
+  const changeAdminPassword = async (user: Page, adminPassword: string, own: string) => {
+    await user.getByRole('heading', { name: 'Đổi mật khẩu trước khi tiếp tục' }).waitFor();
+    expect(await user.getByRole('navigation').count()).toBe(0);
+    await user.getByLabel('Mật khẩu quản trị viên đã báo').fill(adminPassword);
+    await user.getByLabel('Mật khẩu mới', { exact: true }).fill(own);
+    await user.getByLabel('Nhập lại mật khẩu mới').fill(own);
+    await user.getByRole('button', { name: 'Đổi mật khẩu' }).click();
+  };
+
+  it('resets a commune password; the commune logs in with the new one only and must change it', async () => {
     const page = await t.loginAs('admin');
     await page.getByRole('link', { name: 'Tài khoản' }).click();
     await page.getByRole('heading', { name: 'Quản lý tài khoản' }).waitFor();
@@ -17,7 +28,7 @@ describe('the administrator manages accounts by unit', () => {
     expect(password).toHaveLength(12);
     await row.getByRole('button', { name: 'Đặt lại mật khẩu' }).click();
     await page.getByText('Đã đặt mật khẩu mới cho u18853', { exact: false }).waitFor();
-    expect(await row.textContent()).toContain('Đã đặt riêng');
+    expect(await row.textContent()).toContain('Chờ người dùng đổi');
     await page.context().close();
 
     const context = await t.browser.newContext({ baseURL: t.url });
@@ -29,11 +40,12 @@ describe('the administrator manages accounts by unit', () => {
     await user.getByText('Tên đăng nhập hoặc mật khẩu không đúng.').waitFor();
     await user.getByLabel('Mật khẩu').fill(password);
     await user.getByRole('button', { name: 'Đăng nhập' }).click();
+    await changeAdminPassword(user, password, 'Hai-Thanh-rieng-2026');
     await expect.poll(() => user.locator('h1#unit-name').textContent()).toBe('Phường Hải Thành');
     await context.close();
   });
 
-  it('creates an account for a commune office, which can log in', async () => {
+  it('creates an account for a commune office, which logs in and chooses its own password', async () => {
     const page = await t.loginAs('admin');
     await page.goto(`${t.url}/admin`);
     await page.getByRole('button', { name: 'Tạo tài khoản' }).click();
@@ -53,6 +65,7 @@ describe('the administrator manages accounts by unit', () => {
     await user.getByLabel('Tên đăng nhập').fill('vanthu.18904');
     await user.getByLabel('Mật khẩu').fill('Dan-Hoa-2026!');
     await user.getByRole('button', { name: 'Đăng nhập' }).click();
+    await changeAdminPassword(user, 'Dan-Hoa-2026!', 'Dan-Hoa-rieng-2026');
     await expect.poll(() => user.locator('h1#unit-name').textContent()).toBe('Xã Dân Hóa');
     await context.close();
   });

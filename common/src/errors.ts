@@ -48,6 +48,14 @@ export const errorMessages = {
     vi: 'Thời gian bắt đầu đã qua; hãy chọn thời gian sắp tới.',
     en: 'The start time has already passed; choose a time in the future.',
   },
+  PASSWORD_CHANGE_REQUIRED: {
+    vi: 'Quản trị viên đã đặt mật khẩu cho tài khoản này; hãy đổi mật khẩu trước khi tiếp tục.',
+    en: 'An administrator set this password; change it before you continue.',
+  },
+  PASSWORD_REUSED: {
+    vi: 'Mật khẩu mới phải khác mật khẩu hiện tại.',
+    en: 'The new password must differ from the current one.',
+  },
 } as const satisfies Record<string, { vi: string; en: string }>;
 
 export type ErrorCode = keyof typeof errorMessages;
@@ -78,6 +86,8 @@ const httpStatus: Partial<Record<ErrorCode, number>> = {
   MEETING_LOCKED: 403,
   FLOOR_REQUIRED: 403,
   START_IN_PAST: 400,
+  PASSWORD_CHANGE_REQUIRED: 403,
+  PASSWORD_REUSED: 400,
 };
 
 export class AppError extends Error {

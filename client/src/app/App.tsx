@@ -1,7 +1,7 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LoginPage } from '../features/auth/LoginPage';
-import { PasswordNotice } from '../features/auth/PasswordNotice';
+import { PasswordNotice, PasswordRequired } from '../features/auth/PasswordNotice';
 import { ConnectionStatus } from '../features/notifications/ConnectionStatus';
 import { useAuth } from '../features/auth/authStore';
 import { EmergencyBanner } from '../features/emergency/EmergencyBanner';
@@ -60,6 +60,10 @@ export function App() {
   const route = useRouter((s) => s.route);
   const loadUnits = useUnits((s) => s.load);
   const token = useAuth((s) => s.token);
+  // An administrator set the password: the server refuses everything but its
+  // change (PASSWORD_CHANGE_REQUIRED), so nothing else is asked for until then.
+  const mustChangePassword = useAuth((s) => s.account?.mustChangePassword ?? false);
+  const live = status === 'authenticated' && !mustChangePassword;
 
   useEffect(() => {
     void useAuth.getState().restore();
@@ -79,7 +83,7 @@ export function App() {
   const push = useNotifications((s) => s.push);
   useEffect(() => {
     const unitId = useAuth.getState().account?.unitId;
-    if (status !== 'authenticated' || !unitId || push === 'connected') return;
+    if (!live || !unitId || push === 'connected') return;
     const check = () => void recoverMissedAlerts(unitId).catch(() => undefined);
     const first = setTimeout(check, push === 'off' ? 0 : 2000);
     const timer = setInterval(check, 20_000);
@@ -87,17 +91,17 @@ export function App() {
       clearTimeout(first);
       clearInterval(timer);
     };
-  }, [status, push]);
+  }, [live, push]);
 
   // Push notifications (emergency alerts, meetings opening) for as long as we are logged in.
   useEffect(() => {
-    if (status !== 'authenticated' || !token) return;
+    if (!live || !token) return;
     const unitId = useAuth.getState().account?.unitId;
     startPush(token, () => {
       if (unitId) void recoverMissedAlerts(unitId).catch(() => undefined);
     });
     return () => stopPush();
-  }, [status, token]);
+  }, [live, token]);
 
   if (status === 'restoring')
     return (
@@ -106,6 +110,7 @@ export function App() {
       </p>
     );
   if (status === 'anonymous') return <LoginPage />;
+  if (mustChangePassword) return <PasswordRequired />;
 
   // The meeting room takes the whole window; everything else sits under the header.
   if (route.name === 'room')

@@ -50,6 +50,7 @@ export function account(partial: Partial<Account> = {}): Account {
     unitId: '18853',
     role: 'member',
     demoPassword: true,
+    mustChangePassword: false,
     ...partial,
   };
 }

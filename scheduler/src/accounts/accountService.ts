@@ -34,13 +34,20 @@ export class AccountService {
       throw new AppError('INVALID_CREDENTIALS');
     }
     if (newPassword === DEMO_PASSWORD) throw new AppError('DEMO_PASSWORD');
-    await this.#store.setPassword(accountId, await hashPassword(newPassword), false);
+    // Keeping the password an administrator chose would defeat the forced change.
+    if (newPassword === oldPassword) throw new AppError('PASSWORD_REUSED');
+    await this.#store.setPassword(accountId, await hashPassword(newPassword), {
+      demoPassword: false,
+      mustChangePassword: false,
+    });
   }
 
   /**
    * An admin sets a new password for another account (forgotten password):
-   * every session of that account ends (the epoch moves). One's own password
-   * goes through changePassword, which asks for the old one.
+   * every session of that account ends (the epoch moves), and the account must
+   * change it at its next sign-in, since the admin (and whoever carried the
+   * password to the commune) knows it. One's own password goes through
+   * changePassword, which asks for the old one.
    */
   async resetPassword(
     actor: SessionClaims,
@@ -54,11 +61,18 @@ export class AccountService {
       ]);
     if (!(await this.#store.get(accountId))) throw new AppError('NOT_FOUND');
     if (newPassword === DEMO_PASSWORD) throw new AppError('DEMO_PASSWORD');
-    await this.#store.setPassword(accountId, await hashPassword(newPassword), false);
+    await this.#store.setPassword(accountId, await hashPassword(newPassword), {
+      demoPassword: false,
+      mustChangePassword: true,
+    });
     return (await this.#store.get(accountId)) as StoredAccount;
   }
 
-  /** Admins create accounts in any unit; the CLI passes no actor. */
+  /**
+   * Admins create accounts in any unit, and the new account must change the
+   * first password the admin chose for it; the CLI passes no actor (the first
+   * admin sets their own password there, nothing to force).
+   */
   async create(request: CreateAccountRequest, actor?: SessionClaims): Promise<StoredAccount> {
     if (actor && actor.role !== 'admin') throw new AppError('FORBIDDEN');
     if (!this.#tree.get(request.unitId)) {
@@ -72,6 +86,7 @@ export class AccountService {
       role: request.role,
       passwordHash: await hashPassword(request.password),
       demoPassword: false,
+      mustChangePassword: actor !== undefined,
     });
   }
 }

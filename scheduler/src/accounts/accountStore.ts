@@ -17,8 +17,10 @@ end
 return 1`;
 
 /** What is stored per account; the hash never leaves the scheduler. */
-export interface StoredAccount extends Account {
+export interface StoredAccount extends Omit<Account, 'mustChangePassword'> {
   passwordHash: string;
+  /** Absent on records written before the mark existed: read as false. */
+  mustChangePassword?: boolean;
   /** Bumped on password change: tokens issued before are refused. */
   sessionEpoch: number;
   createdAt: string;
@@ -31,6 +33,8 @@ export interface NewAccount {
   role: Role;
   passwordHash: string;
   demoPassword: boolean;
+  /** Set when an administrator chose the password for someone else. */
+  mustChangePassword?: boolean;
 }
 
 export function publicAccount(a: StoredAccount): Account {
@@ -41,6 +45,7 @@ export function publicAccount(a: StoredAccount): Account {
     unitId: a.unitId,
     role: a.role,
     demoPassword: a.demoPassword,
+    mustChangePassword: a.mustChangePassword ?? false,
   };
 }
 
@@ -103,13 +108,19 @@ export class AccountStore {
     return created as StoredAccount;
   }
 
-  async setPassword(id: string, passwordHash: string, demoPassword: boolean): Promise<void> {
+  /** New hash and marks; every session of the account ends (the epoch moves). */
+  async setPassword(
+    id: string,
+    passwordHash: string,
+    marks: { demoPassword: boolean; mustChangePassword: boolean },
+  ): Promise<void> {
     const account = await this.get(id);
     if (!account) throw new AppError('NOT_FOUND');
     const updated: StoredAccount = {
       ...account,
       passwordHash,
-      demoPassword,
+      demoPassword: marks.demoPassword,
+      mustChangePassword: marks.mustChangePassword,
       sessionEpoch: account.sessionEpoch + 1,
     };
     await this.#redis.hset(ACCOUNTS_KEY, id, JSON.stringify(updated));

@@ -20,6 +20,12 @@ export const accountSchema = z.object({
   role: roleSchema,
   /** True while the account still has the public demo password. */
   demoPassword: z.boolean(),
+  /**
+   * True after an administrator set the password (reset or a new account):
+   * until the account changes it, only the password change, the session probe
+   * and logout are allowed (PASSWORD_CHANGE_REQUIRED).
+   */
+  mustChangePassword: z.boolean(),
 });
 export type Account = z.infer<typeof accountSchema>;
 

@@ -62,7 +62,20 @@ export class SessionTokens implements SessionVerifier {
     return { token, expiresAt };
   }
 
+  /**
+   * The session of a token, for every REST route and the signaling handshake.
+   * An account whose password an administrator set gets PASSWORD_CHANGE_REQUIRED
+   * here, so nothing but the routes that use verifyAllowingPasswordChange works
+   * until it has chosen its own password.
+   */
   async verify(token: string): Promise<SessionClaims> {
+    const { claims, account } = await this.#check(token);
+    if (account.mustChangePassword) throw new AppError('PASSWORD_CHANGE_REQUIRED');
+    return claims;
+  }
+
+  /** The session even while the password must be changed: the change itself, me, the session probe. */
+  async verifyAllowingPasswordChange(token: string): Promise<SessionClaims> {
     const { claims } = await this.#check(token);
     return claims;
   }
@@ -74,7 +87,9 @@ export class SessionTokens implements SessionVerifier {
     await this.#redis.set(REVOKED_PREFIX + jti, '1', 'EX', ttl);
   }
 
-  async #check(token: string): Promise<{ claims: SessionClaims; jti: string; exp: number }> {
+  async #check(
+    token: string,
+  ): Promise<{ claims: SessionClaims; account: StoredAccount; jti: string; exp: number }> {
     let payload: Record<string, unknown>;
     try {
       ({ payload } = await jwtVerify(token, this.#secret, {
@@ -102,6 +117,7 @@ export class SessionTokens implements SessionVerifier {
     // Role and unit come from the store, so an admin's change applies at once.
     return {
       claims: { ...parsed.data, role: account.role, unitId: account.unitId },
+      account,
       jti,
       exp,
     };

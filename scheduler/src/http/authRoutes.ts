@@ -32,6 +32,10 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
   const { accounts, tokens, limiter, audit } = deps;
   const router = express.Router();
   const auth = requireSession(tokens);
+  // The few routes an account may use while it must change an admin-set password.
+  const authForPasswordChange = requireSession({
+    verify: (token) => tokens.verifyAllowingPasswordChange(token),
+  });
 
   /** Issues a session token for the account: httpOnly cookie plus the token in the body. */
   const startSession = async (res: Response, account: StoredAccount) => {
@@ -73,7 +77,7 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
     res.status(204).end();
   });
 
-  router.get('/auth/me', auth, async (req, res) => {
+  router.get('/auth/me', authForPasswordChange, async (req, res) => {
     const account = await accounts.store.get(sessionOf(req).accountId);
     const token = requestToken(req) as string;
     if (!account) throw new Error('verified session without account');
@@ -87,7 +91,7 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
     if (!token) return void res.json(anonymous);
     let claims;
     try {
-      claims = await tokens.verify(token);
+      claims = await tokens.verifyAllowingPasswordChange(token);
     } catch (err) {
       // Expired or revoked: forget the cookie; anything else (Redis down) is a real error.
       if (!(err instanceof AppError) || err.code !== 'UNAUTHENTICATED') throw err;
@@ -100,11 +104,13 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
     res.json(out);
   });
 
-  router.post('/auth/password', auth, async (req, res) => {
+  router.post('/auth/password', authForPasswordChange, async (req, res) => {
     const body = parseOrThrow(changePasswordRequestSchema, req.body);
     const session = sessionOf(req);
+    const required = (await accounts.store.get(session.accountId))?.mustChangePassword ?? false;
     await accounts.changePassword(session.accountId, body.oldPassword, body.newPassword);
-    await audit.record(session, 'account.passwordChange', session.accountId);
+    // `required`: the change an admin-set password forced (the mark is now cleared).
+    await audit.record(session, 'account.passwordChange', session.accountId, { required });
     // Every older token is now void; hand the caller a fresh one.
     const account = await accounts.store.get(session.accountId);
     if (!account) throw new Error('account vanished');
@@ -124,6 +130,7 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
       username: created.username,
       role: created.role,
       unitId: created.unitId,
+      mustChangePassword: created.mustChangePassword ?? false,
     });
     res.status(201).json({ account: publicAccount(created) });
   });
@@ -138,6 +145,7 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
     );
     await audit.record(session, 'account.passwordReset', account.id, {
       username: account.username,
+      mustChangePassword: true,
     });
     const out: AccountResponse = { account: publicAccount(account) };
     res.json(out);

@@ -40,7 +40,7 @@ describe('AccountsPage (admin)', () => {
     const calls = mockFetch({
       'GET /api/accounts': () => ({ body: { accounts } }),
       'POST /api/accounts/a1/password': () => ({
-        body: { account: { ...accounts[1], demoPassword: false } },
+        body: { account: { ...accounts[1], demoPassword: false, mustChangePassword: true } },
       }),
     });
     render(<AccountsPage />);
@@ -63,7 +63,8 @@ describe('AccountsPage (admin)', () => {
     await screen.findByText(/Đã đặt mật khẩu mới cho u18853/);
     const post = calls.find((c) => c.init?.method === 'POST');
     expect(JSON.parse(String(post?.init?.body))).toEqual({ newPassword: field.value });
-    expect(screen.getByText('u18853').closest('tr')?.textContent).toContain('Đã đặt riêng');
+    // The user must now change the password the admin chose.
+    expect(screen.getByText('u18853').closest('tr')?.textContent).toContain('Chờ người dùng đổi');
   });
 
   it('creates an account in a chosen unit', async () => {
@@ -87,7 +88,7 @@ describe('AccountsPage (admin)', () => {
       target: { value: 'Dan-Hoa-2026!' },
     });
     fireEvent.submit(screen.getByRole('button', { name: 'Tạo tài khoản' }).closest('form')!);
-    await screen.findByText('Đã tạo tài khoản vanthu.18904.');
+    await screen.findByText(/Đã tạo tài khoản vanthu.18904\./);
     const post = calls.find((c) => c.init?.method === 'POST');
     expect(JSON.parse(String(post?.init?.body))).toEqual({
       username: 'vanthu.18904',

@@ -156,6 +156,10 @@ export default function AccountsPage() {
                     <td>
                       {a.demoPassword ? (
                         <span className="badge badge-warn">{t('admin.demoPassword')}</span>
+                      ) : a.mustChangePassword ? (
+                        <span className="badge" title={t('admin.mustChangeHint')}>
+                          {t('admin.mustChange')}
+                        </span>
                       ) : (
                         <span className="muted">{t('admin.ownPassword')}</span>
                       )}

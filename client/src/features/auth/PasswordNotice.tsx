@@ -3,16 +3,17 @@ import { useTranslation } from 'react-i18next';
 import { changePasswordRequestSchema, loginResponseSchema } from '@giaoban/scheduler/api/auth';
 import { api, errorCodeOf, setApiToken, type ClientErrorCode } from '../../app/api';
 import { ErrorText } from '../i18n/ErrorText';
+import { LanguageSwitch } from '../i18n/LanguageSwitch';
 import { useAuth } from './authStore';
+import './login.css';
 
 /**
- * Demo accounts share a public password: until it is changed, say so on every
- * screen and offer the change right there.
+ * The password change form (POST /api/auth/password). `required`: the
+ * administrator chose the current password, so it is the only way on (no
+ * cancel), and the old password is the one the administrator gave.
  */
-export function PasswordNotice() {
+function PasswordChangeForm({ required, onCancel }: { required: boolean; onCancel?: () => void }) {
   const { t } = useTranslation();
-  const account = useAuth((s) => s.account);
-  const [open, setOpen] = useState(false);
   const [oldPassword, setOld] = useState('');
   const [newPassword, setNew] = useState('');
   const [repeat, setRepeat] = useState('');
@@ -20,7 +21,6 @@ export function PasswordNotice() {
   const [mismatch, setMismatch] = useState(false);
   const [busy, setBusy] = useState(false);
   const id = useId();
-  if (!account?.demoPassword) return null;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -29,6 +29,11 @@ export function PasswordNotice() {
     const body = { oldPassword, newPassword };
     if (!changePasswordRequestSchema.safeParse(body).success) {
       setError('BAD_REQUEST');
+      return;
+    }
+    // Said here rather than after a round trip on a slow link.
+    if (oldPassword === newPassword) {
+      setError('PASSWORD_REUSED');
       return;
     }
     setBusy(true);
@@ -46,6 +51,80 @@ export function PasswordNotice() {
   };
 
   return (
+    <form
+      onSubmit={(e) => void submit(e)}
+      className={required ? 'password-form password-form-stacked' : 'password-form'}
+      aria-label={t('password.change')}
+    >
+      <div>
+        <label htmlFor={`${id}-o`}>{t(required ? 'password.oldFromAdmin' : 'password.old')}</label>
+        <input
+          id={`${id}-o`}
+          type="password"
+          autoComplete="current-password"
+          required
+          value={oldPassword}
+          onChange={(e) => setOld(e.target.value)}
+        />
+      </div>
+      <div>
+        <label htmlFor={`${id}-n`}>{t('password.new')}</label>
+        <input
+          id={`${id}-n`}
+          type="password"
+          autoComplete="new-password"
+          minLength={10}
+          required
+          value={newPassword}
+          onChange={(e) => setNew(e.target.value)}
+          aria-describedby={`${id}-hint`}
+        />
+      </div>
+      <div>
+        <label htmlFor={`${id}-r`}>{t('password.repeat')}</label>
+        <input
+          id={`${id}-r`}
+          type="password"
+          autoComplete="new-password"
+          required
+          value={repeat}
+          onChange={(e) => setRepeat(e.target.value)}
+        />
+      </div>
+      <p id={`${id}-hint`} className="hint">
+        {t('password.hint')}
+      </p>
+      {mismatch && (
+        <p role="alert" className="error-text">
+          {t('password.mismatch')}
+        </p>
+      )}
+      {error && <ErrorText code={error} />}
+      <div className="form-actions">
+        {onCancel && (
+          <button type="button" className="btn" onClick={onCancel}>
+            {t('app.cancel')}
+          </button>
+        )}
+        <button type="submit" className="btn btn-primary" disabled={busy} aria-busy={busy}>
+          {busy ? t('app.loading') : required ? t('password.change') : t('app.save')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/**
+ * Demo accounts share a public password: until it is changed, say so on every
+ * screen and offer the change right there.
+ */
+export function PasswordNotice() {
+  const { t } = useTranslation();
+  const account = useAuth((s) => s.account);
+  const [open, setOpen] = useState(false);
+  if (!account?.demoPassword) return null;
+
+  return (
     <div className="password-notice" role="region" aria-label={t('password.title')}>
       <p>
         <strong>{t('password.demo')}</strong>{' '}
@@ -55,62 +134,37 @@ export function PasswordNotice() {
           </button>
         )}
       </p>
-      {open && (
-        <form onSubmit={(e) => void submit(e)} className="password-form">
-          <div>
-            <label htmlFor={`${id}-o`}>{t('password.old')}</label>
-            <input
-              id={`${id}-o`}
-              type="password"
-              autoComplete="current-password"
-              required
-              value={oldPassword}
-              onChange={(e) => setOld(e.target.value)}
-            />
-          </div>
-          <div>
-            <label htmlFor={`${id}-n`}>{t('password.new')}</label>
-            <input
-              id={`${id}-n`}
-              type="password"
-              autoComplete="new-password"
-              minLength={10}
-              required
-              value={newPassword}
-              onChange={(e) => setNew(e.target.value)}
-              aria-describedby={`${id}-hint`}
-            />
-          </div>
-          <div>
-            <label htmlFor={`${id}-r`}>{t('password.repeat')}</label>
-            <input
-              id={`${id}-r`}
-              type="password"
-              autoComplete="new-password"
-              required
-              value={repeat}
-              onChange={(e) => setRepeat(e.target.value)}
-            />
-          </div>
-          <p id={`${id}-hint`} className="hint">
-            {t('password.hint')}
-          </p>
-          {mismatch && (
-            <p role="alert" className="error-text">
-              {t('password.mismatch')}
-            </p>
-          )}
-          {error && <ErrorText code={error} />}
-          <div className="form-actions">
-            <button type="button" className="btn" onClick={() => setOpen(false)}>
-              {t('app.cancel')}
-            </button>
-            <button type="submit" className="btn btn-primary" disabled={busy}>
-              {t('app.save')}
-            </button>
-          </div>
-        </form>
-      )}
+      {open && <PasswordChangeForm required={false} onCancel={() => setOpen(false)} />}
     </div>
+  );
+}
+
+/**
+ * The whole screen while an administrator-set password awaits its change: the
+ * server refuses everything else (PASSWORD_CHANGE_REQUIRED) until then.
+ */
+export function PasswordRequired() {
+  const { t } = useTranslation();
+  const logout = useAuth((s) => s.logout);
+  const id = useId();
+  return (
+    <main id="main" className="login-screen">
+      <section className="login-card" aria-labelledby={`${id}-title`}>
+        <div className="login-brand">
+          <span className="brand-mark" aria-hidden="true">
+            GB
+          </span>
+          <h1 id={`${id}-title`}>{t('password.requiredTitle')}</h1>
+        </div>
+        <p>{t('password.required')}</p>
+        <PasswordChangeForm required />
+        <div className="login-footer password-required-footer">
+          <button type="button" className="btn btn-ghost" onClick={() => void logout()}>
+            {t('app.logout')}
+          </button>
+          <LanguageSwitch />
+        </div>
+      </section>
+    </main>
   );
 }

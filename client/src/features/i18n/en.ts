@@ -37,6 +37,11 @@ export const en: Resources = {
     repeat: 'Repeat the new password',
     hint: 'At least 10 characters.',
     mismatch: 'The two new passwords differ.',
+    requiredTitle: 'Change your password to continue',
+    required:
+      'An administrator set this password. Choose your own password; the rest of the app opens after that.',
+    oldFromAdmin: 'Password the administrator gave you',
+    changed: 'Password changed.',
   },
   nav: {
     home: 'Home',
@@ -61,6 +66,8 @@ export const en: Resources = {
     password: 'Password',
     demoPassword: 'Demo password',
     ownPassword: 'Own password',
+    mustChange: 'Awaiting the user’s change',
+    mustChangeHint: 'The user must change this password at the next sign-in.',
     actions: 'Actions',
     you: 'Your account',
     reset: 'Reset password',
@@ -68,10 +75,11 @@ export const en: Resources = {
     newPassword: 'New password (at least 10 characters)',
     generate: 'Generate',
     resetDone:
-      'New password set for {{username}}; their sessions have ended. Tell them the new password.',
+      'New password set for {{username}}; their sessions have ended. Tell them the new password; they must change it at the next sign-in.',
     create: 'Create account',
     createTitle: 'New account',
-    created: 'Account {{username}} created.',
+    created:
+      'Account {{username}} created. The user must change the password at the first sign-in.',
   },
   role: {
     member: 'Meeting point',
@@ -354,6 +362,8 @@ export const en: Resources = {
     MEETING_LOCKED: 'The meeting is locked: no more meeting points may join.',
     FLOOR_REQUIRED: 'A host muted you; raise your hand to ask for the floor.',
     START_IN_PAST: 'The start time has already passed; choose a time in the future.',
+    PASSWORD_CHANGE_REQUIRED: 'An administrator set this password; change it before you continue.',
+    PASSWORD_REUSED: 'The new password must differ from the current one.',
     MEDIA_DEVICE: 'Could not open the chosen microphone or camera.',
     NETWORK: 'Cannot reach the server. Check the connection and try again.',
     UNKNOWN: 'Something went wrong.',

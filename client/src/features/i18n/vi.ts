@@ -39,6 +39,11 @@ export const vi = {
     repeat: 'Nhập lại mật khẩu mới',
     hint: 'Ít nhất 10 ký tự.',
     mismatch: 'Hai mật khẩu mới không khớp.',
+    requiredTitle: 'Đổi mật khẩu trước khi tiếp tục',
+    required:
+      'Mật khẩu này do quản trị viên đặt. Hãy đặt mật khẩu riêng của bạn; sau đó mới dùng được các chức năng khác.',
+    oldFromAdmin: 'Mật khẩu quản trị viên đã báo',
+    changed: 'Đã đổi mật khẩu.',
   },
   nav: {
     home: 'Trang chủ',
@@ -63,6 +68,8 @@ export const vi = {
     password: 'Mật khẩu',
     demoPassword: 'Mật khẩu mẫu',
     ownPassword: 'Đã đặt riêng',
+    mustChange: 'Chờ người dùng đổi',
+    mustChangeHint: 'Người dùng phải đổi mật khẩu này khi đăng nhập lần tới.',
     actions: 'Thao tác',
     you: 'Tài khoản của bạn',
     reset: 'Đặt lại mật khẩu',
@@ -70,10 +77,10 @@ export const vi = {
     newPassword: 'Mật khẩu mới (ít nhất 10 ký tự)',
     generate: 'Tạo ngẫu nhiên',
     resetDone:
-      'Đã đặt mật khẩu mới cho {{username}}; các phiên đăng nhập cũ đã kết thúc. Hãy báo mật khẩu mới cho người dùng.',
+      'Đã đặt mật khẩu mới cho {{username}}; các phiên đăng nhập cũ đã kết thúc. Hãy báo mật khẩu mới cho người dùng; họ phải đổi nó khi đăng nhập lần tới.',
     create: 'Tạo tài khoản',
     createTitle: 'Tạo tài khoản mới',
-    created: 'Đã tạo tài khoản {{username}}.',
+    created: 'Đã tạo tài khoản {{username}}. Người dùng phải đổi mật khẩu khi đăng nhập lần đầu.',
   },
   role: {
     member: 'Điểm cầu',
@@ -356,6 +363,9 @@ export const vi = {
     MEETING_LOCKED: 'Phòng họp đã bị khóa, không nhận thêm điểm cầu.',
     FLOOR_REQUIRED: 'Chủ tọa đã tắt micro của bạn; hãy giơ tay xin phát biểu.',
     START_IN_PAST: 'Thời gian bắt đầu đã qua; hãy chọn thời gian sắp tới.',
+    PASSWORD_CHANGE_REQUIRED:
+      'Quản trị viên đã đặt mật khẩu cho tài khoản này; hãy đổi mật khẩu trước khi tiếp tục.',
+    PASSWORD_REUSED: 'Mật khẩu mới phải khác mật khẩu hiện tại.',
     MEDIA_DEVICE: 'Không mở được micro hoặc camera đã chọn.',
     NETWORK: 'Không kết nối được tới máy chủ. Kiểm tra đường truyền và thử lại.',
     UNKNOWN: 'Đã có lỗi xảy ra.',
