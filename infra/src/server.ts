@@ -215,6 +215,7 @@ export async function startNode(
       audit: scheduler.audit,
       log: log.child({ role: 'signaling' }),
       config: loadSignalingConfig(env),
+      redis,
       adapter: media.signalingAdapter,
     });
     late.signaling = signaling;

@@ -8,6 +8,12 @@ const schema = z.object({
   SIGNALING_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
   /** Chat messages kept per meeting and sent to late joiners. */
   SIGNALING_CHAT_HISTORY: z.coerce.number().int().min(0).default(100),
+  /** Room state (chat, hands, mutes, floor, lock) is kept this long after no node holds the room. */
+  SIGNALING_ROOM_STATE_TTL_MS: z.coerce
+    .number()
+    .int()
+    .min(10_000)
+    .default(15 * 60_000),
 });
 
 export type SignalingConfig = z.infer<typeof schema>;

@@ -7,6 +7,8 @@ import type { SfuClient, SfuEvent } from '@giaoban/sfu/sfuClient';
 import type { SignalingConfig } from './config';
 import type { NotificationName, NotificationOf } from './protocol/index';
 import { MeetingRoom, type EndpointState } from './room/meetingRoom';
+import { RoomKeeper } from './room/roomKeeper';
+import type { RoomStateStore } from './room/roomState';
 import { onLinkState } from './handlers/linkHandlers';
 
 export interface UnitDescription {
@@ -38,6 +40,8 @@ export interface SignalingDeps {
   /** Unit name and tier for presence (the scheduler's org tree). */
   describeUnit?: (unitId: string) => UnitDescription | undefined;
   audit?: ModerationAudit;
+  /** Where room state (chat, hands, mutes, floor, lock) outlives this node: Redis. */
+  roomState: RoomStateStore;
 }
 
 /** What socket.io keeps per socket (and restores on connection state recovery). */
@@ -57,7 +61,18 @@ export type GbSocket = Socket<
 >;
 
 export type LeaveReason =
-  'left' | 'removed' | 'replaced' | 'disconnected' | 'workerDied' | 'closed';
+  'left' | 'removed' | 'replaced' | 'disconnected' | 'workerDied' | 'sfuNodeLost' | 'closed';
+
+/** The meeting rooms held here; a new one takes over its state from Redis. */
+class RoomMap extends Map<string, MeetingRoom> {
+  onAdd?: (room: MeetingRoom) => void;
+  override set(id: string, room: MeetingRoom): this {
+    const added = this.get(id) !== room;
+    super.set(id, room);
+    if (added) this.onAdd?.(room);
+    return this;
+  }
+}
 
 /**
  * The state and the side effects every handler shares: meeting rooms, typed
@@ -67,15 +82,32 @@ export type LeaveReason =
 export class SignalingCore {
   readonly io: Server;
   readonly deps: SignalingDeps;
-  readonly rooms = new Map<string, MeetingRoom>();
+  readonly rooms: Map<string, MeetingRoom> = new RoomMap();
   /** Joins in flight per meeting: an emptied meeting keeps its media while one is under way. */
   readonly joining = new Map<string, number>();
   readonly #log: Logger;
+  readonly #keeper: RoomKeeper;
 
   constructor(io: Server, deps: SignalingDeps) {
     this.io = io;
-    this.deps = deps;
     this.#log = deps.log;
+    this.#keeper = new RoomKeeper({
+      store: deps.roomState,
+      log: deps.log,
+      reclaimMs: deps.config.SIGNALING_GRACE_MS,
+      touchMs: Math.max(1_000, deps.config.SIGNALING_ROOM_STATE_TTL_MS / 3),
+      held: (id) => this.rooms.get(id),
+      heldIds: () => [...this.rooms.keys()],
+      onFloorRestored: (room, e) => {
+        void deps.sfu.setFloor(room.id, e.id).catch((err: unknown) => {
+          this.#log.error({ err, meetingId: room.id, endpointId: e.id }, 'sfu setFloor failed');
+        });
+        this.broadcast(room, 'meeting:updated', { meeting: room.view() });
+      },
+    });
+    // Every join passes the gate: a meeting taken over here loads its room state there.
+    this.deps = { ...deps, gate: this.#keeper.gate(deps.gate) };
+    (this.rooms as RoomMap).onAdd = (room) => this.#keeper.adopt(room);
   }
 
   notify<N extends NotificationName>(
@@ -100,6 +132,7 @@ export class SignalingCore {
   }
 
   presenceUpdated(room: MeetingRoom, e: EndpointState): void {
+    room.remember(e);
     this.broadcast(room, 'presence:updated', { endpoint: room.endpointView(e) });
   }
 
@@ -118,7 +151,7 @@ export class SignalingCore {
     room.endpoints.delete(e.id);
     if (e.graceTimer) clearTimeout(e.graceTimer);
     if (room.floorEndpointId === e.id) {
-      room.floorEndpointId = null;
+      void room.setFloor(null).catch(() => undefined);
       void this.deps.sfu.setFloor(room.id, null).catch(() => undefined);
       this.broadcast(room, 'meeting:updated', { meeting: room.view() });
     }
@@ -150,11 +183,10 @@ export class SignalingCore {
     } catch (err) {
       this.#log.error({ err, meetingId: room.id, endpointId: e.id }, 'sfu leave failed');
     }
-    if (
-      room.endpoints.size === 0 &&
-      this.rooms.get(room.id) === room &&
-      !this.joining.get(room.id)
-    ) {
+    const emptied =
+      room.endpoints.size === 0 && this.rooms.get(room.id) === room && !this.joining.get(room.id);
+    this.#keeper.left(room, e, reason, emptied);
+    if (emptied) {
       this.rooms.delete(room.id);
       await this.deps.sfu.closeMeeting(room.id).catch((err: unknown) => {
         this.#log.error({ err, meetingId: room.id }, 'sfu closeMeeting failed');
@@ -222,7 +254,7 @@ export class SignalingCore {
       case 'endpointLost':
         if (e) {
           this.notify(e.socketId, 'media:reconnect', { reason: event.reason });
-          void this.leave(room, e, 'workerDied');
+          void this.leave(room, e, event.reason);
         }
         break;
       case 'consumerScore':
@@ -244,6 +276,7 @@ export class SignalingCore {
 
   /** The meeting was ended (host or schedule): everyone in its room is told and leaves. */
   async closeRoom(meetingId: string): Promise<void> {
+    this.#keeper.ended(meetingId);
     const room = this.rooms.get(meetingId);
     if (!room) return;
     for (const e of [...room.endpoints.values()]) {
@@ -252,7 +285,9 @@ export class SignalingCore {
     }
   }
 
+  /** This node stops: its rooms close here, their state stays for whichever node takes them over. */
   async close(): Promise<void> {
+    this.#keeper.close(this.rooms.values());
     for (const id of [...this.rooms.keys()]) await this.closeRoom(id);
   }
 }

@@ -11,10 +11,12 @@ import type {
   UnitNotifier,
 } from '@giaoban/common/ports';
 import type { SfuClient } from '@giaoban/sfu/sfuClient';
+import type { Redis } from 'ioredis';
 import { loadSignalingConfig, type SignalingConfig } from './config';
 import { SignalingCore, type GbSocket, type ModerationAudit, type UnitDescription } from './core';
 import { attachRequests } from './dispatch';
 import type { EndpointView, MeetingView } from './protocol/index';
+import { RoomStateStore } from './room/roomState';
 
 const closedMeetingSchema = z.object({ meetingId: z.string() });
 
@@ -29,6 +31,8 @@ export interface SignalingOptions {
   /** Records moderation (mute, mute all, floor, remove, lock) in the audit log. */
   audit?: ModerationAudit;
   config?: SignalingConfig;
+  /** Room state lives here, so another node (or this one restarted) can take a meeting over. */
+  redis: Redis;
   /**
    * Cluster: the socket.io adapter shared by the signaling nodes (Redis), so a
    * unit's notifications reach its sockets on any node. Unset: one process.
@@ -77,7 +81,12 @@ export function createSignaling(options: SignalingOptions): Signaling {
     },
     ...(options.adapter ? { adapter: options.adapter } : {}),
   });
-  const core = new SignalingCore(io, { ...options, config });
+  const roomState = new RoomStateStore(options.redis, {
+    ttlMs: config.SIGNALING_ROOM_STATE_TTL_MS,
+    chatHistory: config.SIGNALING_CHAT_HISTORY,
+    log,
+  });
+  const core = new SignalingCore(io, { ...options, config, roomState });
   const limiter = new RateLimiterMemory({ points: config.SIGNALING_RATE_PER_SECOND, duration: 1 });
   const unsubscribe = options.sfu.onEvent((e) => core.onSfuEvent(e));
   const closeRoom = (meetingId: string) =>

@@ -16,7 +16,8 @@ export const chatHandlers: HandlerMap<Names> = {
       text,
       at: Date.now(),
     };
-    room.addChat(message);
+    // Written to Redis before anyone sees it: a failover keeps every message acknowledged.
+    await room.addChat(message);
     ctx.core.broadcast(room, 'chat:message', { message }, endpoint);
     return { message };
   },

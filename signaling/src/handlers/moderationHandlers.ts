@@ -64,7 +64,7 @@ export const moderationHandlers: HandlerMap<Names> = {
       muted++;
     }
     if (room.floorEndpointId) {
-      room.floorEndpointId = null;
+      await room.setFloor(null);
       await ctx.core.deps.sfu.setFloor(room.id, null);
       ctx.core.broadcast(room, 'meeting:updated', { meeting: room.view() });
     }
@@ -76,7 +76,7 @@ export const moderationHandlers: HandlerMap<Names> = {
     const { room } = ctx.member();
     const target = ctx.core.endpointIn(room, endpointId);
     const previous = room.floorEndpointId ? room.endpoints.get(room.floorEndpointId) : undefined;
-    room.floorEndpointId = target.id;
+    await room.setFloor(target);
     // A critical downlink hears only the floor holder.
     await ctx.core.deps.sfu.setFloor(room.id, target.id);
     target.hostMuted = false;
@@ -92,7 +92,7 @@ export const moderationHandlers: HandlerMap<Names> = {
   async 'moderation:takeFloor'(ctx) {
     const { room, endpoint } = ctx.member();
     const holder = room.floorEndpointId ? room.endpoints.get(room.floorEndpointId) : undefined;
-    room.floorEndpointId = null;
+    await room.setFloor(null);
     await ctx.core.deps.sfu.setFloor(room.id, null);
     if (holder && !holder.grant.isHost) await mute(ctx, room, holder, endpoint);
     ctx.core.broadcast(room, 'meeting:updated', { meeting: room.view() });
@@ -122,7 +122,7 @@ export const moderationHandlers: HandlerMap<Names> = {
 
   async 'moderation:lock'(ctx, { locked }) {
     const { room } = ctx.member();
-    room.locked = locked;
+    await room.setLocked(locked);
     ctx.core.broadcast(room, 'meeting:updated', { meeting: room.view() });
     audit(ctx, locked ? 'lock' : 'unlock', room);
     return {};
