@@ -1,5 +1,6 @@
 import type { types as ms } from 'mediasoup';
 import type { ClientLinkReport } from './link/endpointLink';
+import type { EndpointLostReason } from './remote/protocol';
 import type {
   AttachOptions as LinkJoinOptions,
   LinkStateEvent,
@@ -46,8 +47,8 @@ export type SfuEvent =
       score: number;
     }
   | { type: 'activeSpeaker'; meetingId: string; endpointId: string }
-  /** The endpoint's media is gone (its worker died): its client must join again. */
-  | { type: 'endpointLost'; meetingId: string; endpointId: string; reason: 'workerDied' }
+  /** The endpoint's media is gone (its worker or its SFU node died): its client must join again. */
+  | { type: 'endpointLost'; meetingId: string; endpointId: string; reason: EndpointLostReason }
   /** The endpoint's link state or plan changed (link adaptation, sfu/src/link). */
   | LinkStateEvent
   /** The videos forwarded to the endpoint changed (last-N, sfu/src/selection). */

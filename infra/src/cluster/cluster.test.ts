@@ -134,17 +134,25 @@ describe('cluster: 2 SFU node processes, 2 signaling nodes, the balancer, one re
     expect(await redis.client().get(clusterKeys.placement(second))).not.toBe(sfuOfFirst);
   });
 
-  it('detects an SFU node killed with SIGKILL: its endpoints are told to reconnect and the meeting moves', async () => {
+  it('detects an SFU node killed with SIGKILL: its endpoints are told to reconnect (sfuNodeLost) and the meeting moves with its room state', async () => {
+    const sent = await a.request('chat:send', { text: 'Trước sự cố' });
+    if (!sent.ok) throw new Error(JSON.stringify(sent.error));
     const victimId = (await redis.client().get(clusterKeys.placement(meetingId)))!;
     const reconnectA = a.next('media:reconnect', 8_000);
     const reconnectB = b.next('media:reconnect', 8_000);
     const t0 = performance.now();
     sfuNodes.get(victimId)!.process.kill('SIGKILL');
-    await Promise.all([reconnectA, reconnectB]);
+    // Named as a lost SFU node, not as a dead worker.
+    expect(await Promise.all([reconnectA, reconnectB])).toEqual([
+      { reason: 'sfuNodeLost' },
+      { reason: 'sfuNodeLost' },
+    ]);
     log.info({ detectMs: Math.round(performance.now() - t0) }, 'sfu node loss detected');
     const again = await a.request('meeting:join', { meetingId, deviceId: 'dev-a' });
     if (!again.ok) throw new Error(JSON.stringify(again.error));
     expect(again.data.sendTransport.iceCandidates.length).toBeGreaterThan(0);
+    // Everyone left the room with the node; the rejoin takes its state back.
+    expect(again.data.chat.map((m) => m.text)).toEqual(['Trước sự cố']);
     const moved = await redis.client().get(clusterKeys.placement(meetingId));
     expect(moved).not.toBe(victimId);
     expect(moved).toMatch(/^sfu-[12]$/);

@@ -13,6 +13,14 @@ import type { SfuEvent } from '../sfuClient';
  */
 
 const id = z.string().min(1).max(200);
+
+/**
+ * Why an endpoint's media is gone and its client must join again: its
+ * mediasoup worker died (the node lives on), or the SFU node it was on is
+ * lost (heartbeat lapsed or restarted: the whole meeting moves to another node).
+ */
+export const endpointLostReasonSchema = z.enum(['workerDied', 'sfuNodeLost']);
+export type EndpointLostReason = z.infer<typeof endpointLostReasonSchema>;
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 /** An object whose listed fields are arrays (mediasoup parameter shapes). */
@@ -179,7 +187,7 @@ export const sfuEventSchema: z.ZodType<SfuEvent> = z.union([
   z.object({
     type: z.literal('endpointLost'),
     ...meetingEndpoint,
-    reason: z.literal('workerDied'),
+    reason: endpointLostReasonSchema,
   }),
   linkStateEvent.refine((e) => typeof e.meetingId === 'string'),
   z.custom<VideoSelectionEvent>(

@@ -131,10 +131,10 @@ describe('RemoteSfuClient against real SFU nodes over a real redis-server', () =
       .poll(() =>
         events
           .filter((e) => e.type === 'endpointLost' && e.meetingId === 'f1')
-          .map((e) => e.endpointId)
+          .map((e) => e.type === 'endpointLost' && `${e.endpointId}:${e.reason}`)
           .sort(),
       )
-      .toEqual(['a', 'b']);
+      .toEqual(['a:sfuNodeLost', 'b:sfuNodeLost']);
     const rejoin = await sig1.join({ meetingId: 'f1', endpointId: 'a', unitId: 'ua' });
     expect(rejoin.sendTransport.iceCandidates.length).toBeGreaterThan(0);
     expect(sig1.nodeOf('f1')).not.toBe(first);
@@ -159,9 +159,9 @@ describe('RemoteSfuClient against real SFU nodes over a real redis-server', () =
       expect(
         events
           .filter((e) => e.type === 'endpointLost')
-          .map((e) => e.endpointId)
+          .map((e) => e.type === 'endpointLost' && `${e.endpointId}:${e.reason}`)
           .sort(),
-      ).toEqual(['a', 'b']);
+      ).toEqual(['a:sfuNodeLost', 'b:sfuNodeLost']);
       await sig3.join({ meetingId: 'r1', endpointId: 'a', unitId: 'ua' });
       const [router] = await sig3.routers('r1');
       expect(router?.endpoints).toBe(1);

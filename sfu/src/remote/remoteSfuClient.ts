@@ -286,7 +286,7 @@ export class RemoteSfuClient implements SfuClient {
         type: 'endpointLost',
         meetingId,
         endpointId,
-        reason: 'workerDied',
+        reason: 'sfuNodeLost',
       });
   }
 

@@ -297,6 +297,11 @@ export const en: Resources = {
     leave: 'Leave',
     reconnectingHint:
       'The connection dropped. It is being restored automatically; there is nothing you need to do.',
+    /** Why the server asked the client to join again (`media:reconnect` reason). */
+    reconnectReason: {
+      sfuNodeLost:
+        "The meeting's media server was lost. The meeting is moving to another server; sound and video will be back in a few seconds.",
+    },
     attempt: 'Attempt {{count}}',
     joining: 'Joining the meeting…',
     ended: 'The meeting has ended.',

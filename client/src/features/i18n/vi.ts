@@ -297,6 +297,11 @@ export const vi = {
     leave: 'Rời phòng',
     reconnectingHint:
       'Đường truyền bị gián đoạn. Hệ thống đang tự kết nối lại, bạn không cần làm gì.',
+    /** Why the server asked the client to join again (`media:reconnect` reason). */
+    reconnectReason: {
+      sfuNodeLost:
+        'Máy chủ truyền hình ảnh và âm thanh của cuộc họp bị mất kết nối. Hệ thống đang chuyển sang máy chủ khác, hình và tiếng sẽ trở lại sau vài giây.',
+    },
     attempt: 'Lần thử {{count}}',
     joining: 'Đang vào phòng họp…',
     ended: 'Cuộc họp đã kết thúc.',
