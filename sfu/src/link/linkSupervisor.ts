@@ -58,7 +58,8 @@ export class LinkSupervisor {
   readonly #selections = new Map<string, MeetingVideoSelection>();
   readonly #links = new Map<string, EndpointLink>();
   readonly #floor = new Map<string, string | null>();
-  readonly #speaker = new Map<string, string>();
+  /** Recent active speakers per meeting, the latest first. */
+  readonly #speakers = new Map<string, string[]>();
   readonly #meetings = new Map<string, Meeting>();
 
   constructor(opts: SupervisorOptions) {
@@ -79,7 +80,7 @@ export class LinkSupervisor {
     const link = new EndpointLink(endpoint, {
       linkProfile: opts.linkProfile ?? 'good',
       forcedAudioOnly: opts.forcedAudioOnly,
-      floorEndpointId: () => this.#floorOf(meeting.id),
+      floorEndpointId: () => this.#floorFor(meeting.id, endpoint.id),
       producerOwner: (producerId) => {
         try {
           return meeting.producer(producerId).appData.endpointId;
@@ -196,12 +197,24 @@ export class LinkSupervisor {
     for (const l of links) await l.setWeakestDown(weakest);
   }
 
-  #floorOf(meetingId: string): string | undefined {
-    return this.#floor.get(meetingId) ?? this.#speaker.get(meetingId);
+  /**
+   * Whose audio a critical downlink of `receiverId` keeps: the floor holder,
+   * else the active speaker — never the receiver itself (it does not consume
+   * its own voice): then the one who spoke before. A GPRS commune whose own
+   * beep or voice became the active speaker otherwise heard nobody.
+   */
+  #floorFor(meetingId: string, receiverId: string): string | undefined {
+    const floor = this.#floor.get(meetingId);
+    if (floor && floor !== receiverId) return floor;
+    return this.#speakers.get(meetingId)?.find((id) => id !== receiverId);
   }
 
   async #setSpeaker(meetingId: string, endpointId: string): Promise<void> {
-    this.#speaker.set(meetingId, endpointId);
+    const recent = this.#speakers.get(meetingId) ?? [];
+    this.#speakers.set(
+      meetingId,
+      [endpointId, ...recent.filter((id) => id !== endpointId)].slice(0, 4),
+    );
     this.#selection(meetingId).spoke(endpointId);
     // Last-N follows the speakers; a critical link hears the speaker unless a floor is given.
     await this.#reselect(meetingId);
@@ -229,7 +242,7 @@ export class LinkSupervisor {
   #forgetMeeting(meetingId: string): void {
     this.#meetings.delete(meetingId);
     this.#floor.delete(meetingId);
-    this.#speaker.delete(meetingId);
+    this.#speakers.delete(meetingId);
     this.#selections.delete(meetingId);
     for (const [key, link] of this.#links) {
       if (key.startsWith(`${meetingId}/`)) {
