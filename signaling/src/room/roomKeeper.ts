@@ -47,6 +47,9 @@ export class RoomKeeper {
   constructor(o: RoomKeeperOptions) {
     this.#o = o;
     this.#touch = setInterval(() => {
+      // Snapshots loaded by a prepare or a join that never built its room.
+      for (const [id, p] of this.#pending)
+        if (Date.now() - p.at > PENDING_MS) this.#pending.delete(id);
       this.#o.store.touch(this.#o.heldIds()).catch((err: unknown) => {
         this.#o.log.warn({ err }, 'room state: expiry refresh failed');
       });
