@@ -194,6 +194,25 @@ describe('accounts and sessions (whole app, real redis-server)', () => {
     expect((await login('nguyenvana', 'a-strong-pass-1')).body.account.role).toBe('host');
   });
 
+  it('sets a readable session hint (no secret) with the session and clears it with it', async () => {
+    const { res } = await login('host455');
+    expect(res.status).toBe(200);
+    const set = res.headers.getSetCookie();
+    const hint = set.find((c) => c.startsWith('gb_signed_in='));
+    expect(hint).toMatch(/^gb_signed_in=1;/);
+    // The app reads it to skip the session probe on a first visit: not httpOnly, not the token.
+    expect(hint).not.toMatch(/HttpOnly/i);
+    const session = (set.find((c) => c.startsWith('gb_session=')) ?? '').split(';')[0] as string;
+    const out = await post('/auth/logout', {}, { cookie: session });
+    expect(out.headers.getSetCookie().map((c) => c.split(';')[0])).toEqual([
+      'gb_session=',
+      'gb_signed_in=',
+    ]);
+    // A dead session found by the probe forgets the hint too.
+    const probe = await fetch(`${app.url}/api/auth/session`, { headers: { cookie: session } });
+    expect(probe.headers.getSetCookie().map((c) => c.split(';')[0])).toContain('gb_signed_in=');
+  });
+
   it('keeps the JWT secret in Redis so sessions survive an app restart', async () => {
     const redis = new Redis(app.redisUrl);
     try {

@@ -12,6 +12,7 @@ import {
   type MeResponse,
   type SessionResponse,
 } from '../api/auth';
+import { SESSION_HINT_COOKIE } from '../api/sessionHint';
 import { publicAccount, type StoredAccount } from '../accounts/accountStore';
 import type { AccountService } from '../accounts/accountService';
 import type { AuditLog } from '../audit/auditLog';
@@ -47,6 +48,13 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
       path: '/',
       expires: expiresAt,
     });
+    // Readable, no secret: tells the app a session may exist (see api/sessionHint.ts).
+    res.cookie(SESSION_HINT_COOKIE, '1', {
+      sameSite: 'lax',
+      secure: deps.secureCookie,
+      path: '/',
+      expires: expiresAt,
+    });
     const out: LoginResponse = {
       token,
       expiresAt: expiresAt.toISOString(),
@@ -70,10 +78,15 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
     await startSession(res, account);
   });
 
+  const forgetSession = (res: Response) => {
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    res.clearCookie(SESSION_HINT_COOKIE, { path: '/' });
+  };
+
   router.post('/auth/logout', async (req, res) => {
     const token = requestToken(req);
     if (token) await tokens.revoke(token).catch(() => undefined); // already invalid: nothing to revoke
-    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    forgetSession(res);
     res.status(204).end();
   });
 
@@ -95,7 +108,7 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
     } catch (err) {
       // Expired or revoked: forget the cookie; anything else (Redis down) is a real error.
       if (!(err instanceof AppError) || err.code !== 'UNAUTHENTICATED') throw err;
-      res.clearCookie(SESSION_COOKIE, { path: '/' });
+      forgetSession(res);
       return void res.json(anonymous);
     }
     const account = await accounts.store.get(claims.accountId);

@@ -1,13 +1,32 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from '../i18n/LanguageSwitch';
 import { ErrorText } from '../i18n/ErrorText';
-import { useAuth } from './authStore';
+import { prefetchLogin, useAuth } from './authStore';
 import './login.css';
 
-export function LoginPage() {
+/** Idle time on the login screen after which what comes next starts loading anyway. */
+const PREFETCH_AFTER_MS = 3000;
+
+/**
+ * `onInterest`: called once when the user starts on the form (or after a few
+ * idle seconds), to load the app behind the login while they type — on GPRS
+ * that is ten seconds of otherwise idle link.
+ */
+export function LoginPage({ onInterest }: { onInterest?: () => void } = {}) {
   const { t } = useTranslation();
   const { login, submitting, error } = useAuth();
+  const warmed = useRef(false);
+  const warm = useCallback(() => {
+    if (warmed.current) return;
+    warmed.current = true;
+    prefetchLogin();
+    onInterest?.();
+  }, [onInterest]);
+  useEffect(() => {
+    const timer = setTimeout(warm, PREFETCH_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, [warm]);
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const userId = useId();
@@ -31,7 +50,7 @@ export function LoginPage() {
             <p className="muted">{t('app.tagline')}</p>
           </div>
         </div>
-        <form onSubmit={onSubmit} aria-labelledby={`${userId}-title`} noValidate>
+        <form onSubmit={onSubmit} onFocus={warm} aria-labelledby={`${userId}-title`} noValidate>
           <h2 id={`${userId}-title`}>{t('auth.title')}</h2>
           <label htmlFor={userId}>{t('auth.username')}</label>
           <input

@@ -10,10 +10,26 @@ const unauthenticated = () => ({
   body: { error: { code: 'UNAUTHENTICATED', message: '', messageEn: '' } },
 });
 
+/** The server's readable session hint (api/sessionHint.ts), as a login leaves it. */
+const signedIn = (on: boolean) => {
+  document.cookie = on
+    ? 'gb_signed_in=1; path=/'
+    : 'gb_signed_in=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT';
+};
+
 describe('auth store', () => {
-  beforeEach(() =>
-    useAuth.setState({ status: 'restoring', token: null, account: null, error: null }),
-  );
+  beforeEach(() => {
+    useAuth.setState({ status: 'restoring', token: null, account: null, error: null });
+    signedIn(true);
+  });
+
+  it('shows the login at once on a first visit: no session hint, no probe, no contracts loaded', async () => {
+    signedIn(false);
+    const calls = mockFetch({});
+    await useAuth.getState().restore();
+    expect(useAuth.getState()).toMatchObject({ status: 'anonymous', error: null });
+    expect(calls).toEqual([]);
+  });
 
   it('resumes the cookie session, or stays anonymous without an error', async () => {
     mockFetch({
@@ -64,6 +80,7 @@ describe('auth store', () => {
     useAuth.setState({ status: 'authenticated', token: 't', account: account() });
     mockFetch({ 'GET /api/units': unauthenticated });
     const { setApiToken } = await import('../../app/api');
+    await import('./authApi'); // registers the expiry handler (loaded by any login or probe)
     setApiToken('t');
     await expect(api('/api/units', z.unknown())).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     expect(useAuth.getState()).toMatchObject({ status: 'anonymous', error: 'UNAUTHENTICATED' });

@@ -1,18 +1,7 @@
 import { create } from 'zustand';
-import { z } from 'zod';
-import {
-  loginResponseSchema,
-  sessionResponseSchema,
-  type Account,
-} from '@giaoban/scheduler/api/auth';
-import {
-  ApiError,
-  api,
-  errorCodeOf,
-  onApiUnauthenticated,
-  setApiToken,
-  type ClientErrorCode,
-} from '../../app/api';
+import type { Account } from '@giaoban/scheduler/api/auth';
+import { SESSION_HINT_COOKIE } from '@giaoban/scheduler/api/sessionHint';
+import type { ClientErrorCode } from '../../app/api';
 
 export type AuthStatus = 'restoring' | 'anonymous' | 'authenticated';
 
@@ -29,6 +18,22 @@ interface AuthState {
   logout(): Promise<void>;
 }
 
+/**
+ * The server calls and their zod contracts load with the first call, not with
+ * the login screen: this store is part of the first visit's only script.
+ */
+const authApi = () => import('./authApi');
+
+/** Whether the server's readable session hint is set: without it no session can exist. */
+export function maybeSignedIn(): boolean {
+  try {
+    // The value, not the name alone: a cleared cookie may linger empty.
+    return document.cookie.split(';').some((c) => c.trim() === `${SESSION_HINT_COOKIE}=1`);
+  } catch {
+    return true; // cookies unreadable: ask the server
+  }
+}
+
 export const useAuth = create<AuthState>((set, get) => ({
   status: 'restoring',
   token: null,
@@ -37,52 +42,37 @@ export const useAuth = create<AuthState>((set, get) => ({
   submitting: false,
 
   async restore() {
-    try {
-      // The probe answers 200 either way: a logged-out load is not an error (no 401 in the console).
-      const s = await api('/api/auth/session', sessionResponseSchema);
-      if (s.authenticated) {
-        setApiToken(s.token);
-        set({ status: 'authenticated', token: s.token, account: s.account });
-      } else set({ status: 'anonymous', token: null, account: null, error: null });
-    } catch (err) {
-      set({ status: 'anonymous', token: null, account: null, error: errorCodeOf(err) });
+    // A first visit (or after logout): the login screen at once, no probe to wait for.
+    if (!maybeSignedIn()) {
+      set({ status: 'anonymous', token: null, account: null, error: null });
+      return;
     }
+    await (await authApi()).probeSession();
   },
 
   async login(username, password) {
     if (get().submitting) return false;
     set({ submitting: true, error: null });
+    let calls;
     try {
-      const res = await api('/api/auth/login', loginResponseSchema, {
-        method: 'POST',
-        body: { username: username.trim().toLowerCase(), password },
-      });
-      setApiToken(res.token);
-      set({ status: 'authenticated', token: res.token, account: res.account, submitting: false });
-      return true;
-    } catch (err) {
-      set({ error: errorCodeOf(err), submitting: false });
+      calls = await authApi();
+    } catch {
+      // The chunk did not arrive (link dropped): say so like any failed request.
+      set({ error: 'NETWORK', submitting: false });
       return false;
     }
+    return calls.postLogin(username, password);
   },
 
   async logout() {
-    try {
-      await api('/api/auth/logout', z.unknown(), { method: 'POST' });
-    } catch (err) {
-      // The local session ends anyway; a weak link must not keep someone logged in on a shared PC.
-      if (!(err instanceof ApiError)) throw err;
-    }
-    setApiToken(null);
-    set({ status: 'anonymous', token: null, account: null, error: null });
+    await (await authApi()).postLogout();
   },
 }));
 
-// An expired or revoked session anywhere in the app returns the user to the login screen.
-onApiUnauthenticated(() => {
-  setApiToken(null);
-  useAuth.setState({ status: 'anonymous', token: null, account: null, error: 'UNAUTHENTICATED' });
-});
+/** Starts loading what logging in needs while the user types (see LoginPage). */
+export function prefetchLogin() {
+  void authApi().catch(() => undefined);
+}
 
 /** What the account may do, by role (the server enforces it again). */
 export function canSchedule(account: Account | null) {

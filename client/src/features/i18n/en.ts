@@ -17,6 +17,10 @@ export const en: Resources = {
     cancel: 'Cancel',
     reconnecting: 'Reconnecting…',
     search: 'Search',
+    chunkFailedTitle: 'This screen did not load',
+    chunkFailed:
+      'The connection dropped while loading. Check it, then reload the page; what already arrived is not downloaded again.',
+    reload: 'Reload the page',
   },
   form: {
     required: 'Please fill in this field.',

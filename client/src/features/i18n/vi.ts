@@ -19,6 +19,10 @@ export const vi = {
     cancel: 'Hủy',
     reconnecting: 'Đang kết nối lại…',
     search: 'Tìm kiếm',
+    chunkFailedTitle: 'Không tải được màn hình này',
+    chunkFailed:
+      'Đường truyền bị gián đoạn trong lúc tải. Kiểm tra kết nối rồi tải lại trang; những gì đã tải sẽ không phải tải lại.',
+    reload: 'Tải lại trang',
   },
   form: {
     required: 'Vui lòng điền mục này.',
