@@ -7,7 +7,11 @@
  *     transports): the all-in-one server vs the cluster through its balancer
  *     (balancer → signaling node → Redis → SFU node);
  *  3. an emergency alert to 151 commune push sockets, all-in-one vs spread
- *     over two signaling nodes (socket.io Redis streams adapter).
+ *     over two signaling nodes (socket.io Redis streams adapter);
+ *  4. failover (cluster/failover.ts): SIGKILL of a signaling node until every
+ *     client of its meeting is back in the room with its state, and of an SFU
+ *     node until two communes in Chromium hear each other again.
+ * BENCH_ONLY=failover runs part 4 alone; BENCH_FAILOVER=0 skips it.
  * Prints a table and writes bench-results/cluster.json.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,13 +30,18 @@ import { spawnNode } from '../src/cluster/childNode';
 import { startSignalingNode } from '../src/cluster/signalingNode';
 import { loadAppConfig } from '../src/config';
 import { startRedisServer } from '../src/redisServer';
+import { quangBinhUnits } from '@giaoban/scheduler/orgTree/seedData';
 import { startTestApp } from '../test/app';
+import { measureFailover, type FailoverRun, type SfuFailoverRun } from './cluster/failover';
 import { emergencyFanout } from './cluster/fanout';
 
 process.env.LOG_LEVEL ??= 'error';
 const CALLS = Number(process.env.BENCH_CALLS ?? 300);
 const JOINS = Number(process.env.BENCH_JOINS ?? 30);
 const FANOUT_RUNS = Number(process.env.BENCH_FANOUT_RUNS ?? 5);
+const FAILOVER_RUNS = Number(process.env.BENCH_FAILOVER_RUNS ?? 3);
+const FAILOVER_CLIENTS = Number(process.env.BENCH_FAILOVER_CLIENTS ?? 20);
+const ONLY_FAILOVER = process.env.BENCH_ONLY === 'failover';
 const log = createLogger('bench', process.env.LOG_LEVEL);
 
 const pct = (xs: number[], p: number) => {
@@ -117,52 +126,77 @@ async function main() {
   const env = { ...process.env, REDIS_URL: redis.url, RTC_PORT: '0', SFU_WORKERS: '1' };
   const stops: (() => Promise<void> | void)[] = [];
   try {
-    // 1. SfuClient calls
-    const pool = await WorkerPool.create(loadSfuConfig({ SFU_WORKERS: '1', RTC_PORT: '0' }), log);
-    const local = new LocalSfuClient(pool, { consumerBudget: 500, log });
-    results.local = await sfuCalls(local, 'local');
-    await local.close();
-    pool.close();
-    for (const id of ['sfu-1', 'sfu-2']) {
-      const node = await spawnNode(id, 'sfu', { ...env, SFU_NODE_ID: id }, { stdio: 'ignore' });
-      stops.push(() => node.stop());
-    }
-    const remote = await RemoteSfuClient.create({ redisUrl: redis.url, log });
-    results.remote = await sfuCalls(remote, 'remote');
-    await remote.close();
+    if (!ONLY_FAILOVER) {
+      // 1. SfuClient calls
+      const pool = await WorkerPool.create(loadSfuConfig({ SFU_WORKERS: '1', RTC_PORT: '0' }), log);
+      const local = new LocalSfuClient(pool, { consumerBudget: 500, log });
+      results.local = await sfuCalls(local, 'local');
+      await local.close();
+      pool.close();
+      for (const id of ['sfu-1', 'sfu-2']) {
+        const node = await spawnNode(id, 'sfu', { ...env, SFU_NODE_ID: id }, { stdio: 'ignore' });
+        stops.push(() => node.stop());
+      }
+      const remote = await RemoteSfuClient.create({ redisUrl: redis.url, log });
+      results.remote = await sfuCalls(remote, 'remote');
+      await remote.close();
 
-    // 2. meeting:join, all-in-one vs cluster through the balancer
-    const limits = { SIGNALING_RATE_PER_SECOND: '1000', LOGIN_MAX_FAILURES_PER_IP: '100000' };
-    const app = await startTestApp({ SFU_WORKERS: '1', ...limits });
-    stops.push(() => app.close());
-    results.joinAllInOne = await signalingJoins(app.url);
-    const communes = app.scheduler.orgTree
-      .all()
-      .filter((u) => u.tier === 'commune')
-      .map((u) => u.id);
-    results.fanoutAllInOne = stats(await emergencyFanout(app.url, communes, FANOUT_RUNS));
-    await stops.pop()?.();
-    const sigEnv = {
-      ...env,
-      ...limits,
-      SFU_MODE: 'remote',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-    };
-    for (const [i, id] of ['sig-1', 'sig-2'].entries()) {
-      const e = { ...sigEnv, SIGNALING_NODE_ID: id, SEED_DEMO: String(i === 0) };
-      const sig = await startSignalingNode(loadAppConfig(e), log, e);
-      stops.push(() => sig.close());
+      // 2. meeting:join, all-in-one vs cluster through the balancer
+      const limits = { SIGNALING_RATE_PER_SECOND: '1000', LOGIN_MAX_FAILURES_PER_IP: '100000' };
+      const app = await startTestApp({ SFU_WORKERS: '1', ...limits });
+      stops.push(() => app.close());
+      results.joinAllInOne = await signalingJoins(app.url);
+      const communes = app.scheduler.orgTree
+        .all()
+        .filter((u) => u.tier === 'commune')
+        .map((u) => u.id);
+      results.fanoutAllInOne = stats(await emergencyFanout(app.url, communes, FANOUT_RUNS));
+      await stops.pop()?.();
+      const sigEnv = {
+        ...env,
+        ...limits,
+        SFU_MODE: 'remote',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+      };
+      for (const [i, id] of ['sig-1', 'sig-2'].entries()) {
+        const e = { ...sigEnv, SIGNALING_NODE_ID: id, SEED_DEMO: String(i === 0) };
+        const sig = await startSignalingNode(loadAppConfig(e), log, e);
+        stops.push(() => sig.close());
+      }
+      const balancer = await startBalancer({
+        redisUrl: redis.url,
+        port: 0,
+        host: '127.0.0.1',
+        log,
+      });
+      stops.push(() => balancer.close());
+      results.joinCluster = await signalingJoins(balancer.url);
+      results.fanoutCluster = stats(await emergencyFanout(balancer.url, communes, FANOUT_RUNS));
     }
-    const balancer = await startBalancer({ redisUrl: redis.url, port: 0, host: '127.0.0.1', log });
-    stops.push(() => balancer.close());
-    results.joinCluster = await signalingJoins(balancer.url);
-    results.fanoutCluster = stats(await emergencyFanout(balancer.url, communes, FANOUT_RUNS));
   } finally {
     for (const stop of stops.reverse()) await stop();
     await redis.stop();
     rmSync(dataDir, { recursive: true, force: true });
+  }
+  // 4. Failover, on a cluster of its own (node processes that can be killed).
+  if (process.env.BENCH_FAILOVER !== '0') {
+    const communes = quangBinhUnits()
+      .filter((u) => u.tier === 'commune')
+      .map((u) => u.id);
+    results.failover = {
+      clusterTiming: {
+        heartbeatMs: Number(process.env.CLUSTER_HEARTBEAT_MS ?? 1000),
+        nodeTtlMs: Number(process.env.CLUSTER_NODE_TTL_MS ?? 4000),
+      },
+      ...(await measureFailover({
+        communes,
+        clients: FAILOVER_CLIENTS,
+        runs: FAILOVER_RUNS,
+        log,
+      })),
+    };
   }
 
   const r = results as Record<string, Record<string, { n: number; p50: number; p99: number }>>;
@@ -178,20 +212,37 @@ async function main() {
     ['emergency alert   all-in-one', results.fanoutAllInOne as never],
     ['emergency alert   cluster', results.fanoutCluster as never],
   ];
-  console.log('\ncall                               n    p50 ms   p99 ms');
-  for (const [name, s] of rows) {
-    if (!s) continue;
+  const pad = (x: unknown, n: number) => String(x).padStart(n);
+  if (!ONLY_FAILOVER) {
+    console.log('\ncall                               n    p50 ms   p99 ms');
+    for (const [name, s] of rows) {
+      if (!s) continue;
+      console.log(`${name.padEnd(32)} ${pad(s.n, 4)} ${pad(s.p50, 8)} ${pad(s.p99, 8)}`);
+    }
+    const burst = (k: 'local' | 'remote') =>
+      (results[k] as { burst151Ms?: number } | undefined)?.burst151Ms;
     console.log(
-      `${name.padEnd(32)} ${String(s.n).padStart(4)} ${String(s.p50).padStart(8)} ${String(s.p99).padStart(8)}`,
+      `\n151 joins at once (one new meeting): ${burst('local')} ms local, ${burst('remote')} ms remote`,
     );
+  }
+  const failover = results.failover as
+    { signaling: FailoverRun[]; sfu: SfuFailoverRun[] } | undefined;
+  if (failover) {
+    console.log(
+      "\nSIGKILL of a signaling node → its meeting's clients back in the room with its state (ms)",
+    );
+    console.log('run  clients    first      p50  all back');
+    for (const f of failover.signaling)
+      console.log(
+        `${pad(f.run, 3)}  ${pad(f.clients, 7)} ${pad(f.firstMs, 8)} ${pad(f.p50Ms, 8)} ${pad(f.allBackMs, 9)}`,
+      );
+    console.log('\nSIGKILL of an SFU node → two communes in Chromium (ms)');
+    console.log('run  rejoined  hear each other again');
+    for (const f of failover.sfu)
+      console.log(`${pad(f.run, 3)}  ${pad(f.rejoinedMs, 8)}  ${pad(f.mediaMs, 21)}`);
   }
   mkdirSync('bench-results', { recursive: true });
   writeFileSync('bench-results/cluster.json', JSON.stringify(results, null, 2));
-  const burst = (k: 'local' | 'remote') =>
-    (results[k] as { burst151Ms?: number } | undefined)?.burst151Ms;
-  console.log(
-    `\n151 joins at once (one new meeting): ${burst('local')} ms local, ${burst('remote')} ms remote`,
-  );
   console.log('\nwrote bench-results/cluster.json');
 }
 
