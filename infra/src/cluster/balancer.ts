@@ -31,6 +31,11 @@ export interface Balancer {
   close(): Promise<void>;
 }
 
+/** How long a node that refused a connection is skipped (its heartbeat key lapses before). */
+const REFUSED_MS = 30_000;
+/** A WebSocket upgrade refused by a node is tried on this many more nodes. */
+const MAX_UPGRADE_TRIES = 2;
+
 /** Sticky cookie for sockets that carry no meeting (push sockets on long-polling). */
 const STICKY = 'gb_sig';
 
@@ -58,28 +63,47 @@ export async function startBalancer(o: BalancerOptions): Promise<Balancer> {
   await refresh();
   const timer = setInterval(() => void refresh(), o.refreshMs ?? 500);
 
+  /**
+   * Nodes that refused a connection (ECONNREFUSED: nothing listens, the
+   * process is gone) are skipped at once rather than when their heartbeat key
+   * lapses, so a killed node's clients get through on their first retry. Keyed
+   * by start time: a node restarted under the same id is tried again.
+   */
+  const refused = new Map<string, number>();
+  const refusedKey = (n: SignalingNodeInfo) => `${n.id}@${n.startedAt}`;
+  const isRefused = (n: SignalingNodeInfo) => (refused.get(refusedKey(n)) ?? 0) > Date.now();
+  const markRefused = (n: SignalingNodeInfo) => {
+    for (const [k, until] of refused) if (until <= Date.now()) refused.delete(k);
+    refused.set(refusedKey(n), Date.now() + REFUSED_MS);
+    o.log.warn({ nodeId: n.id }, 'signaling node refuses connections: skipped');
+  };
+  const reachable = () => nodes.filter((n) => !isRefused(n));
+
   const router = new MeetingRouter(redis, registry, o.log);
   const pick = async (
     req: IncomingMessage,
   ): Promise<{ node?: SignalingNodeInfo; sticky: boolean }> => {
     const url = new URL(req.url ?? '/', 'http://balancer');
+    const live = reachable();
     if (url.pathname.startsWith('/socket.io/')) {
       const meetingId = url.searchParams.get('meetingId');
       if (meetingId && meetingId.length <= 200) {
-        const node = await router.route(meetingId, nodes).catch((err: unknown) => {
+        const unreachable = new Set(nodes.filter(isRefused).map((n) => n.id));
+        const node = await router.route(meetingId, live, unreachable).catch((err: unknown) => {
           o.log.warn({ err, meetingId }, 'meeting route unreadable: hashing instead');
-          return rendezvous(meetingId, nodes);
+          return rendezvous(meetingId, live);
         });
         return { node, sticky: false };
       }
       const wanted = cookie(req, STICKY);
-      const stuck = wanted ? nodes.find((n) => n.id === wanted) : undefined;
+      const stuck = wanted ? live.find((n) => n.id === wanted) : undefined;
       if (stuck) return { node: stuck, sticky: false };
-      return { node: roundRobin(), sticky: true };
+      return { node: roundRobin(live), sticky: true };
     }
-    return { node: roundRobin(), sticky: false };
+    return { node: roundRobin(live), sticky: false };
   };
-  const roundRobin = () => (nodes.length ? nodes[next++ % nodes.length] : undefined);
+  const roundRobin = (live: SignalingNodeInfo[]) =>
+    live.length ? live[next++ % live.length] : undefined;
 
   const server: Server = createServer((req, res) => void proxyHttp(req, res));
   const proxyHttp = async (req: IncomingMessage, res: ServerResponse) => {
@@ -115,7 +139,8 @@ export async function startBalancer(o: BalancerOptions): Promise<Balancer> {
         up.pipe(res);
       },
     );
-    upstream.on('error', (err) => {
+    upstream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ECONNREFUSED') markRefused(node);
       o.log.warn({ err: err.message, nodeId: node.id }, 'signaling node unreachable');
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: new AppError('UNAVAILABLE').toBody() }));
@@ -129,14 +154,17 @@ export async function startBalancer(o: BalancerOptions): Promise<Balancer> {
   server.on('upgrade', (req: IncomingMessage, client: Socket, head: Buffer) => {
     void proxyUpgrade(req, client, head);
   });
-  const proxyUpgrade = async (req: IncomingMessage, client: Socket, head: Buffer) => {
+  const proxyUpgrade = async (req: IncomingMessage, client: Socket, head: Buffer, tries = 0) => {
     const { node } = await pick(req);
     if (!node) {
       client.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
       return;
     }
     const target = new URL(node.url);
+    let connected = false;
+    let retrying = false;
     const upstream = connect(Number(target.port), target.hostname, () => {
+      connected = true;
       const headers = forwardedHeaders(req);
       const lines = [`${req.method ?? 'GET'} ${req.url ?? '/'} HTTP/1.1`];
       for (const [k, v] of Object.entries(headers)) {
@@ -149,11 +177,22 @@ export async function startBalancer(o: BalancerOptions): Promise<Balancer> {
     tunnels.add(client).add(upstream);
     const drop = () => {
       upstream.destroy();
+      tunnels.delete(upstream);
+      if (retrying) return;
       client.destroy();
       tunnels.delete(client);
-      tunnels.delete(upstream);
     };
-    upstream.on('error', drop);
+    upstream.on('error', (err: NodeJS.ErrnoException) => {
+      // Nothing listens there: the same request goes to the next live node.
+      if (!connected && err.code === 'ECONNREFUSED') {
+        markRefused(node);
+        if (tries < MAX_UPGRADE_TRIES && !client.destroyed) {
+          retrying = true;
+          void proxyUpgrade(req, client, head, tries + 1);
+        }
+      }
+      drop();
+    });
     client.on('error', drop);
     upstream.on('close', drop);
     client.on('close', drop);

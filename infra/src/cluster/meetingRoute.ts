@@ -32,9 +32,14 @@ export class MeetingRouter {
     this.#log = log;
   }
 
+  /**
+   * `unreachable`: nodes this balancer just found refusing connections (their
+   * process is gone, their heartbeat key not yet): treated as dead at once.
+   */
   async route(
     meetingId: string,
     live: readonly SignalingNodeInfo[],
+    unreachable: ReadonlySet<string> = new Set(),
   ): Promise<SignalingNodeInfo | undefined> {
     const cached = this.#cache.get(meetingId);
     const fresh = cached && Date.now() - cached.at < CACHE_MS;
@@ -52,9 +57,10 @@ export class MeetingRouter {
         continue; // another balancer routed it a moment ago
       }
       // A node that started after this balancer last read the registry is alive too.
-      const node =
-        live.find((n) => n.id === current) ??
-        (await this.#registry.get(current).catch(() => undefined));
+      const node = unreachable.has(current)
+        ? undefined
+        : (live.find((n) => n.id === current) ??
+          (await this.#registry.get(current).catch(() => undefined)));
       if (node) {
         await this.#redis.expire(key, ROUTE_TTL_S);
         return this.#remember(meetingId, node);
