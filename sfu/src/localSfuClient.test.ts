@@ -41,6 +41,22 @@ describe('LocalSfuClient (real workers)', () => {
     await expect(sfu.producers('m1')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  it('offers browsers audio without bandwidth extensions, NACK or transport-cc; video keeps them', async () => {
+    const j = await sfu.join({ meetingId: 'm-caps', endpointId: 'e1', unitId: 'u1' });
+    for (const caps of [j.routerRtpCapabilities, await sfu.routerRtpCapabilities()]) {
+      const exts = (kind: string) =>
+        (caps.headerExtensions ?? []).filter((h) => h.kind === kind).map((h) => h.uri);
+      expect(exts('audio').join()).not.toMatch(/abs-send-time|transport-wide-cc|abs-capture-time/);
+      expect(exts('audio')).toContain('urn:ietf:params:rtp-hdrext:ssrc-audio-level');
+      expect(exts('video').join()).toMatch(/transport-wide-cc/);
+      const fb = (mime: string) =>
+        caps.codecs?.find((c) => c.mimeType === mime)?.rtcpFeedback?.map((f) => f.type) ?? [];
+      expect(fb('audio/opus')).toEqual([]);
+      expect(fb('video/VP8')).toEqual(expect.arrayContaining(['nack', 'transport-cc']));
+    }
+    await sfu.closeMeeting('m-caps');
+  });
+
   it('rejects unknown ids with NOT_FOUND', async () => {
     await sfu.join({ meetingId: 'm2', endpointId: 'e1', unitId: 'u1' });
     await expect(sfu.resumeConsumer('m2', 'e1', 'nope')).rejects.toMatchObject({

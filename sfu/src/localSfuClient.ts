@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { types as ms } from 'mediasoup';
 import { AppError } from '@giaoban/common/errors';
 import type { Logger } from '@giaoban/common/logger';
-import { mediaCodecs } from './codecs';
+import { clientRtpCapabilities, mediaCodecs } from './codecs';
 import { Meeting } from './meeting';
 import type { ClientLinkReport } from './link/endpointLink';
 import { LinkSupervisor, type AttachOptions, type LinkStateEvent } from './link/linkSupervisor';
@@ -82,7 +82,7 @@ export class LocalSfuClient implements SfuClient {
     });
     this.#links.attach(meeting, endpoint, req.link);
     return {
-      routerRtpCapabilities: meeting.rtpCapabilities,
+      routerRtpCapabilities: clientRtpCapabilities(meeting.rtpCapabilities),
       sendTransport: endpoint.webRtcParams('send'),
       recvTransport: endpoint.webRtcParams('recv'),
       producers: meeting.producers().filter((p) => p.endpointId !== endpoint.id),
@@ -104,7 +104,7 @@ export class LocalSfuClient implements SfuClient {
     const router = await worker.worker.createRouter({
       mediaCodecs: mediaCodecs({ h264: this.#opts.h264 }),
     });
-    const caps = router.rtpCapabilities;
+    const caps = clientRtpCapabilities(router.rtpCapabilities);
     router.close();
     return caps;
   }

@@ -1,12 +1,14 @@
 import type { Producer, Transport } from 'mediasoup-client/types';
 import type { MediaSource } from './engineEvents';
 import { LinkController } from './link/linkController';
+import { ProbatorSwitch } from './link/probator';
 import type { SignalingClient } from './signalingClient';
 
 /**
  * Link adaptation on a joined engine's transports: getStats reports go up
  * (`link:report`), the server's send plan comes down and holds or releases
- * the camera (paused locally and on the SFU, so no RTP leaves at all).
+ * the camera (paused locally and on the SFU, so no RTP leaves at all), and
+ * an audio-only downlink switches off the RTP-probation receiver (ProbatorSwitch).
  */
 export function startLinkController(o: {
   signaling: SignalingClient;
@@ -18,6 +20,9 @@ export function startLinkController(o: {
   /** The plan started or stopped allowing video (a waiting camera may go out). */
   videoAllowed: (allowed: boolean) => void;
 }): LinkController {
+  const probator = new ProbatorSwitch(o.recv);
+  // The probator comes with the first video consumer: the wanted state is applied then.
+  o.recv.observer.on('newconsumer', () => probator.sync());
   const link = new LinkController({
     sendTransport: o.send,
     recvTransport: o.recv,
@@ -35,6 +40,7 @@ export function startLinkController(o: {
       o.changed();
     },
     onVideoAllowed: o.videoAllowed,
+    onNotice: (n) => probator.set(!n.audioOnly),
   });
   link.start();
   return link;
