@@ -1,8 +1,8 @@
 import { lazy, Suspense, useEffect } from 'react';
-import { useTranslation } from 'react-i18next';
 import { LoginPage } from '../features/auth/LoginPage';
 import { useAuth } from '../features/auth/authStore';
 import { ChunkErrorBoundary } from './ChunkErrorBoundary';
+import { Loading } from './Loading';
 import { navigate, useRouter } from './router';
 
 /**
@@ -20,7 +20,6 @@ export function prefetchShell() {
 }
 
 export function App() {
-  const { t } = useTranslation();
   const status = useAuth((s) => s.status);
   const route = useRouter((s) => s.route);
 
@@ -33,11 +32,7 @@ export function App() {
       navigate({ name: 'login' }, { replace: true });
   }, [status, route.name]);
 
-  const loading = (
-    <p className="boot" role="status">
-      {t('app.loading')}
-    </p>
-  );
+  const loading = <Loading className="boot" />;
   if (status === 'restoring') return loading;
   if (status === 'anonymous') return <LoginPage onInterest={prefetchShell} />;
   return (

@@ -12,6 +12,7 @@ import { useUnits } from '../features/units/unitsStore';
 import { AppHeader } from './AppHeader';
 import { ChunkErrorBoundary } from './ChunkErrorBoundary';
 import { Link } from './Link';
+import { Loading } from './Loading';
 import { navigate, useRouter, type Route } from './router';
 
 // Screens a commune rarely opens load on demand, so home stays small.
@@ -107,7 +108,7 @@ export default function AppShell() {
       <>
         <EmergencyBanner />
         <ChunkErrorBoundary>
-          <Suspense fallback={<p className="boot">{t('app.loading')}</p>}>
+          <Suspense fallback={<Loading className="boot" />}>
             <Screen route={route} />
           </Suspense>
         </ChunkErrorBoundary>
@@ -125,7 +126,7 @@ export default function AppShell() {
       <main id="main" className="content" tabIndex={-1}>
         <PasswordNotice />
         <ChunkErrorBoundary key={route.name}>
-          <Suspense fallback={<p role="status">{t('app.loading')}</p>}>
+          <Suspense fallback={<Loading />}>
             <Screen route={route} />
           </Suspense>
         </ChunkErrorBoundary>

@@ -45,24 +45,49 @@ interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
   signal?: AbortSignal;
+  /** Give up (NETWORK) after this long; the default suits GPRS. */
+  timeoutMs?: number;
 }
+
+/**
+ * A request with no answer after this long is reported as NETWORK, so the
+ * screen says "cannot reach the server, check the link" instead of "loading"
+ * forever: on 3G/GPRS a kept-alive connection that a carrier's NAT silently
+ * dropped swallows a request until TCP gives up, minutes later. Generous
+ * enough for the largest answer (the unit tree) at GPRS speed.
+ */
+export const API_TIMEOUT_MS = 45_000;
 
 async function send(path: string, options: RequestOptions): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (authToken) headers.authorization = `Bearer ${authToken}`;
+  // The caller's signal (a screen leaving) and our timeout abort the same request;
+  // AbortSignal.any/timeout are too new for the Chrome 87 this build targets.
+  const ctrl = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    ctrl.abort();
+  }, options.timeoutMs ?? API_TIMEOUT_MS);
+  const onCallerAbort = () => ctrl.abort();
+  if (options.signal?.aborted) ctrl.abort();
+  options.signal?.addEventListener('abort', onCallerAbort);
   let res: Response;
   try {
     res = await fetch(path, {
       method: options.method ?? 'GET',
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      signal: options.signal,
+      signal: ctrl.signal,
       credentials: 'same-origin',
     });
   } catch (err) {
-    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    if (!timedOut && err instanceof DOMException && err.name === 'AbortError') throw err;
     throw new ApiError('NETWORK');
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onCallerAbort);
   }
   if (!res.ok) {
     const body: unknown = await res.json().catch(() => null);

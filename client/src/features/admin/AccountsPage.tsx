@@ -11,6 +11,7 @@ import { listAccounts } from './adminApi';
 import { CreateAccountForm } from './CreateAccountForm';
 import { ResetPasswordForm } from './ResetPasswordForm';
 import './admin.css';
+import { Loading } from '../../app/Loading';
 
 interface Group {
   id: string;
@@ -75,7 +76,7 @@ export default function AccountsPage() {
 
   if (me?.role !== 'admin') return <ErrorText code="FORBIDDEN" />;
   if (error) return <ErrorText code={error} />;
-  if (!index || !accounts) return <p role="status">{t('app.loading')}</p>;
+  if (!index || !accounts) return <Loading />;
 
   return (
     <section aria-labelledby={`${id}-title`} className="accounts-page">

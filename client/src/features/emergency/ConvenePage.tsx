@@ -15,6 +15,7 @@ import type { Emergency } from '@giaoban/scheduler/api/emergency';
 import { conveneEmergency, endEmergency, getRollCall, listEmergencies } from './emergencyApi';
 import { RollCallBoard } from './RollCallBoard';
 import './emergency.css';
+import { Loading } from '../../app/Loading';
 
 const pollMs = 5000;
 const storeRollCall = (rc: RollCall) =>
@@ -69,7 +70,7 @@ export default function ConvenePage() {
     };
   }, [active]);
 
-  if (!account || !index) return <p role="status">{t('app.loading')}</p>;
+  if (!account || !index) return <Loading />;
   if (!canConvene(account, index)) return <ErrorText code="FORBIDDEN" />;
   const scope = index.byId.get(account.unitId);
   if (!scope) return null;
@@ -136,7 +137,7 @@ export default function ConvenePage() {
           </div>
         </div>
         {error && <ErrorText code={error} />}
-        {rollCall ? <RollCallBoard rollCall={rollCall} /> : <p role="status">{t('app.loading')}</p>}
+        {rollCall ? <RollCallBoard rollCall={rollCall} /> : <Loading />}
       </section>
     );
 

@@ -7,6 +7,7 @@ import { formatDay } from '../i18n/dateTime';
 import { vnDay } from '../scheduling/vnTime';
 import { OccurrenceCard } from './OccurrenceCard';
 import { isOpen, useOccurrences } from './useOccurrences';
+import { Loading } from '../../app/Loading';
 
 /** The unit's meetings for the next two weeks, today first; "Tham gia" on open rooms. */
 export function UpcomingMeetings({ unitId }: { unitId: string }) {
@@ -60,7 +61,7 @@ export function UpcomingMeetings({ unitId }: { unitId: string }) {
         </button>
       </div>
       {error && <ErrorText code={error} />}
-      {list === null && !error && <p role="status">{t('app.loading')}</p>}
+      {list === null && !error && <Loading />}
       {list !== null && visible.length === 0 && <p className="muted">{t('home.none')}</p>}
       {todays.length > 0 && (
         <>

@@ -21,6 +21,7 @@ export const en: Resources = {
     chunkFailed:
       'The connection dropped while loading. Check it, then reload the page; what already arrived is not downloaded again.',
     reload: 'Reload the page',
+    slowLink: 'Slow connection: please wait a moment.',
   },
   form: {
     required: 'Please fill in this field.',

@@ -23,6 +23,7 @@ export const vi = {
     chunkFailed:
       'Đường truyền bị gián đoạn trong lúc tải. Kiểm tra kết nối rồi tải lại trang; những gì đã tải sẽ không phải tải lại.',
     reload: 'Tải lại trang',
+    slowLink: 'Đường truyền chậm, vui lòng chờ trong giây lát.',
   },
   form: {
     required: 'Vui lòng điền mục này.',

@@ -22,6 +22,7 @@ import { toSelectors } from './selectors';
 import { UnitTreePicker } from './UnitTreePicker';
 import { vnInstant, vnParts } from './vnTime';
 import './scheduling.css';
+import { Loading } from '../../app/Loading';
 
 interface Form {
   title: string;
@@ -106,9 +107,8 @@ export default function MeetingEditor({
     );
   }, [meetingId]);
 
-  if (!account || !index) return <p role="status">{t('app.loading')}</p>;
-  if (meetingId && !meeting)
-    return error ? <ErrorText code={error} /> : <p role="status">{t('app.loading')}</p>;
+  if (!account || !index) return <Loading />;
+  if (meetingId && !meeting) return error ? <ErrorText code={error} /> : <Loading />;
 
   const set = (patch: Partial<Form>) => setForm((f) => ({ ...f, ...patch }));
   const scopeId = meeting?.hostUnitId ?? account.unitId;

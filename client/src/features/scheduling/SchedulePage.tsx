@@ -12,6 +12,7 @@ import { cancelOccurrence } from './meetingsApi';
 import { MoveOccurrence } from './MoveOccurrence';
 import { formatDay } from '../i18n/dateTime';
 import { vnDay } from './vnTime';
+import { Loading } from '../../app/Loading';
 
 /** The host's four weeks: every occurrence within reach, with edit, cancel and join. */
 export default function SchedulePage() {
@@ -55,7 +56,7 @@ export default function SchedulePage() {
       </div>
       {error && <ErrorText code={error} />}
       {actionError && <ErrorText code={actionError} />}
-      {list === null && !error && <p role="status">{t('app.loading')}</p>}
+      {list === null && !error && <Loading />}
       {list?.length === 0 && <p className="panel muted">{t('schedule.empty')}</p>}
       {[...byDay.entries()].map(([day, items]) => (
         <div key={day} className="panel">
