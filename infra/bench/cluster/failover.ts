@@ -95,7 +95,8 @@ export async function measureFailover(o: {
     balancer = await startBalancer({ redisUrl: redis.url, port: 0, host: '127.0.0.1', log: o.log });
     await twoSignalingNodes();
     const url = balancer.url;
-    const host = await login(url, 'host450');
+    // The province's host: every commune is in its scope.
+    const host = await login(url, 'host44');
 
     // 1. A signaling node killed under a meeting of `clients` endpoints.
     const units = o.communes.slice(0, o.clients - 1);

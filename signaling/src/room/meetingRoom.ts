@@ -150,6 +150,7 @@ export class MeetingRoom {
       videoUnitIds: this.videoUnitIds,
     };
   }
+
   endpointView(e: EndpointState): EndpointView {
     return {
       id: e.id,
