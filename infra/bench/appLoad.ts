@@ -36,8 +36,19 @@ async function load(page: Page, go: () => Promise<unknown>): Promise<Load> {
       transferSize: number;
       decodedBodySize: number;
     };
-    const perf = performance as unknown as { getEntriesByType(type: string): Timing[] };
-    const entries = [...perf.getEntriesByType('navigation'), ...perf.getEntriesByType('resource')];
+    const perf = performance as unknown as {
+      getEntriesByType(type: string): Timing[];
+      getEntriesByName(name: string): Timing[];
+      now(): number;
+    };
+    // The app marks when the login form is there (loginForm.ts): what started later
+    // (React and the app behind the login, fetched while the user types) is not what
+    // the login screen needed. Builds without the mark: everything so far.
+    const until = perf.getEntriesByName('gb-login-usable')[0]?.startTime ?? perf.now();
+    const entries = [
+      ...perf.getEntriesByType('navigation'),
+      ...perf.getEntriesByType('resource'),
+    ].filter((e) => e.startTime <= until);
     const fcp = perf.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint');
     return {
       ...entries.reduce(
@@ -61,37 +72,42 @@ async function load(page: Page, go: () => Promise<unknown>): Promise<Load> {
 }
 
 interface SignIn {
-  seconds: number;
+  /** From opening the page (empty cache) to the unit's home. */
+  totalSeconds: number;
+  /** From the click on "Đăng nhập" to the unit's home. */
+  afterClickSeconds: number;
   requests: number;
   transferKB: number;
 }
 
 /**
- * From the click on "Đăng nhập" to the unit's home (its name as the heading):
- * the app behind the login (shell, contracts, home) plus the API calls. Typed
- * at machine speed, so the prefetch the form starts on focus gets no head start
- * from a human typing: the worst case.
+ * A first-time user who signs in at once: a fresh browser context (empty cache)
+ * opens the app, types at machine speed as soon as the form is there, and
+ * clicks; done when the unit's name is the home's heading. The worst case for
+ * the app that loads behind the form: a human typing gives it several seconds.
  */
-async function signIn(page: Page): Promise<SignIn> {
-  const before = await page.evaluate(
-    () =>
-      (performance as unknown as { getEntriesByType(t: string): unknown[] }).getEntriesByType(
-        'resource',
-      ).length,
-  );
-  await page.getByLabel('Tên đăng nhập').fill('u18853');
-  await page.getByLabel('Mật khẩu').fill(DEMO_PASSWORD);
+async function signIn(open: () => Promise<Page>, origin: string): Promise<SignIn> {
   const t0 = Date.now();
+  const page = await open();
+  await page.goto(`${origin}/`, { waitUntil: 'commit', timeout: 180_000 });
+  await page.getByLabel('Tên đăng nhập').fill('u18853', { timeout: 180_000 });
+  await page.getByLabel('Mật khẩu').fill(DEMO_PASSWORD);
+  const t1 = Date.now();
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
   await page.locator('h1#unit-name', { hasText: 'Phường Hải Thành' }).waitFor({ timeout: 180_000 });
-  const seconds = (Date.now() - t0) / 1000;
-  const after = await page.evaluate((skip) => {
+  const t2 = Date.now();
+  const all = await page.evaluate(() => {
     type Timing = { transferSize: number };
     const perf = performance as unknown as { getEntriesByType(type: string): Timing[] };
-    const entries = perf.getEntriesByType('resource').slice(skip);
+    const entries = [...perf.getEntriesByType('navigation'), ...perf.getEntriesByType('resource')];
     return { requests: entries.length, transfer: entries.reduce((n, e) => n + e.transferSize, 0) };
-  }, before);
-  return { seconds, requests: after.requests, transferKB: after.transfer / 1024 };
+  });
+  return {
+    totalSeconds: (t2 - t0) / 1000,
+    afterClickSeconds: (t2 - t1) / 1000,
+    requests: all.requests,
+    transferKB: all.transfer / 1024,
+  };
 }
 
 async function main(): Promise<void> {
@@ -112,23 +128,26 @@ async function main(): Promise<void> {
         page.goto(`${stage.shapedOrigin}/`, { waitUntil: 'commit', timeout: 180_000 }),
       );
       const again = await load(page, () => page.reload({ waitUntil: 'commit', timeout: 180_000 }));
-      const home = await signIn(page);
+      const home = await signIn(
+        async () => (await stage.shapedBrowser.newContext()).newPage(),
+        stage.shapedOrigin,
+      );
       const p = linkProfiles[profile];
       rows.push({ profile, downKbps: p.downKbps, rttMs: 2 * p.oneWayDelayMs, first, again, home });
       console.log(
-        `${profile}: first ${first.seconds.toFixed(1)} s, again ${again.seconds.toFixed(1)} s, sign-in → home ${home.seconds.toFixed(1)} s`,
+        `${profile}: first ${first.seconds.toFixed(1)} s, again ${again.seconds.toFixed(1)} s, open → home ${home.totalSeconds.toFixed(1)} s`,
       );
     } finally {
       await stage.close();
     }
   }
   console.log(
-    '\n| profile (down kbit/s, RTT) | first visit (s) | first paint (s) | requests | on the wire / decoded | later visits (s) | on the wire | sign-in → home (s) | its requests / on the wire |\n|---|---|---|---|---|---|---|---|---|',
+    '\n| profile (down kbit/s, RTT) | first visit (s) | first paint (s) | requests | on the wire / decoded | later visits (s) | on the wire | open, sign in at once → home (s) | of which after the click (s) | requests / on the wire until home |\n|---|---|---|---|---|---|---|---|---|---|',
   );
   const paint = (l: Load) => (l.firstPaintSeconds === null ? '–' : l.firstPaintSeconds.toFixed(1));
   for (const r of rows)
     console.log(
-      `| ${r.profile} (${r.downKbps}, ${r.rttMs} ms) | ${r.first.seconds.toFixed(1)} | ${paint(r.first)} | ${r.first.requests} | ${r.first.transferKB.toFixed(0)} KB / ${r.first.decodedKB.toFixed(0)} KB | ${r.again.seconds.toFixed(1)} | ${r.again.transferKB.toFixed(1)} KB | ${r.home.seconds.toFixed(1)} | ${r.home.requests} / ${r.home.transferKB.toFixed(0)} KB |`,
+      `| ${r.profile} (${r.downKbps}, ${r.rttMs} ms) | ${r.first.seconds.toFixed(1)} | ${paint(r.first)} | ${r.first.requests} | ${r.first.transferKB.toFixed(0)} KB / ${r.first.decodedKB.toFixed(0)} KB | ${r.again.seconds.toFixed(1)} | ${r.again.transferKB.toFixed(1)} KB | ${r.home.totalSeconds.toFixed(1)} | ${r.home.afterClickSeconds.toFixed(1)} | ${r.home.requests} / ${r.home.transferKB.toFixed(0)} KB |`,
     );
   writeBenchResult('app-load', { rows });
 }

@@ -6,10 +6,9 @@ import { Loading } from './Loading';
 import { navigate, useRouter } from './router';
 
 /**
- * The app behind the login, in its own chunk: a first visit on a GPRS link
- * fetches only the login screen (React, i18n, this file, LoginPage), and the
- * shell loads while the user types (LoginPage prefetches it) or after the
- * session probe found a live session.
+ * The app behind the login, in its own chunk: it loads while the user types
+ * (boot.ts or the login form prefetch it) or after the session probe found a
+ * live session.
  */
 const loadShell = () => import('./AppShell');
 const AppShell = lazy(loadShell);
@@ -24,7 +23,8 @@ export function App() {
   const route = useRouter((s) => s.route);
 
   useEffect(() => {
-    void useAuth.getState().restore();
+    // Already logged in by the first-visit form (boot.ts), or known anonymous: nothing to ask.
+    if (useAuth.getState().status === 'restoring') void useAuth.getState().restore();
   }, []);
 
   useEffect(() => {

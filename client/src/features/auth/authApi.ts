@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { loginResponseSchema, sessionResponseSchema } from '@giaoban/scheduler/api/auth';
 import { ApiError, api, errorCodeOf, onApiUnauthenticated, setApiToken } from '../../app/api';
-import { useAuth } from './authStore';
+import { authStore } from './authCore';
 
 /**
  * The auth store's calls to the server, with the zod contracts they check the
@@ -15,10 +15,15 @@ export async function probeSession() {
     const s = await api('/api/auth/session', sessionResponseSchema);
     if (s.authenticated) {
       setApiToken(s.token);
-      useAuth.setState({ status: 'authenticated', token: s.token, account: s.account });
-    } else useAuth.setState({ status: 'anonymous', token: null, account: null, error: null });
+      authStore.setState({ status: 'authenticated', token: s.token, account: s.account });
+    } else authStore.setState({ status: 'anonymous', token: null, account: null, error: null });
   } catch (err) {
-    useAuth.setState({ status: 'anonymous', token: null, account: null, error: errorCodeOf(err) });
+    authStore.setState({
+      status: 'anonymous',
+      token: null,
+      account: null,
+      error: errorCodeOf(err),
+    });
   }
 }
 
@@ -29,7 +34,7 @@ export async function postLogin(username: string, password: string): Promise<boo
       body: { username: username.trim().toLowerCase(), password },
     });
     setApiToken(res.token);
-    useAuth.setState({
+    authStore.setState({
       status: 'authenticated',
       token: res.token,
       account: res.account,
@@ -37,7 +42,7 @@ export async function postLogin(username: string, password: string): Promise<boo
     });
     return true;
   } catch (err) {
-    useAuth.setState({ error: errorCodeOf(err), submitting: false });
+    authStore.setState({ error: errorCodeOf(err), submitting: false });
     return false;
   }
 }
@@ -50,12 +55,12 @@ export async function postLogout() {
     if (!(err instanceof ApiError)) throw err;
   }
   setApiToken(null);
-  useAuth.setState({ status: 'anonymous', token: null, account: null, error: null });
+  authStore.setState({ status: 'anonymous', token: null, account: null, error: null });
 }
 
 // An expired or revoked session anywhere in the app returns the user to the login screen.
 // Every API call happens after a probe or a login, which loaded this module.
 onApiUnauthenticated(() => {
   setApiToken(null);
-  useAuth.setState({ status: 'anonymous', token: null, account: null, error: 'UNAUTHENTICATED' });
+  authStore.setState({ status: 'anonymous', token: null, account: null, error: 'UNAUTHENTICATED' });
 });

@@ -1,80 +1,22 @@
-import { create } from 'zustand';
-import type { Account } from '@giaoban/scheduler/api/auth';
-import { SESSION_HINT_COOKIE } from '@giaoban/scheduler/api/sessionHint';
-import type { ClientErrorCode } from '../../app/api';
+import { useStore, type StoreApi, type UseBoundStore } from 'zustand';
+import { authStore, type AuthState } from './authCore';
 
-export type AuthStatus = 'restoring' | 'anonymous' | 'authenticated';
-
-interface AuthState {
-  status: AuthStatus;
-  /** Session token, in memory only: it rides in the socket handshake. The REST session is an httpOnly cookie. */
-  token: string | null;
-  account: Account | null;
-  error: ClientErrorCode | null;
-  submitting: boolean;
-  /** Resumes the session the cookie still holds (GET /api/auth/session). */
-  restore(): Promise<void>;
-  login(username: string, password: string): Promise<boolean>;
-  logout(): Promise<void>;
-}
+export {
+  authStore,
+  canSchedule,
+  maybeSignedIn,
+  prefetchLogin,
+  type AuthState,
+  type AuthStatus,
+} from './authCore';
 
 /**
- * The server calls and their zod contracts load with the first call, not with
- * the login screen: this store is part of the first visit's only script.
+ * The auth store as a React hook (`useAuth((s) => s.account)`), with the
+ * store's getState/setState/subscribe. The store itself lives in authCore.ts,
+ * free of React, for the first-visit login form.
  */
-const authApi = () => import('./authApi');
-
-/** Whether the server's readable session hint is set: without it no session can exist. */
-export function maybeSignedIn(): boolean {
-  try {
-    // The value, not the name alone: a cleared cookie may linger empty.
-    return document.cookie.split(';').some((c) => c.trim() === `${SESSION_HINT_COOKIE}=1`);
-  } catch {
-    return true; // cookies unreadable: ask the server
-  }
-}
-
-export const useAuth = create<AuthState>((set, get) => ({
-  status: 'restoring',
-  token: null,
-  account: null,
-  error: null,
-  submitting: false,
-
-  async restore() {
-    // A first visit (or after logout): the login screen at once, no probe to wait for.
-    if (!maybeSignedIn()) {
-      set({ status: 'anonymous', token: null, account: null, error: null });
-      return;
-    }
-    await (await authApi()).probeSession();
-  },
-
-  async login(username, password) {
-    if (get().submitting) return false;
-    set({ submitting: true, error: null });
-    let calls;
-    try {
-      calls = await authApi();
-    } catch {
-      // The chunk did not arrive (link dropped): say so like any failed request.
-      set({ error: 'NETWORK', submitting: false });
-      return false;
-    }
-    return calls.postLogin(username, password);
-  },
-
-  async logout() {
-    await (await authApi()).postLogout();
-  },
-}));
-
-/** Starts loading what logging in needs while the user types (see LoginPage). */
-export function prefetchLogin() {
-  void authApi().catch(() => undefined);
-}
-
-/** What the account may do, by role (the server enforces it again). */
-export function canSchedule(account: Account | null) {
-  return account?.role === 'host' || account?.role === 'commander' || account?.role === 'admin';
-}
+export const useAuth = Object.assign(
+  <T = AuthState>(selector?: (s: AuthState) => T) =>
+    useStore(authStore, selector ?? ((s) => s as unknown as T)),
+  authStore,
+) as UseBoundStore<StoreApi<AuthState>>;

@@ -1,7 +1,6 @@
 import { useTranslation } from 'react-i18next';
-import { languages, setLanguage, type Language } from './i18n';
-
-const labels: Record<Language, string> = { vi: 'Tiếng Việt', en: 'English' };
+import { setLanguage } from './i18n';
+import { languageLabels as labels, languages, type Language } from './languageChoice';
 
 export function LanguageSwitch() {
   const { t, i18n } = useTranslation();

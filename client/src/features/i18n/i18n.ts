@@ -4,19 +4,9 @@ import { linkMessages } from '../meeting/link/linkIndicator';
 import type { Resources } from './vi';
 import { vi } from './vi';
 
-export const languages = ['vi', 'en'] as const;
-export type Language = (typeof languages)[number];
+import { storeLanguage, storedLanguage, type Language } from './languageChoice';
 
-const storageKey = 'giaoban.lang';
-
-function storedLanguage(): Language {
-  try {
-    const v = localStorage.getItem(storageKey);
-    return v === 'en' ? 'en' : 'vi';
-  } catch {
-    return 'vi';
-  }
-}
+export { languages, type Language } from './languageChoice';
 
 /** Engineer E's link messages ('link.good' …) as a nested `link` namespace of our strings. */
 function nested(messages: Record<string, string>) {
@@ -76,11 +66,7 @@ export function initI18n(lng: Language = storedLanguage()): Promise<void> {
 }
 
 export function setLanguage(lng: Language) {
-  try {
-    localStorage.setItem(storageKey, lng);
-  } catch {
-    // Private mode: the choice lasts for this page only.
-  }
+  storeLanguage(lng);
   if (loaded.has(lng)) void i18next.changeLanguage(lng);
   else
     ensureLanguage(lng).then(
