@@ -222,7 +222,7 @@ export default function PreJoinPage({ meetingId }: { meetingId: string }) {
           )}
           <div className="link-test" aria-live="polite">
             <h2>{t('prejoin.linkTest')}</h2>
-            {testing && <p>{t('prejoin.testing')}</p>}
+            {testing && <p role="status">{t('prejoin.testing')}</p>}
             {!testing && test && (
               <p className={`link-verdict verdict-${test.verdict}`} data-verdict={test.verdict}>
                 {t(`prejoin.verdict.${test.verdict}`)}
