@@ -180,20 +180,25 @@ export class MeetingRoom {
     return e.grant.isHost || !e.hostMuted || this.floorEndpointId === e.id;
   }
 
+  /** Written first: a message Redis refused is refused (the sender may send it again). */
   async addChat(message: ChatMessage): Promise<void> {
+    await this.#sink?.chat(message);
     this.chat.push(message);
     if (this.chat.length > this.#chatHistory)
       this.chat.splice(0, this.chat.length - this.#chatHistory);
-    await this.#sink?.chat(message);
   }
 
   async setLocked(locked: boolean): Promise<void> {
+    await this.#sink?.meta({ locked });
     this.locked = locked;
     this.#reclaimingLock = false;
-    await this.#sink?.meta({ locked });
   }
 
-  /** The floor goes to this endpoint (null: to nobody); it is remembered by the endpoint's device. */
+  /**
+   * The floor goes to this endpoint (null: to nobody); it is remembered by the
+   * endpoint's device. The room changes first: a holder that left has no floor,
+   * written or not.
+   */
   async setFloor(e: EndpointState | null): Promise<void> {
     this.floorEndpointId = e?.id ?? null;
     this.#pendingFloor = null;
