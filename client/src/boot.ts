@@ -1,6 +1,6 @@
 import './app/styles.css';
 import './features/auth/login.css';
-import { authStore, maybeSignedIn } from './features/auth/authCore';
+import { authStore, maybeSignedIn, prefetchLoginCall } from './features/auth/authCore';
 import { mountLoginForm } from './features/auth/loginForm';
 import { vi } from './features/i18n/vi';
 
@@ -33,12 +33,13 @@ if (root && maybeSignedIn()) {
   // As the React app does for a logged-out visit (its router reads the URL when it loads).
   if (window.location.pathname !== '/login') window.history.replaceState(null, '', '/login');
   const unmount = mountLoginForm(root);
-  // React and then the app behind the login come in while the user types.
-  const app = loadApp();
+  // While the user reads and types, one after the other (parallel downloads only
+  // fight over a GPRS link): the login call, React, the app behind the login.
+  const app = prefetchLoginCall().then(loadApp);
   app.then(
     (m) => m.prefetchShell(),
-    () => undefined,
-  ); // a failure is reported when needed
+    () => undefined, // a failure is reported when needed
+  );
   const unsubscribe = authStore.subscribe((state) => {
     if (state.status !== 'authenticated') return;
     unsubscribe();

@@ -127,6 +127,8 @@ async function main(): Promise<void> {
       const first = await load(page, () =>
         page.goto(`${stage.shapedOrigin}/`, { waitUntil: 'commit', timeout: 180_000 }),
       );
+      // A later visit is another day: what the first one fetched behind the form is cached.
+      await page.waitForLoadState('networkidle', { timeout: 180_000 });
       const again = await load(page, () => page.reload({ waitUntil: 'commit', timeout: 180_000 }));
       const home = await signIn(
         async () => (await stage.shapedBrowser.newContext()).newPage(),

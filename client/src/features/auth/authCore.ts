@@ -72,7 +72,15 @@ export const authStore = createStore<AuthState>((set, get) => ({
 
 /** Starts loading what logging in needs while the user types (see loginForm.ts). */
 export function prefetchLogin() {
-  void authApi().catch(() => undefined);
+  void prefetchLoginCall();
+}
+
+/** The same, for boot.ts to chain the next downloads after it; never rejects. */
+export function prefetchLoginCall(): Promise<void> {
+  return authApi().then(
+    () => undefined,
+    () => undefined,
+  );
 }
 
 /** What the account may do, by role (the server enforces it again). */
