@@ -52,6 +52,11 @@ export class MeetingsInUse {
     this.#endpoints.delete(meetingId);
   }
 
+  /** The nodes carrying meetings used here: node id → boot id. */
+  nodes(): Map<string, string> {
+    return new Map([...this.#nodeOf.values()].map((n) => [n.id, n.bootId]));
+  }
+
   /** Forgets, and returns, the meetings on nodes not in `live` (node id → boot id). */
   takeLost(live: ReadonlyMap<string, string>): LostMeeting[] {
     const lost: LostMeeting[] = [];

@@ -6,6 +6,8 @@ import { LocalSfuClient } from '../localSfuClient';
 import type { SfuEvent } from '../sfuClient';
 import { opusRtpParameters } from '../testing/rtp';
 import { WorkerPool } from '../workerPool';
+import { spawnNode } from '../../../infra/src/cluster/childNode';
+import { clusterKeys } from './keys';
 import { RemoteSfuClient } from './remoteSfuClient';
 import { SfuNodeServer } from './sfuNodeServer';
 
@@ -168,6 +170,47 @@ describe('RemoteSfuClient against real SFU nodes over a real redis-server', () =
       await sig3.closeMeeting('r1');
     } finally {
       await sig3.close();
+    }
+  });
+
+  it('loses a node whose process was killed long before its heartbeat key lapses: its request channel empties at once', async () => {
+    // An SFU node process whose key would live a minute after its last beat.
+    const env = { ...process.env, REDIS_URL: redis.url, SFU_NODE_ID: 'sfu-k', SFU_WORKERS: '1' };
+    Object.assign(env, {
+      RTC_PORT: '0',
+      CLUSTER_HEARTBEAT_MS: '250',
+      CLUSTER_NODE_TTL_MS: '60000',
+    });
+    const killed = await spawnNode('sfu-k', 'sfu', env, { stdio: 'ignore' });
+    const sig = await RemoteSfuClient.create({ redisUrl: redis.url, log, checkMs: 200 });
+    try {
+      const events: SfuEvent[] = [];
+      sig.onEvent((e) => events.push(e));
+      await redis.client().set(clusterKeys.placement('k1'), 'sfu-k');
+      await sig.join({ meetingId: 'k1', endpointId: 'a', unitId: 'ua' });
+      await sig.join({ meetingId: 'k1', endpointId: 'b', unitId: 'ub' });
+      expect(sig.nodeOf('k1')).toBe('sfu-k');
+      const t0 = performance.now();
+      killed.process.kill('SIGKILL');
+      await expect
+        .poll(
+          () =>
+            events
+              .filter((e) => e.type === 'endpointLost')
+              .map((e) => e.type === 'endpointLost' && `${e.endpointId}:${e.reason}`)
+              .sort(),
+          { timeout: 5_000 },
+        )
+        .toEqual(['a:sfuNodeLost', 'b:sfuNodeLost']);
+      log.info({ lostMs: Math.round(performance.now() - t0) }, 'killed sfu node lost');
+      // Out of the registry for everyone: the rejoin is placed on a live node.
+      expect(await redis.client().exists(clusterKeys.node('sfu', 'sfu-k'))).toBe(0);
+      await sig.join({ meetingId: 'k1', endpointId: 'a', unitId: 'ua' });
+      expect(sig.nodeOf('k1')).not.toBe('sfu-k');
+      await sig.closeMeeting('k1');
+    } finally {
+      await sig.close();
+      await killed.stop();
     }
   });
 });

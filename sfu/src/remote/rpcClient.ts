@@ -93,6 +93,15 @@ export class SfuRpcClient {
     return parsed.data as SfuResult<M>;
   }
 
+  /** Does anything listen on the node's request channel (its process and its Redis connection live)? */
+  async listening(nodeId: string): Promise<boolean> {
+    const [, count] = (await this.#pub.pubsub('NUMSUB', clusterKeys.rpc(nodeId))) as [
+      string,
+      number,
+    ];
+    return Number(count) > 0;
+  }
+
   /** Fails the calls in flight to one node (declared dead), or all of them. */
   failPending(reason: string, nodeId?: string): void {
     for (const [id, p] of [...this.#pending]) {
