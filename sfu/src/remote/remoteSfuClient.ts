@@ -7,6 +7,7 @@ import type { ClientLinkReport } from '../link/endpointLink';
 import type { LinkStateEvent } from '../link/linkSupervisor';
 import type { ConsumerLayers, ConsumerParams, ProducerInfo, RouterInfo } from '../mediaTypes';
 import type { MediaJoin, SfuClient, SfuEvent } from '../sfuClient';
+import { DeafNodes } from './deafNodes';
 import { clusterKeys } from './keys';
 import { NodeRegistry } from './nodeRegistry';
 import { MeetingPlacement } from './meetingPlacement';
@@ -25,15 +26,11 @@ export interface RemoteSfuOptions {
   ttlMs?: number;
 }
 
-/** Checks without a listener on its request channel before a node is lost. */
-const DEAF_CHECKS = 3;
-/** Removes a node's registry entry only if it still is the given boot (`"bootId":"…"` in its JSON). */
-const REMOVE_IF_BOOT = `local v = redis.call('GET', KEYS[1]) if v and string.find(v, ARGV[1], 1, true) then redis.call('DEL', KEYS[1]) redis.call('SREM', KEYS[2], ARGV[2]) return 1 end return 0`;
-
 /**
  * SfuClient for signaling nodes of a cluster: each meeting's media lives on
  * one SFU node, chosen once (atomically, so every signaling node agrees) and
- * reached through Redis. A node whose heartbeat lapses loses its meetings:
+ * reached through Redis. A node whose heartbeat lapses (or whose process is
+ * gone: DeafNodes) loses its meetings:
  * their endpoints get `endpointLost` (clients rejoin) and the next join places
  * the meeting on a live node.
  */
@@ -49,8 +46,7 @@ export class RemoteSfuClient implements SfuClient {
   #capabilities: Promise<ms.RtpCapabilities> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #checking = false;
-  /** Checks in a row that found nobody on a node's request channel. */
-  readonly #deaf = new Map<string, number>();
+  readonly #deaf: DeafNodes;
   /** Handing over: this node's rooms close without touching the media their clients rejoin elsewhere. */
   #detached = false;
 
@@ -60,6 +56,7 @@ export class RemoteSfuClient implements SfuClient {
     this.#sub = new Redis(o.redisUrl);
     this.#registry = new NodeRegistry(this.#redis, 'sfu', sfuNodeInfoSchema, o.log);
     this.#placement = new MeetingPlacement(this.#redis, this.#registry, o.log);
+    this.#deaf = new DeafNodes(this.#redis, (id) => this.#rpc.listening(id), o.log);
     this.#rpc = new SfuRpcClient({
       pub: this.#redis,
       sub: this.#sub,
@@ -270,7 +267,7 @@ export class RemoteSfuClient implements SfuClient {
     try {
       // A Redis error throws here: nothing is declared dead on a failed read.
       const live = new Map((await this.#registry.live()).map((n) => [n.id, n.bootId]));
-      await this.#dropDeaf(live);
+      await this.#deaf.drop(this.#meetings.nodes(), live);
       for (const lost of this.#meetings.takeLost(live)) {
         this.#rpc.failPending('node lost', lost.nodeId);
         await this.#placement.release(lost.meetingId, lost.nodeId);
@@ -280,38 +277,6 @@ export class RemoteSfuClient implements SfuClient {
       this.#o.log.warn({ err }, 'sfu node check failed');
     } finally {
       this.#checking = false;
-    }
-  }
-
-  /**
-   * A node whose process died (SIGKILL, crash) leaves its request channel at
-   * once — Redis closes its connections — seconds before its heartbeat key
-   * lapses. Three checks in a row without a listener (a Redis blip while its
-   * subscriber reconnects is shorter) and the node is lost, and
-   * taken out of the registry (if still the same boot) so that no signaling
-   * node places a meeting on it meanwhile. A host that vanished without
-   * closing its connections is still found by the TTL.
-   */
-  async #dropDeaf(live: Map<string, string>): Promise<void> {
-    for (const [id, bootId] of this.#meetings.nodes()) {
-      if (live.get(id) !== bootId || (await this.#rpc.listening(id))) {
-        this.#deaf.delete(id);
-        continue;
-      }
-      const misses = (this.#deaf.get(id) ?? 0) + 1;
-      this.#deaf.set(id, misses);
-      if (misses < DEAF_CHECKS) continue;
-      this.#deaf.delete(id);
-      live.delete(id);
-      this.#o.log.warn({ sfuNodeId: id }, 'sfu node has left its request channel: lost');
-      await this.#redis.eval(
-        REMOVE_IF_BOOT,
-        2,
-        clusterKeys.node('sfu', id),
-        clusterKeys.nodes('sfu'),
-        JSON.stringify({ bootId }).slice(1, -1),
-        id,
-      );
     }
   }
 
