@@ -116,6 +116,27 @@ describe('weak links (shaped namespace, real Chromium and mediasoup)', () => {
     expect(audio(s)!.packetsReceived).toBeGreaterThan(50);
   });
 
+  it('joining on 2G it asks for no keyframes of videos it does not get', async () => {
+    // The namespace is one link: the other communes leave so this one has it alone.
+    await probeLeave(commune);
+    if (poor) await probeLeave(poor);
+    await stage.link.setProfile('2g');
+    const fresh = await joinCommune(stage, COMMUNE_GOOD, true, { deviceId: 'kf-2g' });
+    try {
+      await sleep(6_000);
+      const s0 = await probeSnapshot(fresh);
+      await sleep(6_000);
+      const s = await probeSnapshot(fresh);
+      expect(s.notices.length).toBeGreaterThan(0);
+      expect(s.notices.every((n) => n.audioOnly)).toBe(true);
+      // mediasoup keeps probing the downlink; with the probation receiver on, Chrome
+      // asked for a keyframe of it 5 times a second (2.4 kbit/s up). ProbatorSwitch.
+      expect(s.keyframeRequestsSent - s0.keyframeRequestsSent).toBeLessThan(3);
+    } finally {
+      await probeLeave(fresh);
+    }
+  });
+
   it("the app's own media engine on 2G: camera held, audio-only, still hearing", async () => {
     // The namespace is one link: the other communes leave so this one has it alone.
     await probeLeave(commune);

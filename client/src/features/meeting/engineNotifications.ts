@@ -39,7 +39,7 @@ export function wireNotifications(
   });
   s.on('chat:message', ({ message }) => emit({ type: 'chat', message }));
   s.on('link:state', (notice) => {
-    void engine.link?.handleNotice(notice);
+    engine.linkNotice(notice);
     emit({ type: 'link', notice });
   });
 

@@ -1,6 +1,7 @@
 import { Device } from 'mediasoup-client';
 import type { IceParameters, Producer, RtpCapabilities, Transport } from 'mediasoup-client/types';
 import type { JoinResponse } from '@giaoban/signaling/protocol/index';
+import type { LinkNotice } from '@giaoban/signaling/protocol/link';
 import type { EngineEvent, MediaSource, RemoteTrack } from './engineEvents';
 import { captureTrack, publish } from './localMedia';
 import { SignalingClient, SignalingError } from './signalingClient';
@@ -41,6 +42,7 @@ export class MeetingEngine {
   #ended = false;
   /** Link adaptation: getStats reports up, the server's send plan applied down. */
   #link: LinkController | undefined;
+  #linkNotice: LinkNotice | undefined;
   #prepared: Promise<void> | undefined;
   /** The user's camera, captured, held back until the link allows video (audio first). */
   #waitingCamera: MediaStreamTrack | undefined;
@@ -74,6 +76,17 @@ export class MeetingEngine {
   }
   get link(): LinkController | undefined {
     return this.#link;
+  }
+
+  /**
+   * A 'link:state' notice. The server may send the first one before the join
+   * answer (attaching the link is part of the join): kept, and handed to the
+   * LinkController that the answer starts. On a steady 2G link it is the only
+   * notice for a long time.
+   */
+  linkNotice(notice: LinkNotice): void {
+    this.#linkNotice = notice;
+    void this.#link?.handleNotice(notice);
   }
   get remoteTracks(): RemoteTrack[] {
     return this.#remote.tracks;
@@ -284,6 +297,9 @@ export class MeetingEngine {
       changed: () => this.#emitLocal(),
       videoAllowed: (allowed) => this.#videoAllowed(allowed),
     });
+    // Only a notice about this join's endpoint (a rejoin gets a new one).
+    const early = this.#linkNotice;
+    if (early && early.endpointId === this.#selfId) void this.#link.handleNotice(early);
   }
 
   #dropWaitingCamera(): void {

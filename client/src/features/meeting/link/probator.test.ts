@@ -52,6 +52,15 @@ describe('ProbatorSwitch', () => {
     expect(calls).toEqual([`pause ${PROBATOR_MID}`, `resume ${PROBATOR_MID}`]);
   });
 
+  it('is off from the start: the probator is paused as soon as it exists, without a notice', async () => {
+    const { t, calls, transport } = fakeTransport();
+    const sw = new ProbatorSwitch(transport);
+    t._probatorConsumerCreated = true;
+    sw.sync();
+    await settle();
+    expect(calls).toEqual([`pause ${PROBATOR_MID}`]);
+  });
+
   it('ends on the last wish when notices arrive during a switch', async () => {
     const { t, calls, transport } = fakeTransport();
     t._probatorConsumerCreated = true;

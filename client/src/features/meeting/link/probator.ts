@@ -32,7 +32,9 @@ interface TransportInternals {
  */
 export class ProbatorSwitch {
   readonly #transport: TransportInternals;
-  #wantRunning = true;
+  /** Off until the link allows video: every endpoint starts audio-only. */
+  #wantRunning = false;
+  /** mediasoup-client creates it receiving. */
   #running = true;
   #applying = false;
 

@@ -81,6 +81,13 @@ class Probe implements ProbeApi {
         packetsSent[kind] += Number(s.packetsSent ?? 0);
       });
     }
+    let keyframeRequestsSent = 0;
+    const recvStats = await e?.recvTransport?.getStats().catch(() => undefined);
+    recvStats?.forEach((v) => {
+      const s = v as Record<string, unknown>;
+      if (s.type === 'inbound-rtp' && s.kind === 'video')
+        keyframeRequestsSent += Number(s.pliCount ?? 0) + Number(s.firCount ?? 0);
+    });
     const cam = e?.producer('camera');
     const rel = (t: number | null) => (t === null ? null : t - this.#startedAt);
     return {
@@ -101,6 +108,7 @@ class Probe implements ProbeApi {
       })),
       bytesSent,
       packetsSent,
+      keyframeRequestsSent,
       cameraProduced: !!cam && !cam.closed,
       cameraPaused: cam && !cam.closed ? cam.paused : null,
       endpointId: e?.endpointId ?? null,

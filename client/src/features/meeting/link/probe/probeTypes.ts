@@ -34,6 +34,8 @@ export interface ProbeSnapshot {
   /** Bytes on the wire (payload + RTP headers) per kind. */
   bytesSent: { audio: number; video: number };
   packetsSent: { audio: number; video: number };
+  /** PLIs + FIRs this browser sent for the videos it receives (the probation receiver's too). */
+  keyframeRequestsSent: number;
   cameraProduced: boolean;
   cameraPaused: boolean | null;
   endpointId: string | null;
