@@ -81,6 +81,13 @@ export const mediaRequests = {
   ),
 };
 
+/**
+ * Why the server asks a client to join again: its mediasoup worker died, its
+ * SFU node was lost (cluster), or its room is no longer where its socket is.
+ */
+export const reconnectReasonSchema = z.enum(['workerDied', 'sfuNodeLost', 'roomGone']);
+export type ReconnectReason = z.infer<typeof reconnectReasonSchema>;
+
 export const mediaNotifications = {
   'media:newProducer': z.object({ producer: producerInfoSchema }),
   'media:producerClosed': z.object({ producerId: z.string(), endpointId: z.string() }),
@@ -93,6 +100,6 @@ export const mediaNotifications = {
   'media:consumerClosed': z.object({ consumerId: z.string(), producerId: z.string() }),
   'media:consumerLayers': z.object({ consumerId: z.string(), spatialLayer: z.number().nullable() }),
   'media:activeSpeaker': z.object({ endpointId: z.string() }),
-  /** The SFU lost this endpoint's media (worker died): join again (same deviceId). */
-  'media:reconnect': z.object({ reason: z.string() }),
+  /** The server lost this endpoint's media or room: join again (same deviceId). */
+  'media:reconnect': z.object({ reason: reconnectReasonSchema }),
 };

@@ -304,6 +304,10 @@ export const en: Resources = {
       'The connection dropped. It is being restored automatically; there is nothing you need to do.',
     /** Why the server asked the client to join again (`media:reconnect` reason). */
     reconnectReason: {
+      workerDied:
+        "The server handling the meeting's sound and video restarted. Reconnecting automatically; sound and video will be back in a few seconds.",
+      roomGone:
+        'The meeting moved to another server while the connection was down. Rejoining automatically.',
       sfuNodeLost:
         "The meeting's media server was lost. The meeting is moving to another server; sound and video will be back in a few seconds.",
     },

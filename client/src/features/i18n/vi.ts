@@ -304,6 +304,10 @@ export const vi = {
       'Đường truyền bị gián đoạn. Hệ thống đang tự kết nối lại, bạn không cần làm gì.',
     /** Why the server asked the client to join again (`media:reconnect` reason). */
     reconnectReason: {
+      workerDied:
+        'Máy chủ xử lý hình ảnh và âm thanh của cuộc họp vừa khởi động lại. Hệ thống đang tự kết nối lại, hình và tiếng sẽ trở lại sau vài giây.',
+      roomGone:
+        'Phòng họp đã được chuyển sang máy chủ khác trong lúc đường truyền gián đoạn. Hệ thống đang tự vào lại phòng họp.',
       sfuNodeLost:
         'Máy chủ truyền hình ảnh và âm thanh của cuộc họp bị mất kết nối. Hệ thống đang chuyển sang máy chủ khác, hình và tiếng sẽ trở lại sau vài giây.',
     },

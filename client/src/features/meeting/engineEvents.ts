@@ -1,3 +1,4 @@
+import type { ReconnectReason } from '@giaoban/signaling/protocol/media';
 import type {
   ChatMessage,
   EndpointView,
@@ -40,7 +41,8 @@ export type EngineEvent =
   | { type: 'chat'; message: ChatMessage }
   | { type: 'local'; mic: boolean; camera: boolean; screen: boolean }
   | { type: 'mutedByHost' }
-  | { type: 'connection'; state: ConnectionState }
+  /** `reason`: why the server asked us to join again (a rejoin it asked for). */
+  | { type: 'connection'; state: ConnectionState; reason?: ReconnectReason }
   | { type: 'ended'; reason: 'removed' | 'replaced' | 'closed' | 'left' }
   | { type: 'error'; code: string }
   /** This endpoint's link state and send plan (link adaptation). */

@@ -31,7 +31,8 @@ export function wireNotifications(
   s.on('media:videoSelection', ({ producerIds }) => emit({ type: 'videoSelection', producerIds }));
   s.on(
     'media:reconnect',
-    () => void engine.rejoin().catch(() => emit({ type: 'error', code: 'UNAVAILABLE' })),
+    ({ reason }) =>
+      void engine.rejoin(reason).catch(() => emit({ type: 'error', code: 'UNAVAILABLE' })),
   );
   s.on('moderation:muted', () => {
     engine.mutedByHost();

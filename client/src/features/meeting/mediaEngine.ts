@@ -2,6 +2,7 @@ import { Device } from 'mediasoup-client';
 import type { IceParameters, Producer, RtpCapabilities, Transport } from 'mediasoup-client/types';
 import type { JoinResponse } from '@giaoban/signaling/protocol/index';
 import type { LinkNotice } from '@giaoban/signaling/protocol/link';
+import type { ReconnectReason } from '@giaoban/signaling/protocol/media';
 import type { EngineEvent, MediaSource, RemoteTrack } from './engineEvents';
 import { captureTrack, publish } from './localMedia';
 import { SignalingClient, SignalingError } from './signalingClient';
@@ -326,10 +327,10 @@ export class MeetingEngine {
   }
 
   /** The SFU lost our media (or the socket could not recover): join again and republish. */
-  rejoin(): Promise<void> {
+  rejoin(reason?: ReconnectReason): Promise<void> {
     return this.#serial(async () => {
       if (this.#ended) return;
-      this.#o.onEvent({ type: 'connection', state: 'reconnecting' });
+      this.#o.onEvent({ type: 'connection', state: 'reconnecting', reason });
       const tracks = [...this.#producers.entries()].map(([s, p]) => ({
         s,
         track: p.track,

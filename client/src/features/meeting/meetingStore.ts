@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import type { ReconnectReason } from '@giaoban/signaling/protocol/media';
 import type {
   ChatMessage,
   EndpointView,
@@ -22,6 +23,8 @@ export interface JoinOptions {
 
 export interface MeetingState {
   connection: ConnectionState;
+  /** While reconnecting because the server asked: why (shown to the user). */
+  reconnectReason: ReconnectReason | null;
   /** Last error code (translate with the error texts), cleared by the next successful action. */
   error: string | null;
   endedReason: 'removed' | 'replaced' | 'closed' | 'left' | null;
@@ -85,6 +88,7 @@ export const getMeetingEngine = (): MeetingEngine | null => engine;
 
 const initial = {
   connection: 'idle' as ConnectionState,
+  reconnectReason: null,
   error: null,
   endedReason: null,
   meeting: null,
@@ -333,7 +337,10 @@ function reduce(ev: EngineEvent, set: Set, get: () => MeetingState): void {
       set({ mutedByHost: true });
       break;
     case 'connection':
-      set({ connection: ev.state });
+      set({
+        connection: ev.state,
+        reconnectReason: ev.state === 'reconnecting' ? (ev.reason ?? null) : null,
+      });
       break;
     case 'ended':
       set({ endedReason: ev.reason, connection: 'ended' });

@@ -1,10 +1,20 @@
 import { useTranslation } from 'react-i18next';
+import type { ReconnectReason } from '@giaoban/signaling/protocol/media';
 
 /**
  * Shown over the room while the signaling or media connection is being
- * re-established: never a frozen picture that looks alive.
+ * re-established: never a frozen picture that looks alive. When the server
+ * asked for it (`reason`), it says what happened on the server's side.
  */
-export function ReconnectingOverlay({ attempt, onLeave }: { attempt?: number; onLeave(): void }) {
+export function ReconnectingOverlay({
+  attempt,
+  reason,
+  onLeave,
+}: {
+  attempt?: number;
+  reason?: ReconnectReason | null;
+  onLeave(): void;
+}) {
   const { t } = useTranslation();
   return (
     <div
@@ -16,7 +26,7 @@ export function ReconnectingOverlay({ attempt, onLeave }: { attempt?: number; on
       <div className="reconnecting-card">
         <span className="spinner spinner-large" aria-hidden="true" />
         <h2 id="reconnecting-title">{t('app.reconnecting')}</h2>
-        <p>{t('room.reconnectingHint')}</p>
+        <p>{reason ? t(`room.reconnectReason.${reason}`) : t('room.reconnectingHint')}</p>
         {attempt !== undefined && attempt > 1 && (
           <p className="muted">{t('room.attempt', { count: attempt })}</p>
         )}

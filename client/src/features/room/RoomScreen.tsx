@@ -199,7 +199,9 @@ export default function RoomScreen({ meetingId }: { meetingId: string }) {
         }}
       />
       <RemoteAudio tracks={tracks} />
-      {m.connection === 'reconnecting' && <ReconnectingOverlay onLeave={leave} />}
+      {m.connection === 'reconnecting' && (
+        <ReconnectingOverlay reason={m.reconnectReason} onLeave={leave} />
+      )}
     </main>
   );
 }
