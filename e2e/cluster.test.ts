@@ -4,7 +4,13 @@ import { clusterKeys } from '../sfu/src/remote/keys';
 import { login, startMeeting } from '../signaling/src/testing/clients';
 import { startTestCluster, type TestCluster } from '../infra/test/cluster';
 import { launchChromium } from './browser';
-import { buildMeetingHarness, loginAs, harnessJoin, openHarnessPage } from './fixtures';
+import {
+  buildMeetingHarness,
+  loginAs,
+  harnessJoin,
+  harnessSelfId,
+  openHarnessPage,
+} from './fixtures';
 
 interface Inbound {
   endpointId: string;
@@ -42,15 +48,7 @@ describe('cluster end to end: two communes exchange audio through the balancer',
   const join = (page: Page, token: string, meetingId: string) =>
     harnessJoin(page, { token, meetingId, mic: true });
 
-  const selfId = (page: Page) =>
-    page.evaluate(
-      () =>
-        (
-          globalThis as unknown as {
-            gb: { useMeeting: { getState(): { self: { id: string } | null } } };
-          }
-        ).gb.useMeeting.getState().self?.id,
-    );
+  const selfId = harnessSelfId;
 
   const audioBytesFrom = async (page: Page, endpointId: string) =>
     (

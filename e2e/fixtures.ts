@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, expect } from 'vitest';
-import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { startTestApp } from '../infra/test/app';
 import { launchChromium } from './browser';
@@ -102,54 +101,4 @@ export function useBrowserApp(
 /** Chromium plays sound without a click (the emergency siren, remote audio). */
 export const autoplayArgs = ['--autoplay-policy=no-user-gesture-required'];
 
-/**
- * The client's meeting store and media engine as one script to inject into a
- * page (client/src/features/meeting/testing/e2eHarness.ts), for media tests
- * that drive the engine without the UI.
- */
-export async function buildMeetingHarness(): Promise<string> {
-  const out = await build({
-    entryPoints: [
-      new URL('../client/src/features/meeting/testing/e2eHarness.ts', import.meta.url).pathname,
-    ],
-    bundle: true,
-    write: false,
-    format: 'iife',
-    platform: 'browser',
-    target: 'chrome120',
-    logLevel: 'silent',
-  });
-  return out.outputFiles[0]!.text;
-}
-
-/**
- * A page of `origin` with the meeting harness injected: any same-origin page
- * will do (the harness brings the client's meeting store and engine).
- */
-export async function openHarnessPage(
-  browser: Browser,
-  origin: string,
-  harness: string,
-  who: string,
-): Promise<Page> {
-  const page = await browser.newPage();
-  page.on('pageerror', (e) => console.error(who, e.message));
-  await page.goto(`${origin}/healthz`);
-  await page.addScriptTag({ content: harness });
-  return page;
-}
-
-/** The harness's meeting store joins, as the room screen does (signaling at the page's origin). */
-export function harnessJoin(
-  page: Page,
-  o: { token: string; meetingId: string; mic?: boolean; camera?: boolean },
-): Promise<boolean> {
-  return page.evaluate((opts) => {
-    const gb = (
-      globalThis as unknown as {
-        gb: { useMeeting: { getState(): { join(o: object): Promise<boolean> } } };
-      }
-    ).gb;
-    return gb.useMeeting.getState().join(opts);
-  }, o);
-}
+export { buildMeetingHarness, harnessJoin, harnessSelfId, openHarnessPage } from './harness';

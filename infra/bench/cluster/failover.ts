@@ -8,7 +8,12 @@ import type { Logger } from '@giaoban/common/logger';
 import { clusterKeys } from '@giaoban/sfu/remote/keys';
 import { login, startMeeting } from '@giaoban/signaling/testing/clients';
 import { launchChromium } from '../../../e2e/browser';
-import { appEngineBundle } from '../../../e2e/weakLink/probe';
+import {
+  buildMeetingHarness,
+  harnessJoin,
+  harnessSelfId,
+  openHarnessPage,
+} from '../../../e2e/harness';
 import { startBalancer, type Balancer } from '../../src/cluster/balancer';
 import { spawnNode, type ChildNode } from '../../src/cluster/childNode';
 import { meetingRouteKey } from '../../src/cluster/meetingRoute';
@@ -144,24 +149,12 @@ export async function measureFailover(o: {
     // 2. An SFU node killed under two communes talking in Chromium.
     const pair = o.communes.slice(o.clients, o.clients + 2);
     const sfuMeeting = await startMeeting(url, host, pair);
-    const harness = await appEngineBundle();
+    const harness = await buildMeetingHarness();
     const pages: Page[] = [];
     for (const unit of pair) {
-      const page = await browser.newPage();
-      await page.goto(`${url}/healthz`);
-      await page.addScriptTag({ content: harness });
+      const page = await openHarnessPage(browser, url, harness, `u${unit}`);
       const token = await login(url, `u${unit}`);
-      const joined = await page.evaluate(
-        (opts) =>
-          (
-            globalThis as unknown as {
-              gb: { useMeeting: { getState(): { join(o: object): Promise<boolean> } } };
-            }
-          ).gb.useMeeting
-            .getState()
-            .join(opts),
-        { token, meetingId: sfuMeeting, mic: true },
-      );
+      const joined = await harnessJoin(page, { token, meetingId: sfuMeeting, mic: true });
       if (!joined) throw new Error('failover bench: a browser could not join');
       pages.push(page);
     }
@@ -223,15 +216,7 @@ function rejoined(s: Socket, meetingId: string, deviceId: string): Promise<void>
   });
 }
 
-const selfId = (page: Page) =>
-  page.evaluate(
-    () =>
-      (
-        globalThis as unknown as {
-          gb: { useMeeting: { getState(): { self: { id: string } | null } } };
-        }
-      ).gb.useMeeting.getState().self?.id,
-  );
+const selfId = harnessSelfId;
 
 interface Inbound {
   endpointId: string;
