@@ -10,6 +10,7 @@ import { MeetingRoom, type EndpointState } from './room/meetingRoom';
 import { RoomKeeper } from './room/roomKeeper';
 import type { RoomStateStore } from './room/roomState';
 import { onLinkState } from './handlers/linkHandlers';
+import { AddObservedMap } from './room/addObservedMap';
 
 export interface UnitDescription {
   name: string;
@@ -66,17 +67,6 @@ const RETURN_WINDOW_MS = 10 * 60_000;
 export type LeaveReason =
   'left' | 'removed' | 'replaced' | 'disconnected' | 'workerDied' | 'sfuNodeLost' | 'closed';
 
-/** The meeting rooms held here; a new one takes over its state from Redis. */
-class RoomMap extends Map<string, MeetingRoom> {
-  onAdd?: (room: MeetingRoom) => void;
-  override set(id: string, room: MeetingRoom): this {
-    const added = this.get(id) !== room;
-    super.set(id, room);
-    if (added) this.onAdd?.(room);
-    return this;
-  }
-}
-
 /**
  * The state and the side effects every handler shares: meeting rooms, typed
  * notifications, and the one way an endpoint leaves (so SFU media, presence
@@ -85,7 +75,8 @@ class RoomMap extends Map<string, MeetingRoom> {
 export class SignalingCore {
   readonly io: Server;
   readonly deps: SignalingDeps;
-  readonly rooms: Map<string, MeetingRoom> = new RoomMap();
+  /** The meeting rooms held here; a new one takes over its state from Redis. */
+  readonly rooms = new AddObservedMap<string, MeetingRoom>();
   /** Joins in flight per meeting: an emptied meeting keeps its media while one is under way. */
   readonly joining = new Map<string, number>();
   readonly #log: Logger;
@@ -110,7 +101,7 @@ export class SignalingCore {
     });
     // Every join passes the gate: a meeting taken over here loads its room state there.
     this.deps = { ...deps, gate: this.#keeper.gate(deps.gate) };
-    (this.rooms as RoomMap).onAdd = (room) => this.#keeper.adopt(room);
+    this.rooms.onAdd = (room) => this.#keeper.adopt(room);
   }
 
   notify<N extends NotificationName>(

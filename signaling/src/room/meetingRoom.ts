@@ -8,6 +8,7 @@ import type {
   ProducerView,
 } from '../protocol/index';
 import { deviceKey, unitOfDeviceKey, type DeviceState, type RoomSnapshot } from './roomState';
+import { AddObservedMap } from './addObservedMap';
 
 /** Signaling's view of one endpoint (the SFU holds its media). */
 export interface EndpointState {
@@ -38,21 +39,6 @@ export interface RoomStateSink {
 }
 
 /**
- * A room's endpoints. Adding one lets the room give it back what it remembers
- * of its unit's device (hand, host mute, the floor) — after a failover or a
- * rejoin — whoever adds it.
- */
-class EndpointMap extends Map<string, EndpointState> {
-  onAdd?: (e: EndpointState) => void;
-  override set(id: string, e: EndpointState): this {
-    const added = this.get(id) !== e;
-    super.set(id, e);
-    if (added) this.onAdd?.(e);
-    return this;
-  }
-}
-
-/**
  * The state of one meeting as signaling keeps it: who is present, hands,
  * host mutes, the floor, the lock and the chat. The handlers change it and
  * broadcast the change; everything but presence is also written to its sink
@@ -69,7 +55,12 @@ export class MeetingRoom {
   /** Locked by a host: the join refuses every unit but hosts and units coming back (`mayReturn`). */
   locked = false;
   floorEndpointId: string | null = null;
-  readonly endpoints: Map<string, EndpointState> = new EndpointMap();
+  /**
+   * Adding an endpoint lets the room give it back what it remembers of its
+   * unit's device (hand, host mute, the floor) — after a failover or a rejoin
+   * — whoever adds it.
+   */
+  readonly endpoints = new AddObservedMap<string, EndpointState>();
   readonly chat: ChatMessage[] = [];
   /** Called when a restored floor found its device again: the SFU and the others must learn it. */
   onFloorRestored?: (e: EndpointState) => void;
@@ -95,7 +86,7 @@ export class MeetingRoom {
     this.audioFirst = grant.audioFirst;
     this.videoUnitIds = grant.videoUnitIds;
     this.#chatHistory = chatHistory;
-    (this.endpoints as EndpointMap).onAdd = (e) => this.#admitted(e);
+    this.endpoints.onAdd = (e) => this.#admitted(e);
   }
 
   /** The room's socket.io room name. */
