@@ -7,6 +7,33 @@ import { LanguageSwitch } from '../i18n/LanguageSwitch';
 import { useAuth } from './authStore';
 import './login.css';
 
+/** One labelled password input of the change form. */
+function PasswordField(p: {
+  id: string;
+  label: string;
+  autoComplete: 'current-password' | 'new-password';
+  value: string;
+  onChange: (value: string) => void;
+  minLength?: number;
+  describedBy?: string;
+}) {
+  return (
+    <div>
+      <label htmlFor={p.id}>{p.label}</label>
+      <input
+        id={p.id}
+        type="password"
+        autoComplete={p.autoComplete}
+        minLength={p.minLength}
+        required
+        value={p.value}
+        onChange={(e) => p.onChange(e.target.value)}
+        aria-describedby={p.describedBy}
+      />
+    </div>
+  );
+}
+
 /**
  * The password change form (POST /api/auth/password). `required`: the
  * administrator chose the current password, so it is the only way on (no
@@ -56,41 +83,29 @@ function PasswordChangeForm({ required, onCancel }: { required: boolean; onCance
       className={required ? 'password-form password-form-stacked' : 'password-form'}
       aria-label={t('password.change')}
     >
-      <div>
-        <label htmlFor={`${id}-o`}>{t(required ? 'password.oldFromAdmin' : 'password.old')}</label>
-        <input
-          id={`${id}-o`}
-          type="password"
-          autoComplete="current-password"
-          required
-          value={oldPassword}
-          onChange={(e) => setOld(e.target.value)}
-        />
-      </div>
-      <div>
-        <label htmlFor={`${id}-n`}>{t('password.new')}</label>
-        <input
-          id={`${id}-n`}
-          type="password"
-          autoComplete="new-password"
-          minLength={10}
-          required
-          value={newPassword}
-          onChange={(e) => setNew(e.target.value)}
-          aria-describedby={`${id}-hint`}
-        />
-      </div>
-      <div>
-        <label htmlFor={`${id}-r`}>{t('password.repeat')}</label>
-        <input
-          id={`${id}-r`}
-          type="password"
-          autoComplete="new-password"
-          required
-          value={repeat}
-          onChange={(e) => setRepeat(e.target.value)}
-        />
-      </div>
+      <PasswordField
+        id={`${id}-o`}
+        label={t(required ? 'password.oldFromAdmin' : 'password.old')}
+        autoComplete="current-password"
+        value={oldPassword}
+        onChange={setOld}
+      />
+      <PasswordField
+        id={`${id}-n`}
+        label={t('password.new')}
+        autoComplete="new-password"
+        minLength={10}
+        describedBy={`${id}-hint`}
+        value={newPassword}
+        onChange={setNew}
+      />
+      <PasswordField
+        id={`${id}-r`}
+        label={t('password.repeat')}
+        autoComplete="new-password"
+        value={repeat}
+        onChange={setRepeat}
+      />
       <p id={`${id}-hint`} className="hint">
         {t('password.hint')}
       </p>
