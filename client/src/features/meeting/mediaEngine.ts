@@ -4,7 +4,7 @@ import type { JoinResponse } from '@giaoban/signaling/protocol/index';
 import type { LinkNotice } from '@giaoban/signaling/protocol/link';
 import type { ReconnectReason } from '@giaoban/signaling/protocol/media';
 import type { EngineEvent, MediaSource, RemoteTrack } from './engineEvents';
-import { captureTrack, publish } from './localMedia';
+import { LocalSources, type HeldSource } from './engineSources';
 import { SignalingClient, SignalingError } from './signalingClient';
 import { wireNotifications } from './engineNotifications';
 import { createTransport, type InboundStat } from './engineTransports';
@@ -35,7 +35,7 @@ export class MeetingEngine {
   #device: Device | undefined;
   #send: Transport | undefined;
   #recv: Transport | undefined;
-  readonly #producers = new Map<MediaSource, Producer>();
+  readonly #sources: LocalSources;
   readonly #remote: RemoteConsumers;
   /** Consumes and rejoins run one at a time, so notifications never race them. */
   #queue: Promise<unknown> = Promise.resolve();
@@ -45,8 +45,6 @@ export class MeetingEngine {
   #link: LinkController | undefined;
   #linkNotice: LinkNotice | undefined;
   #prepared: Promise<void> | undefined;
-  /** The user's camera, captured, held back until the link allows video (audio first). */
-  #waitingCamera: MediaStreamTrack | undefined;
   /** The socket our capabilities were told on: a new socket (long outage) must tell them again. */
   #preparedSocket: string | undefined;
 
@@ -60,6 +58,13 @@ export class MeetingEngine {
       query: { meetingId: o.meetingId },
     });
     this.#remote = new RemoteConsumers(this.signaling, o.onEvent);
+    this.#sources = new LocalSources({
+      signaling: this.signaling,
+      emit: o.onEvent,
+      send: () => this.#send,
+      link: () => this.#link,
+      serial: (fn) => this.#serial(fn),
+    });
     wireNotifications(this, this.signaling, o.onEvent);
   }
 
@@ -73,7 +78,7 @@ export class MeetingEngine {
     return this.#recv;
   }
   producer(source: MediaSource): Producer | undefined {
-    return this.#producers.get(source);
+    return this.#sources.producers.get(source);
   }
   get link(): LinkController | undefined {
     return this.#link;
@@ -211,76 +216,23 @@ export class MeetingEngine {
     return r.pinned;
   }
 
-  /** Publishes a source (capturing it unless a track is given). */
-  async start(source: MediaSource, track?: MediaStreamTrack): Promise<void> {
-    if (!this.#send) throw new SignalingError('MEETING_NOT_OPEN');
-    if (this.#producers.has(source)) return this.setEnabled(source, true);
-    if (source === 'camera' && this.#waitingCamera) return;
-    const t = track ?? (await captureTrack(source));
-    t.addEventListener('ended', () => void this.stop(source));
-    // Audio first: a camera waits, captured but not published, until the link allows video.
-    // Published and then paused, it would burst at join on a link that cannot carry it.
-    if (source === 'camera' && this.#link && !this.#link.videoAllowed) {
-      this.#waitingCamera = t;
-      return;
-    }
-    await this.#publish(source, t);
-  }
-
-  async #publish(source: MediaSource, t: MediaStreamTrack): Promise<void> {
-    const producer = await publish(this.#send!, source, t);
-    this.#producers.set(source, producer);
-    if (source === 'mic') await this.#link?.micProduced();
-    if (source === 'camera') await this.#link?.cameraProduced();
-    this.#emitLocal();
-  }
-
-  /** The link now allows video: the camera the user wanted goes out. */
-  #videoAllowed(allowed: boolean): void {
-    const t = this.#waitingCamera;
-    if (!allowed || !t || !this.#send || this.#producers.has('camera')) return;
-    this.#waitingCamera = undefined;
-    if (t.readyState !== 'live') return;
-    void this.#serial(() => this.#publish('camera', t)).catch(() =>
-      this.#o.onEvent({ type: 'error', code: 'UNAVAILABLE' }),
-    );
+  /** Publishes a source (capturing it unless a track is given); a camera may wait for the link. */
+  start(source: MediaSource, track?: MediaStreamTrack): Promise<void> {
+    return this.#sources.start(source, track);
   }
 
   /** A camera captured and waiting for the link to allow video. */
   get cameraWaiting(): boolean {
-    return this.#waitingCamera !== undefined;
+    return this.#sources.cameraWaiting;
   }
 
-  async stop(source: MediaSource): Promise<void> {
-    if (source === 'camera') this.#dropWaitingCamera();
-    const p = this.#producers.get(source);
-    if (!p) return;
-    this.#producers.delete(source);
-    p.close();
-    p.track?.stop();
-    this.#emitLocal();
-    await this.signaling
-      .request('media:closeProducer', { producerId: p.id })
-      .catch(() => undefined);
+  stop(source: MediaSource): Promise<void> {
+    return this.#sources.stop(source);
   }
 
   /** Mute/unmute without renegotiating. Unmuting the mic may be refused (FLOOR_REQUIRED). */
-  async setEnabled(source: MediaSource, enabled: boolean): Promise<void> {
-    if (source === 'camera' && !enabled) this.#dropWaitingCamera();
-    const p = this.#producers.get(source);
-    if (!p) {
-      if (enabled) await this.start(source);
-      return;
-    }
-    if (source === 'camera') this.#link?.userCamera();
-    if (enabled) {
-      await this.signaling.request('media:resumeProducer', { producerId: p.id });
-      p.resume();
-    } else {
-      p.pause();
-      await this.signaling.request('media:pauseProducer', { producerId: p.id });
-    }
-    this.#emitLocal();
+  setEnabled(source: MediaSource, enabled: boolean): Promise<void> {
+    return this.#sources.setEnabled(source, enabled);
   }
 
   /** The user forces (or releases) audio-only; the server answers with a 'link:state'. */
@@ -294,18 +246,13 @@ export class MeetingEngine {
       signaling: this.signaling,
       send,
       recv,
-      producers: this.#producers,
-      changed: () => this.#emitLocal(),
-      videoAllowed: (allowed) => this.#videoAllowed(allowed),
+      producers: this.#sources.producers,
+      changed: () => this.#sources.emitLocal(),
+      videoAllowed: (allowed) => this.#sources.videoAllowed(allowed),
     });
     // Only a notice about this join's endpoint (a rejoin gets a new one).
     const early = this.#linkNotice;
     if (early && early.endpointId === this.#selfId) void this.#link.handleNotice(early);
-  }
-
-  #dropWaitingCamera(): void {
-    this.#waitingCamera?.stop();
-    this.#waitingCamera = undefined;
   }
 
   /** Which simulcast layer to receive for one video (tile size, link state). */
@@ -322,8 +269,7 @@ export class MeetingEngine {
 
   /** A host paused our microphone on the server: reflect it locally. */
   mutedByHost(): void {
-    this.#producers.get('mic')?.pause();
-    this.#emitLocal();
+    this.#sources.mutedByHost();
   }
 
   /** The SFU lost our media (or the socket could not recover): join again and republish. */
@@ -331,25 +277,10 @@ export class MeetingEngine {
     return this.#serial(async () => {
       if (this.#ended) return;
       this.#o.onEvent({ type: 'connection', state: 'reconnecting', reason });
-      const tracks = [...this.#producers.entries()].map(([s, p]) => ({
-        s,
-        track: p.track,
-        on: !p.paused,
-      }));
-      this.#closeMedia();
+      const held = this.#closeMedia();
       await this.#join();
-      for (const { s, track, on } of tracks) {
-        if (!track || track.readyState !== 'live') continue;
-        // The new link starts audio first again: a camera waits for it (or stays off).
-        if (s === 'camera' && !this.#link?.videoAllowed) {
-          if (on) this.#waitingCamera ??= track;
-          else track.stop();
-          continue;
-        }
-        await this.#publish(s, track);
-        if (!on) await this.setEnabled(s, false).catch(() => undefined);
-      }
-      this.#emitLocal();
+      // The new link starts audio first again: a camera waits for it (or stays off).
+      await this.#sources.republish(held);
     });
   }
 
@@ -361,9 +292,7 @@ export class MeetingEngine {
   ended(reason: 'removed' | 'replaced' | 'closed' | 'left'): void {
     if (this.#ended) return;
     this.#ended = true;
-    this.#dropWaitingCamera();
-    for (const p of this.#producers.values()) p.track?.stop();
-    this.#producers.clear();
+    this.#sources.stopAll();
     this.#closeMedia();
     this.signaling.close();
     this.#o.onEvent({ type: 'connection', state: 'ended' });
@@ -376,22 +305,15 @@ export class MeetingEngine {
     this.ended('left');
   }
 
-  #closeMedia(): void {
+  /** Closes transports, consumers and producers; returns what was being sent. */
+  #closeMedia(): HeldSource[] {
     this.#link?.stop();
     this.#remote.closeAll();
-    for (const p of this.#producers.values()) p.close();
-    this.#producers.clear();
+    const held = this.#sources.closeAll();
     this.#send?.close();
     this.#recv?.close();
     this.#send = this.#recv = undefined;
-  }
-
-  #emitLocal(): void {
-    const on = (s: MediaSource) => {
-      const p = this.#producers.get(s);
-      return !!p && !p.paused;
-    };
-    this.#o.onEvent({ type: 'local', mic: on('mic'), camera: on('camera'), screen: on('screen') });
+    return held;
   }
 
   #serial<T>(fn: () => Promise<T>): Promise<T> {
