@@ -59,9 +59,11 @@ describe('critical downlink: whose voice it keeps (real mediasoup worker)', () =
 
   const settle = () => new Promise((r) => setTimeout(r, 60));
   const hears = (id: string) => !meeting.endpoint('commune').consumer(consumerOf[id]!).paused;
+  /** Waits for the commune's plan to be applied (a run in progress runs again with the news). */
+  const applied = () => supervisor.link(meeting.id, 'commune')!.applyReceivePlan();
   const speaks = async (id: string) => {
     meeting.emit('activeSpeaker', id);
-    await settle();
+    await applied();
   };
 
   it('follows the active speaker', async () => {
@@ -79,11 +81,11 @@ describe('critical downlink: whose voice it keeps (real mediasoup worker)', () =
 
   it('keeps the floor holder, and the last other speaker when the commune holds the floor', async () => {
     await supervisor.setFloor(meeting.id, 'ward');
-    await settle();
+    await applied();
     expect([hears('host'), hears('ward')]).toEqual([false, true]);
     await speaks('host');
     await supervisor.setFloor(meeting.id, 'commune');
-    await settle();
+    await applied();
     expect([hears('host'), hears('ward')]).toEqual([true, false]);
   });
 });
