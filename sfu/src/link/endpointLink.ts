@@ -4,7 +4,7 @@ import type { Endpoint } from '../endpoint';
 import type { LastNResult, VideoCandidate } from '../selection/lastN';
 import { chooseVideos } from '../selection/receiverVideos';
 import { ConsumerGate } from './consumerGate';
-import { silenceRttMs, UplinkLossMeter } from './uplinkLoss';
+import { ServerSignals } from './serverSignals';
 import { linkPlan, type LinkPlan } from './linkPolicy';
 import {
   LinkStateMachine,
@@ -79,9 +79,7 @@ export class EndpointLink {
   #recheckAt: number | undefined;
   /** The last selection told to the receiver (undefined: none yet, so the first is always told). */
   #selection: string | undefined;
-  /** When the browser's last report arrived (undefined: none yet). */
-  #lastReportAt: number | undefined;
-  readonly #uplinkLoss = new UplinkLossMeter();
+  readonly #signals: ServerSignals;
 
   constructor(endpoint: Endpoint, opts: EndpointLinkOptions) {
     this.endpoint = endpoint;
@@ -102,6 +100,13 @@ export class EndpointLink {
     this.#down = machine('down');
     this.#up = machine('up');
     this.#plan = this.#makePlan();
+    this.#signals = new ServerSignals({
+      endpoint,
+      gate: this.gate,
+      feed: (dir, source, sample, at) => this.#feed(dir, source, sample, at),
+      now: this.#now,
+      log: opts.log,
+    });
     this.#watch();
   }
 
@@ -122,7 +127,7 @@ export class EndpointLink {
   /** A browser's getStats() summary. */
   report(r: ClientLinkReport): void {
     const now = this.#now();
-    this.#lastReportAt = now;
+    this.#signals.reported(now);
     this.#opts.log.debug({ endpointId: this.endpoint.id, report: r }, 'link report');
     const down: LinkSample = {};
     const up: LinkSample = {};
@@ -224,26 +229,7 @@ export class EndpointLink {
 
   #watch(): void {
     const recv = this.endpoint.recvTransport;
-    if (recv.type === 'webrtc') {
-      void recv.enableTraceEvent(['bwe']).catch(() => undefined);
-      recv.on('trace', (t) => {
-        if (t.type !== 'bwe') return;
-        const info = t.info as { availableBitrate?: number; desiredBitrate?: number };
-        // The estimate means something only when we wanted more than it allows.
-        if (
-          info.availableBitrate !== undefined &&
-          info.desiredBitrate !== undefined &&
-          info.availableBitrate < info.desiredBitrate * 0.9
-        ) {
-          this.#feed(
-            'down',
-            'server',
-            { availableKbps: info.availableBitrate / 1000 },
-            this.#now(),
-          );
-        }
-      });
-    }
+    this.#signals.watchBwe();
     (recv as ms.Transport).observer.on('newconsumer', (c: ms.Consumer) => {
       this.gate.add(c);
       if (c.kind === 'video') {
@@ -261,47 +247,9 @@ export class EndpointLink {
     this.#timer.unref();
   }
 
-  /**
-   * Scores are read every tick, not only on mediasoup's 'score' events: a
-   * perfect link never changes its score, and silence must not read as no link.
-   */
-  #feedScores(now: number): void {
-    // Only streams whose producer arrives healthy say something about this downlink.
-    const running = this.gate.consumers.filter(
-      (c) => !c.closed && !c.paused && c.score.producerScore >= 7,
-    );
-    if (running.length) {
-      this.#feed('down', 'server', { score: Math.min(...running.map((c) => c.score.score)) }, now);
-    }
-    const mic = this.endpoint.producers.find((p) => p.kind === 'audio' && !p.paused);
-    const micScores = mic?.score.map((s) => s.score) ?? [];
-    if (micScores.length) this.#feed('up', 'server', { score: Math.max(...micScores) }, now);
-    if (mic) void this.#sampleMicLoss(mic, now);
-  }
-
-  /** Uplink loss from the microphone's counters on the SFU (see UplinkLossMeter). */
-  async #sampleMicLoss(mic: ms.Producer, now: number): Promise<void> {
-    const loss = await this.#uplinkLoss.measure(mic, now);
-    if (loss === undefined) return;
-    this.#opts.log.debug({ endpointId: this.endpoint.id, loss }, 'uplink loss');
-    this.#feed('up', 'server', { loss }, this.#now());
-  }
-
-  /**
-   * Reports that stop arriving bound the RTT from below (silenceRttMs); like
-   * the browser's own RTT, for both directions. Silence is not taken as good
-   * news either: a step up needs a fresh RTT (LinkStateMachine `upNeeds`).
-   */
-  #feedReportSilence(now: number): void {
-    const rttMs = silenceRttMs(this.#lastReportAt, now);
-    if (rttMs === undefined) return;
-    for (const dir of ['up', 'down'] as const) this.#feed(dir, 'client', { rttMs }, now);
-  }
-
   #tick(): void {
     const now = this.#now();
-    this.#feedScores(now);
-    this.#feedReportSilence(now);
+    this.#signals.tick(now);
     if (this.#recheckAt !== undefined && now >= this.#recheckAt) {
       this.#recheckAt = undefined;
       void this.applyReceivePlan();

@@ -1,0 +1,111 @@
+import type { types as ms } from 'mediasoup';
+import type { Logger } from '@giaoban/common/logger';
+import type { Endpoint } from '../endpoint';
+import type { ConsumerGate } from './consumerGate';
+import type { LinkSample, LinkSource } from './linkSignals';
+import { silenceRttMs, UplinkLossMeter } from './uplinkLoss';
+
+export type FeedSample = (
+  dir: 'down' | 'up',
+  source: LinkSource,
+  sample: LinkSample,
+  now: number,
+) => void;
+
+/**
+ * What the SFU itself knows of one endpoint's link, fed to its EndpointLink:
+ * the receive transport's bandwidth estimate (BWE trace), consumer and
+ * microphone scores, the uplink loss counted on the microphone, and the
+ * silence of the browser's reports (an RTT bound).
+ */
+export class ServerSignals {
+  readonly #endpoint: Endpoint;
+  readonly #gate: ConsumerGate;
+  readonly #feed: FeedSample;
+  readonly #now: () => number;
+  readonly #log: Logger;
+  readonly #uplinkLoss = new UplinkLossMeter();
+  /** When the browser's last report arrived (undefined: none yet). */
+  #lastReportAt: number | undefined;
+
+  constructor(o: {
+    endpoint: Endpoint;
+    gate: ConsumerGate;
+    feed: FeedSample;
+    now: () => number;
+    log: Logger;
+  }) {
+    this.#endpoint = o.endpoint;
+    this.#gate = o.gate;
+    this.#feed = o.feed;
+    this.#now = o.now;
+    this.#log = o.log;
+  }
+
+  /** The downlink estimate, from mediasoup's BWE trace of the receive transport. */
+  watchBwe(): void {
+    const recv = this.#endpoint.recvTransport;
+    if (recv.type !== 'webrtc') return;
+    void recv.enableTraceEvent(['bwe']).catch(() => undefined);
+    recv.on('trace', (t) => {
+      if (t.type !== 'bwe') return;
+      const info = t.info as { availableBitrate?: number; desiredBitrate?: number };
+      // The estimate means something only when we wanted more than it allows.
+      if (
+        info.availableBitrate !== undefined &&
+        info.desiredBitrate !== undefined &&
+        info.availableBitrate < info.desiredBitrate * 0.9
+      ) {
+        this.#feed('down', 'server', { availableKbps: info.availableBitrate / 1000 }, this.#now());
+      }
+    });
+  }
+
+  /** A browser's report arrived (its silence is measured from here). */
+  reported(now: number): void {
+    this.#lastReportAt = now;
+  }
+
+  /** Once a tick: scores, the uplink loss, the reports' silence. */
+  tick(now: number): void {
+    this.#feedScores(now);
+    this.#feedReportSilence(now);
+  }
+
+  /**
+   * Scores are read every tick, not only on mediasoup's 'score' events: a
+   * perfect link never changes its score, and silence must not read as no link.
+   */
+  #feedScores(now: number): void {
+    // Only streams whose producer arrives healthy say something about this downlink.
+    const running = this.#gate.consumers.filter(
+      (c) => !c.closed && !c.paused && c.score.producerScore >= 7,
+    );
+    if (running.length) {
+      this.#feed('down', 'server', { score: Math.min(...running.map((c) => c.score.score)) }, now);
+    }
+    const mic = this.#endpoint.producers.find((p) => p.kind === 'audio' && !p.paused);
+    const micScores = mic?.score.map((s) => s.score) ?? [];
+    if (micScores.length) this.#feed('up', 'server', { score: Math.max(...micScores) }, now);
+    if (mic) void this.#sampleMicLoss(mic, now);
+  }
+
+  /** Uplink loss from the microphone's counters on the SFU (see UplinkLossMeter). */
+  async #sampleMicLoss(mic: ms.Producer, now: number): Promise<void> {
+    const loss = await this.#uplinkLoss.measure(mic, now);
+    if (loss === undefined) return;
+    this.#log.debug({ endpointId: this.#endpoint.id, loss }, 'uplink loss');
+    this.#feed('up', 'server', { loss }, this.#now());
+  }
+
+  /**
+   * Reports that stop arriving bound the RTT from below (silenceRttMs); like
+   * the browser's own RTT, for both directions. Silence is not taken as good
+   * news either: a step up needs a fresh RTT (LinkStateMachine `upNeeds`).
+   */
+  #feedReportSilence(now: number): void {
+    const rttMs = silenceRttMs(this.#lastReportAt, now);
+    if (rttMs === undefined) return;
+    for (const dir of ['up', 'down'] as const) this.#feed(dir, 'client', { rttMs }, now);
+  }
+}
