@@ -26,17 +26,8 @@ import {
   type LinkThresholds,
 } from './linkSignals';
 
-export {
-  classify,
-  defaultThresholds,
-  linkStates,
-  severity,
-  type LinkDirection,
-  type LinkSample,
-  type LinkSource,
-  type LinkState,
-  type LinkThresholds,
-} from './linkSignals';
+// States, signals and thresholds live in linkSignals.ts; importers of linkState get them too.
+export * from './linkSignals';
 
 /** A level this close to the end of its up-hold is waited for (one report interval and a half). */
 const ALMOST_HELD_MS = 2_500;
