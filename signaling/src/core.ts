@@ -10,7 +10,6 @@ import { MeetingRoom, type EndpointState } from './room/meetingRoom';
 import { RoomKeeper } from './room/roomKeeper';
 import type { RoomStateStore } from './room/roomState';
 import { onLinkState } from './handlers/linkHandlers';
-import { AddObservedMap } from './room/addObservedMap';
 
 export interface UnitDescription {
   name: string;
@@ -75,8 +74,8 @@ export type LeaveReason =
 export class SignalingCore {
   readonly io: Server;
   readonly deps: SignalingDeps;
-  /** The meeting rooms held here; a new one takes over its state from Redis. */
-  readonly rooms = new AddObservedMap<string, MeetingRoom>();
+  /** The meeting rooms held here; a new one comes in with `addRoom()`. */
+  readonly rooms = new Map<string, MeetingRoom>();
   /** Joins in flight per meeting: an emptied meeting keeps its media while one is under way. */
   readonly joining = new Map<string, number>();
   readonly #log: Logger;
@@ -101,7 +100,12 @@ export class SignalingCore {
     });
     // Every join passes the gate: a meeting taken over here loads its room state there.
     this.deps = { ...deps, gate: this.#keeper.gate(deps.gate) };
-    this.rooms.onAdd = (room) => this.#keeper.adopt(room);
+  }
+
+  /** A room new here: it takes over the meeting's state from Redis and writes its changes back. */
+  addRoom(room: MeetingRoom): void {
+    this.rooms.set(room.id, room);
+    this.#keeper.adopt(room);
   }
 
   notify<N extends NotificationName>(

@@ -58,7 +58,7 @@ export const meetingHandlers: HandlerMap<Names> = {
     room = core.rooms.get(meetingId);
     if (!room) {
       room = new MeetingRoom(grant, config.SIGNALING_CHAT_HISTORY);
-      core.rooms.set(meetingId, room);
+      core.addRoom(room);
     }
     const endpoint: EndpointState = {
       id: endpointId,
@@ -78,7 +78,7 @@ export const meetingHandlers: HandlerMap<Names> = {
       producers: new Map(),
       graceTimer: null,
     };
-    room.endpoints.set(endpointId, endpoint);
+    room.admit(endpoint);
     socket.data.meetingId = meetingId;
     socket.data.endpointId = endpointId;
     await socket.join(room.channel);

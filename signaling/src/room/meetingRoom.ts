@@ -8,7 +8,6 @@ import type {
   ProducerView,
 } from '../protocol/index';
 import { deviceKey, unitOfDeviceKey, type DeviceState, type RoomSnapshot } from './roomState';
-import { AddObservedMap } from './addObservedMap';
 
 /** Signaling's view of one endpoint (the SFU holds its media). */
 export interface EndpointState {
@@ -55,12 +54,8 @@ export class MeetingRoom {
   /** Locked by a host: the join refuses every unit but hosts and units coming back (`mayReturn`). */
   locked = false;
   floorEndpointId: string | null = null;
-  /**
-   * Adding an endpoint lets the room give it back what it remembers of its
-   * unit's device (hand, host mute, the floor) — after a failover or a rejoin
-   * — whoever adds it.
-   */
-  readonly endpoints = new AddObservedMap<string, EndpointState>();
+  /** Present endpoints by id; a join adds one with `admit()`. */
+  readonly endpoints = new Map<string, EndpointState>();
   readonly chat: ChatMessage[] = [];
   /** Called when a restored floor found its device again: the SFU and the others must learn it. */
   onFloorRestored?: (e: EndpointState) => void;
@@ -86,7 +81,15 @@ export class MeetingRoom {
     this.audioFirst = grant.audioFirst;
     this.videoUnitIds = grant.videoUnitIds;
     this.#chatHistory = chatHistory;
-    this.endpoints.onAdd = (e) => this.#admitted(e);
+  }
+
+  /**
+   * A joined endpoint enters: the room gives it back what it remembers of its
+   * unit's device (hand, host mute, the floor) — after a failover or a rejoin.
+   */
+  admit(e: EndpointState): void {
+    this.endpoints.set(e.id, e);
+    this.#admitted(e);
   }
 
   /** The room's socket.io room name. */
