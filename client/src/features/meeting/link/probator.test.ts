@@ -10,6 +10,7 @@ import { PROBATOR_MID, ProbatorSwitch } from './probator';
  */
 function fakeTransport() {
   const calls: string[] = [];
+  let queued = 0;
   let tail = Promise.resolve();
   const t = {
     _probatorConsumerCreated: false,
@@ -19,6 +20,7 @@ function fakeTransport() {
     },
     _awaitQueue: {
       push<T>(task: () => Promise<T>): Promise<T> {
+        queued++;
         const run = tail.then(task);
         tail = run.then(
           () => undefined,
@@ -28,7 +30,7 @@ function fakeTransport() {
       },
     },
   };
-  return { t, calls, transport: t as unknown as Transport };
+  return { t, calls, transport: t as unknown as Transport, queued: () => queued };
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 10));
@@ -59,6 +61,18 @@ describe('ProbatorSwitch', () => {
     sw.sync();
     await settle();
     expect(calls).toEqual([`pause ${PROBATOR_MID}`]);
+  });
+
+  it('queues nothing for further consumers once the probator is as wanted', async () => {
+    const { t, transport, queued } = fakeTransport();
+    const sw = new ProbatorSwitch(transport);
+    t._probatorConsumerCreated = true;
+    sw.sync();
+    await settle();
+    const after = queued();
+    for (let i = 0; i < 150; i++) sw.sync();
+    await settle();
+    expect(queued()).toBe(after);
   });
 
   it('ends on the last wish when notices arrive during a switch', async () => {

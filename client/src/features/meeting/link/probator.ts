@@ -50,7 +50,10 @@ export class ProbatorSwitch {
 
   /** Applies the wanted state once the probator exists (call after consumers are created). */
   sync(): void {
-    if (this.#applying) return;
+    // Called for every consumer created (150 in a full meeting's join answer): once the
+    // probator is in the wanted state there is nothing to queue.
+    const settled = this.#wantRunning === this.#running && this.#transport._probatorConsumerCreated;
+    if (this.#applying || settled) return;
     this.#applying = true;
     void this.#apply().finally(() => {
       this.#applying = false;
