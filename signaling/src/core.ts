@@ -60,9 +60,6 @@ export type GbSocket = Socket<
   SocketData
 >;
 
-/** How long a unit the server lost may come back into a locked meeting (weak links drop for minutes). */
-const RETURN_WINDOW_MS = 10 * 60_000;
-
 export type LeaveReason =
   'left' | 'removed' | 'replaced' | 'disconnected' | 'workerDied' | 'sfuNodeLost' | 'closed';
 
@@ -147,7 +144,6 @@ export class SignalingCore {
   async leave(room: MeetingRoom, e: EndpointState, reason: LeaveReason): Promise<void> {
     if (room.endpoints.get(e.id) !== e) return;
     room.endpoints.delete(e.id);
-    room.noteLeft(e, reason, Date.now() + RETURN_WINDOW_MS);
     if (e.graceTimer) clearTimeout(e.graceTimer);
     if (room.floorEndpointId === e.id) {
       void room.setFloor(null).catch(() => undefined);

@@ -27,7 +27,7 @@ export const meetingHandlers: HandlerMap<Names> = {
     if (current) await core.leave(current.room, current.endpoint, 'left');
 
     let room = core.rooms.get(meetingId);
-    if (room?.locked && !grant.isHost && !room.mayReturn(session.unitId, deviceId, Date.now()))
+    if (room?.locked && !grant.isHost && !room.mayReturn(session.unitId, deviceId))
       throw new AppError('MEETING_LOCKED');
     const previous = room?.byDevice(session.unitId, deviceId);
 

@@ -71,8 +71,6 @@ export class MeetingRoom {
    * shows as locked and admission (`admits`) refuses newcomers, but not them.
    */
   #reclaimingLock = false;
-  /** Devices whose endpoint the server lost (not the user's choice), until when they may come back. */
-  readonly #returning = new Map<string, number>();
 
   constructor(grant: JoinGrant, chatHistory: number) {
     this.id = grant.meetingId;
@@ -165,24 +163,13 @@ export class MeetingRoom {
   }
 
   /**
-   * An endpoint left. If the server lost it (its worker or SFU node died, its
-   * link was down past the grace) its device may come back into a locked room
-   * until `until`: the lock keeps newcomers out, not the units already in.
+   * May this device join the locked room? Yes if it is one of the meeting's
+   * devices — in, or lost by the server (its link down past the grace, its
+   * worker or SFU node gone) — rather than gone on purpose (`forget`): the
+   * lock keeps newcomers out, not the units already in.
    */
-  noteLeft(e: EndpointState, reason: string, until: number): void {
-    const key = keyOf(e);
-    if (reason === 'left' || reason === 'removed' || reason === 'closed')
-      this.#returning.delete(key);
-    else this.#returning.set(key, until);
-  }
-
-  /** May this device join the locked room (it is still in, or the server lost it lately)? */
-  mayReturn(unitId: string, deviceId: string, now: number): boolean {
-    if (this.byDevice(unitId, deviceId)) return true;
-    const key = deviceKey(unitId, deviceId);
-    const until = this.#returning.get(key);
-    if (until !== undefined && until < now) this.#returning.delete(key);
-    return until !== undefined && until >= now;
+  mayReturn(unitId: string, deviceId: string): boolean {
+    return this.#devices.has(deviceKey(unitId, deviceId));
   }
 
   byDevice(unitId: string, deviceId: string): EndpointState | undefined {
