@@ -50,8 +50,8 @@ const audioExtensionsLeftOut = new Set([
  * transport-wide sequence numbers, capture time, NACK or transport-cc
  * feedback. Measured on a GPRS uplink (20 kbit/s): with a bandwidth
  * extension on its audio, Chrome's pacer probed the link with padding packets
- * on the microphone's SSRC whenever loss made its estimate drop — 40–60
- * padding packets every 2 s next to 33 of speech, doubling what the voice
+ * on the microphone's SSRC in the 2 s windows while the uplink lost packets —
+ * up to 58 padding packets every 2 s next to 33 of speech, doubling what the voice
  * costs on the wire exactly when the link was already flooded. Without one,
  * audio cannot carry probes (libwebrtc pads only on streams with a bandwidth
  * extension), the header shrinks by 8 bytes a packet (~1 kbit/s at 60 ms
