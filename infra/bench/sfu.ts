@@ -135,8 +135,8 @@ async function main(): Promise<void> {
           transports: (args.curve ?? (quick ? '100,2000' : '100,500,1000,2000'))
             .split(',')
             .map(Number),
-          pps: Number(args['curve-pps'] ?? 20_000),
-          reps: Number(args['curve-reps'] ?? (quick ? 2 : 4)),
+          pps: Number(args['curve-pps'] ?? 12_000),
+          reps: Number(args['curve-reps'] ?? (quick ? 2 : 5)),
         },
         plenary:
           args.plenary === 'off' ? null : { endpoints: 170, speakers: 3, reps: quick ? 1 : 3 },

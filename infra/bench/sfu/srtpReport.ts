@@ -95,9 +95,12 @@ export function srtpCurveTable(raw: SrtpRaw): string {
     rows.push([
       num(p.transports),
       num(p.pps),
-      ...SIDES.map((s) => p.sides[s.key]?.usPerPacket.toFixed(2) ?? '–'),
-      p.srtpUs.openssl.toFixed(2),
-      p.srtpUs.nss.toFixed(2),
+      ...SIDES.map((s) => {
+        const x = p.sides[s.key];
+        return !x ? '–' : x.ok ? x.usPerPacket.toFixed(2) : `saturated (loss ${pct(x.loss, 1)})`;
+      }),
+      Number.isFinite(p.srtpUs.openssl) ? p.srtpUs.openssl.toFixed(2) : '–',
+      Number.isFinite(p.srtpUs.nss) ? p.srtpUs.nss.toFixed(2) : '–',
     ]);
   return table(rows);
 }

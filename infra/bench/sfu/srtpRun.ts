@@ -208,16 +208,18 @@ export async function runSrtp(o: SrtpOptions): Promise<SrtpRaw> {
       const rs = await rounds(loads, gen, o.run, o.curve.reps, 1, 'curve', raw.samples);
       const sides: Record<string, SideLevel> = {};
       for (const l of loads) sides[l.name] = summarize(rs.flat().filter((s) => s.side === l.name));
+      // A saturated side (loss > 0.5 %) has no valid cost: its CPU is capped.
       const pairs = (b: Backend) =>
         rs.map((round) => {
           const us = (k: string) => {
             const s = round.find((x) => x.side === k)!;
-            return (s.workerCpu * 1e6) / Math.max(s.ppsOut, 1);
+            return s.sink.loss > MAX_LOSS ? NaN : (s.workerCpu * 1e6) / Math.max(s.ppsOut, 1);
           };
           return us(`${b}-on`) - us(`${b}-off`);
         });
       const srtpUsPairs = { openssl: pairs('openssl'), nss: pairs('nss') };
-      const srtpUs = { openssl: median(srtpUsPairs.openssl), nss: median(srtpUsPairs.nss) };
+      const valid = (xs: number[]) => median(xs.filter(Number.isFinite));
+      const srtpUs = { openssl: valid(srtpUsPairs.openssl), nss: valid(srtpUsPairs.nss) };
       raw.curve.push({ transports: n, pps: o.curve.pps, sides, srtpUs, srtpUsPairs });
       console.log(
         `  ${n} transports: SRTP µs/packet openssl ${srtpUs.openssl.toFixed(2)}, nss ${srtpUs.nss.toFixed(2)}`,
