@@ -94,9 +94,9 @@ export function meetingRoutes(deps: MeetingRoutesDeps): Router {
     res.json({ meeting: publicMeeting(meeting) });
   });
 
-  router.get('/occurrences', (req, res) => {
+  router.get('/occurrences', async (req, res) => {
     const query = parseOrThrow(listOccurrencesQuerySchema, req.query);
-    const out: OccurrencesResponse = { occurrences: views.list(sessionOf(req), query) };
+    const out: OccurrencesResponse = { occurrences: await views.list(sessionOf(req), query) };
     res.json(out);
   });
 

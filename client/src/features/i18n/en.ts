@@ -376,6 +376,7 @@ export const en: Resources = {
     MEETING_LOCKED: 'The meeting is locked: no more meeting points may join.',
     FLOOR_REQUIRED: 'A host muted you; raise your hand to ask for the floor.',
     START_IN_PAST: 'The start time has already passed; choose a time in the future.',
+    RECURRENCE_EMPTY: 'The recurrence rule holds no session within a year of the start.',
     PASSWORD_CHANGE_REQUIRED: 'An administrator set this password; change it before you continue.',
     PASSWORD_REUSED: 'The new password must differ from the current one.',
     MEDIA_DEVICE: 'Could not open the chosen microphone or camera.',
