@@ -4,18 +4,16 @@ import ical, { ICalAlarmType, ICalEventStatus } from 'ical-generator';
 import type { MeetingService } from '../meetings/meetingService';
 import { occurrenceId, statusOf, type OccurrenceSlot } from '../meetings/occurrences';
 import type { OrgTree } from '../orgTree/orgTree';
-import { collectCooperatively, yieldToLoop } from '../meetings/cooperative';
+import { collectCooperatively, mapCooperatively, Pacer } from '../meetings/cooperative';
 import { foldLines } from './foldLines';
 
 const TOKENS_KEY = 'gb:ical:tokens';
 const BY_TOKEN_KEY = 'gb:ical:byToken';
 const DAY = 86_400_000;
 /** A feed holds at most this many occurrences, the nearest to now (a calendar app shows weeks). */
-export const MAX_FEED_EVENTS = 1000;
+export const MAX_FEED_EVENTS = 500;
 /** A rendered feed is served again for this long (calendar apps poll; the feed says 15 min). */
 const CACHE_MS = 60_000;
-/** Events rendered between two turns of the event loop. */
-const RENDER_BATCH = 100;
 
 /**
  * Sets the unit's token and revokes the one it replaces, in one step: two
@@ -42,7 +40,7 @@ export class CalendarFeed {
   readonly #redis: Redis;
   readonly #tree: OrgTree;
   readonly #meetings: MeetingService;
-  readonly #cache = new Map<string, { at: number; body: Promise<string> }>();
+  readonly #cache = new Map<string, { at: number; body: Promise<Buffer> }>();
 
   constructor(redis: Redis, tree: OrgTree, meetings: MeetingService) {
     this.#redis = redis;
@@ -78,7 +76,7 @@ export class CalendarFeed {
   }
 
   /** The feed as served: cached a minute per unit, one rendering at a time per unit. */
-  cached(unitId: string, now = Date.now()): Promise<string> {
+  cached(unitId: string, now = Date.now()): Promise<Buffer> {
     const hit = this.#cache.get(unitId);
     if (hit && now - hit.at < CACHE_MS) return hit.body;
     for (const [id, c] of this.#cache) if (now - c.at >= CACHE_MS) this.#cache.delete(id);
@@ -88,16 +86,19 @@ export class CalendarFeed {
     return body;
   }
 
-  async render(unitId: string, now = Date.now()): Promise<string> {
+  async render(unitId: string, now = Date.now()): Promise<Buffer> {
     const unit = this.#tree.get(unitId);
     const cal = ical({
       name: `GiaoBan — ${unit?.name ?? unitId}`,
       prodId: { company: 'GiaoBan', product: 'scheduler', language: 'VI' },
       ttl: 15 * 60,
     });
+    const pacer = new Pacer();
     const slots = await collectCooperatively(
       this.#meetings.slots(now - 30 * DAY, now + 92 * DAY, [unitId]),
       (slot) => slot.invitedUnitIds.includes(unitId) || slot.meeting.hostUnitId === unitId,
+      Number.POSITIVE_INFINITY,
+      pacer,
     );
     // The nearest to now when there are too many, then in time order.
     const kept = slots
@@ -108,13 +109,17 @@ export class CalendarFeed {
     // calendar in one call at ≈ 1 µs per character (1 s for 2,000 events).
     const shell = cal.toString();
     const end = shell.lastIndexOf('END:VCALENDAR');
-    const parts = [shell.slice(0, end)];
-    for (let i = 0; i < kept.length; i += RENDER_BATCH) {
-      if (i > 0) await yieldToLoop();
-      for (const slot of kept.slice(i, i + RENDER_BATCH)) parts.push(this.#event(cal, slot, now));
-    }
-    parts.push(shell.slice(end));
-    return parts.join('');
+    // Bytes, event by event: joining a megabyte of strings at the end held the loop 40–100 ms.
+    const events = await mapCooperatively(
+      kept,
+      (slot) => Buffer.from(this.#event(cal, slot, now)),
+      pacer,
+    );
+    return Buffer.concat([
+      Buffer.from(shell.slice(0, end)),
+      ...events,
+      Buffer.from(shell.slice(end)),
+    ]);
   }
 
   #event(cal: ReturnType<typeof ical>, slot: OccurrenceSlot, now: number): string {

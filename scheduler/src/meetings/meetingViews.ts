@@ -5,7 +5,7 @@ import type { OrgTree } from '../orgTree/orgTree';
 import type { MeetingService } from './meetingService';
 import { findSlot, parseOccurrenceId, toOccurrence, type OccurrenceSlot } from './occurrences';
 import { canSee, inReach, isManager } from './rights';
-import { BATCH, collectCooperatively, yieldToLoop } from './cooperative';
+import { collectCooperatively, mapCooperatively, Pacer } from './cooperative';
 
 const MAX_WINDOW_MS = 92 * 86_400_000;
 /** A listing holds at most this many occurrences; a wider one must be narrowed (window, unit). */
@@ -45,6 +45,7 @@ export class MeetingViews {
     }
     // Members and single-unit views only look at that unit's meetings.
     const narrow = unitId ?? (isManager(session) ? undefined : session.unitId);
+    const pacer = new Pacer();
     const slots = await collectCooperatively(
       this.#meetings.slots(from, to, narrow ? [narrow] : undefined),
       (slot) =>
@@ -53,6 +54,7 @@ export class MeetingViews {
           slot.meeting.hostUnitId === unitId) &&
         this.visible(session, slot),
       MAX_LISTED,
+      pacer,
     );
     if (slots.truncated)
       throw new AppError('BAD_REQUEST', [
@@ -61,12 +63,11 @@ export class MeetingViews {
           message: `more than ${MAX_LISTED} occurrences: narrow the window or the unit`,
         },
       ]);
-    const out: Occurrence[] = [];
-    for (let i = 0; i < slots.length; i += BATCH) {
-      if (i > 0) await yieldToLoop();
-      for (const slot of slots.slice(i, i + BATCH))
-        out.push(toOccurrence(slot, this.#meetings.timing, now));
-    }
+    const out = await mapCooperatively(
+      slots,
+      (slot) => toOccurrence(slot, this.#meetings.timing, now),
+      pacer,
+    );
     return out.sort((a, b) => a.startsAt.localeCompare(b.startsAt) || a.id.localeCompare(b.id));
   }
 
