@@ -315,6 +315,8 @@ export const en: Resources = {
     joining: 'Joining the meeting…',
     ended: 'The meeting has ended.',
     removed: 'A host removed you from the meeting.',
+    cancelled: 'The meeting was cancelled.',
+    uninvited: 'Your unit is no longer invited to this meeting.',
     replaced: 'You joined this room from another window.',
     mutedByHost: 'A host muted your microphone. Raise your hand to ask for the floor.',
     floorGiven: 'You have the floor.',

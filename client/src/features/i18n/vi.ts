@@ -315,6 +315,8 @@ export const vi = {
     joining: 'Đang vào phòng họp…',
     ended: 'Cuộc họp đã kết thúc.',
     removed: 'Chủ trì đã mời bạn ra khỏi cuộc họp.',
+    cancelled: 'Cuộc họp đã bị hủy.',
+    uninvited: 'Đơn vị của bạn không còn trong danh sách mời của cuộc họp này.',
     replaced: 'Bạn đã vào phòng này từ một cửa sổ khác.',
     mutedByHost: 'Chủ trì đã tắt micro của bạn. Giơ tay để xin phát biểu.',
     floorGiven: 'Bạn được phát biểu.',
