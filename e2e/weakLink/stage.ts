@@ -36,6 +36,8 @@ export async function createStage(opts: {
   profile: LinkProfile | LinkProfileName;
   speakers: number;
   speakerVideo: boolean;
+  /** Extra server environment (e.g. AUDIO_REPAIR for bench:voice). */
+  env?: Record<string, string>;
 }): Promise<Stage> {
   const cleanups: (() => Promise<void>)[] = [];
   const close = async () => {
@@ -48,6 +50,7 @@ export async function createStage(opts: {
       SFU_WORKERS: '1',
       RTC_LISTEN_IP: '127.0.0.1',
       RTC_ANNOUNCED_ADDRESS: link.hostAddress,
+      ...opts.env,
     });
     cleanups.push(() => app.close());
     const appPort = Number(new URL(app.url).port);
