@@ -2,6 +2,7 @@ import type { Producer, Transport } from 'mediasoup-client/types';
 import type { LinkNotice, LinkReportWire } from '@giaoban/signaling/protocol/link';
 import { FallGuard } from './fallGuard';
 import { LinkStatsSampler, statsEntries, type LinkReport } from './linkStats';
+import { RepairBuffer } from './repairBuffer';
 import { audioEncoding, initialAudioKbps, videoEncodings } from './senderOptions';
 
 export interface LinkControllerDeps {
@@ -16,6 +17,8 @@ export interface LinkControllerDeps {
    * paused), as the user's own camera button does.
    */
   setCameraPaused: (paused: boolean) => Promise<void>;
+  /** The audio receivers (by SSRC), whose jitter buffer a lossy stream widens (RepairBuffer). */
+  audioReceivers?: () => { ssrc: number; receiver: RTCRtpReceiver; nack: boolean }[];
   /** The camera may start only when the plan allows video (the engine then produces it). */
   onVideoAllowed?: (allowed: boolean) => void;
   onNotice?: (n: LinkNotice, report: LinkReport | undefined) => void;
@@ -75,6 +78,7 @@ export class LinkController {
   /** The camera is held because our reports went unanswered (see reportSilenceMs). */
   #silenceHold = false;
   readonly #fall = new FallGuard();
+  readonly #repairBuffer = new RepairBuffer();
   #fallTimer: ReturnType<typeof setInterval> | undefined;
   #fallBusy = false;
   /** Until when the camera is held because FallGuard saw the uplink fall (undefined: not held). */
@@ -183,6 +187,7 @@ export class LinkController {
       }
       const r = this.#sampler.sample(statsEntries(send), statsEntries(recv), now);
       this.#last = r;
+      this.#widenLossyBuffers(statsEntries(recv), r.rttMs);
       // Chrome's estimate means something only while video asks for bandwidth:
       // audio alone never probes, so a recovered link would look as slow as
       // the audio it carries and video would never come back.
@@ -225,6 +230,22 @@ export class LinkController {
       return undefined; // transports closing
     } finally {
       this.#busy = false;
+    }
+  }
+
+  /** Lossy voices get room in the jitter buffer for their repair (RepairBuffer). */
+  #widenLossyBuffers(recv: ReturnType<typeof statsEntries>, rttMs: number | undefined): void {
+    const receivers = this.#d.audioReceivers?.() ?? [];
+    if (receivers.length === 0) return;
+    const bySsrc = new Map(receivers.map((r) => [r.ssrc, r]));
+    const changes = this.#repairBuffer.update(recv, {
+      rttMs,
+      nack: (ssrc) => bySsrc.get(ssrc)?.nack ?? false,
+    });
+    for (const [ssrc, target] of changes) {
+      const rx = bySsrc.get(ssrc)?.receiver as
+        (RTCRtpReceiver & { jitterBufferTarget?: number | null }) | undefined;
+      if (rx && 'jitterBufferTarget' in rx) rx.jitterBufferTarget = target;
     }
   }
 

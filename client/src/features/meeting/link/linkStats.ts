@@ -24,6 +24,7 @@ export interface StatsEntry {
   type: string;
   timestamp?: number;
   kind?: string;
+  ssrc?: number;
   state?: string;
   nominated?: boolean;
   selectedCandidatePairId?: string;
