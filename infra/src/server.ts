@@ -70,6 +70,7 @@ export async function startAllInOne(
       consumerBudget: sfuConfig.SFU_ROUTER_CONSUMER_BUDGET,
       lastN: sfuConfig.LAST_N_VIDEOS,
       h264: sfuConfig.SFU_H264,
+      audioRepair: sfuConfig.AUDIO_REPAIR,
       log: log.child({ role: 'sfu' }),
     });
     cleanups.push(() => sfu.close());
