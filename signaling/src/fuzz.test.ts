@@ -139,7 +139,7 @@ describe('fuzz: mutated signaling messages and REST bodies', () => {
     }
     const ms = (ns: number) => (ns / 1e6).toFixed(1);
     // What the run saw (a test report, not an assertion): useful when the machine is loaded.
-    console.log(
+    console.warn(
       `load average ${loadavg()[0]!.toFixed(1)}, limit ${STALL_LIMIT_MS.toFixed(0)} ms; ` +
         `event-loop delay: p50 ${ms(h.percentile(50))} p99 ${ms(h.percentile(99))} ` +
         `p99.9 ${ms(h.percentile(99.9))} max ${ms(h.max)} ms over ${h.count} samples`,
