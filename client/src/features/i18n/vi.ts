@@ -316,6 +316,8 @@ export const vi = {
     ended: 'Cuộc họp đã kết thúc.',
     removed: 'Chủ trì đã mời bạn ra khỏi cuộc họp.',
     replaced: 'Bạn đã vào phòng này từ một cửa sổ khác.',
+    sessionEnded:
+      'Phiên đăng nhập đã kết thúc (đã đăng xuất hoặc mật khẩu đã đổi). Hãy đăng nhập lại.',
     mutedByHost: 'Chủ trì đã tắt micro của bạn. Giơ tay để xin phát biểu.',
     floorGiven: 'Bạn được phát biểu.',
     locked: 'Phòng đã khóa',
@@ -380,6 +382,8 @@ export const vi = {
     PASSWORD_CHANGE_REQUIRED:
       'Quản trị viên đã đặt mật khẩu cho tài khoản này; hãy đổi mật khẩu trước khi tiếp tục.',
     PASSWORD_REUSED: 'Mật khẩu mới phải khác mật khẩu hiện tại.',
+    STORAGE_FULL: 'Ổ đĩa dữ liệu của máy chủ đã đầy; báo quản trị viên giải phóng dung lượng.',
+    STORAGE_READONLY: 'Thư mục dữ liệu của máy chủ không ghi được (chỉ đọc); báo quản trị viên.',
     MEDIA_DEVICE: 'Không mở được micro hoặc camera đã chọn.',
     NETWORK: 'Không kết nối được tới máy chủ. Kiểm tra đường truyền và thử lại.',
     UNKNOWN: 'Đã có lỗi xảy ra.',

@@ -43,7 +43,7 @@ export type EngineEvent =
   | { type: 'mutedByHost' }
   /** `reason`: why the server asked us to join again (a rejoin it asked for). */
   | { type: 'connection'; state: ConnectionState; reason?: ReconnectReason }
-  | { type: 'ended'; reason: 'removed' | 'replaced' | 'closed' | 'left' }
+  | { type: 'ended'; reason: 'removed' | 'replaced' | 'closed' | 'left' | 'sessionEnded' }
   | { type: 'error'; code: string }
   /** This endpoint's link state and send plan (link adaptation). */
   | { type: 'link'; notice: LinkNotice };

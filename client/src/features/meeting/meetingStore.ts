@@ -28,7 +28,7 @@ export interface MeetingState {
   reconnectReason: ReconnectReason | null;
   /** Last error code (translate with the error texts), cleared by the next successful action. */
   error: string | null;
-  endedReason: 'removed' | 'replaced' | 'closed' | 'left' | null;
+  endedReason: 'removed' | 'replaced' | 'closed' | 'left' | 'sessionEnded' | null;
   meeting: MeetingView | null;
   self: EndpointView | null;
   isHost: boolean;

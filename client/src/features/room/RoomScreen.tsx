@@ -85,7 +85,9 @@ export default function RoomScreen({ meetingId }: { meetingId: string }) {
               ? 'room.removed'
               : m.endedReason === 'replaced'
                 ? 'room.replaced'
-                : 'room.ended',
+                : m.endedReason === 'sessionEnded'
+                  ? 'room.sessionEnded'
+                  : 'room.ended',
           )}
         </h1>
         {m.error && <ErrorText code={m.error as 'UNKNOWN'} />}
