@@ -13,7 +13,7 @@ import { redisServersOn } from './redis/dataDirLock';
  * were in a meeting must not stay "present" with no endpoint. Real processes:
  * `npm start`'s entry point, redis-server, a mediasoup worker.
  */
-describe('after kill -9 of the app', () => {
+describe('after kill -9 of the app', { timeout: 120_000 }, () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gb-crash-'));
   const redisDir = path.join(dataDir, 'redis');
   const started: AppProcess[] = [];

@@ -56,7 +56,7 @@ const STABLE_MS = 30_000;
 function redisMessage(output: string): string {
   const lines = output
     .split('\n')
-    .map((l) => l.replace(/^\d+:[A-Z] [^#*.-]*[#*.-] /, '').trim())
+    .map((l) => l.replace(/^\d+:[A-Z] \d+ \w+ \d+ [\d:.]+ [#*.-] /, '').trim())
     .filter((l) => l && !l.startsWith('WARNING'));
   return (lines.at(-1) ?? '').slice(0, 300);
 }
@@ -195,7 +195,7 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
       if (Date.now() - run.startedAt > STABLE_MS) attempt = 0;
       log?.error(
         {
-          pid: run.child.pid,
+          redisPid: run.child.pid,
           code: run.child.exitCode,
           signal: run.child.signalCode,
           port,
@@ -220,7 +220,7 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
           current = run;
           up = true;
           restarts++;
-          log?.warn({ pid: run.child.pid, port, restarts }, 'redis-server restarted');
+          log?.warn({ redisPid: run.child.pid, port, restarts }, 'redis-server restarted');
           supervise(run);
         },
         (err: unknown) => {

@@ -22,11 +22,12 @@ export function spawnApp(
   exited: Promise<number | string>;
   ready: Promise<AppProcess>;
 } {
+  const base: NodeJS.ProcessEnv = { ...process.env };
+  delete base.REDIS_URL; // its own embedded redis-server
   const proc = spawn(process.execPath, ['--import', 'tsx', 'infra/src/start.ts'], {
     cwd: ROOT,
     env: {
-      ...process.env,
-      REDIS_URL: '',
+      ...base,
       PORT: '0',
       HOST: '127.0.0.1',
       RTC_PORT: '0',
@@ -40,8 +41,9 @@ export function spawnApp(
   let out = '';
   proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  // 'close': the exit status once its output is read to the end.
   const exited = new Promise<number | string>((resolve) =>
-    proc.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+    proc.once('close', (code, signal) => resolve(code ?? signal ?? 'unknown')),
   );
   const ready = new Promise<AppProcess>((resolve, reject) => {
     const onData = () => {
@@ -70,10 +72,11 @@ export function childrenOf(pid: number): number[] {
   return kids;
 }
 
+/** Running (a zombie nobody reaped yet counts as gone). */
 export function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
   } catch {
     return false;
   }

@@ -79,7 +79,11 @@ export function lockDataDir(dir: string): DataDirLock {
   };
 }
 
-/** redis-server processes running on this data folder (`--dir <dir>` on their command line). */
+/**
+ * redis-server processes running on this data folder. Redis rewrites its
+ * command line ("redis-server 127.0.0.1:port"), but it works in its `--dir`:
+ * the process's name and working directory tell.
+ */
 export function redisServersOn(dir: string): number[] {
   const abs = path.resolve(dir);
   const found: number[] = [];
@@ -92,12 +96,10 @@ export function redisServersOn(dir: string): number[] {
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      const dirAt = argv.indexOf('--dir');
-      if (argv[0]?.includes('redis-server') && dirAt >= 0 && argv[dirAt + 1] === abs)
-        found.push(Number(entry));
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'redis-server') continue;
+      if (readlinkSync(`/proc/${entry}/cwd`) === abs) found.push(Number(entry));
     } catch {
-      // exited while we looked
+      // exited while we looked, or not ours to read
     }
   }
   return found;
