@@ -20,14 +20,16 @@ describe('same-site CSRF and framing (Chromium)', () => {
 
   beforeAll(async () => {
     [app, browser] = await Promise.all([startTestApp({ SFU_WORKERS: '1' }), launchChromium()]);
+    // The host's cookie belongs to 127.0.0.1: the attacker's page sits on another port of it.
+    const target = app.url.replace('localhost', '127.0.0.1');
     attacker = createServer((_req, res) => {
       res.setHeader('content-type', 'text/html');
       res.end(`<!doctype html><body>
-        <iframe id="framed" src="${app.url}/"></iframe>
+        <iframe id="framed" src="${target}/"></iframe>
         <iframe name="sink"></iframe>
-        <form id="logout" method="POST" action="${app.url}/api/auth/logout" target="sink"></form>
+        <form id="logout" method="POST" action="${target}/api/auth/logout" target="sink"></form>
         <script>
-          fetch('${app.url}/api/occurrences/${occurrenceId}/end', { method: 'POST', mode: 'no-cors', credentials: 'include' })
+          fetch('${target}/api/occurrences/${occurrenceId}/end', { method: 'POST', mode: 'no-cors', credentials: 'include' })
             .finally(() => { document.getElementById('logout').submit(); window.attackDone = true; });
         </script></body>`);
     });
