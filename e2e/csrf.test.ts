@@ -46,6 +46,10 @@ describe('same-site CSRF and framing (Chromium)', () => {
   it('a page on another port can neither end the host’s meeting, log it out, nor frame the app', async () => {
     const context = await browser.newContext();
     const appPage = await context.newPage();
+    const violations: string[] = [];
+    appPage.on('console', (m) => {
+      if (/Content.Security.Policy|Refused to/i.test(m.text())) violations.push(m.text());
+    });
     // The host signs in the way the app does (the app's page, its CSRF header), cookie set.
     await appPage.goto(app.url.replace('localhost', '127.0.0.1'));
     const origin = new URL(appPage.url()).origin;
@@ -68,6 +72,9 @@ describe('same-site CSRF and framing (Chromium)', () => {
       return ((await res.json()) as { occurrence: { id: string } }).occurrence.id;
     });
     expect(occurrenceId).toBeTruthy();
+    // The app itself runs under its CSP: the login screen rendered, nothing refused.
+    await appPage.waitForSelector('input[type="password"]');
+    expect(violations).toEqual([]);
     const opened = await appPage.evaluate(
       async (id) =>
         (
