@@ -108,7 +108,10 @@ export const meetingNotifications = {
   'meeting:updated': z.object({ meeting: meetingViewSchema }),
   /**
    * This socket's endpoint ended: removed by a host, replaced by a newer join, meeting
-   * closed, or its login session ended (logout, password changed or reset).
+   * closed or cancelled, its unit uninvited, or its login session ended (logout,
+   * password changed or reset).
    */
-  'meeting:ended': z.object({ reason: z.enum(['removed', 'replaced', 'closed', 'sessionEnded']) }),
+  'meeting:ended': z.object({
+    reason: z.enum(['removed', 'replaced', 'closed', 'cancelled', 'uninvited', 'sessionEnded']),
+  }),
 };
