@@ -81,7 +81,7 @@ export async function startAllInOne(
       async health() {
         const workerHealth = await workers.health();
         const ok = workerHealth.length > 0 && workerHealth.every((w) => w.ok);
-        return { ok, report: { workers: workerHealth } };
+        return { ok, report: { workers: workerHealth, srtp: workers.srtp } };
       },
     };
   });
