@@ -7,6 +7,7 @@ import type {
   MeetingView,
   ProducerView,
 } from '@giaoban/signaling/protocol/index';
+import type { IcePathInfo } from './icePath';
 
 export type MediaSource = 'mic' | 'camera' | 'screen';
 
@@ -46,4 +47,6 @@ export type EngineEvent =
   | { type: 'ended'; reason: 'removed' | 'replaced' | 'closed' | 'left' }
   | { type: 'error'; code: string }
   /** This endpoint's link state and send plan (link adaptation). */
-  | { type: 'link'; notice: LinkNotice };
+  | { type: 'link'; notice: LinkNotice }
+  /** A transport connected: directly or through TURN, and over what (the room shows it). */
+  | { type: 'icePath'; info: IcePathInfo };
