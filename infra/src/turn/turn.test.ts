@@ -6,6 +6,7 @@ import { createLogger } from '@giaoban/common/logger';
 import { connect, login, startMeeting, type TestClient } from '@giaoban/signaling/testing/clients';
 import { turnPassword } from '@giaoban/signaling/turn/turnCredentials';
 import { startTestApp } from '../../test/app';
+import { turnTlsAllocate } from '../../test/turnAllocate';
 import { uclient } from '../../test/turnClient';
 import { freePort } from '../redisServer';
 import { issueLocalCertificates } from '../tls/localCa';
@@ -24,18 +25,20 @@ const relayRange = () => {
  * TURN end to end without a browser: the all-in-one starts coturn (TURN=embedded)
  * from the template, signaling hands out time-limited credentials with the
  * prepare, the join and `media:iceServers`, and coturn's own client
- * (turnutils_uclient) allocates with them over UDP, TCP and TLS and relays
- * messages. Wrong and expired credentials are refused by the same coturn.
+ * (turnutils_uclient) allocates with them over UDP and TCP and relays
+ * messages; an Allocate over TLS (infra/test/turnAllocate.ts) gets a relay too. Wrong and expired credentials are refused by the same coturn.
  */
 describe('TURN: embedded coturn, credentials from signaling', () => {
   let app: Awaited<ReturnType<typeof startTestApp>>;
   let tlsDir: string;
   let ports: { turn: number; tls: number };
+  let ca: string;
   const sockets: TestClient[] = [];
 
   beforeAll(async () => {
     tlsDir = mkdtempSync(path.join(tmpdir(), 'gb-turn-tls-'));
     const { files } = await issueLocalCertificates(tlsDir, ['localhost', '127.0.0.1']);
+    ca = readFileSync(files.caCert, 'utf8');
     ports = { turn: await freePort(), tls: await freePort() };
     app = await startTestApp({
       SFU_WORKERS: '1',
@@ -62,45 +65,53 @@ describe('TURN: embedded coturn, credentials from signaling', () => {
     return c;
   };
 
-  it('hands out credentials with prepare and join that coturn accepts (UDP, TCP, TLS)', async () => {
-    const host = await login(app.url, 'host450');
-    const meetingId = await startMeeting(app.url, host, ['18853']);
-    const a = await member('u18853');
-    const prep = await a.request('meeting:prepare', { meetingId });
-    if (!prep.ok) throw new Error(JSON.stringify(prep.error));
-    const join = await a.request('meeting:join', { meetingId, deviceId: 'dev-turn' });
-    if (!join.ok) throw new Error(JSON.stringify(join.error));
+  it(
+    'hands out credentials with prepare and join that coturn accepts (UDP, TCP, TLS)',
+    {
+      timeout: 60_000,
+    },
+    async () => {
+      const host = await login(app.url, 'host450');
+      const meetingId = await startMeeting(app.url, host, ['18853']);
+      const a = await member('u18853');
+      const prep = await a.request('meeting:prepare', { meetingId });
+      if (!prep.ok) throw new Error(JSON.stringify(prep.error));
+      const join = await a.request('meeting:join', { meetingId, deviceId: 'dev-turn' });
+      if (!join.ok) throw new Error(JSON.stringify(join.error));
 
-    for (const turn of [prep.data.turn, join.data.turn]) {
-      expect(turn).toBeDefined();
-      const server = turn!.iceServers[0]!;
-      expect(server.urls).toEqual([
-        `turn:127.0.0.1:${ports.turn}?transport=udp`,
-        `turn:127.0.0.1:${ports.turn}?transport=tcp`,
-        `turns:127.0.0.1:${ports.tls}?transport=tcp`,
-      ]);
-      // username "<expiry>:<unit>", password base64(HMAC-SHA1(secret, username)).
-      const [expiry, unit] = server.username.split(':');
-      expect(unit).toBe('18853');
-      expect(Number(expiry) * 1000).toBe(turn!.expiresAt);
-      expect(turn!.expiresAt - Date.now()).toBeGreaterThan(110_000);
-      expect(turn!.expiresAt - Date.now()).toBeLessThanOrEqual(120_000);
-      const secret = readFileSync(path.join(app.dataDir, 'turn', 'secret'), 'utf8').trim();
-      expect(server.credential).toBe(turnPassword(secret, server.username));
-    }
+      for (const turn of [prep.data.turn, join.data.turn]) {
+        expect(turn).toBeDefined();
+        const server = turn!.iceServers[0]!;
+        expect(server.urls).toEqual([
+          `turn:127.0.0.1:${ports.turn}?transport=udp`,
+          `turn:127.0.0.1:${ports.turn}?transport=tcp`,
+          `turns:127.0.0.1:${ports.tls}?transport=tcp`,
+        ]);
+        // username "<expiry>:<unit>", password base64(HMAC-SHA1(secret, username)).
+        const [expiry, unit] = server.username.split(':');
+        expect(unit).toBe('18853');
+        expect(Number(expiry) * 1000).toBe(turn!.expiresAt);
+        expect(turn!.expiresAt - Date.now()).toBeGreaterThan(110_000);
+        expect(turn!.expiresAt - Date.now()).toBeLessThanOrEqual(120_000);
+        const secret = readFileSync(path.join(app.dataDir, 'turn', 'secret'), 'utf8').trim();
+        expect(server.credential).toBe(turnPassword(secret, server.username));
+      }
 
-    const { username, credential } = join.data.turn!.iceServers[0]!;
-    for (const [transport, port] of [
-      ['udp', ports.turn],
-      ['tcp', ports.turn],
-      ['tls', ports.tls],
-    ] as const) {
-      const r = await uclient({ port, username, password: credential, transport });
-      expect(r.allocated, `${transport}: ${r.output.slice(-400)}`).toBe(true);
-      // 3 messages each way, through both relays.
-      expect(r.received, transport).toBeGreaterThanOrEqual(6);
-    }
-  });
+      const { username, credential } = join.data.turn!.iceServers[0]!;
+      // coturn's client: two allocations relaying 3 messages each way, over UDP and over TCP.
+      for (const transport of ['udp', 'tcp'] as const) {
+        const r = await uclient({ port: ports.turn, username, password: credential, transport });
+        expect(r.allocated, `${transport}: ${r.output.slice(-400)}`).toBe(true);
+        expect(r.received, `${transport}: ${r.output.slice(-600)}`).toBe(6);
+      }
+      // TURN over TLS: the TLS listener (certificate from the local CA) accepts them too.
+      const tls = { host: '127.0.0.1', port: ports.tls, ca, servername: 'localhost' };
+      const allocated = await turnTlsAllocate({ ...tls, username, password: credential });
+      expect(allocated).toMatchObject({ ok: true, relayed: { address: '127.0.0.1' } });
+      const refused = await turnTlsAllocate({ ...tls, username, password: 'wrong' });
+      expect(refused).toEqual({ ok: false, errorCode: 401 });
+    },
+  );
 
   it('refreshes: media:iceServers gives a later expiry; coturn refuses a wrong or expired password', async () => {
     const a = await member('u18856');
