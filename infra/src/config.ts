@@ -44,7 +44,11 @@ const schema = z.object({
     .optional()
     .transform((v) => (v === 'off' ? null : v)),
   /** Strict-Transport-Security max-age (s) sent on HTTPS requests (direct or via TRUST_PROXY). */
-  HSTS_MAX_AGE: z.coerce.number().int().min(0).default(180 * 24 * 3600),
+  HSTS_MAX_AGE: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(180 * 24 * 3600),
 
   /**
    * `embedded`: start a coturn child (like redis-server), configured by the TURN_* variables
