@@ -77,7 +77,8 @@ export async function startCoturn(
   };
   launch();
 
-  const deadline = Date.now() + 10_000;
+  // Generous: on a loaded host coturn takes seconds to set up its relay threads.
+  const deadline = Date.now() + 30_000;
   for (;;) {
     const c = child!;
     if (c.exitCode !== null || c.signalCode !== null) {
