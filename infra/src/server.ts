@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import path from 'node:path';
 import compression from 'compression';
 import expressStaticGzip from 'express-static-gzip';
@@ -29,9 +29,24 @@ function within<T>(p: Promise<T>, ms: number, fallback: T): Promise<T> {
     new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms))),
   ]).finally(() => clearTimeout(timer));
 }
+import { caRoutes } from './web/caRoutes';
+import { startEmbeddedTurn } from './turn/embeddedTurn';
+import { httpsPolicy } from './web/httpsPolicy';
+import {
+  closeServer,
+  createRedirectServer,
+  createWebServer,
+  hsts,
+  listen,
+  redirectPort,
+  tlsFiles,
+} from './web/webServer';
 
 export interface AllInOne {
+  /** The HTTPS server when TLS_CERT/TLS_KEY are set, else plain HTTP (one type for both). */
   readonly http: Server;
+  /** The plain-HTTP listener that redirects to HTTPS (HTTP_REDIRECT_PORT), if any. */
+  readonly redirect?: Server;
   readonly url: string;
   readonly redisUrl: string;
   readonly scheduler: Scheduler;
@@ -120,6 +135,15 @@ export async function startNode(
   };
 
   try {
+    const verdict = httpsPolicy(config);
+    if (verdict.refuse) throw new Error(verdict.refuse);
+    for (const w of verdict.warnings) {
+      log.warn(w);
+      console.error(`\n\x1b[31m!!! ${w}\x1b[0m\n`);
+    }
+    for (const n of verdict.notes) log.warn(n);
+    const tls = tlsFiles(config) !== undefined;
+
     let redisUrl = config.REDIS_URL;
     if (!redisUrl) {
       const child: RedisChild = await startRedisServer({
@@ -137,6 +161,13 @@ export async function startNode(
     cleanups.push(() => void redis.disconnect());
 
     const media = await createMedia({ redisUrl, env, log, cleanups });
+    // TURN=embedded: a coturn child; signaling hands out its credentials (TURN_URLS/TURN_SECRET).
+    let signalingEnv = env;
+    if (config.TURN === 'embedded') {
+      const turn = await startEmbeddedTurn(config, env, log);
+      cleanups.push(() => turn.child.stop());
+      signalingEnv = { ...env, ...turn.signalingEnv };
+    }
     const sfu = media.sfu;
 
     const scheduler = await createScheduler({
@@ -153,7 +184,9 @@ export async function startNode(
 
     const app = express();
     app.disable('x-powered-by');
+    // Behind HAProxy (TRUST_PROXY=1) req.secure follows X-Forwarded-Proto: Secure cookies and HSTS alike.
     if (config.TRUST_PROXY > 0) app.set('trust proxy', config.TRUST_PROXY);
+    app.use(hsts(config.HSTS_MAX_AGE));
     app.use(express.json({ limit: '256kb' }));
 
     app.use(securityHeaders());
@@ -184,6 +217,7 @@ export async function startNode(
     });
     // Signaling needs the listening HTTP server, /metrics is routed before it exists.
     const late: { signaling?: Signaling } = {};
+    app.use(caRoutes(config));
     app.use(metricsRouter({ workers: media.workers, signaling: () => late.signaling }));
     // API answers (the org tree, week lists) deflated over 1 KiB: weak links pay per byte.
     app.use('/api', compression());
@@ -221,22 +255,17 @@ export async function startNode(
     }
     app.use(errorHandler(log));
 
-    const http = createServer(app);
-    // Keep idle connections long: on EDGE/GPRS a new TCP connection costs seconds (handshake,
-    // slow start), and a server closing after Node's 5 s default races the browser reusing it.
-    http.keepAliveTimeout = 65_000;
-    http.headersTimeout = 70_000;
-    await new Promise<void>((resolve, reject) => {
-      http.once('error', reject);
-      http.listen(config.PORT, config.HOST, () => resolve());
-    });
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          http.closeAllConnections();
-          http.close(() => resolve());
-        }),
-    );
+    const http = createWebServer(config, app);
+    const port = await listen(http, config.PORT, config.HOST);
+    cleanups.push(() => closeServer(http));
+    const plainPort = redirectPort(config);
+    let redirect: Server | undefined;
+    if (plainPort !== null) {
+      redirect = createRedirectServer(config, port);
+      const at = await listen(redirect, plainPort, config.HOST);
+      cleanups.push(() => closeServer(redirect!));
+      log.info({ port: at, to: port }, 'plain HTTP redirects to HTTPS');
+    }
     const signaling = createSignaling({
       httpServer: http,
       sfu,
@@ -246,19 +275,18 @@ export async function startNode(
       describeUnit: (id) => scheduler.orgTree.get(id),
       audit: scheduler.audit,
       log: log.child({ role: 'signaling' }),
-      config: loadSignalingConfig(env),
+      config: loadSignalingConfig(signalingEnv),
       redis,
       adapter: media.signalingAdapter,
     });
     late.signaling = signaling;
     scheduler.attachNotifier(signaling.notifier);
     cleanups.push(() => signaling.close());
-    const addr = http.address();
-    const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
 
     return {
       http,
-      url: `http://localhost:${port}`,
+      redirect,
+      url: `${tls ? 'https' : 'http'}://localhost:${port}`,
       redisUrl,
       scheduler,
       media,

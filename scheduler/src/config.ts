@@ -49,7 +49,7 @@ const schema = z.object({
   PRESENCE_STALE_SECONDS: z.coerce.number().min(0.5).max(3600).default(35),
   /** Emergency meetings stay open this long unless the convener ends them. */
   EMERGENCY_DURATION_MIN: minutes(180),
-  /** Secure flag of the session cookie; auto = on in production (set false only behind plain HTTP). */
+  /** Secure flag of the session cookie; auto = on in production and on every HTTPS request (direct, or via TRUST_PROXY + X-Forwarded-Proto). */
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   /** Base URL written into iCal feed links (defaults to the request's host). */
   PUBLIC_URL: z.string().url().optional(),

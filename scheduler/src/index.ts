@@ -130,9 +130,11 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
       tokens,
       limiter,
       audit,
-      secureCookie:
+      // auto: on in production, and on every request that came over HTTPS (directly, or
+      // through a proxy's X-Forwarded-Proto when the app trusts it: TRUST_PROXY).
+      secureCookie: (req) =>
         config.COOKIE_SECURE === 'auto'
-          ? config.NODE_ENV === 'production'
+          ? config.NODE_ENV === 'production' || req.secure
           : config.COOKIE_SECURE === 'true',
     }),
   );

@@ -10,6 +10,7 @@ import { mediaHandlers } from './handlers/mediaHandlers';
 import { meetingHandlers } from './handlers/meetingHandlers';
 import { moderationHandlers } from './handlers/moderationHandlers';
 import { videoHandlers } from './handlers/videoHandlers';
+import { iceHandlers } from './handlers/iceHandlers';
 import { requestNames, requests, type Ack, type RequestName } from './protocol/index';
 
 const handlers: HandlerMap<RequestName> = {
@@ -19,6 +20,7 @@ const handlers: HandlerMap<RequestName> = {
   ...chatHandlers,
   ...linkHandlers,
   ...videoHandlers,
+  ...iceHandlers,
 };
 
 function errorBody(err: unknown, log: Logger, event: string): ErrorBody {

@@ -1,4 +1,4 @@
-import express, { type Router, type Response } from 'express';
+import express, { type Request, type Router, type Response } from 'express';
 import { AppError, parseOrThrow } from '@giaoban/common/errors';
 import {
   SESSION_COOKIE,
@@ -25,7 +25,8 @@ export interface AuthRoutesDeps {
   tokens: SessionTokens;
   limiter: LoginLimiter;
   audit: AuditLog;
-  secureCookie: boolean;
+  /** Whether the session cookies of this request get `Secure` (HTTPS, directly or via a trusted proxy). */
+  secureCookie: (req: Request) => boolean;
 }
 
 /** /auth/* and /accounts: login, logout, me, session probe, password change, admin account list/create/reset. */
@@ -39,19 +40,20 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
   });
 
   /** Issues a session token for the account: httpOnly cookie plus the token in the body. */
-  const startSession = async (res: Response, account: StoredAccount) => {
+  const startSession = async (req: Request, res: Response, account: StoredAccount) => {
     const { token, expiresAt } = await tokens.issue(account);
+    const secure = deps.secureCookie(req);
     res.cookie(SESSION_COOKIE, token, {
       httpOnly: true,
       sameSite: 'strict',
-      secure: deps.secureCookie,
+      secure,
       path: '/',
       expires: expiresAt,
     });
     // Readable, no secret: tells the app a session may exist (see api/sessionHint.ts).
     res.cookie(SESSION_HINT_COOKIE, '1', {
       sameSite: 'strict',
-      secure: deps.secureCookie,
+      secure,
       path: '/',
       expires: expiresAt,
     });
@@ -69,7 +71,7 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
     const attempt = await limiter.attempt(req.ip ?? 'unknown', body.username.toLowerCase());
     const account = await accounts.authenticate(body.username, body.password);
     await limiter.succeeded(attempt);
-    await startSession(res, account);
+    await startSession(req, res, account);
   });
 
   const forgetSession = (res: Response) => {
@@ -122,7 +124,7 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
     const account = await accounts.store.get(session.accountId);
     if (!account) throw new Error('account vanished');
     await tokens.endOlderSessions(account, 'passwordChanged');
-    await startSession(res, account);
+    await startSession(req, res, account);
   });
 
   router.get('/accounts', auth, requireRole('admin'), async (_req, res) => {

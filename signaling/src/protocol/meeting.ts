@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { emptySchema, idSchema, mediaObjectSchema, producerInfoSchema, req } from './common';
 import { linkStateSchema, type LinkStateWire } from './link';
 import { consumerParamsSchema } from './media';
+import { turnGrantSchema } from './ice';
 
 export type LinkState = LinkStateWire;
 
@@ -72,6 +73,8 @@ export const joinResponseSchema = z.object({
    * before the first sound (840 ms each on EDGE).
    */
   consumers: z.array(consumerParamsSchema).optional(),
+  /** TURN servers with credentials for this unit (absent: no TURN in this deployment). */
+  turn: turnGrantSchema.optional(),
 });
 export type JoinResponse = z.infer<typeof joinResponseSchema>;
 
@@ -83,7 +86,11 @@ export const meetingRequests = {
    */
   'meeting:prepare': req(
     z.object({ meetingId: idSchema }),
-    z.object({ routerRtpCapabilities: mediaObjectSchema, isHost: z.boolean() }),
+    z.object({
+      routerRtpCapabilities: mediaObjectSchema,
+      isHost: z.boolean(),
+      turn: turnGrantSchema.optional(),
+    }),
     { outsideMeeting: true },
   ),
   'meeting:join': req(

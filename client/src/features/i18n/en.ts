@@ -117,6 +117,7 @@ export const en: Resources = {
     submit: 'Log in',
     submitting: 'Logging in…',
     hint: 'Meeting-point accounts are u + the unit code, e.g. u18853.',
+    caLink: 'Install the server certificate',
   },
   home: {
     tier: 'Tier',
@@ -326,6 +327,13 @@ export const en: Resources = {
     participants: '{{count}} meeting points',
     participants_one: '{{count}} meeting point',
     back: 'Back to home',
+    path: {
+      label: 'Connection path',
+      direct: 'Direct ({{protocol}})',
+      relay: 'Through the TURN relay ({{protocol}})',
+      relayHint:
+        "The unit's network blocks direct connections; audio and video go through the province's relay server.",
+    },
   },
   prejoin: {
     title: 'Check before joining',

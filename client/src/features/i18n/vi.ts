@@ -118,6 +118,7 @@ export const vi = {
     submit: 'Đăng nhập',
     submitting: 'Đang đăng nhập…',
     hint: 'Tài khoản điểm cầu có dạng u + mã đơn vị, ví dụ u18853.',
+    caLink: 'Cài chứng chỉ máy chủ',
   },
   home: {
     tier: 'Cấp',
@@ -326,6 +327,14 @@ export const vi = {
     participants: '{{count}} điểm cầu',
     participants_one: '{{count}} điểm cầu',
     back: 'Về trang chủ',
+    /** How this endpoint's media flows (ICE path), in the room header. */
+    path: {
+      label: 'Đường kết nối',
+      direct: 'Trực tiếp ({{protocol}})',
+      relay: 'Qua máy chủ chuyển tiếp TURN ({{protocol}})',
+      relayHint:
+        'Mạng của đơn vị chặn kết nối trực tiếp; hình và tiếng đi qua máy chủ chuyển tiếp của tỉnh.',
+    },
   },
   prejoin: {
     title: 'Kiểm tra trước khi vào họp',

@@ -12,6 +12,7 @@ import { RemoteConsumers } from './engineConsumers';
 import type { LinkController } from './link/linkController';
 import { startLinkController } from './engineLink';
 import { rejoinDelayMs, rejoinRetryable } from './rejoinBackoff';
+import { IcePathController } from './icePath';
 
 export interface MeetingEngineOptions {
   token: string;
@@ -48,6 +49,8 @@ export class MeetingEngine {
   #prepared: Promise<void> | undefined;
   /** The socket our capabilities were told on: a new socket (long outage) must tell them again. */
   #preparedSocket: string | undefined;
+  /** Direct first, relay-only when direct does not connect; TURN credentials kept fresh. */
+  readonly #ice: IcePathController;
 
   constructor(o: MeetingEngineOptions) {
     this.#o = o;
@@ -67,6 +70,11 @@ export class MeetingEngine {
       serial: (fn) => this.#serial(fn),
     });
     wireNotifications(this, this.signaling, o.onEvent);
+    this.#ice = new IcePathController({
+      fetchTurn: () => this.signaling.request('media:iceServers', {}).then((r) => r.turn),
+      restartIce: (t) => this.restartIce(t),
+      onPath: (info) => o.onEvent({ type: 'icePath', info }),
+    });
   }
 
   get endpointId(): string | undefined {
@@ -118,9 +126,10 @@ export class MeetingEngine {
     await this.signaling.connected();
     const socketId = this.signaling.socket.id;
     if (!this.#device) {
-      const { routerRtpCapabilities } = await this.signaling.request('meeting:prepare', {
+      const { routerRtpCapabilities, turn } = await this.signaling.request('meeting:prepare', {
         meetingId: this.#o.meetingId,
       });
+      this.#ice.setTurn(turn);
       const device = new Device();
       await device.load({
         routerRtpCapabilities: routerRtpCapabilities as unknown as RtpCapabilities,
@@ -145,6 +154,7 @@ export class MeetingEngine {
       deviceId: this.#o.deviceId,
     });
     this.#selfId = join.self.id;
+    this.#ice.setTurn(join.turn);
     if (!this.#device) {
       if (!join.routerRtpCapabilities) throw new SignalingError('UNAVAILABLE');
       this.#device = new Device();
@@ -159,8 +169,20 @@ export class MeetingEngine {
       if (this.#ended || !this.signaling.socket.connected) return;
       void this.rejoin().catch(() => this.#o.onEvent({ type: 'error', code: 'UNAVAILABLE' }));
     };
-    const wire = (direction: 'send' | 'recv', t: JoinResponse['sendTransport']) =>
-      createTransport(this.#device!, direction, t, this.signaling, onFailed, onConnectFailed);
+    const wire = (direction: 'send' | 'recv', t: JoinResponse['sendTransport']) => {
+      const ice = this.#ice.transportOptions();
+      const transport = createTransport(
+        this.#device!,
+        direction,
+        t,
+        this.signaling,
+        onFailed,
+        onConnectFailed,
+        ice,
+      );
+      this.#ice.watch(transport);
+      return transport;
+    };
     this.#send = wire('send', join.sendTransport);
     this.#recv = wire('recv', join.recvTransport);
     this.#startLink(this.#send, this.#recv);
@@ -304,6 +326,7 @@ export class MeetingEngine {
   ended(reason: EndedReason): void {
     if (this.#ended) return;
     this.#ended = true;
+    this.#ice.stop();
     this.#sources.stopAll();
     this.#closeMedia();
     this.signaling.close();

@@ -11,6 +11,7 @@ import { MeetingEngine } from './mediaEngine';
 import { SignalingError } from './signalingClient';
 import { cameraOnByDefault } from './link/audioFirst';
 import { reduce } from './meetingReducer';
+import type { IcePathInfo } from './icePath';
 
 export interface JoinOptions {
   meetingId: string;
@@ -47,6 +48,8 @@ export interface MeetingState {
   videoSelection: string[] | null;
   /** Units we pinned (their videos come right after the floor holder's). */
   pinnedUnits: string[];
+  /** How the media flows: directly or through TURN, and over what (null until connected). */
+  icePath: IcePathInfo | null;
 
   /**
    * Warms a join up before the click (pre-join screen, emergency alert): socket,
@@ -104,6 +107,7 @@ const initial = {
   link: null,
   videoSelection: null,
   pinnedUnits: [],
+  icePath: null,
 };
 
 /** A warmed-up engine waiting for its join; dropped after 10 minutes unused. */

@@ -12,6 +12,7 @@ import { useJoinChoice } from '../prejoin/joinChoice';
 import { ChatPanel } from './ChatPanel';
 import { startChosenDevices } from './chosenDevices';
 import { ControlBar } from './ControlBar';
+import { IcePathBadge } from './IcePathBadge';
 import { LinkBadge } from './LinkBadge';
 import { ReconnectingOverlay } from './ReconnectingOverlay';
 import { RemoteAudio } from './RemoteAudio';
@@ -136,6 +137,7 @@ export default function RoomScreen({ meetingId }: { meetingId: string }) {
         {m.meeting.locked && <span className="badge">{t('room.locked')}</span>}
         <span className="muted">{t('room.participants', { count: endpoints.length + 1 })}</span>
         <LinkBadge indicator={indicatorFromNotice(notice)} showText />
+        <IcePathBadge info={m.icePath} />
         <LanguageSwitch />
       </header>
       {m.mutedByHost && !selfHasFloor && (
