@@ -105,7 +105,17 @@ export class LoginLimiter {
         const seconds = Math.min(this.#maxLockoutSeconds, FIRST_LOCKOUT_SECONDS * 2 ** (n - 1));
         throw await this.#perAccount.block(username, seconds);
       }
-      throw err;
+      // Attempts racing the one that started the lock-out still see the window's end:
+      // they are told the lock-out's length instead.
+      const n = Math.max(1, Number((await this.#redis.get(LOCKOUTS_KEY(username))) ?? 1));
+      const lockoutMs =
+        Math.min(this.#maxLockoutSeconds, FIRST_LOCKOUT_SECONDS * 2 ** (n - 1)) * 1000;
+      throw new RateLimiterRes(
+        err.remainingPoints,
+        Math.min(err.msBeforeNext, lockoutMs),
+        err.consumedPoints,
+        err.isFirstInDuration,
+      );
     }
   }
 
