@@ -23,7 +23,7 @@ t0=$(date +%s)
 
 # Packages the product needs at run time (redis-server, chromium for browser
 # tests, iproute2/iptables for the weak-link harness) and the worker's build deps.
-APT_PKGS=(redis-server chromium iproute2 iptables ca-certificates
+APT_PKGS=(redis-server chromium ffmpeg iproute2 iptables ca-certificates
   build-essential pkg-config patch ninja-build python3-venv libssl-dev libuv1-dev
   libsrtp2-dev libusrsctp-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler)
 

@@ -56,6 +56,14 @@ export const errorMessages = {
     vi: 'Mật khẩu mới phải khác mật khẩu hiện tại.',
     en: 'The new password must differ from the current one.',
   },
+  RECORDING_DISK_FULL: {
+    vi: 'Ổ đĩa lưu bản ghi sắp đầy: việc ghi âm đã dừng, các tệp đã ghi được giữ nguyên.',
+    en: 'The recordings disk is nearly full: recording stopped; what was recorded is kept.',
+  },
+  RECORDING_FAILED: {
+    vi: 'Không ghi âm được cuộc họp; hãy thử lại.',
+    en: 'The meeting could not be recorded; try again.',
+  },
 } as const satisfies Record<string, { vi: string; en: string }>;
 
 export type ErrorCode = keyof typeof errorMessages;
@@ -88,6 +96,8 @@ const httpStatus: Partial<Record<ErrorCode, number>> = {
   START_IN_PAST: 400,
   PASSWORD_CHANGE_REQUIRED: 403,
   PASSWORD_REUSED: 400,
+  RECORDING_DISK_FULL: 507,
+  RECORDING_FAILED: 500,
 };
 
 export class AppError extends Error {

@@ -9,7 +9,7 @@ import type { Logger } from '@giaoban/common/logger';
 import { createScheduler, type Scheduler } from '@giaoban/scheduler';
 import { errorHandler, notFoundHandler } from '@giaoban/scheduler/http/errorHandler';
 import { WorkerPool } from '@giaoban/sfu/workerPool';
-import { loadSfuConfig } from '@giaoban/sfu/config';
+import { loadSfuConfig, recordingSettings } from '@giaoban/sfu/config';
 import { LocalSfuClient } from '@giaoban/sfu/localSfuClient';
 import type { SfuClient } from '@giaoban/sfu/sfuClient';
 import { createSignaling, type Signaling, type SignalingOptions } from '@giaoban/signaling';
@@ -70,6 +70,7 @@ export async function startAllInOne(
       consumerBudget: sfuConfig.SFU_ROUTER_CONSUMER_BUDGET,
       lastN: sfuConfig.LAST_N_VIDEOS,
       h264: sfuConfig.SFU_H264,
+      recording: recordingSettings(sfuConfig),
       log: log.child({ role: 'sfu' }),
     });
     cleanups.push(() => sfu.close());
@@ -213,6 +214,7 @@ export async function startNode(
       attendance: scheduler.attendance,
       describeUnit: (id) => scheduler.orgTree.get(id),
       audit: scheduler.audit,
+      recordings: scheduler.recordings,
       log: log.child({ role: 'signaling' }),
       config: loadSignalingConfig(env),
       redis,

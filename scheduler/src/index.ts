@@ -36,6 +36,10 @@ import { adminRoutes } from './http/adminRoutes';
 import { CalendarFeed } from './calendar/calendarFeed';
 import { calendarRoutes } from './http/calendarRoutes';
 import { openApiRoutes } from './http/openapi';
+import { recordingsDir } from '@giaoban/common/recordingsDir';
+import { RecordingStore } from './recordings/recordingStore';
+import { RecordingPurge } from './recordings/recordingPurge';
+import { recordingRoutes } from './http/recordingRoutes';
 
 const UNITS_CHANNEL = 'gb:units:changed';
 
@@ -65,6 +69,9 @@ export interface Scheduler {
   readonly attendance: AttendanceRecorder & AttendanceStore;
   readonly emergencies: EmergencyService;
   readonly calendar: CalendarFeed;
+  /** Recordings' metadata and timelines (signaling writes them: RecordingLedger). */
+  readonly recordings: RecordingStore;
+  readonly recordingPurge: RecordingPurge;
   /** Signaling hands in its UnitNotifier so reminders and alerts reach endpoints. */
   attachNotifier(notifier: UnitNotifier): void;
   close(): Promise<void>;
@@ -163,7 +170,18 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
     }),
   );
   const attendance = new AttendanceStore(redis, log);
-  router.use(attendanceRoutes({ tree: orgTree, store: attendance, views, sessions: tokens }));
+  const recordings = new RecordingStore({
+    redis,
+    log: log.child({ part: 'recordings' }),
+    root: recordingsDir({ RECORDINGS_DIR: config.RECORDINGS_DIR, DATA_DIR: config.DATA_DIR }),
+    hostOf: (meetingId) => meetingStore.get(meetingId)?.meeting.hostUnitId,
+  });
+  const recordingPurge = new RecordingPurge(redis, recordings, log, config.RECORDING_RETENTION_DAYS);
+  await recordingPurge.start();
+  router.use(
+    attendanceRoutes({ tree: orgTree, store: attendance, views, sessions: tokens, recordings }),
+  );
+  router.use(recordingRoutes({ tree: orgTree, views, store: recordings, audit, sessions: tokens }));
   const emergencies = new EmergencyService({
     redis,
     tree: orgTree,
@@ -214,10 +232,13 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
     attendance,
     emergencies,
     calendar: feed,
+    recordings,
+    recordingPurge,
     attachNotifier: (n) => notifier.attach(n),
     async close() {
       unitsSub.disconnect();
       emergencies.close();
+      await recordingPurge.close();
       await attendance.flush();
       await jobs.close();
       await meetingStore.close();

@@ -3,6 +3,7 @@ import type { types as ms } from 'mediasoup';
 import { AppError } from '@giaoban/common/errors';
 import type { Logger } from '@giaoban/common/logger';
 import { clientRtpCapabilities, mediaCodecs } from './codecs';
+import { loadSfuConfig, recordingSettings } from './config';
 import { Meeting } from './meeting';
 import type { ClientLinkReport } from './link/endpointLink';
 import { LinkSupervisor, type AttachOptions, type LinkStateEvent } from './link/linkSupervisor';
@@ -14,6 +15,12 @@ import type {
   RouterInfo,
 } from './mediaTypes';
 import type { MediaJoin, SfuClient, SfuEvent } from './sfuClient';
+import { Recorders, type RecordingSettings } from './recording/recorders';
+import type {
+  RecordingResult,
+  RecordingStatus,
+  StartRecording,
+} from './recording/recordingTypes';
 import type { PooledWorker, WorkerPool } from './workerPool';
 
 export interface LocalSfuOptions {
@@ -21,6 +28,8 @@ export interface LocalSfuOptions {
   /** LAST_N_VIDEOS: videos a receiver gets at most (default 9; its link may allow fewer). */
   lastN?: number;
   h264?: boolean;
+  /** Where and with what meetings are recorded (default: recordingSettings of the env's config). */
+  recording?: RecordingSettings;
   log: Logger;
 }
 
@@ -38,6 +47,8 @@ export class LocalSfuClient implements SfuClient {
   readonly #events = new EventEmitter<{ event: [SfuEvent] }>();
   /** Link adaptation of every endpoint on this node. */
   readonly #links: LinkSupervisor;
+  /** The meetings recorded on this node. */
+  readonly recorders: Recorders;
   readonly #onReplaced = () => {
     for (const pending of this.#meetings.values()) {
       void pending
@@ -57,6 +68,11 @@ export class LocalSfuClient implements SfuClient {
       onEvent: (e) => this.#events.emit('event', e),
     });
     pool.on('replaced', this.#onReplaced);
+    this.recorders = new Recorders(
+      opts.recording ?? recordingSettings(loadSfuConfig()),
+      opts.log.child({ part: 'recording' }),
+      (e) => this.#events.emit('event', e),
+    );
   }
 
   /** In-process access to a meeting (benchmarks, tests); undefined when it has no media yet. */
@@ -238,7 +254,19 @@ export class LocalSfuClient implements SfuClient {
     return this.#links.snapshot(meetingId, endpointId);
   }
 
+  async startRecording(meetingId: string, req: StartRecording): Promise<RecordingStatus> {
+    return this.recorders.start(await this.#meeting(meetingId), req);
+  }
+
+  stopRecording(
+    meetingId: string,
+    req: { recordingId: string; startedAt: number },
+  ): Promise<RecordingResult> {
+    return this.recorders.stop(meetingId, req.recordingId, req.startedAt);
+  }
+
   async close(): Promise<void> {
+    await this.recorders.close();
     this.#links.close();
     this.#pool.off('replaced', this.#onReplaced);
     for (const id of [...this.#meetings.keys()]) await this.closeMeeting(id);

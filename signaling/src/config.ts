@@ -14,6 +14,11 @@ const schema = z.object({
     .int()
     .min(10_000)
     .default(15 * 60_000),
+  /** Emergency meetings are recorded from their first second (a host can still stop it). */
+  RECORD_EMERGENCY: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((v) => v === 'true' || v === '1'),
 });
 
 export type SignalingConfig = z.infer<typeof schema>;

@@ -9,6 +9,7 @@ import { mediaHandlers } from './handlers/mediaHandlers';
 import { meetingHandlers } from './handlers/meetingHandlers';
 import { moderationHandlers } from './handlers/moderationHandlers';
 import { videoHandlers } from './handlers/videoHandlers';
+import { recordingHandlers } from './handlers/recordingHandlers';
 import { requestNames, requests, type Ack, type RequestName } from './protocol/index';
 
 const handlers: HandlerMap<RequestName> = {
@@ -18,6 +19,7 @@ const handlers: HandlerMap<RequestName> = {
   ...chatHandlers,
   ...linkHandlers,
   ...videoHandlers,
+  ...recordingHandlers,
 };
 
 function errorBody(err: unknown, log: Logger, event: string): ErrorBody {

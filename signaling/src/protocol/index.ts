@@ -7,6 +7,7 @@ import { mediaNotifications, mediaRequests } from './media';
 import { meetingNotifications, meetingRequests } from './meeting';
 import { moderationNotifications, moderationRequests } from './moderation';
 import { videoNotifications, videoRequests } from './video';
+import { recordingNotifications, recordingRequests } from './recording';
 
 /**
  * The GiaoBan signaling protocol, declared once and imported by the server
@@ -23,6 +24,7 @@ export const requests = {
   ...chatRequests,
   ...linkRequests,
   ...videoRequests,
+  ...recordingRequests,
 } satisfies Record<string, RequestSpec>;
 
 export const notifications = {
@@ -32,6 +34,7 @@ export const notifications = {
   ...chatNotifications,
   ...linkNotifications,
   ...videoNotifications,
+  ...recordingNotifications,
   ...schedulerNotifications,
 } satisfies Record<string, z.ZodType>;
 
@@ -53,3 +56,4 @@ export * from './moderation';
 export * from './chat';
 export * from './link';
 export * from './video';
+export * from './recording';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { emptySchema, idSchema, mediaObjectSchema, producerInfoSchema, req } from './common';
 import { linkStateSchema, type LinkStateWire } from './link';
 import { consumerParamsSchema } from './media';
+import { recordingViewSchema } from './recording';
 
 export type LinkState = LinkStateWire;
 
@@ -45,6 +46,8 @@ export const meetingViewSchema = z.object({
   floorEndpointId: z.string().nullable(),
   audioFirst: z.boolean(),
   videoUnitIds: z.array(z.string()),
+  /** Being recorded now: everyone sees "Đang ghi âm". */
+  recording: recordingViewSchema.nullable().optional(),
 });
 export type MeetingView = z.infer<typeof meetingViewSchema>;
 

@@ -31,6 +31,7 @@ function actions(): HostActions & Record<string, ReturnType<typeof vi.fn>> {
     lowerAllHands: ok(),
     remove: ok(),
     lock: ok(),
+    record: ok(),
     end: ok(),
     downloadAttendance: ok(),
   };

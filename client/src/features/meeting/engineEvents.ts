@@ -1,4 +1,5 @@
 import type { ReconnectReason } from '@giaoban/signaling/protocol/media';
+import type { StopReason } from '@giaoban/scheduler/api/recordings';
 import type {
   ChatMessage,
   EndpointView,
@@ -46,4 +47,6 @@ export type EngineEvent =
   | { type: 'ended'; reason: 'removed' | 'replaced' | 'closed' | 'left' }
   | { type: 'error'; code: string }
   /** This endpoint's link state and send plan (link adaptation). */
-  | { type: 'link'; notice: LinkNotice };
+  | { type: 'link'; notice: LinkNotice }
+  /** The meeting's recording stopped (by a host, or by itself: disk nearly full). */
+  | { type: 'recordingStopped'; reason: StopReason };

@@ -6,6 +6,7 @@ import type {
   LinkNotice,
   MeetingView,
 } from '@giaoban/signaling/protocol/index';
+import type { StopReason } from '@giaoban/scheduler/api/recordings';
 import type { ConnectionState, MediaSource, RemoteTrack } from './engineEvents';
 import { MeetingEngine } from './mediaEngine';
 import { SignalingError } from './signalingClient';
@@ -47,6 +48,8 @@ export interface MeetingState {
   videoSelection: string[] | null;
   /** Units we pinned (their videos come right after the floor holder's). */
   pinnedUnits: string[];
+  /** Why the meeting's recording last stopped (a disk nearly full is shown to hosts). */
+  recordingStopReason: StopReason | null;
 
   /**
    * Warms a join up before the click (pre-join screen, emergency alert): socket,
@@ -77,6 +80,8 @@ export interface MeetingState {
   lowerAllHands(): Promise<boolean>;
   removeEndpoint(endpointId: string): Promise<boolean>;
   lockMeeting(locked: boolean): Promise<boolean>;
+  startRecording(): Promise<boolean>;
+  stopRecording(): Promise<boolean>;
   /** The user forces (true) or releases (false) audio-only. */
   setAudioOnly(audioOnly: boolean): Promise<boolean>;
   /** Pin (or unpin) a unit's video for us; `forAll` (hosts only) pins it for everyone. */
@@ -104,6 +109,7 @@ const initial = {
   link: null,
   videoSelection: null,
   pinnedUnits: [],
+  recordingStopReason: null,
 };
 
 /** A warmed-up engine waiting for its join; dropped after 10 minutes unused. */
@@ -252,5 +258,7 @@ export const useMeeting = create<MeetingState>((set, get) => {
     removeEndpoint: (endpointId) =>
       req((e) => e.signaling.request('moderation:remove', { endpointId })),
     lockMeeting: (locked) => req((e) => e.signaling.request('moderation:lock', { locked })),
+    startRecording: () => req((e) => e.signaling.request('recording:start', {})),
+    stopRecording: () => req((e) => e.signaling.request('recording:stop', {})),
   };
 });

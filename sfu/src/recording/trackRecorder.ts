@@ -1,0 +1,213 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { types as ms } from 'mediasoup';
+import type { Logger } from '@giaoban/common/logger';
+import { freePortPair, waitListening } from './udpPorts';
+
+export interface TrackSpec {
+  router: ms.Router;
+  producerId: string;
+  /** The recording's folder. */
+  dir: string;
+  /** File name without extension: the track is written to `<name>.part`, then `<name>.ogg`. */
+  name: string;
+  ffmpeg: string;
+  log: Logger;
+}
+
+/** Why a track ended: a clean stop, its producer closed, its router's worker died, its writer failed. */
+export type TrackEnd = 'stopped' | 'producerClosed' | 'routerClosed' | 'writerFailed';
+
+/** The recorder asks only for Opus, without header extensions: the file needs nothing else. */
+function recorderCapabilities(router: ms.Router): ms.RtpCapabilities {
+  return {
+    codecs: (router.rtpCapabilities.codecs ?? []).filter(
+      (c) => c.mimeType.toLowerCase() === 'audio/opus',
+    ),
+    headerExtensions: [],
+  };
+}
+
+function sdpFor(consumer: ms.Consumer, rtpPort: number, rtcpPort: number): string {
+  const codec = consumer.rtpParameters.codecs[0]!;
+  const pt = codec.payloadType;
+  return [
+    'v=0',
+    'o=- 0 0 IN IP4 127.0.0.1',
+    's=GiaoBan recording',
+    'c=IN IP4 127.0.0.1',
+    't=0 0',
+    `m=audio ${rtpPort} RTP/AVP ${pt}`,
+    `a=rtcp:${rtcpPort}`,
+    `a=rtpmap:${pt} opus/48000/2`,
+    `a=fmtp:${pt} minptime=10;useinbandfec=1`,
+    'a=recvonly',
+    '',
+  ].join('\r\n');
+}
+
+/**
+ * One unit's microphone into one Ogg Opus file, copied without re-encoding:
+ * a PlainTransport on the producer's router sends its RTP to an ffmpeg child
+ * listening on loopback. As the mediasoup recording examples do: the consumer
+ * starts paused, the recorder starts, then the consumer resumes. SIGINT lets
+ * ffmpeg finalise the file; only then is `.part` renamed to `.ogg`. ffmpeg
+ * gets SIGINT too if this process dies (setpriv --pdeathsig), so a crashed
+ * node leaves finalised `.part` files for the next node to salvage.
+ */
+export class TrackRecorder extends EventEmitter<{ ended: [TrackEnd] }> {
+  readonly file: string;
+  readonly startedAt: number;
+  readonly #spec: TrackSpec;
+  readonly #transport: ms.PlainTransport;
+  readonly #consumer: ms.Consumer;
+  readonly #child: ChildProcess;
+  readonly #exited: Promise<number | null>;
+  #alive = true;
+  #end: TrackEnd | null = null;
+  #stderr = '';
+  #finished: Promise<{ bytes: number; finalised: boolean }> | null = null;
+
+  private constructor(
+    spec: TrackSpec,
+    transport: ms.PlainTransport,
+    consumer: ms.Consumer,
+    child: ChildProcess,
+  ) {
+    super();
+    this.#spec = spec;
+    this.file = `${spec.name}.ogg`;
+    this.startedAt = Date.now();
+    this.#transport = transport;
+    this.#consumer = consumer;
+    this.#child = child;
+    this.#exited = new Promise((resolve) => {
+      child.once('exit', (code) => {
+        this.#alive = false;
+        resolve(code);
+      });
+    });
+    child.stderr?.on('data', (d: Buffer) => {
+      this.#stderr = (this.#stderr + d.toString()).slice(-2000);
+    });
+    consumer.on('producerclose', () => this.#ended('producerClosed'));
+    consumer.on('transportclose', () => this.#ended('routerClosed'));
+    void this.#exited.then(() => this.#ended('writerFailed'));
+  }
+
+  static async start(spec: TrackSpec): Promise<TrackRecorder> {
+    const { router } = spec;
+    for (let attempt = 0; ; attempt++) {
+      const transport = await router.createPlainTransport({
+        listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
+        rtcpMux: false,
+        comedia: false,
+        appData: { recording: true },
+      });
+      let child: ChildProcess | undefined;
+      try {
+        const [rtpPort, rtcpPort] = await freePortPair();
+        await transport.connect({ ip: '127.0.0.1', port: rtpPort, rtcpPort });
+        const consumer = await transport.consume({
+          producerId: spec.producerId,
+          rtpCapabilities: recorderCapabilities(router),
+          paused: true,
+        });
+        const sdp = path.join(spec.dir, `.${spec.name}.sdp`);
+        await writeFile(sdp, sdpFor(consumer, rtpPort, rtcpPort));
+        child = spawn('setpriv', ['--pdeathsig', 'INT', spec.ffmpeg, ...ffmpegArgs(sdp, spec)], {
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        const spawned = child;
+        let alive = true;
+        spawned.once('exit', () => (alive = false));
+        await waitListening(rtpPort, () => alive);
+        const track = new TrackRecorder(spec, transport, consumer, spawned);
+        await consumer.resume();
+        // A keyframe matters only for video; audio needs none (kept for a future video track).
+        await rm(sdp, { force: true });
+        return track;
+      } catch (err) {
+        child?.kill('SIGKILL');
+        transport.close();
+        await rm(path.join(spec.dir, `${spec.name}.part`), { force: true });
+        if (attempt >= 2) throw err;
+        spec.log.warn({ err, producerId: spec.producerId }, 'recorder start failed, retrying');
+      }
+    }
+  }
+
+  get ended(): TrackEnd | null {
+    return this.#end;
+  }
+
+  /** Ends the track (idempotent): the file is finalised and renamed, or left as `.part` if it could not be. */
+  finish(reason: TrackEnd = 'stopped'): Promise<{ bytes: number; finalised: boolean }> {
+    this.#end ??= reason;
+    this.#finished ??= this.#finish();
+    return this.#finished;
+  }
+
+  #ended(reason: TrackEnd): void {
+    if (this.#end) return;
+    this.#end = reason;
+    this.emit('ended', reason);
+  }
+
+  async #finish(): Promise<{ bytes: number; finalised: boolean }> {
+    const part = path.join(this.#spec.dir, `${this.#spec.name}.part`);
+    const wasAlive = this.#alive;
+    if (wasAlive) this.#child.kill('SIGINT');
+    const timer = setTimeout(() => this.#child.kill('SIGKILL'), 5_000);
+    const code = await this.#exited;
+    clearTimeout(timer);
+    this.#transport.close();
+    // ffmpeg exits 255 after SIGINT once it has written the trailer; a crash or SIGKILL does not.
+    const finalised = wasAlive && (code === 255 || code === 0);
+    const bytes = await stat(part).then(
+      (s) => s.size,
+      () => 0,
+    );
+    if (!finalised) {
+      this.#spec.log.error(
+        { file: this.file, code, stderr: this.#stderr.slice(-500) },
+        'track writer did not finalise: left as .part',
+      );
+      return { bytes, finalised };
+    }
+    await rename(part, path.join(this.#spec.dir, this.file));
+    return { bytes, finalised };
+  }
+}
+
+function ffmpegArgs(sdp: string, spec: TrackSpec): string[] {
+  return [
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'warning',
+    '-protocol_whitelist',
+    'file,udp,rtp',
+    // The SDP says everything: no probing delay before the first page is written.
+    '-analyzeduration',
+    '0',
+    '-probesize',
+    '32',
+    '-i',
+    sdp,
+    '-map',
+    '0:a:0',
+    '-c:a',
+    'copy',
+    '-f',
+    'ogg',
+    // Pages of ~200 ms, flushed as written: a crash loses at most that much.
+    '-page_duration',
+    '200000',
+    '-flush_packets',
+    '1',
+    path.join(spec.dir, `${spec.name}.part`),
+  ];
+}
