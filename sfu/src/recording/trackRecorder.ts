@@ -160,8 +160,13 @@ export class TrackRecorder extends EventEmitter<{ ended: [TrackEnd] }> {
     const part = path.join(this.#spec.dir, `${this.#spec.name}.part`);
     const wasAlive = this.#alive;
     if (wasAlive) this.#child.kill('SIGINT');
+    // ffmpeg leaves a read that waits for packets only on a second signal (its interrupt
+    // callback needs more signals than the one that asks it to stop): a track whose
+    // router died, or whose unit is muted, receives nothing. It still writes the trailer.
+    const again = setTimeout(() => this.#child.kill('SIGINT'), 300);
     const timer = setTimeout(() => this.#child.kill('SIGKILL'), 5_000);
     const code = await this.#exited;
+    clearTimeout(again);
     clearTimeout(timer);
     this.#transport.close();
     // ffmpeg exits 255 after SIGINT once it has written the trailer; a crash or SIGKILL does not.

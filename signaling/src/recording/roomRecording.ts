@@ -238,7 +238,11 @@ export class RoomRecording {
     const unitId = holder?.session.unitId ?? null;
     if (this.#lastFloor.has(rec.id) && this.#lastFloor.get(rec.id) === unitId) return;
     this.#lastFloor.set(rec.id, unitId);
-    this.#note(room, 'floor', holder ? { unitId, unitName: holder.unitName } : {});
+    this.#note(
+      room,
+      'floor',
+      holder ? { unitId: holder.session.unitId, unitName: holder.unitName } : {},
+    );
   }
 
   /** Joins, leaves and audio-only changes, as attendance sees them. */
@@ -255,9 +259,7 @@ export class RoomRecording {
   #note(
     room: MeetingRoom,
     type: TimelineEventType,
-    fields: Partial<Pick<TimelineEntry, 'unitId' | 'unitName' | 'value'>> & {
-      unitId?: string | null;
-    },
+    fields: Partial<Pick<TimelineEntry, 'unitId' | 'unitName' | 'value'>>,
     rec: Pick<RecordingView, 'id' | 'startedAt'> | null = room.recording,
   ): void {
     if (!rec || !this.#d.ledger) return;
