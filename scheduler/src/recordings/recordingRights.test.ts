@@ -165,7 +165,8 @@ describe('recording rights (REST, real redis-server)', () => {
     const csv = await host.call('GET', `/attendance/${occurrenceId}/csv?minutes=1`);
     expect(csv.status).toBe(200);
     expect(csv.body).toContain('recording_id,offset_s,time_vn,event,unit_id,unit_name,value');
-    expect(csv.body).toContain(`${recordingId},1.0,`);
+    expect(csv.body).toContain(`"${recordingId}","1.0",`);
+    expect(csv.body).toContain('"speaker","18853","Phường Hải Thành"');
     const commune = await app.as('u18853');
     const theirs = await commune.call('GET', `/attendance/${occurrenceId}/csv?minutes=1`);
     expect(String(theirs.body)).not.toContain(recordingId);
