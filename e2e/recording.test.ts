@@ -107,8 +107,8 @@ describe('recording a meeting (real server, Chromium, ffmpeg)', () => {
     await sleep(3_500);
     expect(await toggleMic(a)).toBe(true);
     await sleep(1_500);
-    const stopped = await host.request('recording:stop', {});
     const totalS = (Date.now() - t0) / 1000;
+    const stopped = await host.request('recording:stop', {});
     expect(stopped.ok).toBe(true);
 
     const rec = await detail(started.data.id);

@@ -117,6 +117,13 @@ async function main(): Promise<void> {
       await e.consumer(c.id).resume();
     }
   }
+  // The node's recorder processes are started ahead (RECORDER_WARM), as the server does.
+  const recorders = new Recorders(
+    { root, tools: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' }, minFreeBytes: 0, warm: SPEAKERS },
+    log,
+    () => undefined,
+  );
+  recorders.warmUp();
   await sleep(2_000);
 
   const sample = async () => ({
@@ -131,11 +138,6 @@ async function main(): Promise<void> {
   const a1 = await sample();
 
   // B: the same meeting recorded.
-  const recorders = new Recorders(
-    { root, tools: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' }, minFreeBytes: 0 },
-    log,
-    () => undefined,
-  );
   const b0 = await sample();
   const startedAt = Date.now();
   const status = await recorders.start(meeting, { recordingId: 'bench', startedAt, segment: 0 });

@@ -74,6 +74,8 @@ export async function startAllInOne(
       log: log.child({ role: 'sfu' }),
     });
     cleanups.push(() => sfu.close());
+    // Recorder processes ready before the first recording (its tracks start within a second).
+    sfu.recorders.warmUp();
     local = { workers, sfu };
     return {
       sfu,

@@ -28,6 +28,8 @@ const schema = z.object({
   DATA_DIR: z.string().optional(),
   /** A recording stops (its files finalised, the host told) when the disk has less free space. */
   RECORDING_MIN_FREE_MB: z.coerce.number().min(0).default(500),
+  /** Recorder processes kept started, so a recording's tracks start within a second. */
+  RECORDER_WARM: z.coerce.number().int().min(0).max(50).default(3),
   FFMPEG_PATH: z.string().default('ffmpeg'),
   FFPROBE_PATH: z.string().default('ffprobe'),
 });
@@ -40,6 +42,7 @@ export function recordingSettings(cfg: SfuConfig): RecordingSettings {
     root: recordingsDir({ RECORDINGS_DIR: cfg.RECORDINGS_DIR, DATA_DIR: cfg.DATA_DIR }),
     tools: { ffmpeg: cfg.FFMPEG_PATH, ffprobe: cfg.FFPROBE_PATH },
     minFreeBytes: cfg.RECORDING_MIN_FREE_MB * 1024 * 1024,
+    warm: cfg.RECORDER_WARM,
   };
 }
 

@@ -52,6 +52,7 @@ export async function startSfuNode(
     workers.close();
     throw err;
   }
+  sfu.recorders.warmUp();
   nodeLog.info({ workers: workers.workers.length }, 'sfu node registered');
   return {
     nodeId: cluster.SFU_NODE_ID,

@@ -13,6 +13,7 @@ import type {
   RecordingTrack,
   StartRecording,
 } from './recordingTypes';
+import type { RecorderPool } from './recorderPool';
 import { TrackRecorder, type TrackEnd } from './trackRecorder';
 
 export interface RecorderOptions extends StartRecording {
@@ -20,6 +21,8 @@ export interface RecorderOptions extends StartRecording {
   /** The recordings folder (RECORDINGS_DIR); this recording writes into `<root>/<recordingId>/`. */
   root: string;
   tools: Tools;
+  /** Warm ffmpeg processes (one per track start). */
+  pool: RecorderPool;
   /** Below this much free space the recording stops (files finalised). */
   minFreeBytes: number;
   /** How often the free space is checked. */
@@ -202,7 +205,7 @@ export class MeetingRecorder {
         producerId: p.id,
         dir: this.dir,
         name,
-        ffmpeg: this.#o.tools.ffmpeg,
+        pool: this.#o.pool,
         log: this.#o.log,
       });
     } catch (err) {
@@ -233,6 +236,11 @@ export class MeetingRecorder {
       return;
     }
     writer.once('ended', (reason) => void this.#end(track, reason).then(() => this.#writeManifest()));
+    void writer.firstPacketAt.then((at) => {
+      if (track.info.state !== 'recording') return;
+      track.info.offsetMs = Math.max(0, at - this.#o.startedAt);
+      void this.#writeManifest();
+    });
     await this.#writeManifest();
     this.#o.log.info(
       { recordingId: this.recordingId, unitId, segment, offsetMs: track.info.offsetMs },
@@ -258,7 +266,6 @@ export class MeetingRecorder {
       list.push({ ...t.info });
       bySegment.set(t.info.segment, list);
     }
-    if (!bySegment.has(this.#segment)) bySegment.set(this.#segment, []);
     this.#manifest = this.#manifest
       .then(async () => {
         for (const [segment, tracks] of bySegment) await writeManifest(this.dir, segment, tracks);

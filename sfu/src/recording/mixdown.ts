@@ -21,8 +21,9 @@ export async function writeManifest(
   tracks: RecordingTrack[],
 ): Promise<void> {
   const file = path.join(dir, manifestName(segment));
-  await writeFile(`${file}.tmp`, JSON.stringify({ segment, tracks }, null, 1));
-  await rename(`${file}.tmp`, file);
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await writeFile(tmp, JSON.stringify({ segment, tracks }, null, 1));
+  await rename(tmp, file);
 }
 
 /** Every segment's tracks found in the folder, whichever node wrote them. */

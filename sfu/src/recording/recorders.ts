@@ -5,6 +5,7 @@ import type { Logger } from '@giaoban/common/logger';
 import type { Meeting } from '../meeting';
 import { MeetingRecorder } from './meetingRecorder';
 import { finishRecording, type Tools } from './mixdown';
+import { RecorderPool } from './recorderPool';
 import type {
   RecordingEvent,
   RecordingResult,
@@ -19,6 +20,8 @@ export interface RecordingSettings {
   /** RECORDING_MIN_FREE_MB in bytes. */
   minFreeBytes: number;
   diskCheckMs?: number;
+  /** RECORDER_WARM: ffmpeg processes kept started, waiting for a track (start ≤ 1 s). */
+  warm?: number;
 }
 
 /**
@@ -34,6 +37,7 @@ export class Recorders {
   readonly #active = new Map<string, Promise<MeetingRecorder>>();
   /** Start times of recordings stopped here by themselves, for a late stop request. */
   readonly #startedAt = new Map<string, number>();
+  #pool: RecorderPool | undefined;
 
   constructor(settings: RecordingSettings, log: Logger, emit: (e: RecordingEvent) => void) {
     this.#settings = settings;
@@ -57,6 +61,7 @@ export class Recorders {
       meeting,
       root: this.#settings.root,
       tools: this.#settings.tools,
+      pool: this.#warmPool(),
       minFreeBytes: this.#settings.minFreeBytes,
       diskCheckMs: this.#settings.diskCheckMs,
       log: this.#log.child({ meetingId, recordingId: req.recordingId }),
@@ -110,12 +115,27 @@ export class Recorders {
     return this.#current(meetingId).then((r) => (r && !r.stopped ? r.status() : null));
   }
 
+  /** Starts the warm recorder processes now (a node that records: at start-up). */
+  warmUp(): void {
+    this.#warmPool();
+  }
+
   async close(): Promise<void> {
     for (const [meetingId, pending] of [...this.#active]) {
       this.#active.delete(meetingId);
       const r = await pending.catch(() => undefined);
       await r?.abort('meetingClosed');
     }
+    this.#pool?.close();
+  }
+
+  #warmPool(): RecorderPool {
+    this.#pool ??= new RecorderPool({
+      ffmpeg: this.#settings.tools.ffmpeg,
+      root: this.#settings.root,
+      size: this.#settings.warm ?? 3,
+    });
+    return this.#pool;
   }
 
   async #current(meetingId: string): Promise<MeetingRecorder | undefined> {

@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { rename, rm, stat, writeFile } from 'node:fs/promises';
+import { rename, rm, stat, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { types as ms } from 'mediasoup';
 import type { Logger } from '@giaoban/common/logger';
+import type { RecorderPool, WarmRecorder } from './recorderPool';
 import { freePortPair, waitListening } from './udpPorts';
 
 export interface TrackSpec {
@@ -13,7 +14,8 @@ export interface TrackSpec {
   dir: string;
   /** File name without extension: the track is written to `<name>.part`, then `<name>.ogg`. */
   name: string;
-  ffmpeg: string;
+  /** Warm ffmpeg processes waiting for their SDP (RecorderPool). */
+  pool: RecorderPool;
   log: Logger;
 }
 
@@ -60,6 +62,8 @@ function sdpFor(consumer: ms.Consumer, rtpPort: number, rtcpPort: number): strin
 export class TrackRecorder extends EventEmitter<{ ended: [TrackEnd] }> {
   readonly file: string;
   readonly startedAt: number;
+  /** When the first RTP packet went to the recorder: the track's audio starts there. */
+  readonly firstPacketAt: Promise<number>;
   readonly #spec: TrackSpec;
   readonly #transport: ms.PlainTransport;
   readonly #consumer: ms.Consumer;
@@ -67,15 +71,18 @@ export class TrackRecorder extends EventEmitter<{ ended: [TrackEnd] }> {
   readonly #exited: Promise<number | null>;
   #alive = true;
   #end: TrackEnd | null = null;
-  #stderr = '';
+  readonly #stderr: () => string;
+  /** The symlink ffmpeg opened its output through (removed when the track ends). */
+  readonly #link: string;
   #finished: Promise<{ bytes: number; finalised: boolean }> | null = null;
 
   private constructor(
     spec: TrackSpec,
     transport: ms.PlainTransport,
     consumer: ms.Consumer,
-    child: ChildProcess,
+    warm: WarmRecorder,
   ) {
+    const child = warm.child;
     super();
     this.#spec = spec;
     this.file = `${spec.name}.ogg`;
@@ -84,13 +91,26 @@ export class TrackRecorder extends EventEmitter<{ ended: [TrackEnd] }> {
     this.#consumer = consumer;
     this.#child = child;
     this.#exited = new Promise((resolve) => {
+        if (!warm.alive()) {
+        this.#alive = false;
+        resolve(child.exitCode);
+        return;
+      }
       child.once('exit', (code) => {
         this.#alive = false;
         resolve(code);
       });
     });
-    child.stderr?.on('data', (d: Buffer) => {
-      this.#stderr = (this.#stderr + d.toString()).slice(-2000);
+    this.#stderr = warm.stderr;
+    this.#link = warm.output;
+    this.firstPacketAt = new Promise((resolve) => {
+      const onTrace = (t: ms.ConsumerTraceEventData) => {
+        if (t.type !== 'rtp') return;
+        consumer.off('trace', onTrace);
+        resolve(Date.now());
+        void consumer.enableTraceEvent([]).catch(() => undefined);
+      };
+      consumer.on('trace', onTrace);
     });
     consumer.on('producerclose', () => this.#ended('producerClosed'));
     consumer.on('transportclose', () => this.#ended('routerClosed'));
@@ -99,6 +119,7 @@ export class TrackRecorder extends EventEmitter<{ ended: [TrackEnd] }> {
 
   static async start(spec: TrackSpec): Promise<TrackRecorder> {
     const { router } = spec;
+    const part = path.join(spec.dir, `${spec.name}.part`);
     for (let attempt = 0; ; attempt++) {
       const transport = await router.createPlainTransport({
         listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
@@ -106,7 +127,7 @@ export class TrackRecorder extends EventEmitter<{ ended: [TrackEnd] }> {
         comedia: false,
         appData: { recording: true },
       });
-      let child: ChildProcess | undefined;
+      const warm = spec.pool.take();
       try {
         const [rtpPort, rtcpPort] = await freePortPair();
         await transport.connect({ ip: '127.0.0.1', port: rtpPort, rtcpPort });
@@ -115,25 +136,22 @@ export class TrackRecorder extends EventEmitter<{ ended: [TrackEnd] }> {
           rtpCapabilities: recorderCapabilities(router),
           paused: true,
         });
-        const sdp = path.join(spec.dir, `.${spec.name}.sdp`);
-        await writeFile(sdp, sdpFor(consumer, rtpPort, rtcpPort));
-        child = spawn('setpriv', ['--pdeathsig', 'INT', spec.ffmpeg, ...ffmpegArgs(sdp, spec)], {
-          stdio: ['ignore', 'ignore', 'pipe'],
-        });
-        const spawned = child;
-        let alive = true;
-        spawned.once('exit', () => (alive = false));
-        await waitListening(rtpPort, () => alive);
-        const track = new TrackRecorder(spec, transport, consumer, spawned);
+        // The warm ffmpeg opens its output once its input is open: it writes into our `.part`.
+        await symlink(part, warm.output);
+        warm.child.stdin?.end(sdpFor(consumer, rtpPort, rtcpPort));
+        await waitListening(rtpPort, warm.alive, 10_000);
+        const track = new TrackRecorder(spec, transport, consumer, warm);
+        // The first packet sent to the recorder is where the file's audio starts (its offset).
+        await consumer.enableTraceEvent(['rtp']);
+        // Audio needs no keyframe request (a future video track would ask for one here).
         await consumer.resume();
-        // A keyframe matters only for video; audio needs none (kept for a future video track).
-        await rm(sdp, { force: true });
         return track;
       } catch (err) {
-        child?.kill('SIGKILL');
+        warm.child.kill('SIGKILL');
         transport.close();
-        await rm(path.join(spec.dir, `${spec.name}.part`), { force: true });
-        if (attempt >= 2) throw err;
+        await rm(warm.output, { force: true });
+        await rm(part, { force: true });
+        if (attempt >= 2) throw Object.assign(err as Error, { stderr: warm.stderr() });
         spec.log.warn({ err, producerId: spec.producerId }, 'recorder start failed, retrying');
       }
     }
@@ -168,6 +186,7 @@ export class TrackRecorder extends EventEmitter<{ ended: [TrackEnd] }> {
     const code = await this.#exited;
     clearTimeout(again);
     clearTimeout(timer);
+    await rm(this.#link, { force: true }).catch(() => undefined);
     this.#transport.close();
     // ffmpeg exits 255 after SIGINT once it has written the trailer; a crash or SIGKILL does not.
     const finalised = wasAlive && (code === 255 || code === 0);
@@ -177,7 +196,7 @@ export class TrackRecorder extends EventEmitter<{ ended: [TrackEnd] }> {
     );
     if (!finalised) {
       this.#spec.log.error(
-        { file: this.file, code, stderr: this.#stderr.slice(-500) },
+        { file: this.file, code, stderr: this.#stderr().slice(-500) },
         'track writer did not finalise: left as .part',
       );
       return { bytes, finalised };
@@ -185,34 +204,4 @@ export class TrackRecorder extends EventEmitter<{ ended: [TrackEnd] }> {
     await rename(part, path.join(this.#spec.dir, this.file));
     return { bytes, finalised };
   }
-}
-
-function ffmpegArgs(sdp: string, spec: TrackSpec): string[] {
-  return [
-    '-hide_banner',
-    '-nostdin',
-    '-loglevel',
-    'warning',
-    '-protocol_whitelist',
-    'file,udp,rtp',
-    // The SDP says everything: no probing delay before the first page is written.
-    '-analyzeduration',
-    '0',
-    '-probesize',
-    '32',
-    '-i',
-    sdp,
-    '-map',
-    '0:a:0',
-    '-c:a',
-    'copy',
-    '-f',
-    'ogg',
-    // Pages of ~200 ms, flushed as written: a crash loses at most that much.
-    '-page_duration',
-    '200000',
-    '-flush_packets',
-    '1',
-    path.join(spec.dir, `${spec.name}.part`),
-  ];
 }
