@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,12 +67,26 @@ describe('recording a meeting (real server, Chromium, ffmpeg)', () => {
   });
 
   const file = (id: string, f: string) => path.join(app.dataDir, 'recordings', id, f);
-  const detail = async (id: string): Promise<RecordingDetail> => {
+  const fetchDetail = async (id: string): Promise<RecordingDetail> => {
     const res = await fetch(`${app.url}/api/recordings/${id}`, {
       headers: { authorization: `Bearer ${tokens.host450}` },
     });
     expect(res.status).toBe(200);
     return (await res.json()) as RecordingDetail;
+  };
+  /** The stop answers at once; the files are finalised and mixed behind it. */
+  const detail = async (id: string): Promise<RecordingDetail> => {
+    await expect
+      .poll(async () => (await fetchDetail(id)).status, { timeout: 60_000, interval: 500 })
+      .toBe('done');
+    return fetchDetail(id);
+  };
+  const partBytes = (id: string, segment: number, unitId: string) => {
+    try {
+      return statSync(file(id, `s${segment}-${unitId}-1.part`)).size;
+    } catch {
+      return 0;
+    }
   };
 
   it('records one Opus track per commune and the mix; the timeline names the speakers in order', async () => {
@@ -152,7 +166,17 @@ describe('recording a meeting (real server, Chromium, ffmpeg)', () => {
   it('goes on as a second segment after the SFU worker dies', async () => {
     const started = await host.request('recording:start', {});
     if (!started.ok) throw new Error(JSON.stringify(started.error));
-    await sleep(3_000);
+    // Both communes are being written in segment 0 before the worker dies.
+    await expect
+      .poll(
+        () =>
+          Math.min(partBytes(started.data.id, 0, '18853'), partBytes(started.data.id, 0, '18856')),
+        {
+          timeout: 30_000,
+          interval: 500,
+        },
+      )
+      .toBeGreaterThan(2_000);
     const [router] = await app.sfu.routers(meetingId);
     process.kill(app.workers.workers[router!.workerIndex]!.worker.pid, 'SIGKILL');
     // The communes rejoin by themselves (media:reconnect); both are heard again in segment 1.
@@ -165,7 +189,17 @@ describe('recording a meeting (real server, Chromium, ffmpeg)', () => {
         { timeout: 30_000, interval: 500 },
       )
       .toBe(2);
-    await sleep(2_000);
+    // Both communes' second-segment files are being written (a loaded machine may take seconds).
+    await expect
+      .poll(
+        () =>
+          Math.min(partBytes(started.data.id, 1, '18853'), partBytes(started.data.id, 1, '18856')),
+        {
+          timeout: 30_000,
+          interval: 500,
+        },
+      )
+      .toBeGreaterThan(2_000);
     // The host's own endpoint may have been lost too: it joins again from the same device.
     await host.request('meeting:join', { meetingId, deviceId: 'host-device' });
     const stopped = await host.request('recording:stop', {});
@@ -177,7 +211,8 @@ describe('recording a meeting (real server, Chromium, ffmpeg)', () => {
       expect(tracks.map((t) => t.unitId).sort()).toEqual(['18853', '18856']);
       for (const t of tracks) {
         expect(t.file.endsWith('.ogg')).toBe(true);
-        expect(await durationS(file(rec.id, t.file))).toBeGreaterThan(1);
+        expect(await codecOf(file(rec.id, t.file))).toBe('opus');
+        expect(await durationS(file(rec.id, t.file))).toBeGreaterThan(0.2);
       }
     }
     expect(rec.timeline.some((e) => e.type === 'segment' && e.value === 1)).toBe(true);

@@ -59,7 +59,8 @@ function recorderPids(): number[] {
     try {
       const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
       const ppid = Number(/PPid:\s+(\d+)/.exec(readFileSync(`/proc/${d}/status`, 'utf8'))?.[1]);
-      if (ppid === process.pid && cmd.includes('ffmpeg') && cmd.includes('.sdp')) out.push(Number(d));
+      if (ppid === process.pid && cmd.includes('ffmpeg') && cmd.includes('.sdp'))
+        out.push(Number(d));
     } catch {
       // gone meanwhile
     }
@@ -188,24 +189,49 @@ async function main(): Promise<void> {
   const mixPct = mixCpuMs / 10 / recordedS;
   const extraPct = workerPctB - workerPctA + (nodePctB - nodePctA) + recorderPct + mixPct;
   const bytes = result.tracks.reduce((n, t) => n + t.bytes, 0) + (result.mix?.bytes ?? 0);
-  const mbPerHour = (bytes / recordedS) * 3600 / 1e6;
+  const mbPerHour = ((bytes / recordedS) * 3600) / 1e6;
   const gaps = await Promise.all(
     result.tracks.map((t) => largestGapMs(path.join(root, 'bench', t.file))),
   );
 
   const rows: [string, string, string][] = [
     ['worker CPU, meeting alone', `${workerPctA.toFixed(2)} %`, ''],
-    ['worker CPU, meeting recorded', `${workerPctB.toFixed(2)} %`, `+${(workerPctB - workerPctA).toFixed(2)} %`],
+    [
+      'worker CPU, meeting recorded',
+      `${workerPctB.toFixed(2)} %`,
+      `+${(workerPctB - workerPctA).toFixed(2)} %`,
+    ],
     ['Node CPU (alone → recorded)', `${nodePctA.toFixed(2)} → ${nodePctB.toFixed(2)} %`, ''],
-    ['recorder processes (ffmpeg copy, 3)', `${recorderPct.toFixed(2)} %`, `${(ffCpuMid / 10 / (recordedS / 2)).toFixed(2)} % at half-time`],
-    ['mix at stop (decode 3 + Opus 16k)', `${mixPct.toFixed(2)} % of the recording's time`, `${(mixCpuMs / 1000).toFixed(2)} s CPU, stop took ${(stopMs / 1000).toFixed(2)} s`],
+    [
+      'recorder processes (ffmpeg copy, 3)',
+      `${recorderPct.toFixed(2)} %`,
+      `${(ffCpuMid / 10 / (recordedS / 2)).toFixed(2)} % at half-time`,
+    ],
+    [
+      'mix at stop (decode 3 + Opus 16k)',
+      `${mixPct.toFixed(2)} % of the recording's time`,
+      `${(mixCpuMs / 1000).toFixed(2)} s CPU, stop took ${(stopMs / 1000).toFixed(2)} s`,
+    ],
     ['recording, all costs', `${extraPct.toFixed(2)} % of one core`, 'goal ≤ 3 %'],
-    ['recorder memory (RSS, 3 ffmpeg)', `${(rss.reduce((x, y) => x + y, 0) / 1024).toFixed(1)} MB`, `${rss.map((k) => (k / 1024).toFixed(1)).join(' / ')} MB each`],
+    [
+      'recorder memory (RSS, 3 ffmpeg)',
+      `${(rss.reduce((x, y) => x + y, 0) / 1024).toFixed(1)} MB`,
+      `${rss.map((k) => (k / 1024).toFixed(1)).join(' / ')} MB each`,
+    ],
     ['bytes per hour (3 tracks + mix)', `${mbPerHour.toFixed(1)} MB`, 'goal ≤ 20 MB'],
-    ['start → first written audio', `${(Math.max(...firstAudio) / 1000).toFixed(2)} s (last of 3)`, `start call ${startCallMs} ms; goal ≤ 1 s`],
+    [
+      'start → first written audio',
+      `${(Math.max(...firstAudio) / 1000).toFixed(2)} s (last of 3)`,
+      `start call ${startCallMs} ms; goal ≤ 1 s`,
+    ],
     ['largest gap in a track', `${Math.max(...gaps)} ms`, 'goal ≤ 200 ms'],
   ];
-  console.log(`\nbench:recording — ${SPEAKERS} speakers, ${ENDPOINTS} endpoints, ${SECONDS} s each phase, Opus ${KBPS} kbit/s, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+  console.log(
+    `\nbench:recording — ${SPEAKERS} speakers, ${ENDPOINTS} endpoints, ${SECONDS} s each phase, Opus ${KBPS} kbit/s, load ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}\n`,
+  );
   for (const [k, v, note] of rows) console.log(`${k.padEnd(40)} ${v.padEnd(34)} ${note}`);
   const file = writeBenchResult('recording', {
     speakers: SPEAKERS,

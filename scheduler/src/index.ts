@@ -176,7 +176,12 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
     root: recordingsDir({ RECORDINGS_DIR: config.RECORDINGS_DIR, DATA_DIR: config.DATA_DIR }),
     hostOf: (meetingId) => meetingStore.get(meetingId)?.meeting.hostUnitId,
   });
-  const recordingPurge = new RecordingPurge(redis, recordings, log, config.RECORDING_RETENTION_DAYS);
+  const recordingPurge = new RecordingPurge(
+    redis,
+    recordings,
+    log,
+    config.RECORDING_RETENTION_DAYS,
+  );
   await recordingPurge.start();
   router.use(
     attendanceRoutes({ tree: orgTree, store: attendance, views, sessions: tokens, recordings }),

@@ -16,11 +16,7 @@ import type {
 } from './mediaTypes';
 import type { MediaJoin, SfuClient, SfuEvent } from './sfuClient';
 import { Recorders, type RecordingSettings } from './recording/recorders';
-import type {
-  RecordingResult,
-  RecordingStatus,
-  StartRecording,
-} from './recording/recordingTypes';
+import type { RecordingResult, RecordingStatus, StartRecording } from './recording/recordingTypes';
 import type { PooledWorker, WorkerPool } from './workerPool';
 
 export interface LocalSfuOptions {

@@ -31,10 +31,7 @@ const patterns: [RegExp, (m: RegExpMatchArray) => Route][] = [
   [/^\/admin$/, () => ({ name: 'admin' })],
   [new RegExp(`^/join/${idPart}$`), (m) => ({ name: 'prejoin', meetingId: m[1]! })],
   [new RegExp(`^/meeting/${idPart}$`), (m) => ({ name: 'room', meetingId: m[1]! })],
-  [
-    new RegExp(`^/occurrence/${idPart}$`),
-    (m) => ({ name: 'occurrence', occurrenceId: m[1]! }),
-  ],
+  [new RegExp(`^/occurrence/${idPart}$`), (m) => ({ name: 'occurrence', occurrenceId: m[1]! })],
 ];
 
 export function parseRoute(pathname: string): Route {

@@ -86,7 +86,9 @@ export const recordingDetailSchema = recordingSummarySchema.extend({
   segments: z.number().int().min(1),
   auto: z.boolean(),
   startedBy: z.string().nullable(),
-  mix: z.object({ file: z.string(), bytes: z.number().int(), durationMs: z.number().int() }).nullable(),
+  mix: z
+    .object({ file: z.string(), bytes: z.number().int(), durationMs: z.number().int() })
+    .nullable(),
   tracks: z.array(recordingTrackViewSchema),
   timeline: z.array(timelineEntrySchema),
   speakers: z.array(speakerTurnSchema),

@@ -130,7 +130,11 @@ describe('recording rights (REST, real redis-server)', () => {
       expect(dl.status).toBe(want);
       if (c.plays) {
         expect(play.headers.get('content-type')).toBe('audio/ogg');
-        expect(Buffer.from(await play.arrayBuffer()).subarray(0, 4).toString()).toBe('OggS');
+        expect(
+          Buffer.from(await play.arrayBuffer())
+            .subarray(0, 4)
+            .toString(),
+        ).toBe('OggS');
         expect(dl.headers.get('content-disposition')).toContain('attachment');
       }
     });
@@ -155,9 +159,9 @@ describe('recording rights (REST, real redis-server)', () => {
       headers: { authorization: `Bearer ${host.token}`, range: 'bytes=100-' },
     });
     const after = await admin.call('GET', '/audit?limit=500');
-    expect(after.body.entries.filter((e: { target: string }) => e.target === recordingId)).toHaveLength(
-      ours.length,
-    );
+    expect(
+      after.body.entries.filter((e: { target: string }) => e.target === recordingId),
+    ).toHaveLength(ours.length);
   });
 
   it('the attendance CSV includes the minutes when asked, for those who may play', async () => {

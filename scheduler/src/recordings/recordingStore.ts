@@ -37,7 +37,9 @@ export const storedRecordingSchema = z.object({
   segments: z.number().int().min(1),
   auto: z.boolean(),
   startedBy: z.string().nullable(),
-  mix: z.object({ file: z.string(), bytes: z.number().int(), durationMs: z.number().int() }).nullable(),
+  mix: z
+    .object({ file: z.string(), bytes: z.number().int(), durationMs: z.number().int() })
+    .nullable(),
   tracks: z.array(trackSchema),
   durationMs: z.number().int().min(0),
 });
@@ -130,11 +132,33 @@ export class RecordingStore {
     const id = await this.#redis.get(key.active(meetingId));
     const rec = id ? await this.get(id) : undefined;
     if (!rec || rec.status !== 'recording') return null;
-    return { recordingId: rec.id, startedAt: rec.startedAt, segments: rec.segments, auto: rec.auto };
+    return {
+      recordingId: rec.id,
+      startedAt: rec.startedAt,
+      segments: rec.segments,
+      auto: rec.auto,
+    };
   }
 
+  /**
+   * One stopper per recording across the cluster; the winner frees the meeting
+   * at once (a new recording may start while this one is being mixed).
+   */
   async claimStop(recordingId: string): Promise<boolean> {
-    return (await this.#redis.set(`${key.rec(recordingId)}:stopping`, '1', 'EX', 3600, 'NX')) === 'OK';
+    const won =
+      (await this.#redis.set(`${key.rec(recordingId)}:stopping`, '1', 'EX', 3600, 'NX')) === 'OK';
+    const rec = won ? await this.get(recordingId) : undefined;
+    if (rec) await this.#release(rec.meetingId, recordingId);
+    return won;
+  }
+
+  async #release(meetingId: string, recordingId: string): Promise<void> {
+    await this.#redis.eval(
+      `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`,
+      1,
+      key.active(meetingId),
+      recordingId,
+    );
   }
 
   async hasAny(occurrenceId: string): Promise<boolean> {
@@ -167,12 +191,7 @@ export class RecordingStore {
       durationMs: o.media?.durationMs ?? stoppedAt - r.startedAt,
     }));
     if (!rec) return undefined;
-    await this.#redis.eval(
-      `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`,
-      1,
-      key.active(rec.meetingId),
-      recordingId,
-    );
+    await this.#release(rec.meetingId, recordingId);
     await this.#writeMinutes(rec).catch((err: unknown) =>
       this.#log.error({ err, recordingId }, 'minutes not written'),
     );

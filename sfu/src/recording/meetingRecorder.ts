@@ -235,7 +235,10 @@ export class MeetingRecorder {
       await this.#end(track, 'stopped');
       return;
     }
-    writer.once('ended', (reason) => void this.#end(track, reason).then(() => this.#writeManifest()));
+    writer.once(
+      'ended',
+      (reason) => void this.#end(track, reason).then(() => this.#writeManifest()),
+    );
     void writer.firstPacketAt.then((at) => {
       if (track.info.state !== 'recording') return;
       track.info.offsetMs = Math.max(0, at - this.#o.startedAt);

@@ -75,7 +75,18 @@ async function salvage(dir: string, t: RecordingTrack, tools: Tools): Promise<Re
   const out = path.join(dir, t.file);
   try {
     await stat(part);
-    await run(tools.ffmpeg, ['-v', 'error', '-y', '-i', part, '-c', 'copy', '-f', 'ogg', `${out}.tmp`]);
+    await run(tools.ffmpeg, [
+      '-v',
+      'error',
+      '-y',
+      '-i',
+      part,
+      '-c',
+      'copy',
+      '-f',
+      'ogg',
+      `${out}.tmp`,
+    ]);
     await rename(`${out}.tmp`, out);
     await rm(part, { force: true });
     const ms = (await probeDurationMs(tools.ffprobe, out)) ?? 0;
@@ -103,14 +114,17 @@ export async function finishRecording(o: {
 }): Promise<RecordingResult> {
   const found = await readManifests(o.dir);
   const tracks: RecordingTrack[] = [];
-  for (const t of found) tracks.push(t.state === 'recording' ? await salvage(o.dir, t, o.tools) : t);
+  for (const t of found)
+    tracks.push(t.state === 'recording' ? await salvage(o.dir, t, o.tools) : t);
   const playable: RecordingTrack[] = [];
   for (const t of tracks) {
     if (!t.file.endsWith('.ogg')) continue;
-    if (await stat(path.join(o.dir, t.file)).then(
-      () => true,
-      () => false,
-    ))
+    if (
+      await stat(path.join(o.dir, t.file)).then(
+        () => true,
+        () => false,
+      )
+    )
       playable.push(t);
   }
   const segments = Math.max(1, ...tracks.map((t) => t.segment + 1));
@@ -124,7 +138,14 @@ export async function finishRecording(o: {
   };
   if (playable.length === 0) return result;
   const mixPart = path.join(o.dir, 'mix.part');
-  const inputs = ['-f', 'lavfi', '-t', (durationMs / 1000).toFixed(3), '-i', 'anullsrc=r=48000:cl=mono'];
+  const inputs = [
+    '-f',
+    'lavfi',
+    '-t',
+    (durationMs / 1000).toFixed(3),
+    '-i',
+    'anullsrc=r=48000:cl=mono',
+  ];
   const chains: string[] = [];
   playable.forEach((t, i) => {
     inputs.push('-i', path.join(o.dir, t.file));

@@ -57,7 +57,11 @@ describe('meeting recorder (real workers, real ffmpeg)', () => {
 
   async function speaker(id: string, unitId: string, ssrc: number, freqHz: number) {
     const e = await meeting.addEndpoint({ id, unitId, transport: { type: 'plain' } });
-    await meeting.produce(id, { kind: 'audio', rtpParameters: opusRtpParameters(ssrc), source: 'mic' });
+    await meeting.produce(id, {
+      kind: 'audio',
+      rtpParameters: opusRtpParameters(ssrc),
+      source: 'mic',
+    });
     const s = opusSender({ port: plainPort(e.sendTransport), ssrc, payloadType: OPUS_PT, freqHz });
     senders.push(s);
     return { endpoint: e, sender: s };

@@ -66,7 +66,6 @@ export class TrackRecorder extends EventEmitter<{ ended: [TrackEnd] }> {
   readonly firstPacketAt: Promise<number>;
   readonly #spec: TrackSpec;
   readonly #transport: ms.PlainTransport;
-  readonly #consumer: ms.Consumer;
   readonly #child: ChildProcess;
   readonly #exited: Promise<number | null>;
   #alive = true;
@@ -88,10 +87,9 @@ export class TrackRecorder extends EventEmitter<{ ended: [TrackEnd] }> {
     this.file = `${spec.name}.ogg`;
     this.startedAt = Date.now();
     this.#transport = transport;
-    this.#consumer = consumer;
     this.#child = child;
     this.#exited = new Promise((resolve) => {
-        if (!warm.alive()) {
+      if (!warm.alive()) {
         this.#alive = false;
         resolve(child.exitCode);
         return;
@@ -194,12 +192,13 @@ export class TrackRecorder extends EventEmitter<{ ended: [TrackEnd] }> {
       (s) => s.size,
       () => 0,
     );
-    if (!finalised) {
+    // No `.part` at all: ffmpeg never got a packet to open its output with.
+    if (!finalised || bytes === 0) {
       this.#spec.log.error(
         { file: this.file, code, stderr: this.#stderr().slice(-500) },
         'track writer did not finalise: left as .part',
       );
-      return { bytes, finalised };
+      return { bytes, finalised: false };
     }
     await rename(part, path.join(this.#spec.dir, this.file));
     return { bytes, finalised };

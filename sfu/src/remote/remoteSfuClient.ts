@@ -7,11 +7,7 @@ import type { ClientLinkReport } from '../link/endpointLink';
 import type { LinkStateEvent } from '../link/linkSupervisor';
 import type { ConsumerLayers, ConsumerParams, ProducerInfo, RouterInfo } from '../mediaTypes';
 import type { MediaJoin, SfuClient, SfuEvent } from '../sfuClient';
-import type {
-  RecordingResult,
-  RecordingStatus,
-  StartRecording,
-} from '../recording/recordingTypes';
+import type { RecordingResult, RecordingStatus, StartRecording } from '../recording/recordingTypes';
 import { DeafNodes } from './deafNodes';
 import { clusterKeys } from './keys';
 import { NodeRegistry } from './nodeRegistry';

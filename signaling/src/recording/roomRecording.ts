@@ -64,6 +64,7 @@ export class RoomRecording {
   /** Last speaker and floor written per recording: the timeline notes changes only. */
   readonly #lastSpeaker = new Map<string, string>();
   readonly #lastFloor = new Map<string, string | null>();
+  readonly #finishing = new Map<string, Promise<void>>();
 
   constructor(deps: RoomRecordingDeps) {
     this.#d = deps;
@@ -101,7 +102,10 @@ export class RoomRecording {
       this.#note(room, 'joined', { unitId: e.session.unitId, unitName: e.unitName });
     this.floor(room);
     this.#d.updated(room);
-    this.#d.log.info({ meetingId: room.id, recordingId: id, auto: by === null }, 'recording started');
+    this.#d.log.info(
+      { meetingId: room.id, recordingId: id, auto: by === null },
+      'recording started',
+    );
     return room.recording;
   }
 
@@ -126,7 +130,11 @@ export class RoomRecording {
     await ledger.finish(active.recordingId, { reason, media }).catch(() => undefined);
   }
 
-  /** Stops the room's recording (if any); the SFU finalises and mixes; the ledger keeps the result. */
+  /**
+   * Stops the room's recording (if any): the room shows it at once; the SFU
+   * finalises the files and mixes them behind (seconds per hour recorded),
+   * then the ledger keeps the result (`finished` resolves then).
+   */
   async stop(room: MeetingRoom, reason: StopReason): Promise<string | undefined> {
     const rec = room.recording;
     if (!rec) return undefined;
@@ -137,22 +145,33 @@ export class RoomRecording {
     }
     this.#note(room, 'stopped', { value: reason }, rec);
     this.#d.updated(room);
+    this.#d.stopped(room, rec.id, reason);
+    const finished = this.#finish(room.id, rec, reason);
+    this.#finishing.set(rec.id, finished);
+    void finished.finally(() => this.#finishing.delete(rec.id));
+    this.#d.log.info({ meetingId: room.id, recordingId: rec.id, reason }, 'recording stopped');
+    return rec.id;
+  }
+
+  /** Resolves when the recording's files are final and the ledger has them (tests, shutdown). */
+  finished(recordingId: string): Promise<void> {
+    return this.#finishing.get(recordingId) ?? Promise.resolve();
+  }
+
+  async #finish(meetingId: string, rec: RecordingView, reason: StopReason): Promise<void> {
     let media: RecordingResult | null = null;
     try {
-      media = await this.#d.sfu.stopRecording(room.id, {
+      media = await this.#d.sfu.stopRecording(meetingId, {
         recordingId: rec.id,
         startedAt: rec.startedAt,
       });
     } catch (err) {
-      this.#d.log.error({ err, meetingId: room.id, recordingId: rec.id }, 'recording stop failed');
+      this.#d.log.error({ err, meetingId, recordingId: rec.id }, 'recording stop failed');
     }
     await this.#ledger()
       .finish(rec.id, { reason, media })
       .catch((err: unknown) => this.#d.log.error({ err, recordingId: rec.id }, 'ledger finish'));
     this.#forget(rec.id);
-    this.#d.stopped(room, rec.id, reason);
-    this.#d.log.info({ meetingId: room.id, recordingId: rec.id, reason }, 'recording stopped');
-    return rec.id;
   }
 
   /**
@@ -200,8 +219,7 @@ export class RoomRecording {
     const room = this.#d.rooms().get(e.meetingId);
     if (e.state === 'segment') {
       void ledger.segment(e.recordingId, e.segment).catch(() => undefined);
-      if (room?.recording?.id === e.recordingId)
-        this.#note(room, 'segment', { value: e.segment });
+      if (room?.recording?.id === e.recordingId) this.#note(room, 'segment', { value: e.segment });
       return;
     }
     // The meeting's media closed under the recorder (every endpoint lost with its worker or

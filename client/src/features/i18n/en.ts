@@ -289,7 +289,8 @@ export const en: Resources = {
   room: {
     recording: 'Recording',
     recordingStopped: 'Recording stopped.',
-    recordingDiskFull: 'The recordings disk is nearly full: recording stopped by itself; what was recorded is kept. Tell the administrator.',
+    recordingDiskFull:
+      'The recordings disk is nearly full: recording stopped by itself; what was recorded is kept. Tell the administrator.',
     speaking: 'speaking',
     pin: 'Pin video',
     unpin: 'Unpin',
@@ -368,7 +369,8 @@ export const en: Resources = {
   recordings: {
     title: 'Minutes and recordings',
     none: 'This meeting has no recording.',
-    exists: 'This meeting was recorded. Only the organising tier and above and the emergency command may listen and download.',
+    exists:
+      'This meeting was recorded. Only the organising tier and above and the emergency command may listen and download.',
     inProgress: 'Recording',
     failed: 'Recording failed',
     started: 'Started {{time}}',
@@ -414,7 +416,8 @@ export const en: Resources = {
     START_IN_PAST: 'The start time has already passed; choose a time in the future.',
     PASSWORD_CHANGE_REQUIRED: 'An administrator set this password; change it before you continue.',
     PASSWORD_REUSED: 'The new password must differ from the current one.',
-    RECORDING_DISK_FULL: 'The recordings disk is nearly full: recording stopped; what was recorded is kept.',
+    RECORDING_DISK_FULL:
+      'The recordings disk is nearly full: recording stopped; what was recorded is kept.',
     RECORDING_FAILED: 'The meeting could not be recorded; try again.',
     MEDIA_DEVICE: 'Could not open the chosen microphone or camera.',
     NETWORK: 'Cannot reach the server. Check the connection and try again.',

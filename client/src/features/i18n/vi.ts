@@ -289,7 +289,8 @@ export const vi = {
   room: {
     recording: 'Đang ghi âm',
     recordingStopped: 'Đã dừng ghi âm.',
-    recordingDiskFull: 'Ổ đĩa lưu bản ghi sắp đầy: việc ghi âm đã tự dừng, phần đã ghi được giữ nguyên. Hãy báo quản trị viên.',
+    recordingDiskFull:
+      'Ổ đĩa lưu bản ghi sắp đầy: việc ghi âm đã tự dừng, phần đã ghi được giữ nguyên. Hãy báo quản trị viên.',
     speaking: 'đang nói',
     pin: 'Ghim hình',
     unpin: 'Bỏ ghim',
@@ -369,7 +370,8 @@ export const vi = {
   recordings: {
     title: 'Biên bản và ghi âm',
     none: 'Buổi họp này chưa có bản ghi âm.',
-    exists: 'Buổi họp này có bản ghi âm. Chỉ cấp chủ trì trở lên và Ban chỉ huy được nghe và tải về.',
+    exists:
+      'Buổi họp này có bản ghi âm. Chỉ cấp chủ trì trở lên và Ban chỉ huy được nghe và tải về.',
     inProgress: 'Đang ghi âm',
     failed: 'Ghi âm lỗi',
     started: 'Bắt đầu {{time}}',
@@ -416,7 +418,8 @@ export const vi = {
     PASSWORD_CHANGE_REQUIRED:
       'Quản trị viên đã đặt mật khẩu cho tài khoản này; hãy đổi mật khẩu trước khi tiếp tục.',
     PASSWORD_REUSED: 'Mật khẩu mới phải khác mật khẩu hiện tại.',
-    RECORDING_DISK_FULL: 'Ổ đĩa lưu bản ghi sắp đầy: việc ghi âm đã dừng, các tệp đã ghi được giữ nguyên.',
+    RECORDING_DISK_FULL:
+      'Ổ đĩa lưu bản ghi sắp đầy: việc ghi âm đã dừng, các tệp đã ghi được giữ nguyên.',
     RECORDING_FAILED: 'Không ghi âm được cuộc họp; hãy thử lại.',
     MEDIA_DEVICE: 'Không mở được micro hoặc camera đã chọn.',
     NETWORK: 'Không kết nối được tới máy chủ. Kiểm tra đường truyền và thử lại.',

@@ -58,7 +58,9 @@ function Existing({ r }: { r: RecordingSummary }) {
   return (
     <section className="recording" data-recording-id={r.id}>
       <h2>{r.title}</h2>
-      <p className="muted">{t('recordings.started', { time: formatDateTime(r.startedAt, i18n.language) })}</p>
+      <p className="muted">
+        {t('recordings.started', { time: formatDateTime(r.startedAt, i18n.language) })}
+      </p>
     </section>
   );
 }
@@ -78,10 +80,14 @@ function Recording({ r }: { r: RecordingDetail }) {
       <p className="muted">
         {t('recordings.started', { time: formatDateTime(r.startedAt, i18n.language) })} ·{' '}
         {t('recordings.duration', { minutes: Math.round(r.durationMs / 60_000) })}
-        {r.status === 'recording' && <span className="badge rec-badge">{t('recordings.inProgress')}</span>}
+        {r.status === 'recording' && (
+          <span className="badge rec-badge">{t('recordings.inProgress')}</span>
+        )}
         {r.status === 'failed' && <span className="badge">{t('recordings.failed')}</span>}
         {r.auto && <span className="badge">{t('recordings.auto')}</span>}
-        {r.segments > 1 && <span className="badge">{t('recordings.segments', { count: r.segments })}</span>}
+        {r.segments > 1 && (
+          <span className="badge">{t('recordings.segments', { count: r.segments })}</span>
+        )}
       </p>
       {r.mix && (
         <>

@@ -42,7 +42,9 @@ export async function codecOf(file: string): Promise<string> {
 /** Mean level (dB) of the decoded file, optionally only around one frequency (a narrow band-pass). */
 export async function meanVolumeDb(file: string, freqHz?: number): Promise<number> {
   const filters = [
-    ...(freqHz ? [`bandpass=f=${freqHz}:width_type=q:w=8`, `bandpass=f=${freqHz}:width_type=q:w=8`] : []),
+    ...(freqHz
+      ? [`bandpass=f=${freqHz}:width_type=q:w=8`, `bandpass=f=${freqHz}:width_type=q:w=8`]
+      : []),
     'volumedetect',
   ];
   const { stderr } = await run('ffmpeg', [
@@ -65,7 +67,17 @@ export async function meanVolumeDb(file: string, freqHz?: number): Promise<numbe
 export async function packetTimes(file: string): Promise<number[]> {
   const { stdout } = await run(
     'ffprobe',
-    ['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', file],
+    [
+      '-v',
+      'error',
+      '-select_streams',
+      'a:0',
+      '-show_entries',
+      'packet=pts_time',
+      '-of',
+      'csv=p=0',
+      file,
+    ],
     { maxBuffer: 64 << 20 },
   );
   return stdout
