@@ -51,7 +51,7 @@ async function workersCpuMs(pool: WorkerPool): Promise<number> {
   return total;
 }
 
-/** ffmpeg recorder pids: children of this process running ffmpeg with an SDP input. */
+/** Recorder pids: children of this process running ffmpeg on an SDP from stdin (warm idle ones too). */
 function recorderPids(): number[] {
   const out: number[] = [];
   for (const d of readdirSync('/proc')) {
@@ -59,7 +59,7 @@ function recorderPids(): number[] {
     try {
       const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
       const ppid = Number(/PPid:\s+(\d+)/.exec(readFileSync(`/proc/${d}/status`, 'utf8'))?.[1]);
-      if (ppid === process.pid && cmd.includes('ffmpeg') && cmd.includes('.sdp'))
+      if (ppid === process.pid && cmd.includes('ffmpeg') && cmd.includes('pipe:0'))
         out.push(Number(d));
     } catch {
       // gone meanwhile
@@ -191,7 +191,7 @@ async function main(): Promise<void> {
   const bytes = result.tracks.reduce((n, t) => n + t.bytes, 0) + (result.mix?.bytes ?? 0);
   const mbPerHour = ((bytes / recordedS) * 3600) / 1e6;
   const gaps = await Promise.all(
-    result.tracks.map((t) => largestGapMs(path.join(root, 'bench', t.file))),
+    result.tracks.map((t) => largestGapMs(path.join(root, 'bench', t.file)).catch(() => -1)),
   );
 
   const rows: [string, string, string][] = [
