@@ -71,6 +71,7 @@ export async function startAllInOne(
       lastN: sfuConfig.LAST_N_VIDEOS,
       h264: sfuConfig.SFU_H264,
       recording: recordingSettings(sfuConfig),
+      audioRepair: sfuConfig.AUDIO_REPAIR,
       log: log.child({ role: 'sfu' }),
     });
     cleanups.push(() => sfu.close());
@@ -83,7 +84,7 @@ export async function startAllInOne(
       async health() {
         const workerHealth = await workers.health();
         const ok = workerHealth.length > 0 && workerHealth.every((w) => w.ok);
-        return { ok, report: { workers: workerHealth } };
+        return { ok, report: { workers: workerHealth, srtp: workers.srtp } };
       },
     };
   });

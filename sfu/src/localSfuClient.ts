@@ -2,8 +2,8 @@ import { EventEmitter } from 'node:events';
 import type { types as ms } from 'mediasoup';
 import { AppError } from '@giaoban/common/errors';
 import type { Logger } from '@giaoban/common/logger';
-import { clientRtpCapabilities, mediaCodecs } from './codecs';
 import { loadSfuConfig, recordingSettings } from './config';
+import { audioRepair, clientRtpCapabilities, mediaCodecs, type AudioRepairMode } from './codecs';
 import { Meeting } from './meeting';
 import type { ClientLinkReport } from './link/endpointLink';
 import { LinkSupervisor, type AttachOptions, type LinkStateEvent } from './link/linkSupervisor';
@@ -26,6 +26,8 @@ export interface LocalSfuOptions {
   h264?: boolean;
   /** Where and with what meetings are recorded (default: recordingSettings of the env's config). */
   recording?: RecordingSettings;
+  /** AUDIO_REPAIR: how lost audio is repaired (FEC rate, audio NACK); default auto. */
+  audioRepair?: AudioRepairMode;
   log: Logger;
 }
 
@@ -45,6 +47,7 @@ export class LocalSfuClient implements SfuClient {
   readonly #links: LinkSupervisor;
   /** The meetings recorded on this node. */
   readonly recorders: Recorders;
+  readonly #repair: { fec: boolean; nack: boolean };
   readonly #onReplaced = () => {
     for (const pending of this.#meetings.values()) {
       void pending
@@ -58,7 +61,9 @@ export class LocalSfuClient implements SfuClient {
   constructor(pool: WorkerPool, opts: LocalSfuOptions) {
     this.#pool = pool;
     this.#opts = opts;
+    this.#repair = audioRepair(opts.audioRepair ?? 'auto');
     this.#links = new LinkSupervisor({
+      fecRepair: this.#repair.fec,
       log: opts.log.child({ part: 'link' }),
       lastN: opts.lastN,
       onEvent: (e) => this.#events.emit('event', e),
@@ -94,7 +99,9 @@ export class LocalSfuClient implements SfuClient {
     });
     this.#links.attach(meeting, endpoint, req.link);
     return {
-      routerRtpCapabilities: clientRtpCapabilities(meeting.rtpCapabilities),
+      routerRtpCapabilities: clientRtpCapabilities(meeting.rtpCapabilities, {
+        audioNack: this.#repair.nack,
+      }),
       sendTransport: endpoint.webRtcParams('send'),
       recvTransport: endpoint.webRtcParams('recv'),
       producers: meeting.producers().filter((p) => p.endpointId !== endpoint.id),
@@ -116,7 +123,7 @@ export class LocalSfuClient implements SfuClient {
     const router = await worker.worker.createRouter({
       mediaCodecs: mediaCodecs({ h264: this.#opts.h264 }),
     });
-    const caps = clientRtpCapabilities(router.rtpCapabilities);
+    const caps = clientRtpCapabilities(router.rtpCapabilities, { audioNack: this.#repair.nack });
     router.close();
     return caps;
   }

@@ -31,6 +31,7 @@ export async function startSfuNode(
     lastN: sfuConfig.LAST_N_VIDEOS,
     h264: sfuConfig.SFU_H264,
     recording: recordingSettings(sfuConfig),
+    audioRepair: sfuConfig.AUDIO_REPAIR,
     log: nodeLog,
   });
   let server: SfuNodeServer;

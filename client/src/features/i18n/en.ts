@@ -321,6 +321,8 @@ export const en: Resources = {
     joining: 'Joining the meeting…',
     ended: 'The meeting has ended.',
     removed: 'A host removed you from the meeting.',
+    cancelled: 'The meeting was cancelled.',
+    uninvited: 'Your unit is no longer invited to this meeting.',
     replaced: 'You joined this room from another window.',
     mutedByHost: 'A host muted your microphone. Raise your hand to ask for the floor.',
     floorGiven: 'You have the floor.',
@@ -414,6 +416,7 @@ export const en: Resources = {
     MEETING_LOCKED: 'The meeting is locked: no more meeting points may join.',
     FLOOR_REQUIRED: 'A host muted you; raise your hand to ask for the floor.',
     START_IN_PAST: 'The start time has already passed; choose a time in the future.',
+    RECURRENCE_EMPTY: 'The recurrence rule holds no session within a year of the start.',
     PASSWORD_CHANGE_REQUIRED: 'An administrator set this password; change it before you continue.',
     PASSWORD_REUSED: 'The new password must differ from the current one.',
     RECORDING_DISK_FULL:
