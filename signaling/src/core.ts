@@ -288,6 +288,7 @@ export class SignalingCore {
         break;
       case 'activeSpeaker':
         this.broadcast(room, 'media:activeSpeaker', { endpointId: event.endpointId });
+        room.activeSpeakerId = event.endpointId;
         this.recording.speaker(room, event.endpointId);
         break;
       case 'endpointLost':

@@ -101,6 +101,8 @@ export class RoomRecording {
     for (const e of room.endpoints.values())
       this.#note(room, 'joined', { unitId: e.session.unitId, unitName: e.unitName });
     this.floor(room);
+    // Whoever is speaking already is the first speaker (the SFU reports changes only).
+    if (room.activeSpeakerId) this.speaker(room, room.activeSpeakerId);
     this.#d.updated(room);
     this.#d.log.info(
       { meetingId: room.id, recordingId: id, auto: by === null },

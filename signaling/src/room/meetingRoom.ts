@@ -57,6 +57,8 @@ export class MeetingRoom {
   /** Locked by a host: the join refuses every unit but hosts and units coming back (`mayReturn`). */
   locked = false;
   floorEndpointId: string | null = null;
+  /** The SFU's latest active speaker (a recording starting notes who is speaking). */
+  activeSpeakerId: string | null = null;
   /** The recording in progress (signaling/src/recording), shown to everyone. */
   recording: RecordingView | null = null;
   /** Present endpoints by id; a join adds one with `admit()`. */
