@@ -42,7 +42,7 @@ t0=$(date +%s)
 # Packages the product needs at run time (redis-server, coturn for TURN, openssl
 # for `npm run cert`, chromium for browser
 # tests, iproute2/iptables for the weak-link harness) and the worker's build deps.
-APT_PKGS=(redis-server coturn openssl chromium iproute2 iptables ca-certificates
+APT_PKGS=(redis-server coturn openssl chromium ffmpeg iproute2 iptables ca-certificates
   build-essential pkg-config patch ninja-build python3-venv libssl-dev libuv1-dev
   libsrtp2-dev libusrsctp-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler)
 

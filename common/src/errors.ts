@@ -68,6 +68,14 @@ export const errorMessages = {
     vi: 'Thư mục dữ liệu của máy chủ không ghi được (chỉ đọc); báo quản trị viên.',
     en: "The server's data folder cannot be written (read-only); tell the administrator.",
   },
+  RECORDING_DISK_FULL: {
+    vi: 'Ổ đĩa lưu bản ghi sắp đầy: việc ghi âm đã dừng, các tệp đã ghi được giữ nguyên.',
+    en: 'The recordings disk is nearly full: recording stopped; what was recorded is kept.',
+  },
+  RECORDING_FAILED: {
+    vi: 'Không ghi âm được cuộc họp; hãy thử lại.',
+    en: 'The meeting could not be recorded; try again.',
+  },
 } as const satisfies Record<string, { vi: string; en: string }>;
 
 export type ErrorCode = keyof typeof errorMessages;
@@ -103,6 +111,8 @@ const httpStatus: Partial<Record<ErrorCode, number>> = {
   PASSWORD_REUSED: 400,
   STORAGE_FULL: 507,
   STORAGE_READONLY: 503,
+  RECORDING_DISK_FULL: 507,
+  RECORDING_FAILED: 500,
 };
 
 export class AppError extends Error {

@@ -8,7 +8,7 @@ import type { Logger } from '@giaoban/common/logger';
 import { createScheduler, type Scheduler } from '@giaoban/scheduler';
 import { errorHandler, notFoundHandler } from '@giaoban/scheduler/http/errorHandler';
 import { WorkerPool } from '@giaoban/sfu/workerPool';
-import { loadSfuConfig } from '@giaoban/sfu/config';
+import { loadSfuConfig, recordingSettings } from '@giaoban/sfu/config';
 import { LocalSfuClient } from '@giaoban/sfu/localSfuClient';
 import type { SfuClient } from '@giaoban/sfu/sfuClient';
 import { createSignaling, type Signaling, type SignalingOptions } from '@giaoban/signaling';
@@ -97,10 +97,13 @@ export async function startAllInOne(
       consumerBudget: sfuConfig.SFU_ROUTER_CONSUMER_BUDGET,
       lastN: sfuConfig.LAST_N_VIDEOS,
       h264: sfuConfig.SFU_H264,
+      recording: recordingSettings(sfuConfig),
       audioRepair: sfuConfig.AUDIO_REPAIR,
       log: log.child({ role: 'sfu' }),
     });
     cleanups.push(() => sfu.close());
+    // Recorder processes ready before the first recording (its tracks start within a second).
+    sfu.recorders.warmUp();
     local = { workers, sfu };
     return {
       sfu,
@@ -274,6 +277,7 @@ export async function startNode(
       attendance: scheduler.attendance,
       describeUnit: (id) => scheduler.orgTree.get(id),
       audit: scheduler.audit,
+      recordings: scheduler.recordings,
       log: log.child({ role: 'signaling' }),
       config: loadSignalingConfig(signalingEnv),
       redis,

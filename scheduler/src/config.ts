@@ -51,6 +51,11 @@ const schema = z.object({
   EMERGENCY_DURATION_MIN: minutes(180),
   /** Secure flag of the session cookie; auto = on in production and on every HTTPS request (direct, or via TRUST_PROXY + X-Forwarded-Proto). */
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  /** Recordings (and their minutes) older than this are deleted by the daily purge. */
+  RECORDING_RETENTION_DAYS: z.coerce.number().min(0.001).max(3650).default(90),
+  /** Recordings folder (default DATA_DIR/recordings, common/src/recordingsDir). */
+  RECORDINGS_DIR: z.string().optional(),
+  DATA_DIR: z.string().optional(),
   /** Base URL written into iCal feed links (defaults to the request's host). */
   PUBLIC_URL: z.string().url().optional(),
 });

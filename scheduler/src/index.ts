@@ -38,6 +38,10 @@ import { CalendarFeed } from './calendar/calendarFeed';
 import { calendarRoutes } from './http/calendarRoutes';
 import { openApiRoutes } from './http/openapi';
 import { watchRedisConnection } from '@giaoban/common/redisWatch';
+import { recordingsDir } from '@giaoban/common/recordingsDir';
+import { RecordingStore } from './recordings/recordingStore';
+import { RecordingPurge } from './recordings/recordingPurge';
+import { recordingRoutes } from './http/recordingRoutes';
 
 const UNITS_CHANNEL = 'gb:units:changed';
 
@@ -67,6 +71,9 @@ export interface Scheduler {
   readonly attendance: AttendanceRecorder & AttendanceStore;
   readonly emergencies: EmergencyService;
   readonly calendar: CalendarFeed;
+  /** Recordings' metadata and timelines (signaling writes them: RecordingLedger). */
+  readonly recordings: RecordingStore;
+  readonly recordingPurge: RecordingPurge;
   /** Signaling hands in its UnitNotifier so reminders and alerts reach endpoints. */
   attachNotifier(notifier: UnitNotifier): void;
   close(): Promise<void>;
@@ -182,7 +189,23 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
     Math.max(250, staleMs / 3),
   );
   presenceCheck.unref();
-  router.use(attendanceRoutes({ tree: orgTree, store: attendance, views, sessions: tokens }));
+  const recordings = new RecordingStore({
+    redis,
+    log: log.child({ part: 'recordings' }),
+    root: recordingsDir({ RECORDINGS_DIR: config.RECORDINGS_DIR, DATA_DIR: config.DATA_DIR }),
+    hostOf: (meetingId) => meetingStore.get(meetingId)?.meeting.hostUnitId,
+  });
+  const recordingPurge = new RecordingPurge(
+    redis,
+    recordings,
+    log,
+    config.RECORDING_RETENTION_DAYS,
+  );
+  await recordingPurge.start();
+  router.use(
+    attendanceRoutes({ tree: orgTree, store: attendance, views, sessions: tokens, recordings }),
+  );
+  router.use(recordingRoutes({ tree: orgTree, views, store: recordings, audit, sessions: tokens }));
   const emergencies = new EmergencyService({
     redis,
     tree: orgTree,
@@ -233,11 +256,14 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
     attendance,
     emergencies,
     calendar: feed,
+    recordings,
+    recordingPurge,
     attachNotifier: (n) => notifier.attach(n),
     async close() {
       clearInterval(presenceCheck);
       unitsSub.disconnect();
       emergencies.close();
+      await recordingPurge.close();
       await attendance.flush();
       await jobs.close();
       await meetingStore.close();

@@ -1,6 +1,8 @@
 import os from 'node:os';
 import { z } from 'zod';
 import { parseEnv, portVar } from '@giaoban/common/env';
+import { recordingsDir } from '@giaoban/common/recordingsDir';
+import type { RecordingSettings } from './recording/recorders';
 import { audioRepairModes } from './codecs';
 
 const schema = z.object({
@@ -24,9 +26,28 @@ const schema = z.object({
   /** How lost audio is repaired: auto (measured choice), lean, fec, nack, fec+nack (codecs.ts). */
   AUDIO_REPAIR: z.enum(audioRepairModes).default('auto'),
   MEDIASOUP_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
+  /** Recording: one folder per recording (default DATA_DIR/recordings; common/src/recordingsDir). */
+  RECORDINGS_DIR: z.string().optional(),
+  DATA_DIR: z.string().optional(),
+  /** A recording stops (its files finalised, the host told) when the disk has less free space. */
+  RECORDING_MIN_FREE_MB: z.coerce.number().min(0).default(500),
+  /** Recorder processes kept started, so a recording's tracks start within a second. */
+  RECORDER_WARM: z.coerce.number().int().min(0).max(50).default(3),
+  FFMPEG_PATH: z.string().default('ffmpeg'),
+  FFPROBE_PATH: z.string().default('ffprobe'),
 });
 
 export type SfuConfig = z.infer<typeof schema>;
+
+/** The recorder's settings from the SFU config. */
+export function recordingSettings(cfg: SfuConfig): RecordingSettings {
+  return {
+    root: recordingsDir({ RECORDINGS_DIR: cfg.RECORDINGS_DIR, DATA_DIR: cfg.DATA_DIR }),
+    tools: { ffmpeg: cfg.FFMPEG_PATH, ffprobe: cfg.FFPROBE_PATH },
+    minFreeBytes: cfg.RECORDING_MIN_FREE_MB * 1024 * 1024,
+    warm: cfg.RECORDER_WARM,
+  };
+}
 
 export function loadSfuConfig(env: NodeJS.ProcessEnv = process.env): SfuConfig {
   const cfg = parseEnv(schema, env);

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { types as ms } from 'mediasoup';
 import { AppError } from '@giaoban/common/errors';
 import type { Logger } from '@giaoban/common/logger';
+import { loadSfuConfig, recordingSettings } from './config';
 import { audioRepair, clientRtpCapabilities, mediaCodecs, type AudioRepairMode } from './codecs';
 import { Meeting } from './meeting';
 import type { ClientLinkReport } from './link/endpointLink';
@@ -14,6 +15,8 @@ import type {
   RouterInfo,
 } from './mediaTypes';
 import type { MediaJoin, SfuClient, SfuEvent } from './sfuClient';
+import { Recorders, type RecordingSettings } from './recording/recorders';
+import type { RecordingResult, RecordingStatus, StartRecording } from './recording/recordingTypes';
 import type { PooledWorker, WorkerPool } from './workerPool';
 
 export interface LocalSfuOptions {
@@ -21,6 +24,8 @@ export interface LocalSfuOptions {
   /** LAST_N_VIDEOS: videos a receiver gets at most (default 9; its link may allow fewer). */
   lastN?: number;
   h264?: boolean;
+  /** Where and with what meetings are recorded (default: recordingSettings of the env's config). */
+  recording?: RecordingSettings;
   /** AUDIO_REPAIR: how lost audio is repaired (FEC rate, audio NACK); default auto. */
   audioRepair?: AudioRepairMode;
   log: Logger;
@@ -40,6 +45,8 @@ export class LocalSfuClient implements SfuClient {
   readonly #events = new EventEmitter<{ event: [SfuEvent] }>();
   /** Link adaptation of every endpoint on this node. */
   readonly #links: LinkSupervisor;
+  /** The meetings recorded on this node. */
+  readonly recorders: Recorders;
   readonly #repair: { fec: boolean; nack: boolean };
   readonly #onReplaced = () => {
     for (const pending of this.#meetings.values()) {
@@ -62,6 +69,11 @@ export class LocalSfuClient implements SfuClient {
       onEvent: (e) => this.#events.emit('event', e),
     });
     pool.on('replaced', this.#onReplaced);
+    this.recorders = new Recorders(
+      opts.recording ?? recordingSettings(loadSfuConfig()),
+      opts.log.child({ part: 'recording' }),
+      (e) => this.#events.emit('event', e),
+    );
   }
 
   /** In-process access to a meeting (benchmarks, tests); undefined when it has no media yet. */
@@ -245,7 +257,19 @@ export class LocalSfuClient implements SfuClient {
     return this.#links.snapshot(meetingId, endpointId);
   }
 
+  async startRecording(meetingId: string, req: StartRecording): Promise<RecordingStatus> {
+    return this.recorders.start(await this.#meeting(meetingId), req);
+  }
+
+  stopRecording(
+    meetingId: string,
+    req: { recordingId: string; startedAt: number },
+  ): Promise<RecordingResult> {
+    return this.recorders.stop(meetingId, req.recordingId, req.startedAt);
+  }
+
   async close(): Promise<void> {
+    await this.recorders.close();
     this.#links.close();
     this.#pool.off('replaced', this.#onReplaced);
     for (const id of [...this.#meetings.keys()]) await this.closeMeeting(id);

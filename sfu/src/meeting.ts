@@ -39,6 +39,10 @@ export interface MeetingEvents {
   activeSpeaker: [endpointId: string];
   /** The endpoint's router died with its worker: the client must join again. */
   endpointLost: [endpointId: string, reason: 'workerDied'];
+  /** A producer was created, on this router (the recorder takes its microphones from here). */
+  producerAdded: [producer: ms.Producer<ProducerAppData>, router: ms.Router];
+  /** One of the meeting's routers died with its worker (before its endpoints are reported lost). */
+  routerLost: [];
   closed: [];
 }
 
@@ -172,7 +176,15 @@ export class Meeting extends EventEmitter<MeetingEvents> {
         });
       }
     }
+    this.emit('producerAdded', producer, endpoint.slot.router);
     return toProducerInfo(producer);
+  }
+
+  /** Every live producer of the meeting with the router it lives on. */
+  producersWithRouters(): { producer: ms.Producer<ProducerAppData>; router: ms.Router }[] {
+    return [...this.#endpoints.values()].flatMap((e) =>
+      e.producers.map((producer) => ({ producer, router: e.slot.router })),
+    );
   }
 
   /** Every producer of the meeting, on whichever router it lives. */
@@ -315,6 +327,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     const speaker = this.#speaker.routerGone(slot.id, Date.now());
     if (speaker) this.emit('activeSpeaker', speaker);
     const lost = [...slot.endpointIds];
+    this.emit('routerLost');
     for (const id of lost) this.removeEndpoint(id);
     this.#log.error(
       { worker: slot.workerIndex, endpoints: lost.length },

@@ -14,6 +14,12 @@ import type {
   RouterInfo,
   WebRtcTransportParams,
 } from './mediaTypes';
+import type {
+  RecordingEvent,
+  RecordingResult,
+  RecordingStatus,
+  StartRecording,
+} from './recording/recordingTypes';
 
 /** What signaling gets back from one join: everything the browser needs to start media. */
 export interface MediaJoin {
@@ -52,12 +58,14 @@ export type SfuEvent =
   /** The endpoint's link state or plan changed (link adaptation, sfu/src/link). */
   | LinkStateEvent
   /** The videos forwarded to the endpoint changed (last-N, sfu/src/selection). */
-  | VideoSelectionEvent;
+  | VideoSelectionEvent
+  /** The meeting's recorder began a segment or stopped by itself (sfu/src/recording). */
+  | RecordingEvent;
 
 /**
  * The only way signaling reaches the SFU. Plain data in and out, so the
- * in-process implementation (LocalSfuClient) and a future remote one (an SFU
- * node elsewhere, reached through Redis) are interchangeable. Every method
+ * in-process implementation (LocalSfuClient) and the remote one
+ * (RemoteSfuClient: an SFU node elsewhere, reached through Redis) are interchangeable. Every method
  * throws AppError (NOT_FOUND for unknown ids, BAD_REQUEST for impossible media).
  */
 export interface SfuClient {
@@ -134,6 +142,17 @@ export interface SfuClient {
   ): Promise<string[]>;
   /** Last-N: the host pins (or unpins) a unit's video for everyone; returns the host pins. */
   hostPinVideo(meetingId: string, unitId: string, pinned: boolean): Promise<string[]>;
+  /**
+   * Records the meeting's microphones on the node that holds it (one Opus file
+   * per unit, sfu/src/recording). Idempotent for the same recording id: asked
+   * again after a node move, the new node continues in `req.segment`.
+   */
+  startRecording(meetingId: string, req: StartRecording): Promise<RecordingStatus>;
+  /** Stops it, finalises every file and mixes every segment's tracks into one. */
+  stopRecording(
+    meetingId: string,
+    req: { recordingId: string; startedAt: number },
+  ): Promise<RecordingResult>;
   /** The endpoint's current link state (sent to its browser right after joining). */
   linkState(meetingId: string, endpointId: string): Promise<LinkStateEvent | undefined>;
   close(): Promise<void>;

@@ -40,6 +40,11 @@ const schema = z.object({
     .min(30)
     .max(7 * 24 * 3600)
     .default(6 * 3600),
+  /** Emergency meetings are recorded from their first second (a host can still stop it). */
+  RECORD_EMERGENCY: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((v) => v === 'true' || v === '1'),
 });
 
 export type SignalingConfig = z.infer<typeof schema>;

@@ -10,6 +10,7 @@ import { MeetingRoom, type EndpointState } from './room/meetingRoom';
 import { RoomKeeper } from './room/roomKeeper';
 import type { RoomStateStore } from './room/roomState';
 import { onLinkState } from './handlers/linkHandlers';
+import { RoomRecording, type RecordingLedger } from './recording/roomRecording';
 
 export interface UnitDescription {
   name: string;
@@ -42,6 +43,8 @@ export interface SignalingDeps {
   audit?: ModerationAudit;
   /** Where room state (chat, hands, mutes, floor, lock) outlives this node: Redis. */
   roomState: RoomStateStore;
+  /** Where recordings and their timelines are kept (the scheduler's RecordingStore). */
+  recordings?: RecordingLedger;
 }
 
 /** What socket.io keeps per socket (and restores on connection state recovery). */
@@ -84,6 +87,9 @@ export class SignalingCore {
   readonly joining = new Map<string, number>();
   readonly #log: Logger;
   readonly #keeper: RoomKeeper;
+  /** Recording the meetings held here (start/stop, resume after failures, the timeline). */
+  readonly recording: RoomRecording;
+  #closing = false;
 
   constructor(io: Server, deps: SignalingDeps) {
     this.io = io;
@@ -102,8 +108,29 @@ export class SignalingCore {
         this.broadcast(room, 'meeting:updated', { meeting: room.view() });
       },
     });
+    this.recording = new RoomRecording({
+      sfu: deps.sfu,
+      ledger: deps.recordings,
+      log: deps.log,
+      recordEmergency: deps.config.RECORD_EMERGENCY,
+      updated: (room) => this.broadcast(room, 'meeting:updated', { meeting: room.view() }),
+      stopped: (room, recordingId, reason) =>
+        this.broadcast(room, 'recording:stopped', { recordingId, reason }),
+      rooms: () => this.rooms,
+    });
+    const attendance = deps.attendance;
     // Every join passes the gate: a meeting taken over here loads its room state there.
-    this.deps = { ...deps, gate: this.#keeper.gate(deps.gate) };
+    // Joins, leaves and audio-only changes also go into a recording's timeline.
+    this.deps = {
+      ...deps,
+      gate: this.#keeper.gate(deps.gate),
+      attendance: {
+        record: (ev) => {
+          attendance.record(ev);
+          this.recording.attendance(ev);
+        },
+      },
+    };
   }
 
   /** A room new here: it takes over the meeting's state from Redis and writes its changes back. */
@@ -131,6 +158,8 @@ export class SignalingCore {
       ? this.io.to(room.channel).except(except.socketId)
       : this.io.to(room.channel);
     target.emit(name, payload);
+    // Every change of the floor is followed by this broadcast: the recording's timeline notes it.
+    if (name === 'meeting:updated') this.recording.floor(room);
   }
 
   presenceUpdated(room: MeetingRoom, e: EndpointState): void {
@@ -190,6 +219,9 @@ export class SignalingCore {
     this.#keeper.left(room, e, reason, emptied);
     if (emptied) {
       this.rooms.delete(room.id);
+      // Everyone lost with a worker or an SFU node comes back: the recording goes on then.
+      if (reason !== 'workerDied' && reason !== 'sfuNodeLost' && !this.#closing)
+        await this.recording.stop(room, reason === 'closed' ? 'meetingEnded' : 'meetingClosed');
       await this.deps.sfu.closeMeeting(room.id).catch((err: unknown) => {
         this.#log.error({ err, meetingId: room.id }, 'sfu closeMeeting failed');
       });
@@ -232,6 +264,10 @@ export class SignalingCore {
 
   /** Routes SFU media events to the endpoints they concern. */
   onSfuEvent(event: SfuEvent): void {
+    if (event.type === 'recording') {
+      this.recording.onSfuEvent(event);
+      return;
+    }
     const room = this.rooms.get(event.meetingId);
     if (!room) return;
     const e = room.endpoints.get(event.endpointId);
@@ -252,6 +288,8 @@ export class SignalingCore {
         break;
       case 'activeSpeaker':
         this.broadcast(room, 'media:activeSpeaker', { endpointId: event.endpointId });
+        room.activeSpeakerId = event.endpointId;
+        this.recording.speaker(room, event.endpointId);
         break;
       case 'endpointLost':
         if (e) {
@@ -288,7 +326,12 @@ export class SignalingCore {
     const room = this.rooms.get(meetingId);
     if (room && opts.occurrenceId && room.occurrenceId !== opts.occurrenceId) return;
     this.#keeper.ended(meetingId);
-    if (!room) return;
+    if (this.#closing) {
+      if (!room) return;
+    } else if (!room) {
+      await this.recording.stopOrphan(meetingId, 'meetingEnded');
+      return;
+    } else await this.recording.stop(room, 'meetingEnded');
     this.#log.info(
       { meetingId, occurrenceId: room.occurrenceId, reason: opts.reason ?? 'closed' },
       'closing the room',
@@ -323,6 +366,8 @@ export class SignalingCore {
 
   /** This node stops: its rooms close here, their state stays for whichever node takes them over. */
   async close(): Promise<void> {
+    // A node stopping hands its rooms over: their recordings go on (the SFU finalises its files).
+    this.#closing = true;
     this.#keeper.close(this.rooms.values());
     for (const id of [...this.rooms.keys()]) await this.closeRoom(id);
   }

@@ -11,6 +11,7 @@ import { meetingHandlers } from './handlers/meetingHandlers';
 import { moderationHandlers } from './handlers/moderationHandlers';
 import { videoHandlers } from './handlers/videoHandlers';
 import { iceHandlers } from './handlers/iceHandlers';
+import { recordingHandlers } from './handlers/recordingHandlers';
 import { requestNames, requests, type Ack, type RequestName } from './protocol/index';
 
 const handlers: HandlerMap<RequestName> = {
@@ -21,6 +22,7 @@ const handlers: HandlerMap<RequestName> = {
   ...linkHandlers,
   ...videoHandlers,
   ...iceHandlers,
+  ...recordingHandlers,
 };
 
 function errorBody(err: unknown, log: Logger, event: string): ErrorBody {

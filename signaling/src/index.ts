@@ -19,6 +19,7 @@ import { attachRequests } from './dispatch';
 import type { EndpointView, MeetingView } from './protocol/index';
 import { RoomStateStore } from './room/roomState';
 import { watchEndedSessions } from './sessionsEnded';
+import type { RecordingLedger } from './recording/roomRecording';
 
 const closedMeetingSchema = z.object({
   meetingId: z.string(),
@@ -54,6 +55,8 @@ export interface SignalingOptions {
   config?: SignalingConfig;
   /** Room state lives here, so another node (or this one restarted) can take a meeting over. */
   redis: Redis;
+  /** Recordings' metadata and timelines (the scheduler's RecordingStore). */
+  recordings?: RecordingLedger;
   /**
    * Cluster: the socket.io adapter shared by the signaling nodes (Redis), so a
    * unit's notifications reach its sockets on any node. Unset: one process.

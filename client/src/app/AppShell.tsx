@@ -22,6 +22,7 @@ const ConvenePage = lazy(() => import('../features/emergency/ConvenePage'));
 const PreJoinPage = lazy(() => import('../features/prejoin/PreJoinPage'));
 const RoomScreen = lazy(() => import('../features/room/RoomScreen'));
 const AccountsPage = lazy(() => import('../features/admin/AccountsPage'));
+const OccurrencePage = lazy(() => import('../features/recordings/OccurrencePage'));
 
 function Screen({ route }: { route: Route }) {
   const { t } = useTranslation();
@@ -45,6 +46,8 @@ function Screen({ route }: { route: Route }) {
       return <PreJoinPage meetingId={route.meetingId} />;
     case 'room':
       return <RoomScreen meetingId={route.meetingId} />;
+    case 'occurrence':
+      return <OccurrencePage occurrenceId={route.occurrenceId} />;
     case 'notFound':
       return (
         <section className="panel">

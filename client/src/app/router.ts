@@ -15,6 +15,8 @@ export type Route =
   | { name: 'admin' }
   | { name: 'prejoin'; meetingId: string }
   | { name: 'room'; meetingId: string }
+  /** An occurrence's minutes and recordings. */
+  | { name: 'occurrence'; occurrenceId: string }
   | { name: 'notFound' };
 
 const idPart = '([A-Za-z0-9_-][A-Za-z0-9_.-]{0,99})';
@@ -29,6 +31,7 @@ const patterns: [RegExp, (m: RegExpMatchArray) => Route][] = [
   [/^\/admin$/, () => ({ name: 'admin' })],
   [new RegExp(`^/join/${idPart}$`), (m) => ({ name: 'prejoin', meetingId: m[1]! })],
   [new RegExp(`^/meeting/${idPart}$`), (m) => ({ name: 'room', meetingId: m[1]! })],
+  [new RegExp(`^/occurrence/${idPart}$`), (m) => ({ name: 'occurrence', occurrenceId: m[1]! })],
 ];
 
 export function parseRoute(pathname: string): Route {
@@ -62,6 +65,8 @@ export function routePath(route: Route): string {
       return `/join/${route.meetingId}`;
     case 'room':
       return `/meeting/${route.meetingId}`;
+    case 'occurrence':
+      return `/occurrence/${route.occurrenceId}`;
     case 'notFound':
       return '/404';
   }

@@ -1,5 +1,5 @@
 import type { Logger } from '@giaoban/common/logger';
-import { loadSfuConfig } from '@giaoban/sfu/config';
+import { loadSfuConfig, recordingSettings } from '@giaoban/sfu/config';
 import { LocalSfuClient } from '@giaoban/sfu/localSfuClient';
 import { SfuNodeServer } from '@giaoban/sfu/remote/sfuNodeServer';
 import { WorkerPool } from '@giaoban/sfu/workerPool';
@@ -30,6 +30,7 @@ export async function startSfuNode(
     consumerBudget: sfuConfig.SFU_ROUTER_CONSUMER_BUDGET,
     lastN: sfuConfig.LAST_N_VIDEOS,
     h264: sfuConfig.SFU_H264,
+    recording: recordingSettings(sfuConfig),
     audioRepair: sfuConfig.AUDIO_REPAIR,
     log: nodeLog,
   });
@@ -52,6 +53,7 @@ export async function startSfuNode(
     workers.close();
     throw err;
   }
+  sfu.recorders.warmUp();
   nodeLog.info({ workers: workers.workers.length }, 'sfu node registered');
   return {
     nodeId: cluster.SFU_NODE_ID,

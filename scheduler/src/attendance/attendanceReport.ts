@@ -59,7 +59,7 @@ export async function attendanceReport(
   };
 }
 
-const csvCell = (v: string | number | boolean | null) => {
+export const csvCell = (v: string | number | boolean | null) => {
   const s = v === null ? '' : String(v);
   // Quote always; neutralise spreadsheet formulas in names.
   return `"${(/^[=+\-@]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;

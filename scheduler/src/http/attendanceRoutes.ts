@@ -5,6 +5,9 @@ import type { AttendanceStore } from '../attendance/attendanceStore';
 import { requireSession, sessionOf } from '../auth/middleware';
 import type { MeetingViews } from '../meetings/meetingViews';
 import type { OrgTree } from '../orgTree/orgTree';
+import { canPlayRecording } from '../meetings/rights';
+import { minutesCsv } from '../recordings/minutesCsv';
+import type { RecordingStore } from '../recordings/recordingStore';
 
 /** GET /attendance/:occurrenceId (JSON) and /attendance/:occurrenceId/csv. */
 export function attendanceRoutes(deps: {
@@ -12,6 +15,8 @@ export function attendanceRoutes(deps: {
   store: AttendanceStore;
   views: MeetingViews;
   sessions: SessionVerifier;
+  /** `?minutes=1` appends the minutes of the recordings the reader may play. */
+  recordings?: RecordingStore;
 }): Router {
   const router = express.Router();
   router.use('/attendance', requireSession(deps.sessions));
@@ -31,7 +36,18 @@ export function attendanceRoutes(deps: {
       'content-disposition',
       `attachment; filename="diem-danh-${body.occurrenceId}.csv"`,
     );
-    res.send(attendanceCsv(body));
+    let csv = attendanceCsv(body);
+    if (req.query.minutes === '1' && deps.recordings) {
+      const session = sessionOf(req);
+      const recs = (await deps.recordings.ofOccurrence(body.occurrenceId)).filter((r) =>
+        canPlayRecording(deps.tree, session, r.hostUnitId),
+      );
+      const withTimelines = await Promise.all(
+        recs.map(async (r) => ({ id: r.id, timeline: await deps.recordings!.timeline(r.id) })),
+      );
+      csv += `\r\n${minutesCsv(withTimelines)}`;
+    }
+    res.send(csv);
   });
   return router;
 }

@@ -53,3 +53,24 @@ export function canConvene(tree: OrgTree, session: SessionClaims): boolean {
   const level = tree.tiers.find((t) => t.id === unit?.tier)?.level;
   return level !== undefined && level <= 1;
 }
+
+/**
+ * May list, play and download a meeting's recordings (given that the session
+ * sees the occurrence): the emergency command and the admin, and units of the
+ * organising unit's tier and above; units below (the invited communes of a
+ * district meeting) learn only that a recording exists.
+ */
+export function canPlayRecording(
+  tree: OrgTree,
+  session: SessionClaims,
+  hostUnitId: string,
+): boolean {
+  if (session.role === 'commander' || session.role === 'admin') return true;
+  const level = (unitId: string) => {
+    const unit = tree.get(unitId);
+    return tree.tiers.find((t) => t.id === unit?.tier)?.level;
+  };
+  const mine = level(session.unitId);
+  const host = level(hostUnitId);
+  return mine !== undefined && host !== undefined && mine <= host;
+}

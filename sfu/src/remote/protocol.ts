@@ -4,6 +4,12 @@ import { errorCodeSchema } from '@giaoban/common/errors';
 import type { ClientLinkReport } from '../link/endpointLink';
 import type { LinkStateEvent, VideoSelectionEvent } from '../link/linkSupervisor';
 import type { SfuEvent } from '../sfuClient';
+import {
+  recordingEventSchema,
+  recordingResultSchema,
+  recordingStatusSchema,
+  startRecordingSchema,
+} from '../recording/recordingTypes';
 
 /**
  * The SfuClient calls carried over Redis between signaling nodes and SFU nodes,
@@ -136,6 +142,11 @@ export const sfuMethods = {
   pinVideo: { args: z.tuple([id, id, id, z.boolean()]), result: z.array(z.string()) },
   hostPinVideo: { args: z.tuple([id, id, z.boolean()]), result: z.array(z.string()) },
   linkState: { args: z.tuple([id, id]), result: linkStateEvent.nullable() },
+  startRecording: { args: z.tuple([id, startRecordingSchema]), result: recordingStatusSchema },
+  stopRecording: {
+    args: z.tuple([id, z.object({ recordingId: id, startedAt: z.number().int().min(0) })]),
+    result: recordingResultSchema,
+  },
 } as const;
 
 export type SfuMethod = keyof typeof sfuMethods;
@@ -198,6 +209,7 @@ export const sfuEventSchema: z.ZodType<SfuEvent> = z.union([
       typeof v.endpointId === 'string' &&
       Array.isArray(v.producerIds),
   ),
+  recordingEventSchema,
 ]);
 
 /** What an SFU node announces in its heartbeat. */

@@ -7,6 +7,7 @@ import type { ClientLinkReport } from '../link/endpointLink';
 import type { LinkStateEvent } from '../link/linkSupervisor';
 import type { ConsumerLayers, ConsumerParams, ProducerInfo, RouterInfo } from '../mediaTypes';
 import type { MediaJoin, SfuClient, SfuEvent } from '../sfuClient';
+import type { RecordingResult, RecordingStatus, StartRecording } from '../recording/recordingTypes';
 import { DeafNodes } from './deafNodes';
 import { clusterKeys } from './keys';
 import { NodeRegistry } from './nodeRegistry';
@@ -15,6 +16,9 @@ import { MeetingsInUse, type LostMeeting } from './meetingsInUse';
 import { sfuNodeInfoSchema, type SfuArgs, type SfuMethod, type SfuNodeInfo } from './protocol';
 import { SfuRpcClient } from './rpcClient';
 import { watchRedisConnection } from '@giaoban/common/redisWatch';
+
+/** Stopping mixes the whole recording (seconds per hour of meeting). */
+const STOP_RECORDING_TIMEOUT_MS = 180_000;
 
 export interface RemoteSfuOptions {
   redisUrl: string;
@@ -259,6 +263,18 @@ export class RemoteSfuClient implements SfuClient {
     return (await this.#call(meetingId, 'linkState', [meetingId, endpointId])) ?? undefined;
   }
 
+  startRecording(meetingId: string, req: StartRecording): Promise<RecordingStatus> {
+    return this.#call(meetingId, 'startRecording', [meetingId, req]);
+  }
+
+  /** Mixing a long recording takes a while: the call may take longer than the others. */
+  stopRecording(
+    meetingId: string,
+    req: { recordingId: string; startedAt: number },
+  ): Promise<RecordingResult> {
+    return this.#call(meetingId, 'stopRecording', [meetingId, req], STOP_RECORDING_TIMEOUT_MS);
+  }
+
   /**
    * Finds the SFU nodes whose heartbeat lapsed among those carrying meetings
    * used here; their meetings are released and their endpoints told to rejoin.
@@ -317,9 +333,14 @@ export class RemoteSfuClient implements SfuClient {
     );
   }
 
-  async #call<M extends SfuMethod>(meetingId: string, method: M, args: SfuArgs<M>) {
+  async #call<M extends SfuMethod>(
+    meetingId: string,
+    method: M,
+    args: SfuArgs<M>,
+    timeoutMs?: number,
+  ) {
     const nodeId = this.#meetings.nodeOf(meetingId) ?? (await this.#placement.current(meetingId));
     if (!nodeId) throw new AppError('NOT_FOUND', { meetingId });
-    return this.#rpc.call(nodeId, method, args);
+    return this.#rpc.call(nodeId, method, args, timeoutMs);
   }
 }

@@ -67,6 +67,7 @@ export class SfuRpcClient {
     nodeId: string,
     method: M,
     args: SfuArgs<M>,
+    timeoutMs = this.#timeoutMs,
   ): Promise<SfuResult<M>> {
     const id = this.#nextId++;
     const req: RpcRequest = { id, from: this.clientId, method, args };
@@ -74,7 +75,7 @@ export class SfuRpcClient {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
         reject(new AppError('UNAVAILABLE', { nodeId, method, reason: 'timeout' }));
-      }, this.#timeoutMs);
+      }, timeoutMs);
       this.#pending.set(id, { nodeId, resolve, reject, timer });
     });
     let listeners: number;

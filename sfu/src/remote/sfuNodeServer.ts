@@ -58,6 +58,8 @@ function handlersFor(sfu: SfuClient): Handlers {
     pinVideo: ([m, e, u, p]) => sfu.pinVideo(m, e, u, p),
     hostPinVideo: ([m, u, p]) => sfu.hostPinVideo(m, u, p),
     linkState: ([m, e]) => sfu.linkState(m, e),
+    startRecording: ([m, req]) => sfu.startRecording(m, req),
+    stopRecording: ([m, req]) => sfu.stopRecording(m, req),
   };
 }
 

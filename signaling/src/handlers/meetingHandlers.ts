@@ -58,6 +58,7 @@ export const meetingHandlers: HandlerMap<Names> = {
       throw new AppError('UNAVAILABLE', { reason: 'socket closed during join' });
     }
     room = core.rooms.get(meetingId);
+    const newRoom = !room;
     if (!room) {
       room = new MeetingRoom(grant, config.SIGNALING_CHAT_HISTORY);
       core.addRoom(room);
@@ -104,6 +105,11 @@ export const meetingHandlers: HandlerMap<Names> = {
       'endpoint joined',
     );
     core.broadcast(room, 'presence:joined', { endpoint: room.endpointView(endpoint) }, endpoint);
+    // A recording in progress goes on (a new segment where the meeting moved); an emergency starts one.
+    // Not awaited: the join answer does not wait for Redis; members learn it by meeting:updated.
+    void core.recording
+      .joined(room, newRoom)
+      .catch((err: unknown) => ctx.log.error({ err, meetingId }, 'recording check failed'));
     // The browser learns its starting link state right after the join answer.
     const joinedRoom = room;
     if (link) setTimeout(() => onLinkState(core, joinedRoom, endpoint, link), 0);

@@ -8,6 +8,7 @@ import { mediaNotifications, mediaRequests } from './media';
 import { meetingNotifications, meetingRequests } from './meeting';
 import { moderationNotifications, moderationRequests } from './moderation';
 import { videoNotifications, videoRequests } from './video';
+import { recordingNotifications, recordingRequests } from './recording';
 
 /**
  * The GiaoBan signaling protocol, declared once and imported by the server
@@ -25,6 +26,7 @@ export const requests = {
   ...linkRequests,
   ...videoRequests,
   ...iceRequests,
+  ...recordingRequests,
 } satisfies Record<string, RequestSpec>;
 
 export const notifications = {
@@ -34,6 +36,7 @@ export const notifications = {
   ...chatNotifications,
   ...linkNotifications,
   ...videoNotifications,
+  ...recordingNotifications,
   ...schedulerNotifications,
 } satisfies Record<string, z.ZodType>;
 
@@ -56,3 +59,4 @@ export * from './chat';
 export * from './link';
 export * from './video';
 export * from './ice';
+export * from './recording';

@@ -3,6 +3,7 @@ import { emptySchema, idSchema, mediaObjectSchema, producerInfoSchema, req } fro
 import { linkStateSchema, type LinkStateWire } from './link';
 import { consumerParamsSchema } from './media';
 import { turnGrantSchema } from './ice';
+import { recordingViewSchema } from './recording';
 
 export type LinkState = LinkStateWire;
 
@@ -46,6 +47,8 @@ export const meetingViewSchema = z.object({
   floorEndpointId: z.string().nullable(),
   audioFirst: z.boolean(),
   videoUnitIds: z.array(z.string()),
+  /** Being recorded now: everyone sees "Đang ghi âm". */
+  recording: recordingViewSchema.nullable().optional(),
 });
 export type MeetingView = z.infer<typeof meetingViewSchema>;
 

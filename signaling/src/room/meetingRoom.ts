@@ -6,6 +6,7 @@ import type {
   LinkState,
   MeetingView,
   ProducerView,
+  RecordingView,
 } from '../protocol/index';
 import { deviceKey, unitOfDeviceKey, type DeviceState, type RoomSnapshot } from './roomState';
 
@@ -56,6 +57,10 @@ export class MeetingRoom {
   /** Locked by a host: the join refuses every unit but hosts and units coming back (`mayReturn`). */
   locked = false;
   floorEndpointId: string | null = null;
+  /** The SFU's latest active speaker (a recording starting notes who is speaking). */
+  activeSpeakerId: string | null = null;
+  /** The recording in progress (signaling/src/recording), shown to everyone. */
+  recording: RecordingView | null = null;
   /** Present endpoints by id; a join adds one with `admit()`. */
   readonly endpoints = new Map<string, EndpointState>();
   readonly chat: ChatMessage[] = [];
@@ -145,6 +150,7 @@ export class MeetingRoom {
       floorEndpointId: this.floorEndpointId,
       audioFirst: this.audioFirst,
       videoUnitIds: this.videoUnitIds,
+      recording: this.recording,
     };
   }
 

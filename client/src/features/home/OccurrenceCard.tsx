@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Occurrence } from '@giaoban/scheduler/api/meetings';
 import { useUnits } from '../units/unitsStore';
 import { formatTime } from '../i18n/dateTime';
+import { Link } from '../../app/Link';
 import './home.css';
 
 /** One meeting occurrence in a list: when, who hosts, who is invited, its state. */
@@ -48,7 +49,12 @@ export function OccurrenceCard({
           </span>
         </p>
       </div>
-      {actions && <div className="occurrence-actions">{actions}</div>}
+      <div className="occurrence-actions">
+        {actions}
+        {o.status !== 'cancelled' && o.status !== 'scheduled' && (
+          <Link to={{ name: 'occurrence', occurrenceId: o.id }}>{t('recordings.title')}</Link>
+        )}
+      </div>
     </article>
   );
 }

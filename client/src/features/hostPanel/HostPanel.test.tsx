@@ -31,6 +31,7 @@ function actions(): HostActions & Record<string, ReturnType<typeof vi.fn>> {
     lowerAllHands: ok(),
     remove: ok(),
     lock: ok(),
+    record: ok(),
     end: ok(),
     downloadAttendance: ok(),
   };
@@ -101,6 +102,29 @@ describe('HostPanel', () => {
     await idle();
     fireEvent.click(screen.getByRole('button', { name: 'Khóa phòng' }));
     await waitFor(() => expect(a.lock).toHaveBeenCalledWith(true));
+  });
+
+  it('starts the recording, and stops it once the meeting shows it is recorded', async () => {
+    const a = actions();
+    const props = {
+      endpoints,
+      invitedUnitIds: invited,
+      seenUnitIds: new Set<string>(),
+      selfEndpointId: 'host',
+      actions: a,
+    };
+    const { rerender } = render(<HostPanel meeting={meeting} {...props} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Ghi âm' }));
+    await waitFor(() => expect(a.record).toHaveBeenCalledWith(true));
+    const recorded = { ...meeting, recording: { id: 'r1', startedAt: Date.now(), auto: false } };
+    rerender(<HostPanel meeting={recorded} {...props} />);
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: 'Dừng ghi âm' }).hasAttribute('disabled')).toBe(
+        false,
+      ),
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Dừng ghi âm' }));
+    await waitFor(() => expect(a.record).toHaveBeenCalledWith(false));
   });
 
   it('asks before ending and shows a refused action as a translated error', async () => {

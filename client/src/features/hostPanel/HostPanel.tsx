@@ -19,6 +19,8 @@ export interface HostActions {
   lowerAllHands(): Promise<unknown>;
   remove(endpointId: string): Promise<unknown>;
   lock(locked: boolean): Promise<unknown>;
+  /** Starts (true) or stops (false) the meeting's recording. */
+  record(on: boolean): Promise<unknown>;
   end(): Promise<unknown>;
   downloadAttendance(): Promise<unknown>;
 }
@@ -121,6 +123,15 @@ export function HostPanel(props: Props) {
           onClick={() => void run(() => actions.lock(!meeting.locked))}
         >
           {meeting.locked ? t('host.unlock') : t('host.lock')}
+        </button>
+        <button
+          type="button"
+          className={meeting.recording ? 'btn btn-small btn-danger' : 'btn btn-small'}
+          aria-pressed={!!meeting.recording}
+          disabled={busy}
+          onClick={() => void run(() => actions.record(!meeting.recording))}
+        >
+          {meeting.recording ? t('host.stopRecord') : t('host.record')}
         </button>
         <button
           type="button"

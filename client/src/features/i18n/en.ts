@@ -217,6 +217,8 @@ export const en: Resources = {
     done: 'Done',
   },
   host: {
+    record: 'Record',
+    stopRecord: 'Stop recording',
     title: 'Run the meeting',
     controls: 'Host controls',
     muteAll: 'Mute all',
@@ -286,6 +288,10 @@ export const en: Resources = {
     },
   },
   room: {
+    recording: 'Recording',
+    recordingStopped: 'Recording stopped.',
+    recordingDiskFull:
+      'The recordings disk is nearly full: recording stopped by itself; what was recorded is kept. Tell the administrator.',
     speaking: 'speaking',
     pin: 'Pin video',
     unpin: 'Unpin',
@@ -372,6 +378,38 @@ export const en: Resources = {
     muteSiren: 'Silence siren',
     unmuteSiren: 'Sound siren',
   },
+  recordings: {
+    title: 'Minutes and recordings',
+    none: 'This meeting has no recording.',
+    exists:
+      'This meeting was recorded. Only the organising tier and above and the emergency command may listen and download.',
+    inProgress: 'Recording',
+    failed: 'Recording failed',
+    started: 'Started {{time}}',
+    duration: '{{minutes}} min',
+    segments: '{{count}} segments (interrupted by a server failure)',
+    auto: 'Recorded automatically (emergency)',
+    player: 'Mixed recording',
+    speakers: 'Speakers',
+    seek: 'Play from {{time}}: {{name}}',
+    timeline: 'Timeline',
+    tracks: 'Per unit',
+    downloadMix: 'Download the mixed recording',
+    downloadMinutes: 'Download the minutes (JSON)',
+    downloadTrack: 'Download',
+    attendanceWithMinutes: 'Attendance with minutes (CSV)',
+    event: {
+      started: 'Recording started',
+      stopped: 'Recording stopped',
+      speaker: 'Speaking',
+      floor: 'Floor given',
+      joined: 'Joined',
+      left: 'Left',
+      audioOnly: 'Audio only',
+      segment: 'New segment',
+    },
+    back: 'Back to home',
+  },
   errors: {
     BAD_REQUEST: 'The request data is invalid.',
     UNAUTHENTICATED: 'You need to log in.',
@@ -394,6 +432,9 @@ export const en: Resources = {
     STORAGE_FULL: "The server's data disk is full; ask the administrator to free space.",
     STORAGE_READONLY:
       "The server's data folder cannot be written (read-only); tell the administrator.",
+    RECORDING_DISK_FULL:
+      'The recordings disk is nearly full: recording stopped; what was recorded is kept.',
+    RECORDING_FAILED: 'The meeting could not be recorded; try again.',
     MEDIA_DEVICE: 'Could not open the chosen microphone or camera.',
     NETWORK: 'Cannot reach the server. Check the connection and try again.',
     UNKNOWN: 'Something went wrong.',

@@ -1,4 +1,5 @@
 import type { ReconnectReason } from '@giaoban/signaling/protocol/media';
+import type { StopReason } from '@giaoban/scheduler/api/recordings';
 import type {
   ChatMessage,
   EndpointView,
@@ -50,7 +51,10 @@ export type EngineEvent =
   /** This endpoint's link state and send plan (link adaptation). */
   | { type: 'link'; notice: LinkNotice }
   /** A transport connected: directly or through TURN, and over what (the room shows it). */
-  | { type: 'icePath'; info: IcePathInfo };
+  | { type: 'icePath'; info: IcePathInfo }
+
+  /** The meeting's recording stopped (by a host, or by itself: disk nearly full). */
+  | { type: 'recordingStopped'; reason: StopReason };
 
 /** Why this endpoint is out of the meeting: the server's `meeting:ended` reasons, or it left. */
 export type EndedReason = NotificationOf<'meeting:ended'>['reason'] | 'left';

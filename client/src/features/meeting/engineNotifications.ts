@@ -39,6 +39,7 @@ export function wireNotifications(
     emit({ type: 'mutedByHost' });
   });
   s.on('chat:message', ({ message }) => emit({ type: 'chat', message }));
+  s.on('recording:stopped', ({ reason }) => emit({ type: 'recordingStopped', reason }));
   s.on('link:state', (notice) => {
     engine.linkNotice(notice);
     emit({ type: 'link', notice });

@@ -50,7 +50,13 @@ export function reduce(
       });
       break;
     case 'meetingUpdated':
-      set({ meeting: ev.meeting });
+      set({
+        meeting: ev.meeting,
+        ...(ev.meeting.recording ? { recordingStopReason: null } : {}),
+      });
+      break;
+    case 'recordingStopped':
+      set({ recordingStopReason: ev.reason });
       break;
     case 'producerAdded': {
       const { producer } = ev;

@@ -6,6 +6,7 @@ import type {
   LinkNotice,
   MeetingView,
 } from '@giaoban/signaling/protocol/index';
+import type { StopReason } from '@giaoban/scheduler/api/recordings';
 import type { ConnectionState, EndedReason, MediaSource, RemoteTrack } from './engineEvents';
 import { MeetingEngine } from './mediaEngine';
 import { SignalingError } from './signalingClient';
@@ -50,6 +51,8 @@ export interface MeetingState {
   pinnedUnits: string[];
   /** How the media flows: directly or through TURN, and over what (null until connected). */
   icePath: IcePathInfo | null;
+  /** Why the meeting's recording last stopped (a disk nearly full is shown to hosts). */
+  recordingStopReason: StopReason | null;
 
   /**
    * Warms a join up before the click (pre-join screen, emergency alert): socket,
@@ -80,6 +83,8 @@ export interface MeetingState {
   lowerAllHands(): Promise<boolean>;
   removeEndpoint(endpointId: string): Promise<boolean>;
   lockMeeting(locked: boolean): Promise<boolean>;
+  startRecording(): Promise<boolean>;
+  stopRecording(): Promise<boolean>;
   /** The user forces (true) or releases (false) audio-only. */
   setAudioOnly(audioOnly: boolean): Promise<boolean>;
   /** Pin (or unpin) a unit's video for us; `forAll` (hosts only) pins it for everyone. */
@@ -108,6 +113,7 @@ const initial = {
   videoSelection: null,
   pinnedUnits: [],
   icePath: null,
+  recordingStopReason: null,
 };
 
 /** A warmed-up engine waiting for its join; dropped after 10 minutes unused. */
@@ -256,5 +262,7 @@ export const useMeeting = create<MeetingState>((set, get) => {
     removeEndpoint: (endpointId) =>
       req((e) => e.signaling.request('moderation:remove', { endpointId })),
     lockMeeting: (locked) => req((e) => e.signaling.request('moderation:lock', { locked })),
+    startRecording: () => req((e) => e.signaling.request('recording:start', {})),
+    stopRecording: () => req((e) => e.signaling.request('recording:stop', {})),
   };
 });

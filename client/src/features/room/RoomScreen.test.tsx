@@ -32,3 +32,20 @@ describe('RoomScreen language', () => {
     expect(screen.getByRole('button', { name: 'Rời phòng' })).toBeTruthy();
   });
 });
+
+describe('RoomScreen recording indicator', () => {
+  it('shows "Đang ghi âm" to everyone while the meeting is recorded, and the host why it stopped', () => {
+    useMeeting.setState({ connection: 'connected', self, meeting, leave: vi.fn(async () => {}) });
+    const { rerender } = render(<RoomScreen meetingId="m1" />);
+    expect(screen.queryByText('Đang ghi âm')).toBeNull();
+    useMeeting.setState({
+      meeting: { ...meeting, recording: { id: 'r1', startedAt: Date.now(), auto: true } },
+    });
+    rerender(<RoomScreen meetingId="m1" />);
+    expect(screen.getByText('Đang ghi âm').getAttribute('role')).toBe('status');
+    useMeeting.setState({ meeting, isHost: true, recordingStopReason: 'diskFull' });
+    rerender(<RoomScreen meetingId="m1" />);
+    expect(screen.queryByText('Đang ghi âm')).toBeNull();
+    expect(screen.getByRole('alert').textContent).toContain('Ổ đĩa lưu bản ghi sắp đầy');
+  });
+});

@@ -135,6 +135,11 @@ export default function RoomScreen({ meetingId }: { meetingId: string }) {
           <span className="badge badge-emergency">{t('home.emergencyKind')}</span>
         )}
         {m.meeting.locked && <span className="badge">{t('room.locked')}</span>}
+        {m.meeting.recording && (
+          <span className="badge rec-indicator" role="status" data-testid="recording-indicator">
+            {t('room.recording')}
+          </span>
+        )}
         <span className="muted">{t('room.participants', { count: endpoints.length + 1 })}</span>
         <LinkBadge indicator={indicatorFromNotice(notice)} showText />
         <IcePathBadge info={m.icePath} />
@@ -143,6 +148,11 @@ export default function RoomScreen({ meetingId }: { meetingId: string }) {
       {m.mutedByHost && !selfHasFloor && (
         <p className="room-toast" role="status">
           {t('room.mutedByHost')}
+        </p>
+      )}
+      {m.isHost && m.recordingStopReason === 'diskFull' && (
+        <p className="room-toast room-alert" role="alert">
+          {t('room.recordingDiskFull')}
         </p>
       )}
       {selfHasFloor && (

@@ -53,6 +53,7 @@ export function useHostSide(meetingId: string, isHost: boolean) {
     lowerAllHands: () => check(m().lowerAllHands()),
     remove: (id) => check(m().removeEndpoint(id)),
     lock: (locked) => check(m().lockMeeting(locked)),
+    record: (on) => check(on ? m().startRecording() : m().stopRecording()),
     async end() {
       if (!occurrence) throw Object.assign(new Error('no occurrence'), { code: 'NOT_FOUND' });
       // Ending the occurrence closes the room for everyone (the scheduler tells signaling).
