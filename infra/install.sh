@@ -22,8 +22,10 @@ die() { printf '\n\033[31mLỗi cài đặt / install error: %s\033[0m\n' "$*" >
 t0=$(date +%s)
 
 # Packages the product needs at run time (redis-server, chromium for browser
-# tests, iproute2/iptables for the weak-link harness) and the worker's build deps.
-APT_PKGS=(redis-server chromium iproute2 iptables ca-certificates
+# tests, iproute2/iptables for the weak-link harness and the lab, haproxy for
+# the cluster's edge, openssl for the lab's test CA, systemd for
+# `systemd-analyze verify` of infra/deploy/systemd) and the worker's build deps.
+APT_PKGS=(redis-server chromium iproute2 iptables ca-certificates haproxy openssl systemd
   build-essential pkg-config patch ninja-build python3-venv libssl-dev libuv1-dev
   libsrtp2-dev libusrsctp-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler)
 
@@ -44,6 +46,11 @@ if [ -z "${SKIP_APT:-}" ]; then
     apt-get update -qq || die "apt-get update failed (is the Debian mirror reachable?)"
     apt-get install -y -qq --no-install-recommends "${APT_PKGS[@]}" >/dev/null ||
       die "apt-get install failed for: ${APT_PKGS[*]}"
+  fi
+  # Debian's own haproxy service must not hold the ports: GiaoBan runs HAProxy
+  # itself (npm run cluster, the lab) or through giaoban-edge.service.
+  if [ -d /run/systemd/system ] && [ "$(id -u)" = 0 ]; then
+    systemctl disable --now haproxy.service >/dev/null 2>&1 || true
   fi
 fi
 
