@@ -177,9 +177,7 @@ export class ProvinceLab {
   }
 
   /** GET through the edge over HTTPS, trusting the lab's CA (as a commune PC that installed it). */
-  edgeGet(
-    pathname: string,
-  ): Promise<{
+  edgeGet(pathname: string): Promise<{
     status: number;
     headers: Record<string, string | string[] | undefined>;
     body: string;

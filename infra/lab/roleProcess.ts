@@ -80,7 +80,12 @@ export async function startUnit(o: {
     LANG: 'C.UTF-8',
     ...env,
   };
-  const command = (words: string[]) => expandCommand(words, env).map((w) => mapPaths(w, paths));
+  // The unit's own words are mapped, then the variables (already mapped) expanded.
+  const command = (words: string[]) =>
+    expandCommand(
+      words.map((w) => mapPaths(w, paths)),
+      env,
+    );
   const log = path.join(o.machineDir, 'journal.log');
   mkdirSync(o.machineDir, { recursive: true });
   for (const pre of unit.execStartPre) {
