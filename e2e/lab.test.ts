@@ -122,8 +122,8 @@ describe('province lab (network namespaces, units of infra/deploy, Chromium in c
       expect(sfuAddresses().has(p.remoteAddress)).toBe(true);
       expect(p.remoteAddress).toBe(survivor);
     }
-    console.log(
-      `lab: SFU machine ${victim} killed, communes hear each other after ${Math.round(performance.now() - t0)} ms`,
+    process.stdout.write(
+      `lab: SFU machine ${victim} killed, communes hear each other after ${Math.round(performance.now() - t0)} ms\n`,
     );
   }, 180_000);
 });

@@ -60,7 +60,7 @@ export class ProvinceLab {
       for (const [name, octet] of Object.entries(octets))
         lab.roles.set(name as RoleName, await net.addRole(name, octet));
       await lab.#startAll();
-      if (o.log) console.log(`lab up: edge https://${edgeAddr}/ (machines in ${dir})`);
+      if (o.log) process.stdout.write(`lab up: edge https://${edgeAddr}/ (machines in ${dir})\n`);
       return lab;
     } catch (err) {
       if (lab) await lab.close();

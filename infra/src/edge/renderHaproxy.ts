@@ -32,7 +32,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.met
     process.exit(2);
   }
   try {
-    console.log(`HAProxy configuration written: ${writeHaproxyConfig(loadEdgeConfig(), out)}`);
+    process.stdout.write(
+      `HAProxy configuration written: ${writeHaproxyConfig(loadEdgeConfig(), out)}\n`,
+    );
   } catch (err) {
     console.error((err as Error).message);
     process.exit(1);
