@@ -290,11 +290,20 @@ async function firewallRules(router: string, fromCommune: string, fw: Firewall, 
 async function startDelay(router: string, delayMs: number): Promise<ChildProcess> {
   const child = spawn(
     'ip',
-    ['netns', 'exec', router, 'python3', path.join(here, 'tunDelay.py'), 'gbt', String(delayMs)],
+    // Debian's python3 (a pyenv shim on PATH can take seconds to start under load).
+    [
+      'netns',
+      'exec',
+      router,
+      '/usr/bin/python3',
+      path.join(here, 'tunDelay.py'),
+      'gbt',
+      String(delayMs),
+    ],
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('tunDelay.py did not start')), 10_000);
+    const timer = setTimeout(() => reject(new Error('tunDelay.py did not start')), 30_000);
     child.once('exit', (code) => reject(new Error(`tunDelay.py exited (${code})`)));
     createInterface({ input: child.stdout! }).once('line', () => {
       clearTimeout(timer);

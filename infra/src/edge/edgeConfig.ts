@@ -49,6 +49,8 @@ const schema = z.object({
   EDGE_TURN_TLS: z.string().default(''),
   /** A TLS server name that always means TURN (e.g. turn.province.gov.vn); optional. */
   EDGE_TURN_SNI: z.string().default(''),
+  /** Loopback port over which a reloading HAProxy hands its stick table (meeting → node) on. */
+  EDGE_PEERS_PORT: portVar(10000),
   /** Health checks of the signaling nodes (GET /healthz). */
   EDGE_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
   EDGE_CHECK_FAST_MS: z.coerce.number().int().min(50).max(60_000).default(250),

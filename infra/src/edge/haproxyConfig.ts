@@ -69,6 +69,7 @@ export function renderHaproxyConfig(
     HTTPS_PORT: String(cfg.EDGE_HTTPS_PORT),
     TURN_TLS: tls ? cfg.EDGE_TURN_TLS : '',
     TURN_SNI: cfg.EDGE_TURN_SNI || 'turn.invalid',
+    PEERS_PORT: String(cfg.EDGE_PEERS_PORT),
     CHECK_INTERVAL_MS: String(cfg.EDGE_CHECK_INTERVAL_MS),
     CHECK_FAST_MS: String(cfg.EDGE_CHECK_FAST_MS),
     COOKIE_SECURE: tls ? ' secure' : '',

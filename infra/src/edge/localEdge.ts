@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { freePort } from '../redisServer';
 import { loadEdgeConfig } from './edgeConfig';
 import { startHaproxy, type HaproxyProcess } from './haproxyProcess';
 import { writeHaproxyConfig } from './renderHaproxy';
@@ -36,6 +37,8 @@ export async function startLocalEdge(o: {
     EDGE_BIND_ADDRESS: host === '0.0.0.0' ? '*' : host,
     EDGE_HTTP_PORT: String(o.httpPort),
     EDGE_LOG_LEVEL: o.logLevel ?? 'warning',
+    // Several edges on one machine (tests): each its own stick-table peer port.
+    EDGE_PEERS_PORT: String(await freePort()),
   };
   if (o.tls)
     Object.assign(env, {
