@@ -56,7 +56,7 @@ describe('province lab (network namespaces, units of infra/deploy, Chromium in c
 
   beforeAll(async () => {
     [lab, harness] = await Promise.all([ProvinceLab.start(), buildMeetingHarness()]);
-  }, 240_000);
+  }, 420_000);
   afterAll(async () => {
     for (const b of browsers) await b.close().catch(() => undefined);
     await lab?.close();

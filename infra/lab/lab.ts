@@ -99,7 +99,7 @@ export class ProvinceLab {
       REDIS_PASSWORD: this.redisPassword,
     });
     await this.#start('redis', 'giaoban-redis.service');
-    await until('redis answers', 10_000, async () => {
+    await until('redis answers', 30_000, async () => {
       const r = new Redis(this.redisUrl, { maxRetriesPerRequest: 0, lazyConnect: true });
       try {
         await r.connect();
@@ -132,7 +132,7 @@ export class ProvinceLab {
         SEED_DEMO: String(name === 'sig-1'),
       });
       await this.#start(name, 'giaoban-signaling.service');
-      await until(`${name} answers /healthz`, 60_000, async () => {
+      await until(`${name} answers /healthz`, 180_000, async () => {
         const res = await fetch(`${this.signalingUrl(name)}/healthz`);
         return res.status === 200;
       });
@@ -147,7 +147,7 @@ export class ProvinceLab {
       EDGE_TURN_TLS: '',
     });
     await this.#start('edge', 'giaoban-edge.service');
-    await until('the edge serves /healthz over HTTPS', 15_000, async () => {
+    await until('the edge serves /healthz over HTTPS', 60_000, async () => {
       const status = await this.edgeGet('/healthz').then((r) => r.status);
       return status === 200;
     });
@@ -167,7 +167,7 @@ export class ProvinceLab {
       createLogger('lab', 'silent'),
     );
     try {
-      await until(`SFU nodes ${ids.join(', ')} registered`, 60_000, async () => {
+      await until(`SFU nodes ${ids.join(', ')} registered`, 180_000, async () => {
         const live = (await registry.live()).map((n) => n.id);
         return ids.every((id) => live.includes(id));
       });
