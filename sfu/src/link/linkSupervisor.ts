@@ -31,6 +31,8 @@ export interface VideoSelectionEvent {
 }
 
 export interface SupervisorOptions {
+  /** Opus FEC repair of random loss (AUDIO_REPAIR); on unless said otherwise. */
+  fecRepair?: boolean;
   log: Logger;
   onEvent: (e: LinkStateEvent | VideoSelectionEvent) => void;
   /** LAST_N_VIDEOS (default 9); each receiver's link plan may allow fewer. */
@@ -80,6 +82,7 @@ export class LinkSupervisor {
     const link = new EndpointLink(endpoint, {
       linkProfile: opts.linkProfile ?? 'good',
       forcedAudioOnly: opts.forcedAudioOnly,
+      fecRepair: this.#opts.fecRepair ?? true,
       floorEndpointId: () => this.#floorFor(meeting.id, endpoint.id),
       producerOwner: (producerId) => {
         try {
@@ -194,7 +197,9 @@ export class LinkSupervisor {
       (w, l) => (severity(l.snapshot.down) > severity(w) ? l.snapshot.down : w),
       'good',
     );
-    for (const l of links) await l.setWeakestDown(weakest);
+    // A listener whose downlink queues: no speaker raises its Opus rate for FEC.
+    const congested = links.some((l) => l.congested);
+    for (const l of links) await l.setWeakestDown(weakest, congested);
   }
 
   /**

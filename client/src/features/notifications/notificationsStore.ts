@@ -76,6 +76,7 @@ export const useNotifications = create<NotificationsState>((set) => ({
         break;
       }
       case 'meeting:cancelled':
+      case 'meeting:uninvited':
         set((s) => ({ scheduleVersion: s.scheduleVersion + 1 }));
         break;
       case 'meeting:reminder':

@@ -19,7 +19,18 @@ import { layoutRoom } from './roomLayout';
 import { Tile } from './Tile';
 import { useHostSide } from './useHostSide';
 import { useSeenUnits } from './useSeenUnits';
+import type { EndedReason } from '../meeting/engineEvents';
 import './room.css';
+
+/** What the room says when this endpoint is out of the meeting, by reason. */
+const endedText = {
+  removed: 'room.removed',
+  replaced: 'room.replaced',
+  cancelled: 'room.cancelled',
+  uninvited: 'room.uninvited',
+  closed: 'room.ended',
+  left: 'room.ended',
+} as const satisfies Record<EndedReason, string>;
 
 type Panel = 'none' | 'chat' | 'host';
 
@@ -79,15 +90,7 @@ export default function RoomScreen({ meetingId }: { meetingId: string }) {
   if (m.connection === 'ended' || (m.connection === 'idle' && m.error))
     return (
       <main id="main" className="room-message panel">
-        <h1>
-          {t(
-            m.endedReason === 'removed'
-              ? 'room.removed'
-              : m.endedReason === 'replaced'
-                ? 'room.replaced'
-                : 'room.ended',
-          )}
-        </h1>
+        <h1>{t(endedText[m.endedReason ?? 'closed'])}</h1>
         {m.error && <ErrorText code={m.error as 'UNKNOWN'} />}
         <button
           type="button"
