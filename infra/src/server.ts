@@ -4,7 +4,6 @@ import path from 'node:path';
 import compression from 'compression';
 import expressStaticGzip from 'express-static-gzip';
 import express from 'express';
-import { Redis } from 'ioredis';
 import type { Logger } from '@giaoban/common/logger';
 import { createScheduler, type Scheduler } from '@giaoban/scheduler';
 import { errorHandler, notFoundHandler } from '@giaoban/scheduler/http/errorHandler';
@@ -17,6 +16,19 @@ import { loadSignalingConfig } from '@giaoban/signaling/config';
 import type { AppConfig } from './config';
 import { metricsRouter } from './metrics';
 import { startRedisServer, type RedisChild } from './redisServer';
+import { connectRedis, storageCircuit } from './redisClient';
+import { contentSecurityPolicy, securityHeaders } from './securityHeaders';
+
+const HEALTH_TIMEOUT_MS = 800;
+
+/** The promise's value, or `fallback` once `ms` have passed. */
+function within<T>(p: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms))),
+  ]).finally(() => clearTimeout(timer));
+}
 
 export interface AllInOne {
   readonly http: Server;
@@ -112,6 +124,7 @@ export async function startNode(
     if (!redisUrl) {
       const child: RedisChild = await startRedisServer({
         dataDir: path.join(config.DATA_DIR, 'redis'),
+        log: log.child({ role: 'redis' }),
       });
       cleanups.push(() => child.stop());
       redisUrl = child.url;
@@ -120,7 +133,7 @@ export async function startNode(
         'embedded redis-server started (AOF on)',
       );
     }
-    const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
+    const redis = connectRedis(redisUrl, log);
     cleanups.push(() => void redis.disconnect());
 
     const media = await createMedia({ redisUrl, env, log, cleanups });
@@ -134,18 +147,33 @@ export async function startNode(
     });
     cleanups.push(() => scheduler.close());
 
+    // A single node (its own SFU, no adapter): no endpoint can be present before it
+    // listens, so whatever attendance still counts as present is from its previous life.
+    if (!media.signalingAdapter) await scheduler.attendance.reconcile(Date.now());
+
     const app = express();
     app.disable('x-powered-by');
     if (config.TRUST_PROXY > 0) app.set('trust proxy', config.TRUST_PROXY);
     app.use(express.json({ limit: '256kb' }));
 
+    app.use(securityHeaders());
     app.get('/healthz', async (_req, res) => {
+      // Always within a second: a dead Redis or a hung worker counts as down, it does not wait.
       const [redisOk, mediaHealth] = await Promise.all([
-        redis.ping().then(
-          () => true,
-          () => false,
-        ),
-        media.health(),
+        redis.status !== 'ready'
+          ? false
+          : within(
+              redis.ping().then(
+                () => true,
+                () => false,
+              ),
+              HEALTH_TIMEOUT_MS,
+              false,
+            ),
+        within(media.health(), HEALTH_TIMEOUT_MS, {
+          ok: false,
+          report: { media: 'no answer within 0.8 s' },
+        }),
       ]);
       const ok = redisOk && mediaHealth.ok;
       res.status(ok ? 200 : 503).json({
@@ -159,10 +187,13 @@ export async function startNode(
     app.use(metricsRouter({ workers: media.workers, signaling: () => late.signaling }));
     // API answers (the org tree, week lists) deflated over 1 KiB: weak links pay per byte.
     app.use('/api', compression());
+    // Redis down (restarting): every API call answers UNAVAILABLE at once instead of queueing.
+    app.use('/api', storageCircuit(redis));
     app.use('/api', scheduler.router);
     app.use('/api', notFoundHandler);
 
     if (existsSync(config.CLIENT_DIST)) {
+      app.use(contentSecurityPolicy(config.CLIENT_DIST));
       // Brotli/gzip files written at build time; hashed assets never change, so a commune
       // on EDGE downloads the app once, not at every visit.
       app.use(

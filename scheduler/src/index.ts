@@ -21,6 +21,7 @@ import { LoginLimiter } from './auth/loginLimiter';
 import { AuditLog } from './audit/auditLog';
 import { NotifierHub } from './notify/notifierHub';
 import { authRoutes } from './http/authRoutes';
+import { csrfGuard } from './http/csrfGuard';
 import { meetingRoutes } from './http/meetingRoutes';
 import { MeetingStore } from './meetings/meetingStore';
 import { MeetingService } from './meetings/meetingService';
@@ -36,6 +37,7 @@ import { adminRoutes } from './http/adminRoutes';
 import { CalendarFeed } from './calendar/calendarFeed';
 import { calendarRoutes } from './http/calendarRoutes';
 import { openApiRoutes } from './http/openapi';
+import { watchRedisConnection } from '@giaoban/common/redisWatch';
 
 const UNITS_CHANNEL = 'gb:units:changed';
 
@@ -104,6 +106,7 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
   const limiter = new LoginLimiter(redis, {
     perUser: config.LOGIN_MAX_FAILURES,
     perIp: config.LOGIN_MAX_FAILURES_PER_IP,
+    perAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
     windowSeconds: config.LOGIN_WINDOW_SECONDS,
   });
   const audit = new AuditLog(redis, log);
@@ -112,6 +115,8 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
   const router = express.Router();
   // Every route below may authenticate by the session cookie.
   router.use(cookieParser());
+  // …so a state-changing one must prove it comes from the app itself (same-site CSRF).
+  router.use(csrfGuard());
   router.get('/units', (_req, res) => {
     const tree = orgTree.tree();
     if (!tree) throw new AppError('NOT_FOUND');
@@ -164,6 +169,17 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
     }),
   );
   const attendance = new AttendanceStore(redis, log);
+  // Endpoints of a signaling node that crashed or was lost stop being present.
+  const staleMs = config.PRESENCE_STALE_SECONDS * 1000;
+  const presenceCheck = setInterval(
+    () => {
+      attendance
+        .reconcile(Date.now() - staleMs)
+        .catch((err: unknown) => log.warn({ err }, 'presence reconciliation failed'));
+    },
+    Math.max(250, staleMs / 3),
+  );
+  presenceCheck.unref();
   router.use(attendanceRoutes({ tree: orgTree, store: attendance, views, sessions: tokens }));
   const emergencies = new EmergencyService({
     redis,
@@ -178,7 +194,7 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
   router.use(emergencyRoutes({ emergencies, sessions: tokens }));
   // Unit edits by an admin on one process reach the org tree of every process.
   const unitsSub = redis.duplicate();
-  unitsSub.on('error', (err: Error) => log.warn({ err: err.message }, 'org tree subscriber error'));
+  watchRedisConnection(unitsSub, log, 'units');
   unitsSub.on('message', () => {
     orgTree.reload().catch((err: unknown) => log.error({ err }, 'org tree reload failed'));
   });
@@ -217,6 +233,7 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
     calendar: feed,
     attachNotifier: (n) => notifier.attach(n),
     async close() {
+      clearInterval(presenceCheck);
       unitsSub.disconnect();
       emergencies.close();
       await attendance.flush();

@@ -48,11 +48,10 @@ async function stopAll(): Promise<void> {
 }
 
 /**
- * redis-server and HAProxy cannot watch their parent, so a small watchdog
- * holds a pipe from this process and is told what to stop: when the launcher
- * dies, even by kill -9, the pipe closes; the watchdog stops HAProxy at once
- * and sends redis-server SHUTDOWN (which also flushes the AOF) 3 s later, once
- * the nodes have had their chance to close against it.
+ * HAProxy cannot watch its parent, so a small watchdog holds a pipe from this
+ * process and is told what to stop: when the launcher dies, even by kill -9,
+ * the pipe closes and the watchdog stops HAProxy at once (redis-server has a
+ * watchdog of its own, startRedisServer's).
  */
 function launcherWatchdog(): { redis(port: number): void; pid(pid: number): void } {
   const script = [
@@ -76,9 +75,10 @@ async function main(): Promise<void> {
   let redisUrl = cfg.REDIS_URL;
   if (!redisUrl) {
     const dataDir = path.join(app.DATA_DIR, 'cluster', 'redis');
-    redis = await startRedisServer({ dataDir });
+    // When the launcher dies, even by kill -9, its watchdog stops redis-server 3 s later,
+    // once the nodes (which watch their IPC channel) have had their chance to close against it.
+    redis = await startRedisServer({ dataDir, log, watchdogGraceMs: 3_000 });
     redisUrl = redis.url;
-    watchdog.redis(redis.port);
     log.info({ port: redis.port, dir: dataDir }, 'cluster redis-server started (AOF on)');
   }
   const base: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: redisUrl };

@@ -43,14 +43,14 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
     const { token, expiresAt } = await tokens.issue(account);
     res.cookie(SESSION_COOKIE, token, {
       httpOnly: true,
-      sameSite: 'lax',
+      sameSite: 'strict',
       secure: deps.secureCookie,
       path: '/',
       expires: expiresAt,
     });
     // Readable, no secret: tells the app a session may exist (see api/sessionHint.ts).
     res.cookie(SESSION_HINT_COOKIE, '1', {
-      sameSite: 'lax',
+      sameSite: 'strict',
       secure: deps.secureCookie,
       path: '/',
       expires: expiresAt,
@@ -65,16 +65,10 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
 
   router.post('/auth/login', async (req, res) => {
     const body = parseOrThrow(loginRequestSchema, req.body);
-    const ip = req.ip ?? 'unknown';
-    await limiter.check(ip, body.username);
-    let account;
-    try {
-      account = await accounts.authenticate(body.username, body.password);
-    } catch (err) {
-      await limiter.failed(ip, body.username);
-      throw err;
-    }
-    await limiter.succeeded(ip, body.username);
+    // Counted before the password is checked: parallel guesses cannot outrun the count.
+    const attempt = await limiter.attempt(req.ip ?? 'unknown', body.username.toLowerCase());
+    const account = await accounts.authenticate(body.username, body.password);
+    await limiter.succeeded(attempt);
     await startSession(res, account);
   });
 
@@ -127,6 +121,7 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
     // Every older token is now void; hand the caller a fresh one.
     const account = await accounts.store.get(session.accountId);
     if (!account) throw new Error('account vanished');
+    await tokens.endOlderSessions(account, 'passwordChanged');
     await startSession(res, account);
   });
 
@@ -156,6 +151,7 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
       req.params.id as string,
       body.newPassword,
     );
+    await tokens.endOlderSessions(account, 'passwordReset');
     await audit.record(session, 'account.passwordReset', account.id, {
       username: account.username,
       mustChangePassword: true,

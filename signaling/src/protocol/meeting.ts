@@ -106,8 +106,12 @@ export const meetingNotifications = {
   /** Any change of an endpoint's view (hand, mute, link state, connection). */
   'presence:updated': z.object({ endpoint: endpointViewSchema }),
   'meeting:updated': z.object({ meeting: meetingViewSchema }),
-  /** This socket's endpoint ended: removed by a host, replaced by a newer join, meeting closed. */
+  /**
+   * This socket's endpoint ended: removed by a host, replaced by a newer join, meeting
+   * closed or cancelled, its unit uninvited, or its login session ended (logout,
+   * password changed or reset).
+   */
   'meeting:ended': z.object({
-    reason: z.enum(['removed', 'replaced', 'closed', 'cancelled', 'uninvited']),
+    reason: z.enum(['removed', 'replaced', 'closed', 'cancelled', 'uninvited', 'sessionEnded']),
   }),
 };

@@ -11,6 +11,7 @@ import { createTransport, type InboundStat } from './engineTransports';
 import { RemoteConsumers } from './engineConsumers';
 import type { LinkController } from './link/linkController';
 import { startLinkController } from './engineLink';
+import { rejoinDelayMs, rejoinRetryable } from './rejoinBackoff';
 
 export interface MeetingEngineOptions {
   token: string;
@@ -278,7 +279,18 @@ export class MeetingEngine {
       if (this.#ended) return;
       this.#o.onEvent({ type: 'connection', state: 'reconnecting', reason });
       const held = this.#closeMedia();
-      await this.#join();
+      // With every worker dead (SFU_WORKERS=1) the first tries meet UNAVAILABLE: keep trying.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await this.#join();
+          break;
+        } catch (err) {
+          if (this.#ended || !rejoinRetryable(err)) throw err;
+          this.#closeMedia();
+          await new Promise((r) => setTimeout(r, rejoinDelayMs(attempt)));
+          if (this.#ended) return;
+        }
+      }
       // The new link starts audio first again: a camera waits for it (or stays off).
       await this.#sources.republish(held);
     });

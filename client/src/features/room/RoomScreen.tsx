@@ -28,6 +28,7 @@ const endedText = {
   replaced: 'room.replaced',
   cancelled: 'room.cancelled',
   uninvited: 'room.uninvited',
+  sessionEnded: 'room.sessionEnded',
   closed: 'room.ended',
   left: 'room.ended',
 } as const satisfies Record<EndedReason, string>;

@@ -79,4 +79,17 @@ describe('LinkStatsSampler', () => {
     ]);
     expect(statsEntries(m)).toEqual([{ id: 'a', type: 'codec' }]);
   });
+
+  it('takes the round trip of a new receiver report (it crosses the uplink queue), once', () => {
+    const s = new LinkStatsSampler();
+    const rr = (n: number, rtt: number): StatsEntry => ({
+      ...{ id: 'RV', type: 'remote-inbound-rtp', kind: 'video' },
+      ...{ roundTripTime: rtt, roundTripTimeMeasurements: n },
+    });
+    const stun = pair('s', { currentRoundTripTime: 0.02 });
+    expect(s.sample([...stun, rr(1, 0.03)], [], 0).rttMs).toBe(20);
+    expect(s.sample([...stun, rr(2, 0.54)], [], 2_000).rttMs).toBe(540);
+    // The same report still in getStats(): the STUN round trip again.
+    expect(s.sample([...stun, rr(2, 0.54)], [], 4_000).rttMs).toBe(20);
+  });
 });

@@ -70,9 +70,26 @@ export class LinkStatsSampler {
     if (sendPair?.availableOutgoingBitrate !== undefined) {
       report.availableOutgoingKbps = Math.round(sendPair.availableOutgoingBitrate / 1000);
     }
-    const rtts = [sendPair, recvPair]
-      .map((p) => p?.currentRoundTripTime)
-      .filter((v): v is number => v !== undefined);
+    // The STUN round trip, and the newest one the SFU's receiver reports measured:
+    // that one crosses our uplink's queue with our sender reports (every ~1 s
+    // with video), so a flooded uplink shows in the next report, not after the
+    // next connectivity check.
+    const rtcpRtts = send
+      .filter((s) => s.type === 'remote-inbound-rtp' && s.roundTripTime !== undefined)
+      .filter((s) => {
+        const p = this.#prev.get(s.id);
+        return (
+          p !== undefined &&
+          s.roundTripTimeMeasurements !== undefined &&
+          s.roundTripTimeMeasurements !== p.roundTripTimeMeasurements
+        );
+      })
+      .map((s) => s.roundTripTime);
+    const rtts = [
+      sendPair?.currentRoundTripTime,
+      recvPair?.currentRoundTripTime,
+      ...rtcpRtts,
+    ].filter((v): v is number => v !== undefined);
     if (rtts.length) report.rttMs = Math.round(Math.max(...rtts) * 1000);
 
     // fractionLost is the SFU's last receiver report; it stays in getStats()
