@@ -9,6 +9,7 @@ export default defineConfig({
           include: [
             '{common,sfu,signaling,scheduler,infra}/src/**/*.test.ts',
             'infra/netem/**/*.test.ts',
+            'infra/deploy/**/*.test.ts',
           ],
           environment: 'node',
           pool: 'forks',

@@ -40,9 +40,11 @@ loud() { { printf '\n' && printf '\033[1;41;97m %s \033[0m\n' "$@"; } >&2; }
 t0=$(date +%s)
 
 # Packages the product needs at run time (redis-server, coturn for TURN, openssl
-# for `npm run cert`, chromium for browser
-# tests, iproute2/iptables for the weak-link harness) and the worker's build deps.
-APT_PKGS=(redis-server coturn openssl chromium ffmpeg iproute2 iptables ca-certificates
+# for `npm run cert` and the lab's test CA, ffmpeg for recordings, haproxy for the
+# cluster's edge, chromium for browser tests, iproute2/iptables for the weak-link
+# harness and the lab, systemd for `systemd-analyze verify` of infra/deploy/systemd)
+# and the worker's build deps.
+APT_PKGS=(redis-server coturn openssl ffmpeg haproxy systemd chromium iproute2 iptables ca-certificates
   build-essential pkg-config patch ninja-build python3-venv libssl-dev libuv1-dev
   libsrtp2-dev libusrsctp-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler)
 
@@ -69,6 +71,25 @@ ensure_meson() {
     export PATH="$work/venv/bin:$PATH"
   fi
 }
+
+# (Restored in the merge of edge-lab: main's libsrtp2 change had dropped the
+# step that installs APT_PKGS.)
+if [ -z "${SKIP_APT:-}" ]; then
+  step "Debian packages"
+  if have_all_pkgs; then
+    echo "already installed"
+  else
+    [ "$(id -u)" = 0 ] || die "apt-get needs root: run as root, or install ${APT_PKGS[*]} and set SKIP_APT=1"
+    apt-get update -qq || die "apt-get update failed (is the Debian mirror reachable?)"
+    apt-get install -y -qq --no-install-recommends "${APT_PKGS[@]}" >/dev/null ||
+      die "apt-get install failed for: ${APT_PKGS[*]}"
+  fi
+  # Debian's own haproxy service must not hold the ports: GiaoBan runs HAProxy
+  # itself (npm run cluster, the lab) or through giaoban-edge.service.
+  if [ -d /run/systemd/system ] && [ "$(id -u)" = 0 ]; then
+    systemctl disable --now haproxy.service >/dev/null 2>&1 || true
+  fi
+fi
 
 # What SRTP crypto a worker binary carries: "openssl" (libsrtp linked in, OpenSSL-backed),
 # "nss" (Debian's shared libsrtp2.so.1) or something else. The product checks the same at

@@ -4,8 +4,8 @@
  *     node process (RemoteSfuClient): join, consume, producers(), and 151
  *     joins to one new meeting at once (an emergency convene);
  *  2. `meeting:join` as a browser sees it (socket.io request → ack with the
- *     transports): the all-in-one server vs the cluster through its balancer
- *     (balancer → signaling node → Redis → SFU node);
+ *     transports): the all-in-one server vs the cluster through HAProxy
+ *     (HAProxy → signaling node → Redis → SFU node);
  *  3. an emergency alert to 151 commune push sockets, all-in-one vs spread
  *     over two signaling nodes (socket.io Redis streams adapter);
  *  4. failover (cluster/failover.ts): SIGKILL of a signaling node until every
@@ -25,11 +25,11 @@ import type { SfuClient } from '@giaoban/sfu/sfuClient';
 import { opusRtpParameters } from '@giaoban/sfu/testing/rtp';
 import { WorkerPool } from '@giaoban/sfu/workerPool';
 import { connect, login, startMeeting } from '@giaoban/signaling/testing/clients';
-import { startBalancer } from '../src/cluster/balancer';
 import { spawnNode } from '../src/cluster/childNode';
 import { startSignalingNode } from '../src/cluster/signalingNode';
 import { loadAppConfig } from '../src/config';
-import { startRedisServer } from '../src/redisServer';
+import { startLocalEdge } from '../src/edge/localEdge';
+import { freePort, startRedisServer } from '../src/redisServer';
 import { quangBinhUnits } from '@giaoban/scheduler/orgTree/seedData';
 import { startTestApp } from '../test/app';
 import { measureFailover, type FailoverRun, type SfuFailoverRun } from './cluster/failover';
@@ -141,7 +141,7 @@ async function main() {
       results.remote = await sfuCalls(remote, 'remote');
       await remote.close();
 
-      // 2. meeting:join, all-in-one vs cluster through the balancer
+      // 2. meeting:join, all-in-one vs cluster through HAProxy
       const limits = { SIGNALING_RATE_PER_SECOND: '1000', LOGIN_MAX_FAILURES_PER_IP: '100000' };
       const app = await startTestApp({ SFU_WORKERS: '1', ...limits });
       stops.push(() => app.close());
@@ -160,20 +160,17 @@ async function main() {
         HOST: '127.0.0.1',
         DATA_DIR: dataDir,
       };
+      const nodes: { name: string; url: string }[] = [];
       for (const [i, id] of ['sig-1', 'sig-2'].entries()) {
         const e = { ...sigEnv, SIGNALING_NODE_ID: id, SEED_DEMO: String(i === 0) };
         const sig = await startSignalingNode(loadAppConfig(e), log, e);
         stops.push(() => sig.close());
+        nodes.push({ name: id, url: sig.url });
       }
-      const balancer = await startBalancer({
-        redisUrl: redis.url,
-        port: 0,
-        host: '127.0.0.1',
-        log,
-      });
-      stops.push(() => balancer.close());
-      results.joinCluster = await signalingJoins(balancer.url);
-      results.fanoutCluster = stats(await emergencyFanout(balancer.url, communes, FANOUT_RUNS));
+      const edge = await startLocalEdge({ nodes, dir: dataDir, httpPort: await freePort() });
+      stops.push(() => edge.stop());
+      results.joinCluster = await signalingJoins(edge.url);
+      results.fanoutCluster = stats(await emergencyFanout(edge.url, communes, FANOUT_RUNS));
     }
   } finally {
     for (const stop of stops.reverse()) await stop();

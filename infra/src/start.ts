@@ -17,7 +17,7 @@ try {
   log.info({ url: app.url, startupMs: Math.round(performance.now() - t0) }, 'GiaoBan ready');
   console.log(
     config.SFU_MODE === 'remote'
-      ? `\nNút báo hiệu / signaling node: ${app.url} (người dùng vào qua bộ cân bằng tải / users come through the balancer)\n`
+      ? `\nNút báo hiệu / signaling node: ${app.url} (người dùng vào qua HAProxy / users come through HAProxy, the edge)\n`
       : `\nGiaoBan đang chạy / is running: ${app.url}\n`,
   );
   // The worker's SRTP is not OpenSSL-backed (install fell back to Debian's NSS libsrtp2):

@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLogger } from '@giaoban/common/logger';
-import { startBalancer, type Balancer } from '../src/cluster/balancer';
 import { spawnNode, type ChildNode } from '../src/cluster/childNode';
 import { startSignalingNode, type SignalingNode } from '../src/cluster/signalingNode';
 import { loadAppConfig } from '../src/config';
+import { startLocalEdge, type LocalEdge } from '../src/edge/localEdge';
+import { freePort } from '../src/redisServer';
 import { startTestRedis, type TestRedis } from './redis';
 
 export interface TestCluster {
@@ -14,15 +15,17 @@ export interface TestCluster {
   readonly sfuNodes: Map<string, ChildNode>;
   /** Signaling nodes in this process, so a test can look inside them. */
   readonly signaling: SignalingNode[];
-  readonly balancer: Balancer;
+  /** HAProxy in front of the signaling nodes, rendered from infra/deploy/haproxy. */
+  readonly edge: LocalEdge;
   readonly url: string;
   close(): Promise<void>;
 }
 
 /**
  * The cluster layout for a test, all real: one redis-server, SFU node
- * processes, signaling nodes (SFU_MODE=remote) and the balancer on free ports.
- * Heartbeats are fast (250 ms; dead after 3 s, a margin for a loaded CI machine).
+ * processes, signaling nodes (SFU_MODE=remote) and HAProxy on free ports.
+ * Heartbeats are fast (250 ms; dead after 3 s, a margin for a loaded CI machine),
+ * HAProxy checks every 500 ms.
  */
 export async function startTestCluster(
   o: { sfuNodes?: number; signalingNodes?: number; env?: Record<string, string> } = {},
@@ -39,9 +42,9 @@ export async function startTestCluster(
   };
   const sfuNodes = new Map<string, ChildNode>();
   const signaling: SignalingNode[] = [];
-  let balancer: Balancer | undefined;
+  let edge: LocalEdge | undefined;
   const close = async () => {
-    await balancer?.close();
+    await edge?.stop();
     for (const s of signaling) await s.close();
     for (const n of sfuNodes.values()) await n.stop();
     await redis.destroy();
@@ -65,12 +68,15 @@ export async function startTestCluster(
       };
       signaling.push(await startSignalingNode(loadAppConfig(env), log, env));
     }
-    balancer = await startBalancer({ redisUrl: redis.url, port: 0, host: '127.0.0.1', log });
-    if (balancer.nodes().length !== signaling.length)
-      throw new Error('the balancer does not see every signaling node');
+    edge = await startLocalEdge({
+      nodes: signaling.map((s) => ({ name: s.nodeId, url: s.url })),
+      dir: dataDir,
+      httpPort: await freePort(),
+      checkMs: 500,
+    });
   } catch (err) {
     await close();
     throw err;
   }
-  return { redis, sfuNodes, signaling, balancer, url: balancer.url, close };
+  return { redis, sfuNodes, signaling, edge, url: edge.url, close };
 }

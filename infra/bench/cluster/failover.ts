@@ -14,10 +14,10 @@ import {
   harnessSelfId,
   openHarnessPage,
 } from '../../../e2e/harness';
-import { startBalancer, type Balancer } from '../../src/cluster/balancer';
 import { spawnNode, type ChildNode } from '../../src/cluster/childNode';
-import { meetingRouteKey } from '../../src/cluster/meetingRoute';
-import { startRedisServer } from '../../src/redisServer';
+import { startLocalEdge, type LocalEdge } from '../../src/edge/localEdge';
+import { freePort, startRedisServer } from '../../src/redisServer';
+import { nodeOfMeeting } from '../../test/edge';
 
 export interface FailoverRun {
   run: number;
@@ -49,14 +49,17 @@ async function until<T>(what: string, ms: number, fn: () => Promise<T | undefine
 
 /**
  * What losing a node costs, on the cluster layout (redis-server, 2 SFU node
- * processes, 2 signaling node processes, the balancer) with the production
- * timing (heartbeat 1 s, dead after 4 s) unless CLUSTER_* say otherwise:
+ * processes, 2 signaling node processes, HAProxy rendered from the
+ * deployment's template with its default checks: every 1 s, 250 ms once
+ * failing) with the production timing (heartbeat 1 s, dead after 4 s) unless
+ * CLUSTER_* say otherwise:
  *  - a signaling node killed (SIGKILL) → every client of its meeting back in
  *    the room with its state (the chat in its join answer); socket.io clients
  *    reconnect as the app's do (0.5 s, doubling up to 5 s, ±50 %);
  *  - an SFU node killed (SIGKILL) → two communes in Chromium (the app's
  *    meeting engine, fake microphone) hear each other again.
- * After each kill a fresh node of the same kind replaces the dead one.
+ * After each kill the dead node is started again on its address (as systemd
+ * restarts it) and HAProxy's checks bring it back.
  */
 export async function measureFailover(o: {
   communes: readonly string[];
@@ -68,28 +71,33 @@ export async function measureFailover(o: {
   const redis = await startRedisServer({ dataDir: path.join(dataDir, 'redis') });
   const base = { ...process.env, REDIS_URL: redis.url, LOG_LEVEL: 'error' };
   const procs: ChildNode[] = [];
-  let balancer: Balancer | undefined;
+  let edge: LocalEdge | undefined;
   let seq = 0;
+  const sigPorts = new Map<string, number>();
   const sfuNode = async () => {
     const id = `sfu-${++seq}`;
     const env = { ...base, SFU_NODE_ID: id, SFU_WORKERS: '1', RTC_PORT: '0' };
     procs.push(await spawnNode(id, 'sfu', env, { stdio: 'ignore' }));
   };
-  const signalingNode = async (seed: boolean) => {
-    const id = `sig-${++seq}`;
-    const env = { ...base, SFU_MODE: 'remote', SIGNALING_NODE_ID: id, PORT: '0' };
+  const signalingNode = async (seed: boolean, again?: string) => {
+    const id = again ?? `sig-${++seq}`;
+    if (!sigPorts.has(id)) sigPorts.set(id, await freePort());
+    const env = { ...base, SFU_MODE: 'remote', SIGNALING_NODE_ID: id };
+    Object.assign(env, { PORT: String(sigPorts.get(id)) });
     Object.assign(env, { HOST: '127.0.0.1', DATA_DIR: dataDir, SEED_DEMO: String(seed) });
     Object.assign(env, { SIGNALING_RATE_PER_SECOND: '1000' });
     procs.push(await spawnNode(id, 'signaling', env, { stdio: 'ignore' }));
   };
-  const twoSignalingNodes = () =>
-    until('the balancer sees two signaling nodes', 10_000, async () =>
-      balancer!.nodes().length === 2 ? true : undefined,
-    );
-  const byName = async (key: string) => {
-    const name = await redisGet(redis.url, key);
-    const p = procs.find((n) => n.name === name);
-    if (!p) throw new Error(`failover bench: no process for ${key} (${name})`);
+  /** HAProxy's checks see the node again: fresh meetings hash to it. */
+  const edgeSees = (name: string) =>
+    until(`HAProxy sends meetings to ${name} again`, 15_000, async () => {
+      const fresh = Array.from({ length: 8 }, (_, i) => `fresh-${Date.now()}-${i}`);
+      const names = await Promise.all(fresh.map((m) => nodeOfMeeting(edge!.url, m)));
+      return names.includes(name) ? true : undefined;
+    });
+  const live = (name: string | null) => {
+    const p = procs.findLast((n) => n.name === name && n.process.exitCode === null);
+    if (!p) throw new Error(`failover bench: no live process ${name}`);
     return p;
   };
   const sockets: Socket[] = [];
@@ -97,9 +105,9 @@ export async function measureFailover(o: {
   try {
     for (let i = 0; i < 2; i++) await sfuNode();
     for (let i = 0; i < 2; i++) await signalingNode(i === 0);
-    balancer = await startBalancer({ redisUrl: redis.url, port: 0, host: '127.0.0.1', log: o.log });
-    await twoSignalingNodes();
-    const url = balancer.url;
+    const nodes = [...sigPorts].map(([name, port]) => ({ name, url: `http://127.0.0.1:${port}` }));
+    edge = await startLocalEdge({ nodes, dir: dataDir, httpPort: await freePort() });
+    const url = edge.url;
     // The province's host: every commune is in its scope.
     const host = await login(url, 'host44');
 
@@ -127,7 +135,7 @@ export async function measureFailover(o: {
     await ack(sockets[0]!, 'moderation:lock', { locked: true });
     const signaling: FailoverRun[] = [];
     for (let run = 1; run <= o.runs; run++) {
-      const victim = await byName(meetingRouteKey(meetingId));
+      const victim = live(await nodeOfMeeting(url, meetingId));
       const t0 = performance.now();
       const back = sockets.map((s, i) =>
         rejoined(s, meetingId, `dev-${i}`).then(() => performance.now() - t0),
@@ -141,8 +149,8 @@ export async function measureFailover(o: {
         p50Ms: Math.round(ms[Math.floor(ms.length / 2)]!),
         allBackMs: Math.round(ms[ms.length - 1]!),
       });
-      await signalingNode(false);
-      await twoSignalingNodes();
+      await signalingNode(false, victim.name);
+      await edgeSees(victim.name);
     }
     for (const s of sockets) s.close();
 
@@ -163,7 +171,7 @@ export async function measureFailover(o: {
     const sfu: SfuFailoverRun[] = [];
     for (let run = 1; run <= o.runs; run++) {
       const before = [await selfId(a), await selfId(b)];
-      const victim = await byName(clusterKeys.placement(sfuMeeting));
+      const victim = live(await redisGet(redis.url, clusterKeys.placement(sfuMeeting)));
       const t0 = performance.now();
       victim.process.kill('SIGKILL');
       await until('both browsers rejoined', 60_000, async () => {
@@ -179,7 +187,7 @@ export async function measureFailover(o: {
   } finally {
     for (const s of sockets) s.close();
     await browser.close();
-    await balancer?.close();
+    await edge?.stop();
     for (const p of [...procs].reverse()) await p.stop();
     await redis.stop();
     rmSync(dataDir, { recursive: true, force: true });

@@ -4,7 +4,6 @@ import { createLogger } from '@giaoban/common/logger';
 import { clusterKeys } from '@giaoban/sfu/remote/keys';
 import { connect, login, startMeeting, type TestClient } from '@giaoban/signaling/testing/clients';
 import { startTestCluster, type TestCluster } from '../../test/cluster';
-import type { Balancer } from './balancer';
 import type { ChildNode } from './childNode';
 import type { SignalingNode } from './signalingNode';
 
@@ -13,15 +12,15 @@ const log = createLogger('test', process.env.LOG_LEVEL ?? 'silent');
 /**
  * The cluster layout on one machine, all real: one redis-server, two SFU
  * node processes (real mediasoup workers), two signaling nodes (in this
- * process, so the test can look inside them) and the balancer.
+ * process, so the test can look inside them) and HAProxy in front.
  */
-describe('cluster: 2 SFU node processes, 2 signaling nodes, the balancer, one redis-server', () => {
+describe('cluster: 2 SFU node processes, 2 signaling nodes, HAProxy, one redis-server', () => {
   let cluster: TestCluster;
   let redis: TestCluster['redis'];
   let sfuNodes: Map<string, ChildNode>;
   let sig1: SignalingNode;
   let sig2: SignalingNode;
-  let balancer: Balancer;
+  let url: string;
   const open: TestClient[] = [];
   const client = async (url: string, token: string, meetingId?: string) => {
     const c = await connect(url, token, meetingId ? { query: { meetingId } } : {});
@@ -31,7 +30,7 @@ describe('cluster: 2 SFU node processes, 2 signaling nodes, the balancer, one re
 
   beforeAll(async () => {
     cluster = await startTestCluster();
-    ({ redis, sfuNodes, balancer } = cluster);
+    ({ redis, sfuNodes, url } = cluster);
     [sig1, sig2] = cluster.signaling as [SignalingNode, SignalingNode];
   });
   afterAll(async () => {
@@ -73,10 +72,10 @@ describe('cluster: 2 SFU node processes, 2 signaling nodes, the balancer, one re
   });
 
   it('a push socket on long-polling (no WebSocket) sticks to one node by cookie and gets its alerts', async () => {
-    const commander = await login(balancer.url, 'chihuy');
-    const token = await login(balancer.url, 'u18907');
-    // withCredentials: engine.io-client keeps the balancer's cookie, as a browser does.
-    const push = io(balancer.url, {
+    const commander = await login(url, 'chihuy');
+    const token = await login(url, 'u18907');
+    // withCredentials: engine.io-client keeps HAProxy's cookie, as a browser does.
+    const push = io(url, {
       auth: { token },
       transports: ['polling'],
       withCredentials: true,
@@ -91,14 +90,14 @@ describe('cluster: 2 SFU node processes, 2 signaling nodes, the balancer, one re
       const alerts: unknown[] = [];
       push.on('emergency:alert', (p: unknown) => alerts.push(p));
       for (const title of ['Bão số 1', 'Bão số 2']) {
-        const res = await fetch(`${balancer.url}/api/emergencies`, {
+        const res = await fetch(`${url}/api/emergencies`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${commander}` },
           body: JSON.stringify({ title, selectors: [{ type: 'unit', unitId: '18907' }] }),
         });
         expect(res.status).toBe(201);
       }
-      // Many polls later (each a new HTTP request through the balancer), still one session.
+      // Many polls later (each a new HTTP request through HAProxy), still one session.
       await expect.poll(() => alerts.length, { timeout: 5_000 }).toBe(2);
       expect(push.connected).toBe(true);
       expect(push.io.engine.transport.name).toBe('polling');
@@ -110,12 +109,12 @@ describe('cluster: 2 SFU node processes, 2 signaling nodes, the balancer, one re
   let meetingId: string;
   let a: TestClient;
   let b: TestClient;
-  it("routes a meeting's sockets through the balancer to one signaling node and spreads meetings over the SFU nodes", async () => {
+  it("routes a meeting's sockets through HAProxy to one signaling node and spreads meetings over the SFU nodes", async () => {
     await new Promise((r) => setTimeout(r, 600)); // heartbeats report the closed emergency gone
-    const host = await login(balancer.url, 'host450');
-    meetingId = await startMeeting(balancer.url, host, ['18853', '18856']);
-    a = await client(balancer.url, await login(balancer.url, 'u18853'), meetingId);
-    b = await client(balancer.url, await login(balancer.url, 'u18856'), meetingId);
+    const host = await login(url, 'host450');
+    meetingId = await startMeeting(url, host, ['18853', '18856']);
+    a = await client(url, await login(url, 'u18853'), meetingId);
+    b = await client(url, await login(url, 'u18856'), meetingId);
     const ja = await a.request('meeting:join', { meetingId, deviceId: 'dev-a' });
     const jb = await b.request('meeting:join', { meetingId, deviceId: 'dev-b' });
     if (!ja.ok || !jb.ok) throw new Error('join failed');
@@ -127,8 +126,8 @@ describe('cluster: 2 SFU node processes, 2 signaling nodes, the balancer, one re
     expect(['sfu-1', 'sfu-2']).toContain(sfuOfFirst);
     expect(await redis.client().get(clusterKeys.placement(meetingId))).toBe(sfuOfFirst);
 
-    const second = await startMeeting(balancer.url, host, ['18859']);
-    const c = await client(balancer.url, await login(balancer.url, 'u18859'), second);
+    const second = await startMeeting(url, host, ['18859']);
+    const c = await client(url, await login(url, 'u18859'), second);
     const jc = await c.request('meeting:join', { meetingId: second, deviceId: 'dev-c' });
     if (!jc.ok) throw new Error(JSON.stringify(jc.error));
     expect(await redis.client().get(clusterKeys.placement(second))).not.toBe(sfuOfFirst);

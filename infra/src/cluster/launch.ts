@@ -1,22 +1,29 @@
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { z } from 'zod';
 import { createLogger } from '@giaoban/common/logger';
 import { parseEnv, portVar } from '@giaoban/common/env';
 import { loadAppConfig } from '../config';
 import { startRedisServer, type RedisChild } from '../redisServer';
-import { startBalancer, type Balancer } from './balancer';
+import { startLocalEdge, type LocalEdge } from '../edge/localEdge';
 import { spawnNode, type ChildNode } from './childNode';
 
 /**
  * `npm run cluster`: a whole cluster on one machine to prove the layout —
- * one redis-server, SFU nodes, signaling nodes (SFU_MODE=remote) and the
- * balancer in this process. Ctrl-C stops everything; so does killing this
- * process (every node watches its IPC channel to the launcher).
+ * one redis-server, SFU nodes, signaling nodes (SFU_MODE=remote) and HAProxy
+ * in front (its configuration rendered from infra/deploy/haproxy, as the
+ * edge's unit does). Ctrl-C stops everything; so does killing this process
+ * (every node watches its IPC channel to the launcher, a watchdog stops
+ * HAProxy and redis-server).
  */
 const schema = z.object({
-  /** The balancer's port: the URL users open. */
+  /** HAProxy's HTTP port: the URL users open (with TLS_CERT: only a redirect to HTTPS_PORT). */
   PORT: portVar(8080),
   HOST: z.string().default('0.0.0.0'),
+  /** A certificate for HTTPS (PEM, chain included) and its key: then HTTPS on HTTPS_PORT. */
+  TLS_CERT: z.string().min(1).optional(),
+  TLS_KEY: z.string().min(1).optional(),
+  HTTPS_PORT: portVar(8443),
   CLUSTER_SFU_NODES: z.coerce.number().int().min(1).max(16).default(2),
   CLUSTER_SIGNALING_NODES: z.coerce.number().int().min(1).max(16).default(2),
   /** mediasoup workers per SFU node (one per core is shared by all nodes on this machine). */
@@ -30,13 +37,36 @@ const schema = z.object({
 const log = createLogger('giaoban-cluster');
 const started: ChildNode[] = [];
 let redis: RedisChild | undefined;
-let balancer: Balancer | undefined;
+let edge: LocalEdge | undefined;
+const watchdog = launcherWatchdog();
 
 async function stopAll(): Promise<void> {
-  await balancer?.close();
+  await edge?.stop();
   // Signaling first (it closes its rooms through the SFU nodes), then the SFU nodes.
   for (const child of [...started].reverse()) await child.stop();
   await redis?.stop();
+}
+
+/**
+ * HAProxy cannot watch its parent, so a small watchdog holds a pipe from this
+ * process and is told what to stop: when the launcher dies, even by kill -9,
+ * the pipe closes and the watchdog stops HAProxy at once (redis-server has a
+ * watchdog of its own, startRedisServer's).
+ */
+function launcherWatchdog(): { redis(port: number): void; pid(pid: number): void } {
+  const script = [
+    `let redis=0;const pids=[];let buf='';`,
+    `process.stdin.on('data',d=>{buf+=d;let i;while((i=buf.indexOf('\\n'))>=0){const [k,v]=buf.slice(0,i).split(' ');buf=buf.slice(i+1);if(k==='redis')redis=+v;else pids.push(+v)}});`,
+    `process.stdin.on('end',()=>{for(const p of pids){try{process.kill(p,'SIGTERM')}catch{}}`,
+    `if(!redis)return process.exit(0);setTimeout(()=>{const s=require('net').connect(redis,'127.0.0.1',()=>s.end('SHUTDOWN\\r\\n'));s.on('error',()=>{});setTimeout(()=>process.exit(0),2000).unref()},3000)})`,
+  ].join('');
+  const child = spawn(process.execPath, ['-e', script], {
+    stdio: ['pipe', 'ignore', 'ignore'],
+    detached: true,
+  });
+  child.unref();
+  const say = (line: string) => child.stdin?.write(`${line}\n`);
+  return { redis: (port) => say(`redis ${port}`), pid: (pid) => say(`pid ${pid}`) };
 }
 
 async function main(): Promise<void> {
@@ -51,7 +81,10 @@ async function main(): Promise<void> {
     redisUrl = redis.url;
     log.info({ port: redis.port, dir: dataDir }, 'cluster redis-server started (AOF on)');
   }
-  const base = { ...process.env, REDIS_URL: redisUrl };
+  const base: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: redisUrl };
+  // The certificate is the edge's: the nodes behind it speak plain HTTP.
+  delete base.TLS_CERT;
+  delete base.TLS_KEY;
 
   for (let i = 1; i <= cfg.CLUSTER_SFU_NODES; i++) {
     const rtcPort = cfg.RTC_PORT === 0 ? 0 : cfg.RTC_PORT + 100 * (i - 1);
@@ -70,22 +103,40 @@ async function main(): Promise<void> {
       SFU_MODE: 'remote',
       SIGNALING_NODE_ID: `sig-${i}`,
       PORT: '0',
-      HOST: '127.0.0.1', // reachable through the balancer only
+      HOST: '127.0.0.1', // reachable through HAProxy only
       TRUST_PROXY: '1',
       // The first node seeds the demo data; the others find it in Redis.
       SEED_DEMO: i === 1 ? (process.env.SEED_DEMO ?? 'true') : 'false',
     };
     started.push(await spawnNode(`sig-${i}`, 'signaling', env));
   }
-  balancer = await startBalancer({ redisUrl, port: cfg.PORT, host: cfg.HOST, log });
+  if (!cfg.TLS_CERT !== !cfg.TLS_KEY) throw new Error('TLS_CERT and TLS_KEY go together');
+  const nodes = started
+    .filter((c) => c.ready.ready === 'signaling')
+    .map((c) => ({ name: c.name, url: z.string().url().parse(c.ready.url) }));
+  edge = await startLocalEdge({
+    nodes,
+    dir: path.join(app.DATA_DIR, 'cluster', 'haproxy'),
+    httpPort: cfg.PORT,
+    host: cfg.HOST,
+    tls:
+      cfg.TLS_CERT && cfg.TLS_KEY
+        ? { cert: cfg.TLS_CERT, key: cfg.TLS_KEY, httpsPort: cfg.HTTPS_PORT }
+        : undefined,
+    stdio: 'inherit',
+  });
+  if (edge.process.pid) watchdog.pid(edge.process.pid);
   log.info(
-    { url: balancer.url, signaling: balancer.nodes().map((n) => n.url), redis: redisUrl },
+    { url: edge.url, signaling: nodes.map((n) => n.url), redis: redisUrl, haproxy: edge.cfgPath },
     'GiaoBan cluster ready',
   );
   // The one line a person running `npm run cluster` looks for, outside the JSON logs.
   process.stdout.write(
-    `\nGiaoBan cluster (${cfg.CLUSTER_SFU_NODES} SFU + ${cfg.CLUSTER_SIGNALING_NODES} signaling nodes) / cụm máy chủ: ${balancer.url}\n\n`,
+    `\nGiaoBan cluster (${cfg.CLUSTER_SFU_NODES} SFU + ${cfg.CLUSTER_SIGNALING_NODES} signaling nodes, HAProxy) / cụm máy chủ: ${edge.url}\n\n`,
   );
+  edge.process.once('exit', (code, signal) => {
+    if (!stopping) log.error({ code, signal }, 'haproxy exited');
+  });
   for (const child of started) {
     child.process.once('exit', (code, signal) => {
       if (!stopping) log.error({ node: child.name, code, signal }, 'cluster node exited');

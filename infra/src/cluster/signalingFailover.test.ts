@@ -3,67 +3,29 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@giaoban/common/logger';
-import { NodeRegistry } from '@giaoban/sfu/remote/nodeRegistry';
 import { RemoteSfuClient } from '@giaoban/sfu/remote/remoteSfuClient';
 import type { ResponseOf } from '@giaoban/signaling/protocol/index';
 import { connect, login, startMeeting, type TestClient } from '@giaoban/signaling/testing/clients';
 import { startTestRedis, type TestRedis } from '../../test/redis';
-import { startBalancer, type Balancer } from './balancer';
+import { nodeOfMeeting } from '../../test/edge';
+import { startLocalEdge, type LocalEdge } from '../edge/localEdge';
+import { freePort } from '../redisServer';
 import { spawnNode, type ChildNode } from './childNode';
-import { MeetingRouter, meetingRouteKey } from './meetingRoute';
-import { signalingNodeInfoSchema, type SignalingNodeInfo } from './signalingNode';
 
 const log = createLogger('test', process.env.LOG_LEVEL ?? 'silent');
 const timing = { CLUSTER_HEARTBEAT_MS: '250', CLUSTER_NODE_TTL_MS: '3000' };
-const node = (id: string): SignalingNodeInfo => ({
-  id,
-  url: 'http://127.0.0.1:9',
-  sockets: 0,
-  startedAt: 0,
-  pid: 1,
-});
-
-describe('meeting routes between signaling nodes (real redis-server)', () => {
-  let redis: TestRedis;
-  beforeAll(async () => {
-    redis = await startTestRedis();
-  });
-  afterAll(async () => {
-    await redis?.destroy();
-  });
-
-  it('keeps a running meeting on its node when a node is added, and moves it when its node dies', async () => {
-    const registry = new NodeRegistry(redis.client(), 'signaling', signalingNodeInfoSchema, log);
-    const two = [node('sig-1'), node('sig-2')];
-    const three = [...two, node('sig-3')];
-    // Meetings the hash would give to sig-3 once it exists.
-    const meetings = Array.from({ length: 40 }, (_, i) => `m${i}`);
-    const first = new Map<string, string>();
-    const a = new MeetingRouter(redis.client(), registry, log);
-    for (const m of meetings) first.set(m, (await a.route(m, two))!.id);
-    // A second balancer, after sig-3 joined: every running meeting stays where it is.
-    const b = new MeetingRouter(redis.client(), registry, log);
-    for (const m of meetings) expect((await b.route(m, three))!.id).toBe(first.get(m));
-    // A new meeting may go to sig-3.
-    const fresh = await Promise.all(meetings.map((m) => b.route(`new-${m}`, three)));
-    expect(fresh.map((n) => n!.id)).toContain('sig-3');
-    // sig-1 dies: its meetings move, the others stay.
-    const survivors = three.filter((n) => n.id !== 'sig-1');
-    for (const m of meetings) {
-      const now = (await b.route(m, survivors))!.id;
-      if (first.get(m) === 'sig-1') expect(now).not.toBe('sig-1');
-      else expect(now).toBe(first.get(m));
-      expect(await redis.client().get(meetingRouteKey(m))).toBe(now);
-    }
-  });
-});
-
-/** Signaling nodes as real processes: one is killed with SIGKILL mid-meeting. */
+/**
+ * Signaling nodes as real processes behind HAProxy (rendered from the
+ * deployment's template): one is killed with SIGKILL mid-meeting, then one is
+ * stopped with SIGTERM.
+ */
 describe('a signaling node dies: its meeting goes on on the other node', () => {
   let redis: TestRedis;
   let dataDir: string;
   const nodes: ChildNode[] = [];
-  let balancer: Balancer;
+  /** Fixed ports: a node restarted (as systemd would) comes back where HAProxy expects it. */
+  const ports = new Map<string, number>();
+  let edge: LocalEdge;
   const open: TestClient[] = [];
 
   beforeAll(async () => {
@@ -73,21 +35,36 @@ describe('a signaling node dies: its meeting goes on on the other node', () => {
     const sfuEnv = { ...base, SFU_NODE_ID: 'sfu-1', SFU_WORKERS: '1', RTC_PORT: '0' };
     nodes.push(await spawnNode('sfu-1', 'sfu', sfuEnv, { stdio: 'ignore' }));
     for (const [i, id] of ['sig-1', 'sig-2'].entries()) {
-      const env = { ...base, SFU_MODE: 'remote', SIGNALING_NODE_ID: id, PORT: '0' };
+      ports.set(id, await freePort());
+      const env = {
+        ...base,
+        SFU_MODE: 'remote',
+        SIGNALING_NODE_ID: id,
+        PORT: String(ports.get(id)),
+      };
       Object.assign(env, { HOST: '127.0.0.1', DATA_DIR: dataDir, SEED_DEMO: String(i === 0) });
       nodes.push(await spawnNode(id, 'signaling', env, { stdio: 'ignore' }));
     }
-    balancer = await startBalancer({ redisUrl: redis.url, port: 0, host: '127.0.0.1', log });
+    edge = await startLocalEdge({
+      nodes: nodes
+        .filter((n) => n.ready.ready === 'signaling')
+        .map((n) => ({ name: n.name, url: String(n.ready.url) })),
+      dir: dataDir,
+      httpPort: await freePort(),
+      checkMs: 500,
+    });
   });
   afterAll(async () => {
     for (const c of open) c.close();
-    await balancer?.close();
+    await edge?.stop();
     for (const n of [...nodes].reverse()) await n.stop();
     await redis?.destroy();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   let meetingId: string;
+  /** The node killed in the first test (restarted in the second). */
+  let killed = '';
   let a: TestClient;
   let b: TestClient;
   let h: TestClient;
@@ -131,7 +108,7 @@ describe('a signaling node dies: its meeting goes on on the other node', () => {
     }
   };
   const hostingNode = async () => {
-    const id = await redis.client().get(meetingRouteKey(meetingId));
+    const id = await nodeOfMeeting(edge.url, meetingId);
     return nodes.find((n) => n.name === id)!;
   };
 
@@ -154,12 +131,12 @@ describe('a signaling node dies: its meeting goes on on the other node', () => {
     expect(jh.isHost).toBe(true);
   };
 
-  it('killed: the sockets reconnect through the balancer to the other node and rejoin with the room state', async () => {
-    const host = await login(balancer.url, 'host450');
-    meetingId = await startMeeting(balancer.url, host, ['18853', '18856', '18859']);
-    const tokens = [await login(balancer.url, 'u18853'), await login(balancer.url, 'u18856')];
+  it('killed: the sockets reconnect through HAProxy to the other node and rejoin with the room state', async () => {
+    const host = await login(edge.url, 'host450');
+    meetingId = await startMeeting(edge.url, host, ['18853', '18856', '18859']);
+    const tokens = [await login(edge.url, 'u18853'), await login(edge.url, 'u18856')];
     for (const token of [...tokens, host]) {
-      open.push(await connect(balancer.url, token, { query: { meetingId }, reconnection: true }));
+      open.push(await connect(edge.url, token, { query: { meetingId }, reconnection: true }));
     }
     [a, b, h] = open as [TestClient, TestClient, TestClient];
     devices.set(a, 'dev-a').set(b, 'dev-b').set(h, 'dev-h');
@@ -174,7 +151,14 @@ describe('a signaling node dies: its meeting goes on on the other node', () => {
     await ok(h.request('moderation:giveFloor', { endpointId: eb }));
     await ok(h.request('moderation:lock', { locked: true }));
 
+    // Other meetings, placed by the hash over both nodes before the kill.
+    const others = Array.from({ length: 24 }, (_, i) => `probe-${i}`);
+    const before = new Map<string, string>();
+    for (const m of others) before.set(m, await nodeOfMeeting(edge.url, m));
+    expect(new Set(before.values())).toEqual(new Set(['sig-1', 'sig-2']));
+
     const hosting = await hostingNode();
+    killed = hosting.name;
     const rejoined = [a, b, h].map((c) => rejoinAfter(c, devices.get(c)!));
     const t0 = performance.now();
     hosting.process.kill('SIGKILL');
@@ -189,7 +173,7 @@ describe('a signaling node dies: its meeting goes on on the other node', () => {
     expect(last.endpoints.map((e) => e.id)).not.toContain(ea);
     expect(last.endpoints.map((e) => e.id)).not.toContain(eb);
     // The lock holds for a unit that was not in the meeting, even on the new node.
-    const outsider = await connect(balancer.url, await login(balancer.url, 'u18859'), {
+    const outsider = await connect(edge.url, await login(edge.url, 'u18859'), {
       query: { meetingId },
     });
     open.push(outsider);
@@ -197,13 +181,40 @@ describe('a signaling node dies: its meeting goes on on the other node', () => {
     expect(refused).toMatchObject({ ok: false, error: { code: 'MEETING_LOCKED' } });
     // The dead node's endpoints are reaped on the SFU node: three endpoints remain, not six.
     await expect.poll(endpointsOnSfu, { timeout: 5_000 }).toBe(3);
+    // Only the dead node's meetings moved.
+    for (const [m, was] of before) {
+      const survivor = hosting.name === 'sig-1' ? 'sig-2' : 'sig-1';
+      expect(await nodeOfMeeting(edge.url, m)).toBe(was === killed ? survivor : was);
+    }
+  });
+
+  it('restarted on its address, the dead node gets new meetings but not the running one, which stays whole', async () => {
+    const env = { ...process.env, ...timing, REDIS_URL: redis.url, LOG_LEVEL: 'warn' };
+    Object.assign(env, {
+      SFU_MODE: 'remote',
+      SIGNALING_NODE_ID: killed,
+      PORT: String(ports.get(killed)),
+    });
+    Object.assign(env, { HOST: '127.0.0.1', DATA_DIR: dataDir, SEED_DEMO: 'false' });
+    nodes.push(await spawnNode(killed, 'signaling', env, { stdio: 'ignore' }));
+    // HAProxy's checks bring it back: fresh meetings hash to it again.
+    await expect
+      .poll(
+        async () => {
+          const fresh = Array.from({ length: 8 }, (_, i) => `fresh-${Date.now()}-${i}`);
+          const names = await Promise.all(fresh.map((m) => nodeOfMeeting(edge.url, m)));
+          return names.includes(killed);
+        },
+        { timeout: 10_000, interval: 250 },
+      )
+      .toBe(true);
+    // The running meeting sticks to the node that took it over (HAProxy's
+    // stick table): a client that reconnects now reaches the room the others
+    // are in, not an empty one on the node the hash would pick.
+    expect((await hostingNode()).name).not.toBe(killed);
   });
 
   it('stopped cleanly (SIGTERM): it hands its meeting over to another node without ending it', async () => {
-    const env = { ...process.env, ...timing, REDIS_URL: redis.url, LOG_LEVEL: 'warn' };
-    Object.assign(env, { SFU_MODE: 'remote', SIGNALING_NODE_ID: 'sig-3', PORT: '0' });
-    Object.assign(env, { HOST: '127.0.0.1', DATA_DIR: dataDir, SEED_DEMO: 'false' });
-    nodes.push(await spawnNode('sig-3', 'signaling', env, { stdio: 'ignore' }));
     const hosting = await hostingNode();
     const ended: unknown[] = [];
     for (const c of [a, b, h]) c.socket.on('meeting:ended', (p: unknown) => ended.push(p));

@@ -10,7 +10,7 @@ import { startNode, type GiaoBanNode } from '../server';
 import { loadClusterConfig } from './config';
 import { watchRedisConnection } from '@giaoban/common/redisWatch';
 
-/** What a signaling node announces for the balancer. */
+/** What a signaling node announces in the registry (an inventory for operators and tests). */
 export const signalingNodeInfoSchema = z.object({
   id: z.string().min(1),
   url: z.string().url(),
@@ -20,7 +20,10 @@ export const signalingNodeInfoSchema = z.object({
 });
 export type SignalingNodeInfo = z.infer<typeof signalingNodeInfoSchema>;
 
-/** Longer than a balancer's node refresh (500 ms) plus its meeting route cache (1 s). */
+/**
+ * Longer than HAProxy needs to mark a node down that refuses connections: one
+ * check interval plus a fast re-check (edge.env: 1 s + 250 ms with fall 2).
+ */
 const HANDOVER_WAIT_MS = 1_700;
 
 export type SignalingNode = GiaoBanNode & {
@@ -33,7 +36,7 @@ export type SignalingNode = GiaoBanNode & {
  * client like the all-in-one, but its media lives on SFU nodes reached through
  * Redis, its socket.io broadcasts cross nodes through the Redis streams adapter
  * (which also keeps connection state recovery working), and it announces
- * itself for the balancer.
+ * itself in the registry. HAProxy (the edge) routes browsers to it.
  */
 export async function startSignalingNode(
   config: AppConfig,
@@ -112,10 +115,12 @@ export async function startSignalingNode(
     sfu,
     async close() {
       clearInterval(timer);
-      // Hand the meetings over: out of the balancers' list, and once they have
-      // noticed (their refresh + route cache), drop every transport. Clients
-      // reconnect through a balancer to another node and rejoin there, on the
+      // Hand the meetings over: stop accepting connections (HAProxy's checks
+      // and retries then find the node refusing and mark it down), and once
+      // HAProxy has noticed, drop every transport. Clients reconnect through
+      // HAProxy to the next node of the hash ring and rejoin there, on the
       // same SFU meetings, which closing the rooms here must not touch.
+      node.http.close();
       await registry.remove(cluster.SIGNALING_NODE_ID).catch(() => undefined);
       registryRedis.disconnect();
       if (node.signaling.io.engine.clientsCount > 0) {

@@ -41,6 +41,8 @@ class Probe implements ProbeApi {
       deviceId: o.deviceId,
       onEvent: (e) => this.#onEvent(e),
     });
+    // Diagnostics as the meeting store does (e2e, bench:paths reads the ICE path).
+    (globalThis as { giaobanMeeting?: MeetingEngine }).giaobanMeeting = this.#engine;
     await this.#engine.prepare();
     this.#preparedAt = performance.now();
   }
