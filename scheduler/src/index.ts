@@ -36,6 +36,7 @@ import { adminRoutes } from './http/adminRoutes';
 import { CalendarFeed } from './calendar/calendarFeed';
 import { calendarRoutes } from './http/calendarRoutes';
 import { openApiRoutes } from './http/openapi';
+import { requireSession } from './auth/middleware';
 
 const UNITS_CHANNEL = 'gb:units:changed';
 
@@ -112,7 +113,9 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
   const router = express.Router();
   // Every route below may authenticate by the session cookie.
   router.use(cookieParser());
-  router.get('/units', (_req, res) => {
+  // The org tree names every unit and its link profile: for signed-in users only
+  // (the login screen does not need it; the app loads it after sign-in).
+  router.get('/units', requireSession(tokens), (_req, res) => {
     const tree = orgTree.tree();
     if (!tree) throw new AppError('NOT_FOUND');
     const body: UnitsResponse = { tiers: [...orgTree.tiers], tree, count: orgTree.size };
@@ -158,6 +161,7 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
       views,
       sessions: tokens,
       audit,
+      gate,
       onEnded: (slot) => jobs.ended(slot),
       onCancelled: (slots) => jobs.cancelled(slots),
     }),

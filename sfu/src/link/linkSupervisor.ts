@@ -42,6 +42,8 @@ export interface SupervisorOptions {
 
 export interface AttachOptions {
   linkProfile?: 'good' | 'poor';
+  /** The device measured its link good: start with video (EndpointLinkOptions). */
+  startWithVideo?: boolean;
   forcedAudioOnly?: boolean;
 }
 
@@ -79,6 +81,7 @@ export class LinkSupervisor {
     const selection = this.#selection(meeting.id);
     const link = new EndpointLink(endpoint, {
       linkProfile: opts.linkProfile ?? 'good',
+      startWithVideo: opts.startWithVideo,
       forcedAudioOnly: opts.forcedAudioOnly,
       floorEndpointId: () => this.#floorFor(meeting.id, endpoint.id),
       producerOwner: (producerId) => {

@@ -34,7 +34,9 @@ interface NotificationsState {
   setPush(push: PushState): void;
 }
 
-export const useNotifications = create<NotificationsState>((set) => ({
+export const useNotifications = create<NotificationsState>((set, get) => {
+  const s0 = (emergencyId: string) => get().alerts.find((a) => a.emergencyId === emergencyId);
+  return {
   push: 'off',
   alerts: [],
   openOccurrences: {},
@@ -45,10 +47,15 @@ export const useNotifications = create<NotificationsState>((set) => ({
     switch (event) {
       case 'emergency:alert': {
         const alert = payload as EmergencyAlert;
+        // Alerted again (the convener's "alert the silent units again"): the alert is
+        // replaced, so its banner starts over with the siren.
+        const known = s0(alert.emergencyId);
         set((s) => ({
-          alerts: s.alerts.some((a) => a.emergencyId === alert.emergencyId)
-            ? s.alerts
-            : [...s.alerts, alert],
+          alerts: !known
+            ? [...s.alerts, alert]
+            : alert.realertedAt && alert.realertedAt !== known.realertedAt
+              ? s.alerts.map((a) => (a.emergencyId === alert.emergencyId ? alert : a))
+              : s.alerts,
           scheduleVersion: s.scheduleVersion + 1,
         }));
         break;
@@ -87,7 +94,8 @@ export const useNotifications = create<NotificationsState>((set) => ({
     set((s) => ({ alerts: s.alerts.filter((a) => a.emergencyId !== emergencyId) })),
   dismissReminder: () => set({ reminder: null }),
   setPush: (push) => set({ push }),
-}));
+  };
+});
 
 /** Validates one pushed notification against the scheduler's contract; drops anything else. */
 export function acceptNotification(event: string, payload: unknown): boolean {

@@ -1,4 +1,5 @@
 import type { JoinMode } from './devicePrefs';
+import { rememberLink } from './linkMemory';
 
 export interface LinkTestResult {
   /** Median round trip of small requests to our own server. */
@@ -69,4 +70,15 @@ export async function runLinkTest(timeoutMs = 6000): Promise<LinkTestResult | nu
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Measures the link in the background and remembers the verdict on this
+ * device (emergency banner while the siren sounds, the convene page): the
+ * join that follows starts with video when it was good.
+ */
+export async function measureAndRemember(): Promise<LinkVerdict> {
+  const verdict = judgeLink(await runLinkTest());
+  if (verdict !== 'failed') rememberLink(verdict, 'test');
+  return verdict;
 }

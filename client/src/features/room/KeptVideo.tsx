@@ -1,0 +1,108 @@
+import { useEffect, useRef, useState } from 'react';
+
+/** A new track that never brings a frame (paused consumer) is shown anyway after this long. */
+export const FIRST_FRAME_TIMEOUT_MS = 3_000;
+
+type FrameVideo = HTMLVideoElement & {
+  requestVideoFrameCallback?: (cb: () => void) => number;
+  cancelVideoFrameCallback?: (handle: number) => void;
+};
+
+/**
+ * Calls `cb` once `el` has a decoded frame to show: requestVideoFrameCallback
+ * where the browser has it (Chrome 83+), else 'loadeddata'. Returns a cancel.
+ */
+function onFirstFrame(el: FrameVideo, cb: () => void): () => void {
+  if (el.requestVideoFrameCallback) {
+    const handle = el.requestVideoFrameCallback(cb);
+    return () => el.cancelVideoFrameCallback?.(handle);
+  }
+  if (el.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA) {
+    cb();
+    return () => undefined;
+  }
+  el.addEventListener('loadeddata', cb, { once: true });
+  return () => el.removeEventListener('loadeddata', cb);
+}
+
+/**
+ * A tile's video that never goes black when its track changes (the stage at a
+ * speaker change): the new track plays in a second, hidden element, and the
+ * two swap only once the new one has decoded a frame; until then the previous
+ * picture stays. An element shows nothing before its first frame (the tile's
+ * avatar underneath shows through), never a black rectangle.
+ */
+export function KeptVideo({ track }: { track: MediaStreamTrack | null }) {
+  const refs = [useRef<FrameVideo>(null), useRef<FrameVideo>(null)];
+  // Which element is in front, and which track each element plays.
+  const [front, setFront] = useState(0);
+  const [shown, setShown] = useState<[boolean, boolean]>([false, false]);
+  const playing = useRef<[MediaStreamTrack | null, MediaStreamTrack | null]>([null, null]);
+  const frontRef = useRef(0);
+
+  useEffect(() => {
+    const cur = frontRef.current;
+    if (playing.current[cur] === track) return;
+    const show = (slot: number, on: boolean) =>
+      setShown((s) => (s[slot] === on ? s : slot === 0 ? [on, s[1]] : [s[0], on]));
+    if (!track) {
+      // No video: both cleared, the avatar shows.
+      for (const slot of [0, 1]) {
+        const el = refs[slot]!.current;
+        if (el) el.srcObject = null;
+        playing.current[slot] = null;
+        show(slot, false);
+      }
+      return;
+    }
+    const back = 1 - cur;
+    const el = refs[back]!.current;
+    if (!el) return;
+    playing.current[back] = track;
+    el.srcObject = new MediaStream([track]);
+    let done = false;
+    const swap = () => {
+      if (done) return;
+      done = true;
+      show(back, true);
+      frontRef.current = back;
+      setFront(back);
+      // The old element is emptied once the new one is in front (next paint).
+      const old = refs[cur]!.current;
+      requestAnimationFrame(() => {
+        if (frontRef.current !== back || !old) return;
+        old.srcObject = null;
+        playing.current[cur] = null;
+        show(cur, false);
+      });
+    };
+    const cancel = onFirstFrame(el, swap);
+    const timer = setTimeout(swap, FIRST_FRAME_TIMEOUT_MS);
+    return () => {
+      cancel();
+      clearTimeout(timer);
+      if (!done) {
+        el.srcObject = null;
+        playing.current[back] = null;
+      }
+    };
+    // refs are stable; the effect runs per track.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [track]);
+
+  return (
+    <>
+      {[0, 1].map((slot) => (
+        <video
+          key={slot}
+          ref={refs[slot]}
+          className={`kept-video ${shown[slot] ? 'is-shown' : ''} ${front === slot ? 'is-front' : ''}`}
+          autoPlay
+          playsInline
+          muted
+          aria-hidden={front !== slot}
+        />
+      ))}
+    </>
+  );
+}
