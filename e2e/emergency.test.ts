@@ -61,9 +61,7 @@ describe('the commander convenes an emergency; a logged-in commune is alerted, a
     // The silent unit's banner starts over: its siren sounds again.
     await banner.getByRole('button', { name: 'Tắt chuông' }).waitFor({ timeout: 10_000 });
     // The unit that acknowledged is not alerted again.
-    expect(
-      await commune.getByRole('button', { name: 'Vào họp ngay (âm thanh)' }).count(),
-    ).toBe(1);
+    expect(await commune.getByRole('button', { name: 'Vào họp ngay (âm thanh)' }).count()).toBe(1);
     const audit = (await (await commander.request.get('/api/audit')).json()) as {
       entries: { action: string; details?: { units?: number } }[];
     };
@@ -89,7 +87,7 @@ describe('the commander convenes an emergency; a logged-in commune is alerted, a
     await commune.waitForURL(/\/meeting\//);
     expect(await commune.getByRole('alertdialog').count()).toBe(0);
     const ms = await videoShownAfterClick(commune);
-    console.log(`emergency: banner click → the commander's video on screen ${ms.toFixed(0)} ms`);
+    console.warn(`emergency: banner click → the commander's video on screen ${ms.toFixed(0)} ms`);
     expect(ms).toBeLessThanOrEqual(3_000);
     const tile = commune.locator('figure[data-unit-id="44"]');
     expect(await tile.locator('.tile-name').textContent()).toBe('Ban Chỉ huy Tỉnh Quảng Bình');

@@ -71,9 +71,7 @@ describe('the meeting room as a commune sees it', () => {
     page.on('websocket', (ws) => sockets.push(ws.url()));
     await page.goto(`/join/${meetingId}`);
     await page.getByRole('heading', { name: 'Không vào được cuộc họp này' }).waitFor();
-    await page
-      .getByText('Đơn vị của bạn không có trong danh sách mời của cuộc họp này.')
-      .waitFor();
+    await page.getByText('Đơn vị của bạn không có trong danh sách mời của cuộc họp này.').waitFor();
     await sleep(1_500);
     expect(await page.evaluate('globalThis.__gum')).toBe(0);
     expect(await page.locator('video').count()).toBe(0);
@@ -132,7 +130,9 @@ describe('the meeting room as a commune sees it', () => {
     // Still holding the floor: said on its own tile, not over the stage.
     const own = commune.locator('figure.tile', { has: commune.locator('.tile-you') });
     expect(await own.getByText('Đang phát biểu').count()).toBe(1);
-    await hostPage.evaluate(`globalThis.giaobanMeeting.signaling.request('moderation:takeFloor', {})`);
+    await hostPage.evaluate(
+      `globalThis.giaobanMeeting.signaling.request('moderation:takeFloor', {})`,
+    );
   });
 
   it('the stage never shows a black frame across 10 speaker changes (sampled every 100 ms)', async () => {
@@ -171,7 +171,7 @@ describe('the meeting room as a commune sees it', () => {
     )) as Sample[];
     const bad = samples.filter((s) => !s.ok);
     const lums = samples.map((s) => s.lum ?? 0);
-    console.log(
+    console.warn(
       `stage: ${samples.length} samples over ${((samples.at(-1)!.at - samples[0]!.at) / 1000).toFixed(1)} s, ` +
         `${bad.length} without a picture, luminance ${Math.min(...lums).toFixed(0)}–${Math.max(...lums).toFixed(0)}`,
     );

@@ -107,7 +107,11 @@ export class EmergencyService {
       .zadd(LIST_KEY, Date.now(), emergency.id)
       .exec();
     this.#byMeeting.set(meeting.id, emergency.id);
-    this.#notifier.notify(emergency.unitIds, 'emergency:alert', alertOf(emergency, this.#tree.get(emergency.convenerUnitId)?.name));
+    this.#notifier.notify(
+      emergency.unitIds,
+      'emergency:alert',
+      alertOf(emergency, this.#tree.get(emergency.convenerUnitId)?.name),
+    );
     this.#log.warn(
       { meetingId: meeting.id, units: emergency.unitIds.length, by: session.username },
       'emergency convened',
@@ -124,7 +128,10 @@ export class EmergencyService {
    * sounds anew on their logged-in endpoints; others find it when they log in).
    * Only managers above the convener, while the emergency runs; audited.
    */
-  async realert(session: SessionClaims, id: string): Promise<{ emergency: Emergency; unitIds: string[] }> {
+  async realert(
+    session: SessionClaims,
+    id: string,
+  ): Promise<{ emergency: Emergency; unitIds: string[] }> {
     const e = await this.visible(session, id);
     if (!isManager(session) || !this.#tree.isInSubtree(session.unitId, e.convenerUnitId))
       throw new AppError('FORBIDDEN');
@@ -139,7 +146,10 @@ export class EmergencyService {
         ...alertOf(next, this.#tree.get(e.convenerUnitId)?.name),
         realertedAt: now,
       });
-    this.#log.warn({ meetingId: e.meetingId, units: silent.length, by: session.username }, 'emergency re-alerted');
+    this.#log.warn(
+      { meetingId: e.meetingId, units: silent.length, by: session.username },
+      'emergency re-alerted',
+    );
     await this.#audit.record(session, 'emergency.realert', id, { units: silent.length });
     this.#schedulePush(next);
     return { emergency: next, unitIds: silent };

@@ -37,7 +37,11 @@ describe('EndpointLink start with video (real mediasoup worker)', () => {
       log,
     });
     await meeting.addEndpoint({ id: 'a', unitId: 'a', transport: { type: 'plain' } });
-    await meeting.produce('a', { kind: 'audio', rtpParameters: opusRtpParameters(1), source: 'mic' });
+    await meeting.produce('a', {
+      kind: 'audio',
+      rtpParameters: opusRtpParameters(1),
+      source: 'mic',
+    });
     cam = (await meeting.produce('a', { kind: 'video', rtpParameters: vp8(2), source: 'camera' }))
       .id;
   });

@@ -295,7 +295,8 @@ export class MeetingEngine {
     const n = this.#linkNotice;
     if (!n || n.endpointId !== this.#selfId) return undefined;
     const carried = !n.audioOnly || n.forced;
-    const bad = n.down === 'poor' || n.down === 'critical' || n.up === 'poor' || n.up === 'critical';
+    const bad =
+      n.down === 'poor' || n.down === 'critical' || n.up === 'poor' || n.up === 'critical';
     return { measured: carried && !bad ? 'good' : 'weak', audioOnly: n.forced };
   }
 

@@ -37,63 +37,63 @@ interface NotificationsState {
 export const useNotifications = create<NotificationsState>((set, get) => {
   const s0 = (emergencyId: string) => get().alerts.find((a) => a.emergencyId === emergencyId);
   return {
-  push: 'off',
-  alerts: [],
-  openOccurrences: {},
-  reminder: null,
-  rollCalls: {},
-  scheduleVersion: 0,
-  receive(event, payload) {
-    switch (event) {
-      case 'emergency:alert': {
-        const alert = payload as EmergencyAlert;
-        // Alerted again (the convener's "alert the silent units again"): the alert is
-        // replaced, so its banner starts over with the siren.
-        const known = s0(alert.emergencyId);
-        set((s) => ({
-          alerts: !known
-            ? [...s.alerts, alert]
-            : alert.realertedAt && alert.realertedAt !== known.realertedAt
-              ? s.alerts.map((a) => (a.emergencyId === alert.emergencyId ? alert : a))
-              : s.alerts,
-          scheduleVersion: s.scheduleVersion + 1,
-        }));
-        break;
+    push: 'off',
+    alerts: [],
+    openOccurrences: {},
+    reminder: null,
+    rollCalls: {},
+    scheduleVersion: 0,
+    receive(event, payload) {
+      switch (event) {
+        case 'emergency:alert': {
+          const alert = payload as EmergencyAlert;
+          // Alerted again (the convener's "alert the silent units again"): the alert is
+          // replaced, so its banner starts over with the siren.
+          const known = s0(alert.emergencyId);
+          set((s) => ({
+            alerts: !known
+              ? [...s.alerts, alert]
+              : alert.realertedAt && alert.realertedAt !== known.realertedAt
+                ? s.alerts.map((a) => (a.emergencyId === alert.emergencyId ? alert : a))
+                : s.alerts,
+            scheduleVersion: s.scheduleVersion + 1,
+          }));
+          break;
+        }
+        case 'emergency:ended': {
+          const { emergencyId } = payload as NotificationPayload<'emergency:ended'>;
+          set((s) => ({
+            alerts: s.alerts.filter((a) => a.emergencyId !== emergencyId),
+            scheduleVersion: s.scheduleVersion + 1,
+          }));
+          break;
+        }
+        case 'emergency:rollCall': {
+          const rc = payload as RollCall;
+          set((s) => ({ rollCalls: { ...s.rollCalls, [rc.emergencyId]: rc } }));
+          break;
+        }
+        case 'meeting:opened':
+        case 'meeting:closed': {
+          const { occurrenceId } = payload as NotificationPayload<'meeting:closed'>;
+          set((s) => ({
+            openOccurrences: { ...s.openOccurrences, [occurrenceId]: event === 'meeting:opened' },
+            scheduleVersion: s.scheduleVersion + 1,
+          }));
+          break;
+        }
+        case 'meeting:cancelled':
+          set((s) => ({ scheduleVersion: s.scheduleVersion + 1 }));
+          break;
+        case 'meeting:reminder':
+          set({ reminder: payload as MeetingReminder });
+          break;
       }
-      case 'emergency:ended': {
-        const { emergencyId } = payload as NotificationPayload<'emergency:ended'>;
-        set((s) => ({
-          alerts: s.alerts.filter((a) => a.emergencyId !== emergencyId),
-          scheduleVersion: s.scheduleVersion + 1,
-        }));
-        break;
-      }
-      case 'emergency:rollCall': {
-        const rc = payload as RollCall;
-        set((s) => ({ rollCalls: { ...s.rollCalls, [rc.emergencyId]: rc } }));
-        break;
-      }
-      case 'meeting:opened':
-      case 'meeting:closed': {
-        const { occurrenceId } = payload as NotificationPayload<'meeting:closed'>;
-        set((s) => ({
-          openOccurrences: { ...s.openOccurrences, [occurrenceId]: event === 'meeting:opened' },
-          scheduleVersion: s.scheduleVersion + 1,
-        }));
-        break;
-      }
-      case 'meeting:cancelled':
-        set((s) => ({ scheduleVersion: s.scheduleVersion + 1 }));
-        break;
-      case 'meeting:reminder':
-        set({ reminder: payload as MeetingReminder });
-        break;
-    }
-  },
-  dismissAlert: (emergencyId) =>
-    set((s) => ({ alerts: s.alerts.filter((a) => a.emergencyId !== emergencyId) })),
-  dismissReminder: () => set({ reminder: null }),
-  setPush: (push) => set({ push }),
+    },
+    dismissAlert: (emergencyId) =>
+      set((s) => ({ alerts: s.alerts.filter((a) => a.emergencyId !== emergencyId) })),
+    dismissReminder: () => set({ reminder: null }),
+    setPush: (push) => set({ push }),
   };
 });
 

@@ -43,7 +43,11 @@ export default function PreJoinPage({ meetingId }: { meetingId: string }) {
         <div className="panel prejoin-refused">
           <h2>{t('prejoin.cannotJoin')}</h2>
           <ErrorText code={access.code} />
-          <button type="button" className="btn btn-primary" onClick={() => navigate({ name: 'home' })}>
+          <button
+            type="button"
+            className="btn btn-primary"
+            onClick={() => navigate({ name: 'home' })}
+          >
             {t('room.back')}
           </button>
         </div>

@@ -47,13 +47,17 @@ describe("this device's link, remembered", () => {
     // The start (no transition): audio first is a guess, not a measurement.
     expect(verdictOfNotice(notice({ down: 'poor', up: 'poor', audioOnly: true }))).toBeNull();
     expect(
-      verdictOfNotice(notice({ down: 'poor', up: 'poor', audioOnly: true, reason: 'up good→poor' })),
+      verdictOfNotice(
+        notice({ down: 'poor', up: 'poor', audioOnly: true, reason: 'up good→poor' }),
+      ),
     ).toBe('weak');
     expect(verdictOfNotice(notice({ reason: 'down constrained→good' }))).toBe('good');
     // The user's own audio-only says nothing about the link.
     expect(
       verdictOfNotice(notice({ audioOnly: true, forced: true, reason: 'down constrained→good' })),
     ).toBe('good');
-    expect(verdictOfNotice(notice({ down: 'constrained', reason: 'down good→constrained' }))).toBeNull();
+    expect(
+      verdictOfNotice(notice({ down: 'constrained', reason: 'down good→constrained' })),
+    ).toBeNull();
   });
 });

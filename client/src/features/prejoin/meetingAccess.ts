@@ -3,9 +3,7 @@ import { meetingAccessResponseSchema } from '@giaoban/scheduler/api/meetings';
 import { api, errorCodeOf, type ClientErrorCode } from '../../app/api';
 
 export type MeetingAccess =
-  | { state: 'checking' }
-  | { state: 'allowed' }
-  | { state: 'refused'; code: ClientErrorCode };
+  { state: 'checking' } | { state: 'allowed' } | { state: 'refused'; code: ClientErrorCode };
 
 /**
  * May this unit enter the room now? Asked before the pre-join check opens a
@@ -13,20 +11,18 @@ export type MeetingAccess =
  * link is told it is not invited, with no device opened.
  */
 export function useMeetingAccess(meetingId: string): MeetingAccess {
-  const [access, setAccess] = useState<MeetingAccess>({ state: 'checking' });
+  // The answer is kept with the meeting it is about: another meeting is "checking" again.
+  const [answer, setAnswer] = useState<{ meetingId: string; access: MeetingAccess } | null>(null);
   useEffect(() => {
     let live = true;
-    setAccess({ state: 'checking' });
-    api(
-      `/api/meetings/${encodeURIComponent(meetingId)}/access`,
-      meetingAccessResponseSchema,
-    ).then(
-      () => live && setAccess({ state: 'allowed' }),
-      (err: unknown) => live && setAccess({ state: 'refused', code: errorCodeOf(err) }),
+    const done = (access: MeetingAccess) => live && setAnswer({ meetingId, access });
+    api(`/api/meetings/${encodeURIComponent(meetingId)}/access`, meetingAccessResponseSchema).then(
+      () => done({ state: 'allowed' }),
+      (err: unknown) => done({ state: 'refused', code: errorCodeOf(err) }),
     );
     return () => {
       live = false;
     };
   }, [meetingId]);
-  return access;
+  return answer?.meetingId === meetingId ? answer.access : { state: 'checking' };
 }

@@ -33,7 +33,8 @@ function onFirstFrame(el: FrameVideo, cb: () => void): () => void {
  * avatar underneath shows through), never a black rectangle.
  */
 export function KeptVideo({ track }: { track: MediaStreamTrack | null }) {
-  const refs = [useRef<FrameVideo>(null), useRef<FrameVideo>(null)];
+  const ref0 = useRef<FrameVideo>(null);
+  const ref1 = useRef<FrameVideo>(null);
   // Which element is in front, and which track each element plays.
   const [front, setFront] = useState(0);
   const [shown, setShown] = useState<[boolean, boolean]>([false, false]);
@@ -41,24 +42,26 @@ export function KeptVideo({ track }: { track: MediaStreamTrack | null }) {
   const frontRef = useRef(0);
 
   useEffect(() => {
+    const els = [ref0.current, ref1.current];
+    const playingNow = playing.current;
     const cur = frontRef.current;
-    if (playing.current[cur] === track) return;
+    if (playingNow[cur] === track) return;
     const show = (slot: number, on: boolean) =>
       setShown((s) => (s[slot] === on ? s : slot === 0 ? [on, s[1]] : [s[0], on]));
     if (!track) {
       // No video: both cleared, the avatar shows.
       for (const slot of [0, 1]) {
-        const el = refs[slot]!.current;
+        const el = els[slot];
         if (el) el.srcObject = null;
-        playing.current[slot] = null;
+        playingNow[slot] = null;
         show(slot, false);
       }
       return;
     }
     const back = 1 - cur;
-    const el = refs[back]!.current;
+    const el = els[back];
     if (!el) return;
-    playing.current[back] = track;
+    playingNow[back] = track;
     el.srcObject = new MediaStream([track]);
     let done = false;
     const swap = () => {
@@ -68,11 +71,11 @@ export function KeptVideo({ track }: { track: MediaStreamTrack | null }) {
       frontRef.current = back;
       setFront(back);
       // The old element is emptied once the new one is in front (next paint).
-      const old = refs[cur]!.current;
+      const old = els[cur];
       requestAnimationFrame(() => {
         if (frontRef.current !== back || !old) return;
         old.srcObject = null;
-        playing.current[cur] = null;
+        playingNow[cur] = null;
         show(cur, false);
       });
     };
@@ -83,11 +86,9 @@ export function KeptVideo({ track }: { track: MediaStreamTrack | null }) {
       clearTimeout(timer);
       if (!done) {
         el.srcObject = null;
-        playing.current[back] = null;
+        playingNow[back] = null;
       }
     };
-    // refs are stable; the effect runs per track.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [track]);
 
   return (
@@ -95,7 +96,7 @@ export function KeptVideo({ track }: { track: MediaStreamTrack | null }) {
       {[0, 1].map((slot) => (
         <video
           key={slot}
-          ref={refs[slot]}
+          ref={slot === 0 ? ref0 : ref1}
           className={`kept-video ${shown[slot] ? 'is-shown' : ''} ${front === slot ? 'is-front' : ''}`}
           autoPlay
           playsInline

@@ -100,7 +100,10 @@ export default function RoomScreen({ meetingId }: { meetingId: string }) {
               ? 'room.removed'
               : m.endedReason === 'replaced'
                 ? 'room.replaced'
-                : 'room.ended',
+                : // The join itself was refused (not invited, not open): it never began.
+                  m.error && !m.endedReason
+                  ? 'prejoin.cannotJoin'
+                  : 'room.ended',
           )}
         </h1>
         {m.error && <ErrorText code={m.error as 'UNKNOWN'} />}

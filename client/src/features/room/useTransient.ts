@@ -8,12 +8,17 @@ export const TRANSIENT_MS = 4_000;
  * that says something happened without covering the stage for as long as it lasts.
  */
 export function useTransient(on: boolean, ms = TRANSIENT_MS): boolean {
-  const [visible, setVisible] = useState(on);
+  const [expired, setExpired] = useState(false);
+  // A new "on" starts a fresh period (state adjusted while rendering, not in an effect).
+  const [wasOn, setWasOn] = useState(on);
+  if (on !== wasOn) {
+    setWasOn(on);
+    setExpired(false);
+  }
   useEffect(() => {
-    setVisible(on);
     if (!on) return;
-    const timer = setTimeout(() => setVisible(false), ms);
+    const timer = setTimeout(() => setExpired(true), ms);
     return () => clearTimeout(timer);
   }, [on, ms]);
-  return visible;
+  return on && !expired;
 }
