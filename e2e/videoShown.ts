@@ -1,11 +1,11 @@
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 
 /**
  * What the user sees of a unit's video, measured inside the page (no vitest
  * here): a tile `figure[data-unit-id]` shows video when one of its <video>
  * elements is visible and has a decoded frame. The stopwatch starts on the
- * click itself (a capturing listener on the button) and stops on the first
- * animation frame where the unit's video shows, so the figure is the
+ * click itself (a capturing listener on the button) and stops at the first
+ * check (every 16 ms) where the unit's video shows, so the figure is the
  * browser's own time, not Playwright's round trips.
  *
  * (Strings, not functions, go to the page: this file is type-checked without
@@ -14,24 +14,31 @@ import type { Locator, Page } from 'playwright-core';
 const shownVideoJs = `(fig) => [...fig.querySelectorAll('video')].some(
   (v) => getComputedStyle(v).visibility === 'visible' && v.readyState >= 2 && v.videoWidth > 0)`;
 
-/** Arms the stopwatch: click on `button` → the video of `unitId` shows. */
-export async function armVideoStopwatch(button: Locator, unitId: string): Promise<void> {
-  await button.evaluate(
-    `(b, unitId) => {
-      const shown = ${shownVideoJs};
-      b.addEventListener('click', () => {
-        const t0 = performance.now();
-        globalThis.__videoShownMs = undefined;
-        const tick = () => {
-          const fig = document.querySelector('figure[data-unit-id="' + unitId + '"]');
-          if (fig && shown(fig)) globalThis.__videoShownMs = performance.now() - t0;
-          else requestAnimationFrame(tick);
-        };
-        requestAnimationFrame(tick);
-      }, { capture: true });
-    }`,
-    unitId,
-  );
+/** Arms the stopwatch: a click on the button named `buttonName` → the video of `unitId` shows. */
+export async function armVideoStopwatch(
+  page: Page,
+  buttonName: string,
+  unitId: string,
+): Promise<void> {
+  const armed = await page.evaluate(`(() => {
+    const shown = ${shownVideoJs};
+    const unitId = ${JSON.stringify(unitId)};
+    const b = [...document.querySelectorAll('button')].find(
+      (x) => x.textContent.trim() === ${JSON.stringify(buttonName)});
+    if (!b) return false;
+    globalThis.__videoShownMs = undefined;
+    b.addEventListener('click', () => {
+      const t0 = performance.now();
+      const timer = setInterval(() => {
+        const fig = document.querySelector('figure[data-unit-id="' + unitId + '"]');
+        if (!fig || !shown(fig)) return;
+        globalThis.__videoShownMs = performance.now() - t0;
+        clearInterval(timer);
+      }, 16);
+    }, { capture: true });
+    return true;
+  })()`);
+  if (armed !== true) throw new Error(`no button "${buttonName}" to arm`);
 }
 
 /** Milliseconds from the armed click to the unit's video on screen (waits up to `timeoutMs`). */

@@ -29,8 +29,10 @@ function onFirstFrame(el: FrameVideo, cb: () => void): () => void {
  * A tile's video that never goes black when its track changes (the stage at a
  * speaker change): the new track plays in a second, hidden element, and the
  * two swap only once the new one has decoded a frame; until then the previous
- * picture stays. An element shows nothing before its first frame (the tile's
- * avatar underneath shows through), never a black rectangle.
+ * picture stays (the new element loads behind it, never hidden: Chrome pauses
+ * muted autoplay videos it deems invisible). An element shows nothing before
+ * its first frame (no background: the tile's avatar underneath shows
+ * through), never a black rectangle.
  */
 export function KeptVideo({ track }: { track: MediaStreamTrack | null }) {
   const ref0 = useRef<FrameVideo>(null);
@@ -63,6 +65,8 @@ export function KeptVideo({ track }: { track: MediaStreamTrack | null }) {
     if (!el) return;
     playingNow[back] = track;
     el.srcObject = new MediaStream([track]);
+    // Autoplay (muted) starts it; asked explicitly too, as the element may sit behind another.
+    void el.play()?.catch(() => undefined);
     let done = false;
     const swap = () => {
       if (done) return;

@@ -86,6 +86,8 @@ export function Tile({ tile, large = false }: { tile: TileModel; large?: boolean
       className={`tile ${large ? 'tile-large' : ''} ${tile.speaking ? 'is-speaking' : ''} ${video ? '' : 'is-audio'} ${e.connected ? '' : 'is-reconnecting'}`}
       data-endpoint-id={e.id}
       data-unit-id={e.unitId}
+      // Why there is no picture, when there is none (none / paused / muted): for support and tests.
+      data-video={video ? 'on' : !tile.video ? 'none' : cameraPaused ? 'paused' : 'muted'}
       aria-label={`${name}${tile.speaking ? `, ${t('room.speaking')}` : ''}`}
     >
       {/* The avatar is always underneath: a video shows over it from its first frame on,
