@@ -52,6 +52,10 @@ export const errorMessages = {
     vi: 'Thời gian bắt đầu đã qua; hãy chọn thời gian sắp tới.',
     en: 'The start time has already passed; choose a time in the future.',
   },
+  RECURRENCE_EMPTY: {
+    vi: 'Quy tắc lặp không tạo ra buổi họp nào trong vòng một năm kể từ ngày bắt đầu.',
+    en: 'The recurrence rule holds no session within a year of the start.',
+  },
   PASSWORD_CHANGE_REQUIRED: {
     vi: 'Quản trị viên đã đặt mật khẩu cho tài khoản này; hãy đổi mật khẩu trước khi tiếp tục.',
     en: 'An administrator set this password; change it before you continue.',
@@ -91,6 +95,7 @@ const httpStatus: Partial<Record<ErrorCode, number>> = {
   MEETING_LOCKED: 403,
   FLOOR_REQUIRED: 403,
   START_IN_PAST: 400,
+  RECURRENCE_EMPTY: 400,
   PASSWORD_CHANGE_REQUIRED: 403,
   PASSWORD_REUSED: 400,
 };

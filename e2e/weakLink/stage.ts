@@ -36,6 +36,10 @@ export async function createStage(opts: {
   profile: LinkProfile | LinkProfileName;
   speakers: number;
   speakerVideo: boolean;
+  /** Extra server environment (e.g. AUDIO_REPAIR for bench:voice). */
+  env?: Record<string, string>;
+  /** The commune's Chromium held to this share of one core (a starved browser). */
+  communeCpuPct?: number;
 }): Promise<Stage> {
   const cleanups: (() => Promise<void>)[] = [];
   const close = async () => {
@@ -48,6 +52,7 @@ export async function createStage(opts: {
       SFU_WORKERS: '1',
       RTC_LISTEN_IP: '127.0.0.1',
       RTC_ANNOUNCED_ADDRESS: link.hostAddress,
+      ...opts.env,
     });
     cleanups.push(() => app.close());
     const appPort = Number(new URL(app.url).port);
@@ -65,7 +70,9 @@ export async function createStage(opts: {
 
     const hostBrowser = await launchChromium();
     cleanups.push(() => hostBrowser.close());
-    const shapedBrowser = await link.launchChromium(httpPort!);
+    const shapedBrowser = await link.launchChromium(httpPort!, [], {
+      cpuQuotaPct: opts.communeCpuPct,
+    });
     const speakers: Page[] = [];
     for (const username of SPEAKER_ACCOUNTS.slice(0, opts.speakers)) {
       const page = await openProbe(hostBrowser, hostOrigin);

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { Page } from 'playwright-core';
 import { linkProfiles, linkProfileNames, type LinkProfileName } from '../netem/profiles';
 import { severity } from '@giaoban/sfu/link/linkState';
@@ -17,6 +18,7 @@ import {
   type Stage,
 } from '../../e2e/weakLink/stage';
 import { runBench, writeBenchResult } from './benchResult';
+import { runScenario, scenarioNames, type ScenarioName, type ScenarioRow } from './linkScenarios';
 
 /**
  * `npm run bench:links`: one commune (Chromium in a shaped namespace) in a
@@ -50,6 +52,9 @@ interface Row {
   audioOnlyAtJoin: boolean;
   secondsToAudioOnly: number | null;
   floorAudioShare: number | null;
+  /** concealedSamples / totalSamplesReceived: the floor holder heard at the commune (down), the commune heard by the floor holder (up). */
+  concealedDownPct: number | null;
+  concealedUpPct: number | null;
   upAudioKbps: number | null;
   down1Kbps: number | null;
   down3Kbps: number | null;
@@ -161,6 +166,14 @@ async function runProfile(name: LinkProfileName): Promise<Row> {
     const upKbps =
       ((c1.bytesSent.audio - c0.bytesSent.audio + upPackets * WIRE_OVERHEAD) * 8) / 20_000;
     const audioOnly = c1.notices.at(-1)?.audioOnly ?? false;
+    const concealed = (a: ProbeSnapshot, b: ProbeSnapshot, from: string) => {
+      const pick = (x: ProbeSnapshot) =>
+        x.consumers.find((c) => c.kind === 'audio' && c.endpointId === from);
+      const total = (pick(b)?.totalSamplesReceived ?? 0) - (pick(a)?.totalSamplesReceived ?? 0);
+      const hidden = (pick(b)?.concealedSamples ?? 0) - (pick(a)?.concealedSamples ?? 0);
+      return total > 0 ? (100 * hidden) / total : null;
+    };
+    const communeId = c1.endpointId!;
 
     let down1: number | null = null;
     let down3: number | null = null;
@@ -217,6 +230,8 @@ async function runProfile(name: LinkProfileName): Promise<Row> {
       audioOnlyAtJoin: audioOnly,
       secondsToAudioOnly: toAudioOnly,
       floorAudioShare: sent > 0 ? Math.min(1, got / sent) : null,
+      concealedDownPct: concealed(c0, c1, floorId),
+      concealedUpPct: concealed(f0, f1, communeId),
       upAudioKbps: upKbps,
       down1Kbps: down1,
       down3Kbps: down3,
@@ -239,26 +254,45 @@ const fmt = (v: number | null, digits = 1) => (v === null ? '–' : v.toFixed(di
 const sec = (ms: number | null) => fmt(ms === null ? null : ms / 1000, 2);
 
 async function main(): Promise<void> {
-  const wanted = (process.argv[2]?.split(',') ?? linkProfileNames) as LinkProfileName[];
+  const wanted = process.argv[2]?.split(',') ?? [...linkProfileNames, ...scenarioNames];
   const rows: Row[] = [];
+  const scenarios: ScenarioRow[] = [];
   for (const name of wanted) {
     const started = Date.now();
-    rows.push(await runProfile(name));
-    console.log(`${name}: done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    if ((scenarioNames as readonly string[]).includes(name)) {
+      scenarios.push(await runScenario(name as ScenarioName));
+    } else {
+      rows.push(await runProfile(name as LinkProfileName));
+    }
+    console.log(
+      `${name}: done in ${((Date.now() - started) / 1000).toFixed(0)} s, load ${os.loadavg()[0]!.toFixed(1)}`,
+    );
   }
   console.log(
-    '\n| profile (down/up kbit/s, RTT) | join: click → audio (s) | cold join (s) | prepare (s) | → audio-only (s) | floor audio received | up kbit/s speaking | down kbit/s 1 / 3 speakers | video back (s) | flaps | state at end |',
+    '\n| profile (down/up kbit/s, RTT, loss) | join: click → audio (s) | cold join (s) | prepare (s) | → audio-only (s) | floor audio received | concealed down / up | up kbit/s speaking | down kbit/s 1 / 3 speakers | video back (s) | flaps | state at end |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(
-      `| ${r.profile} (${r.downKbps}/${r.upKbps}, ${r.rttMs} ms) | ${sec(r.joinMs)} | ${sec(r.joinColdMs)} | ${sec(r.prepareMs)} | ${r.audioOnlyAtJoin && r.secondsToAudioOnly === null ? 'from join' : fmt(r.secondsToAudioOnly)} | ${r.floorAudioShare === null ? '–' : `${(r.floorAudioShare * 100).toFixed(1)} %`} | ${fmt(r.upAudioKbps)} | ${fmt(r.down1Kbps)} / ${fmt(r.down3Kbps)} | ${fmt(r.videoBackSeconds)} | ${r.flaps} | ${r.finalState} |`,
+      `| ${r.profile} (${r.downKbps}/${r.upKbps}, ${r.rttMs} ms, ${linkProfiles[r.profile].lossPct} %) | ${sec(r.joinMs)} | ${sec(r.joinColdMs)} | ${sec(r.prepareMs)} | ${r.audioOnlyAtJoin && r.secondsToAudioOnly === null ? 'from join' : fmt(r.secondsToAudioOnly)} | ${r.floorAudioShare === null ? '–' : `${(r.floorAudioShare * 100).toFixed(1)} %`} | ${fmt(r.concealedDownPct, 2)} / ${fmt(r.concealedUpPct, 2)} % | ${fmt(r.upAudioKbps)} | ${fmt(r.down1Kbps)} / ${fmt(r.down3Kbps)} | ${fmt(r.videoBackSeconds)} | ${r.flaps} | ${r.finalState} |`,
     );
+  }
+  if (scenarios.length) {
+    console.log(
+      '\n| scenario | camera paused after (ms) | commune audio delivered, first 15 s | → audio-only (s) | minutes | link-state changes | load start → end |',
+    );
+    console.log('|---|---|---|---|---|---|---|');
+    for (const r of scenarios) {
+      console.log(
+        `| ${r.scenario} | ${r.cameraPausedMs ?? '–'} | ${r.audioDelivered15s == null ? '–' : `${(r.audioDelivered15s * 100).toFixed(1)} %`} | ${fmt(r.audioOnlyS ?? null)} | ${r.minutes ?? '–'} | ${r.stateChanges ?? '–'} | ${r.loadStart.toFixed(1)} → ${r.loadEnd.toFixed(1)} |`,
+      );
+    }
   }
   const file = writeBenchResult('links', {
     conditions:
-      'server on loopback (1 mediasoup worker); commune = Chromium in a netns behind a router namespace (tbf rates with 500 ms queues, userspace delay relay); speakers = Chromium on the host with fake audio (and the floor holder with 3-layer VP8 simulcast); Opus 60 ms, DTX, FEC, no audio NACK',
+      'server on loopback (1 mediasoup worker); commune = Chromium in a netns behind a router namespace (tbf rates with 500 ms queues, random loss on the router bridge, userspace delay relay); speakers = Chromium on the host with fake audio (and the floor holder with 3-layer VP8 simulcast); Opus 60 ms, DTX, FEC; AUDIO_REPAIR as configured (default auto)',
     rows,
+    scenarios,
   });
   console.log(`\nwritten ${file}`);
 }

@@ -8,9 +8,9 @@ const exec = promisify(execFile);
  * A network namespace joined to the host through a router namespace (a bridge
  * between two veth pairs), shaped with tbf on the router's ports (towards the
  * namespace = its downlink, towards the host = its uplink) and random loss with
- * iptables inside the namespace. Names carry the owning pid, so a sweep can
+ * iptables on the router's bridge (see applyLoss). Names carry the owning pid, so a sweep can
  * remove what a crashed run left behind. The iptables rules live inside the
- * namespace and vanish with it: the host's tables are never touched.
+ * router namespace and vanish with it: the host's tables are never touched.
  *
  * Why the router hop: a tbf on an interface of the sending host is a *local*
  * queue: when it is full, the kernel tells the sending TCP socket (NET_XMIT_DROP)
@@ -152,18 +152,40 @@ export async function shapeNamespace(ns: Namespace, p: LinkProfile): Promise<voi
     'root',
     ...tbf(p.upKbps),
   ]);
-  await inNs(ns.name, 'iptables', ['-F', 'INPUT']);
-  await inNs(ns.name, 'iptables', ['-F', 'OUTPUT']);
-  if (p.lossPct > 0) {
-    const prob = String(p.lossPct / 100);
-    for (const chain of ['INPUT', 'OUTPUT']) {
-      const dir = chain === 'INPUT' ? '-i' : '-o';
-      await inNs(ns.name, 'iptables', [
-        ...['-A', chain, dir, ns.nsIf, '-m', 'statistic', '--mode', 'random'],
-        ...['--probability', prob, '-j', 'DROP'],
-      ]);
-    }
+  await applyLoss(ns, p.lossPct, p.upLossPct ?? p.lossPct);
+}
+
+/**
+ * Random loss on the router's bridge, a hop away from both senders (br_netfilter
+ * hands bridged frames to the router namespace's FORWARD chain). Dropping in the
+ * endpoint's own OUTPUT chain instead is not loss on the wire: the kernel returns
+ * EPERM to the sending socket, and Chromium, told its packet never left, sends it
+ * again (5 % configured → 0.2 % lost). Here the sender cannot tell, as on a radio link.
+ */
+async function applyLoss(ns: Namespace, downPct: number, upPct: number): Promise<void> {
+  await inNs(ns.router, 'iptables', ['-F', 'FORWARD']);
+  const rules: [string, number][] = [
+    [ns.routerHostIf, downPct], // entering from the host: the namespace's downlink
+    [ns.routerNsIf, upPct], // entering from the namespace: its uplink
+  ];
+  for (const [inIf, pct] of rules) {
+    if (pct <= 0) continue;
+    await inNs(ns.router, 'iptables', [
+      ...['-A', 'FORWARD', '-m', 'physdev', '--physdev-in', inIf],
+      ...['-m', 'statistic', '--mode', 'random', '--probability', String(pct / 100), '-j', 'DROP'],
+    ]);
   }
+}
+
+/** Packets the loss rules dropped so far: [downlink, uplink] (self-test). */
+export async function droppedPackets(ns: Namespace): Promise<{ down: number; up: number }> {
+  const out = await inNs(ns.router, 'iptables', ['-L', 'FORWARD', '-v', '-n', '-x']);
+  const count = (dev: string) =>
+    out
+      .split('\n')
+      .filter((l) => l.includes(`PHYSDEV match --physdev-in ${dev}`))
+      .reduce((n, l) => n + Number(l.trim().split(/\s+/)[0] ?? 0), 0);
+  return { down: count(ns.routerHostIf), up: count(ns.routerNsIf) };
 }
 
 /** Counters the self-test reads to prove the impairments apply. */

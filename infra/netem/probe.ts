@@ -6,7 +6,8 @@ import net from 'node:net';
  * (`ip netns exec NS node --import tsx infra/netem/probe.ts MODE JSON`).
  * Prints one JSON line with its result.
  *   udp-rtt   {host,port,count,gapMs}   median round trip of echoed datagrams
- *   udp-send  {host,port,count,gapMs,size?}  sends datagrams of size bytes
+ *   udp-send  {host,port,count,gapMs,size?}  sends datagrams of size bytes; counts the
+ *                                            sends the kernel refused (refused)
  *   udp-count {port,ms,fromMs,toMs}          counts datagrams received on port, and
  *                                            kbit/s between fromMs and toMs after the first
  *   tcp-fetch {host,port,sizes,timeoutMs}    opens one connection per size ("110000,3000")
@@ -45,13 +46,18 @@ async function udpRtt(): Promise<void> {
 
 async function udpSend(): Promise<void> {
   const sock = dgram.createSocket('udp4');
+  // A send the kernel refused (EPERM from a local DROP rule, ENOBUFS) is one the
+  // application knows about and may repeat: loss on the wire refuses none.
+  let refused = 0;
   for (let i = 0; i < num('count'); i++) {
-    sock.send(Buffer.alloc(Number(a.size ?? 64)), num('port'), String(a.host));
+    sock.send(Buffer.alloc(Number(a.size ?? 64)), num('port'), String(a.host), (err) => {
+      if (err) refused++;
+    });
     await sleep(num('gapMs'));
   }
   await sleep(200);
   sock.close();
-  out({ sent: num('count') });
+  out({ sent: num('count'), refused });
 }
 
 async function udpCount(): Promise<void> {

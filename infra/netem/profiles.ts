@@ -9,11 +9,23 @@ export interface LinkProfile {
   downKbps: number;
   upKbps: number;
   oneWayDelayMs: number;
-  /** Random loss in percent, each direction (iptables statistic). */
+  /** Random loss in percent on the downlink (and the uplink unless `upLossPct`), on the wire. */
   lossPct: number;
+  /** Random loss in percent on the uplink, when it differs from the downlink's. */
+  upLossPct?: number;
 }
 
-export const linkProfileNames = ['good', '3g', '2g', 'edge', 'gprs'] as const;
+export const linkProfileNames = [
+  'good',
+  '3g',
+  '2g',
+  'edge',
+  'gprs',
+  '2g-loss5',
+  'edge-loss3',
+  '3g-loss10',
+  'vsat',
+] as const;
 export type LinkProfileName = (typeof linkProfileNames)[number];
 
 export const linkProfiles: Record<LinkProfileName, LinkProfile> = {
@@ -22,6 +34,12 @@ export const linkProfiles: Record<LinkProfileName, LinkProfile> = {
   '2g': { name: '2g', downKbps: 250, upKbps: 50, oneWayDelayMs: 150, lossPct: 0 },
   edge: { name: 'edge', downKbps: 240, upKbps: 200, oneWayDelayMs: 420, lossPct: 0 },
   gprs: { name: 'gprs', downKbps: 50, upKbps: 20, oneWayDelayMs: 250, lossPct: 0 },
+  // Mountain radio links lose packets at random, not only by rate (issue 13).
+  '2g-loss5': { name: '2g-loss5', downKbps: 250, upKbps: 50, oneWayDelayMs: 150, lossPct: 5 },
+  'edge-loss3': { name: 'edge-loss3', downKbps: 240, upKbps: 200, oneWayDelayMs: 420, lossPct: 3 },
+  '3g-loss10': { name: '3g-loss10', downKbps: 750, upKbps: 250, oneWayDelayMs: 50, lossPct: 10 },
+  // A satellite terminal: megabits, and the geostationary round trip.
+  vsat: { name: 'vsat', downKbps: 2_000, upKbps: 500, oneWayDelayMs: 300, lossPct: 0 },
 };
 
 export function profile(

@@ -2,7 +2,7 @@ import dgram from 'node:dgram';
 import { execFileSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { namespaceExists, sweepStaleNamespaces } from './netns';
+import { droppedPackets, namespaceExists, sweepStaleNamespaces } from './netns';
 import { profile } from './profiles';
 import { WeakLink } from './weakLink';
 
@@ -113,24 +113,51 @@ describe('weak-link harness', () => {
     await link.setProfile('2g');
   }, 30_000);
 
-  it('drops the configured share of packets', async () => {
+  it('loses the configured share on the wire, each way, without the sender knowing', async () => {
     await link.setProfile(profile('2g', { lossPct: 20 }));
     const sink = dgram.createSocket('udp4');
     let received = 0;
     sink.on('message', () => received++);
     closers.push(() => sink.close());
     const port = await listen(sink, link.hostAddress);
-    // 400 small datagrams (48 bytes on the wire at 83/s = 32 kbit/s) fit in 50 kbit/s: only iptables drops them.
-    await probe(link, 'udp-send', {
+    // 400 small datagrams (48 bytes on the wire at 83/s = 32 kbit/s) fit in 50 kbit/s: only the loss drops them.
+    const up = (await probe(link, 'udp-send', {
       host: link.hostAddress,
       port,
       count: 400,
       gapMs: 12,
       size: 20,
-    });
+    })) as { sent: number; refused: number };
     await new Promise((r) => setTimeout(r, 500));
+    // The kernel accepted every send: a refused one is an error the sender can act on
+    // (Chromium sends again), not loss on the wire.
+    expect(up.refused).toBe(0);
     expect(received / 400).toBeGreaterThan(0.7);
     expect(received / 400).toBeLessThan(0.9);
+
+    // Downlink: the host sends, the namespace counts.
+    const counter = probeProcess(link, 'udp-count', {
+      port: 40_001,
+      ms: 6_500,
+      fromMs: 0,
+      toMs: 1,
+    });
+    await counter.line(); // listening
+    const sender = dgram.createSocket('udp4');
+    closers.push(() => sender.close());
+    let refusedDown = 0;
+    for (let i = 0; i < 400; i++) {
+      sender.send(Buffer.alloc(20), 40_001, link.ns.nsAddress, (err) => err && refusedDown++);
+      await new Promise((r) => setTimeout(r, 12));
+    }
+    const down = JSON.parse(await counter.line()) as { count: number };
+    expect(refusedDown).toBe(0);
+    expect(down.count / 400).toBeGreaterThan(0.7);
+    expect(down.count / 400).toBeLessThan(0.9);
+    // The drops happened on the router, a hop away from both senders.
+    const dropped = await droppedPackets(link.ns);
+    expect(dropped.up).toBe(400 - received);
+    expect(dropped.down).toBeGreaterThanOrEqual(400 - down.count);
 
     await link.setProfile('2g');
     received = 0;

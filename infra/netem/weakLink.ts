@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -29,6 +29,7 @@ export class WeakLink {
   #relayPorts: number[] = [];
   #tmp: string;
   #browsers: Browser[] = [];
+  #cgroups: string[] = [];
 
   private constructor(ns: Namespace, p: LinkProfile) {
     this.ns = ns;
@@ -114,10 +115,21 @@ export class WeakLink {
    * Debian's Chromium inside the namespace (through a wrapper that enters it),
    * allowed to use camera and microphone on the relay's plain-HTTP origin.
    */
-  async launchChromium(originPort: number, extraArgs: string[] = []): Promise<Browser> {
+  async launchChromium(
+    originPort: number,
+    extraArgs: string[] = [],
+    o: { cpuQuotaPct?: number } = {},
+  ): Promise<Browser> {
     const wrapper = path.join(this.#tmp, 'chromium-in-ns.sh');
     const chromiumBin = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-    writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${this.ns.name} ${chromiumBin} "$@"\n`);
+    // A starved browser (a commune's old PC, busy): the whole Chromium process tree
+    // in a cgroup held to this share of one core (cgroup v1 cpu controller).
+    const cgroup = o.cpuQuotaPct === undefined ? undefined : this.#cpuCgroup(o.cpuQuotaPct);
+    const enter = cgroup ? `echo $$ > ${cgroup}/cgroup.procs\n` : '';
+    writeFileSync(
+      wrapper,
+      `#!/bin/sh\n${enter}exec ip netns exec ${this.ns.name} ${chromiumBin} "$@"\n`,
+    );
     chmodSync(wrapper, 0o755);
     const browser = await chromium.launch({
       executablePath: wrapper,
@@ -130,6 +142,15 @@ export class WeakLink {
     });
     this.#browsers.push(browser);
     return browser;
+  }
+
+  #cpuCgroup(pct: number): string {
+    const dir = `/sys/fs/cgroup/cpu/${this.ns.name}-cpu${this.#cgroups.length}`;
+    mkdirSync(dir);
+    writeFileSync(`${dir}/cpu.cfs_period_us`, '100000');
+    writeFileSync(`${dir}/cpu.cfs_quota_us`, String(Math.round(pct * 1000)));
+    this.#cgroups.push(dir);
+    return dir;
   }
 
   /** Runs a command inside the namespace (self-test probes). */
@@ -152,6 +173,17 @@ export class WeakLink {
       clearTimeout(timer);
     }
     await destroyNamespace(this.ns);
+    for (const dir of this.#cgroups.splice(0)) {
+      // Its processes are gone with the browser; an empty cgroup is removed with rmdir.
+      for (let i = 0; i < 20; i++) {
+        try {
+          rmdirSync(dir);
+          break;
+        } catch {
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      }
+    }
     rmSync(this.#tmp, { recursive: true, force: true });
   }
 }

@@ -70,6 +70,7 @@ export async function startAllInOne(
       consumerBudget: sfuConfig.SFU_ROUTER_CONSUMER_BUDGET,
       lastN: sfuConfig.LAST_N_VIDEOS,
       h264: sfuConfig.SFU_H264,
+      audioRepair: sfuConfig.AUDIO_REPAIR,
       log: log.child({ role: 'sfu' }),
     });
     cleanups.push(() => sfu.close());
@@ -80,7 +81,7 @@ export async function startAllInOne(
       async health() {
         const workerHealth = await workers.health();
         const ok = workerHealth.length > 0 && workerHealth.every((w) => w.ok);
-        return { ok, report: { workers: workerHealth } };
+        return { ok, report: { workers: workerHealth, srtp: workers.srtp } };
       },
     };
   });

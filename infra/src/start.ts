@@ -1,4 +1,5 @@
 import { createLogger } from '@giaoban/common/logger';
+import { srtpWarning } from '@giaoban/sfu/srtpBackend';
 import { loadAppConfig } from './config';
 import { startAllInOne } from './server';
 import { startSignalingNode } from './cluster/signalingNode';
@@ -19,6 +20,10 @@ try {
       ? `\nNút báo hiệu / signaling node: ${app.url} (người dùng vào qua bộ cân bằng tải / users come through the balancer)\n`
       : `\nGiaoBan đang chạy / is running: ${app.url}\n`,
   );
+  // The worker's SRTP is not OpenSSL-backed (install fell back to Debian's NSS libsrtp2):
+  // logged by the worker pool, and said here where the operator looks.
+  const srtpNote = 'workers' in app ? srtpWarning(app.workers.srtp) : null;
+  if (srtpNote) console.warn(`\x1b[1;41;97m ${srtpNote} \x1b[0m\n`);
   if (config.SEED_DEMO) {
     console.log(
       [

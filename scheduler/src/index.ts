@@ -164,6 +164,7 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
       gate,
       onEnded: (slot) => jobs.ended(slot),
       onCancelled: (slots) => jobs.cancelled(slots),
+      onInvitationsChanged: (before, after) => jobs.uninvited(before, after),
     }),
   );
   const attendance = new AttendanceStore(redis, log);

@@ -46,31 +46,55 @@ const audioExtensionsLeftOut = new Set([
 ]);
 
 /**
+ * How lost audio is repaired (`AUDIO_REPAIR`, see docs/weak-links.md "Loss repair"):
+ *   fec       Opus raised to a rate at which it really encodes in-band FEC while
+ *             the speaker's stream loses packets and no link on its way is congested
+ *   nack      audio NACK negotiated on both legs (browser → SFU, SFU → browser)
+ *   fec+nack  both
+ *   lean      neither (12 kbit/s Opus, no NACK: before issue 13)
+ *   auto      what the measurements chose (AUTO_AUDIO_REPAIR)
+ */
+export const audioRepairModes = ['auto', 'lean', 'fec', 'nack', 'fec+nack'] as const;
+export type AudioRepairMode = (typeof audioRepairModes)[number];
+
+/** Chosen by `npm run bench:voice` (docs/weak-links.md, "Loss repair"). */
+export const AUTO_AUDIO_REPAIR: Exclude<AudioRepairMode, 'auto'> = 'fec';
+
+export function audioRepair(mode: AudioRepairMode): { fec: boolean; nack: boolean } {
+  const m = mode === 'auto' ? AUTO_AUDIO_REPAIR : mode;
+  return { fec: m === 'fec' || m === 'fec+nack', nack: m === 'nack' || m === 'fec+nack' };
+}
+
+/**
  * The router's capabilities as browsers get them: audio without send-time,
- * transport-wide sequence numbers, capture time, NACK or transport-cc
- * feedback. Measured on a GPRS uplink (20 kbit/s): with a bandwidth
+ * transport-wide sequence numbers, capture time or transport-cc feedback, and
+ * without NACK unless `audioNack`. Measured on a GPRS uplink (20 kbit/s): with a bandwidth
  * extension on its audio, Chrome's pacer probed the link with padding packets
  * on the microphone's SSRC in the 2 s windows while the uplink lost packets —
  * up to 58 padding packets every 2 s next to 33 of speech, doubling what the voice
  * costs on the wire exactly when the link was already flooded. Without one,
  * audio cannot carry probes (libwebrtc pads only on streams with a bandwidth
  * extension), the header shrinks by 8 bytes a packet (~1 kbit/s at 60 ms
- * packets, each direction), and the receivers' transport-cc feedback and NACKs
- * for audio leave the uplink too. Audio is not needed for bandwidth
+ * packets, each direction), and the receivers' transport-cc feedback
+ * for audio leaves the uplink too. Audio is not needed for bandwidth
  * estimation: the link states decide the Opus rate, and video (which keeps
- * every extension) is what probes and is estimated. Retransmitted audio
- * arrives too late to play on the links that lose it; Opus in-band FEC
- * repairs single losses instead.
+ * every extension) is what probes and is estimated. NACK, when offered, is
+ * negotiated on both legs: the browser produces with `opusNack` (the SFU asks
+ * it to resend what the uplink lost) and its consumers carry it (it asks the
+ * SFU); a NACK costs one retransmission per lost packet and no probing.
  */
-export function clientRtpCapabilities(caps: ms.RtpCapabilities): ms.RtpCapabilities {
+export function clientRtpCapabilities(
+  caps: ms.RtpCapabilities,
+  o: { audioNack?: boolean } = {},
+): ms.RtpCapabilities {
   return {
     ...caps,
     codecs: (caps.codecs ?? []).map((c) =>
       c.kind === 'audio'
         ? {
             ...c,
-            rtcpFeedback: (c.rtcpFeedback ?? []).filter(
-              (fb) => fb.type !== 'nack' && fb.type !== 'transport-cc',
+            rtcpFeedback: (c.rtcpFeedback ?? []).filter((fb) =>
+              fb.type === 'nack' ? !!o.audioNack && !fb.parameter : fb.type !== 'transport-cc',
             ),
           }
         : c,

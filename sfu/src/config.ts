@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { z } from 'zod';
 import { parseEnv, portVar } from '@giaoban/common/env';
+import { audioRepairModes } from './codecs';
 
 const schema = z.object({
   /** mediasoup workers; default one per core. */
@@ -20,6 +21,8 @@ const schema = z.object({
     .transform((v) => v === 'true' || v === '1'),
   /** Last-N: videos each receiver gets at most (floor, pins, speakers); links may allow fewer. */
   LAST_N_VIDEOS: z.coerce.number().int().min(0).max(50).default(9),
+  /** How lost audio is repaired: auto (measured choice), lean, fec, nack, fec+nack (codecs.ts). */
+  AUDIO_REPAIR: z.enum(audioRepairModes).default('auto'),
   MEDIASOUP_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
 });
 

@@ -122,14 +122,14 @@ export class Endpoint {
     const t = this.transport(transportId);
     if (t.type !== 'webrtc')
       throw new AppError('BAD_REQUEST', { reason: 'not a WebRTC transport' });
-    await (t as ms.WebRtcTransport).connect({ dtlsParameters });
+    await refusedAsBadRequest('connect', (t as ms.WebRtcTransport).connect({ dtlsParameters }));
   }
 
   async restartIce(transportId: string): Promise<ms.IceParameters> {
     const t = this.transport(transportId);
     if (t.type !== 'webrtc')
       throw new AppError('BAD_REQUEST', { reason: 'not a WebRTC transport' });
-    return (t as ms.WebRtcTransport).restartIce();
+    return refusedAsBadRequest('restartIce', (t as ms.WebRtcTransport).restartIce());
   }
 
   async produce(opts: ProduceOptions): Promise<ms.Producer<ProducerAppData>> {
@@ -137,12 +137,15 @@ export class Endpoint {
     for (const p of this.#producers.values()) {
       if (p.appData.source === opts.source) this.closeProducer(p.id);
     }
-    const producer = await this.sendTransport.produce<ProducerAppData>({
-      kind: opts.kind,
-      rtpParameters: opts.rtpParameters,
-      paused: opts.paused ?? false,
-      appData: { endpointId: this.id, source: opts.source },
-    });
+    const producer = await refusedAsBadRequest(
+      'produce',
+      this.sendTransport.produce<ProducerAppData>({
+        kind: opts.kind,
+        rtpParameters: opts.rtpParameters,
+        paused: opts.paused ?? false,
+        appData: { endpointId: this.id, source: opts.source },
+      }),
+    );
     this.#producers.set(producer.id, producer);
     producer.observer.once('close', () => this.#producers.delete(producer.id));
     return producer;
@@ -153,11 +156,10 @@ export class Endpoint {
     if (!this.slot.router.canConsume({ producerId, rtpCapabilities })) {
       throw new AppError('BAD_REQUEST', { reason: 'cannot consume', producerId });
     }
-    const consumer = await this.recvTransport.consume({
-      producerId,
-      rtpCapabilities,
-      paused: true,
-    });
+    const consumer = await refusedAsBadRequest(
+      'consume',
+      this.recvTransport.consume({ producerId, rtpCapabilities, paused: true }),
+    );
     this.#consumers.set(consumer.id, consumer);
     consumer.observer.once('close', () => this.#consumers.delete(consumer.id));
     return consumer;
@@ -192,5 +194,22 @@ export class Endpoint {
     this.#closed = true;
     this.sendTransport.close();
     this.recvTransport.close();
+  }
+}
+
+/**
+ * What the worker refuses in a request a client shaped (a second `connect` of
+ * a transport, a `mid` already in use, parameters it cannot use) is the
+ * client's mistake: BAD_REQUEST with the worker's reason, not INTERNAL with a
+ * stack trace. A closed transport or channel (InvalidStateError) stays what
+ * it is: the endpoint is going away.
+ */
+async function refusedAsBadRequest<T>(operation: string, request: Promise<T>): Promise<T> {
+  try {
+    return await request;
+  } catch (err) {
+    if (err instanceof AppError || !(err instanceof Error) || err.name === 'InvalidStateError')
+      throw err;
+    throw new AppError('BAD_REQUEST', { reason: `${operation}: ${err.message.slice(0, 200)}` });
   }
 }

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { types as ms } from 'mediasoup';
 import { AppError } from '@giaoban/common/errors';
 import type { Logger } from '@giaoban/common/logger';
-import { clientRtpCapabilities, mediaCodecs } from './codecs';
+import { audioRepair, clientRtpCapabilities, mediaCodecs, type AudioRepairMode } from './codecs';
 import { Meeting } from './meeting';
 import type { ClientLinkReport } from './link/endpointLink';
 import { LinkSupervisor, type AttachOptions, type LinkStateEvent } from './link/linkSupervisor';
@@ -21,6 +21,8 @@ export interface LocalSfuOptions {
   /** LAST_N_VIDEOS: videos a receiver gets at most (default 9; its link may allow fewer). */
   lastN?: number;
   h264?: boolean;
+  /** AUDIO_REPAIR: how lost audio is repaired (FEC rate, audio NACK); default auto. */
+  audioRepair?: AudioRepairMode;
   log: Logger;
 }
 
@@ -38,6 +40,7 @@ export class LocalSfuClient implements SfuClient {
   readonly #events = new EventEmitter<{ event: [SfuEvent] }>();
   /** Link adaptation of every endpoint on this node. */
   readonly #links: LinkSupervisor;
+  readonly #repair: { fec: boolean; nack: boolean };
   readonly #onReplaced = () => {
     for (const pending of this.#meetings.values()) {
       void pending
@@ -51,7 +54,9 @@ export class LocalSfuClient implements SfuClient {
   constructor(pool: WorkerPool, opts: LocalSfuOptions) {
     this.#pool = pool;
     this.#opts = opts;
+    this.#repair = audioRepair(opts.audioRepair ?? 'auto');
     this.#links = new LinkSupervisor({
+      fecRepair: this.#repair.fec,
       log: opts.log.child({ part: 'link' }),
       lastN: opts.lastN,
       onEvent: (e) => this.#events.emit('event', e),
@@ -82,7 +87,9 @@ export class LocalSfuClient implements SfuClient {
     });
     this.#links.attach(meeting, endpoint, req.link);
     return {
-      routerRtpCapabilities: clientRtpCapabilities(meeting.rtpCapabilities),
+      routerRtpCapabilities: clientRtpCapabilities(meeting.rtpCapabilities, {
+        audioNack: this.#repair.nack,
+      }),
       sendTransport: endpoint.webRtcParams('send'),
       recvTransport: endpoint.webRtcParams('recv'),
       producers: meeting.producers().filter((p) => p.endpointId !== endpoint.id),
@@ -104,7 +111,7 @@ export class LocalSfuClient implements SfuClient {
     const router = await worker.worker.createRouter({
       mediaCodecs: mediaCodecs({ h264: this.#opts.h264 }),
     });
-    const caps = clientRtpCapabilities(router.rtpCapabilities);
+    const caps = clientRtpCapabilities(router.rtpCapabilities, { audioNack: this.#repair.nack });
     router.close();
     return caps;
   }

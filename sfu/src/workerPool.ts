@@ -3,6 +3,7 @@ import * as mediasoup from 'mediasoup';
 import type { types as ms } from 'mediasoup';
 import type { Logger } from '@giaoban/common/logger';
 import type { SfuConfig } from './config';
+import { mediasoupWorkerBin, srtpBackendOf, srtpWarning, type SrtpBackend } from './srtpBackend';
 
 export interface PooledWorker {
   readonly index: number;
@@ -32,16 +33,23 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   readonly #config: SfuConfig;
   readonly #log: Logger;
   readonly #workers: PooledWorker[] = [];
+  /** The SRTP crypto of the worker binary (OpenSSL expected; /healthz reports it). */
+  readonly srtp: SrtpBackend;
   #closed = false;
 
-  private constructor(config: SfuConfig, log: Logger) {
+  private constructor(config: SfuConfig, log: Logger, srtp: SrtpBackend) {
     super();
     this.#config = config;
     this.#log = log;
+    this.srtp = srtp;
   }
 
   static async create(config: SfuConfig, log: Logger): Promise<WorkerPool> {
-    const pool = new WorkerPool(config, log);
+    const srtp = srtpBackendOf(mediasoupWorkerBin());
+    const warning = srtpWarning(srtp);
+    if (warning) log.warn({ srtp }, warning);
+    else log.info({ srtp }, 'mediasoup worker SRTP through OpenSSL');
+    const pool = new WorkerPool(config, log, srtp);
     try {
       for (let i = 0; i < config.SFU_WORKERS; i++) pool.#workers.push(await pool.#spawn(i));
     } catch (err) {

@@ -61,7 +61,14 @@ export type GbSocket = Socket<
 >;
 
 export type LeaveReason =
-  'left' | 'removed' | 'replaced' | 'disconnected' | 'workerDied' | 'sfuNodeLost' | 'closed';
+  | 'left'
+  | 'removed'
+  | 'replaced'
+  | 'disconnected'
+  | 'workerDied'
+  | 'sfuNodeLost'
+  | 'closed'
+  | 'uninvited';
 
 /**
  * The state and the side effects every handler shares: meeting rooms, typed
@@ -269,14 +276,48 @@ export class SignalingCore {
     return e;
   }
 
-  /** The meeting was ended (host or schedule): everyone in its room is told and leaves. */
-  async closeRoom(meetingId: string): Promise<void> {
-    this.#keeper.ended(meetingId);
+  /**
+   * The meeting was ended, closed by the schedule or cancelled: everyone in its
+   * room is told why and leaves. `occurrenceId`: only if the room holds that
+   * occurrence (a recurring meeting's other occurrence is left alone).
+   */
+  async closeRoom(
+    meetingId: string,
+    opts: { occurrenceId?: string; reason?: 'closed' | 'cancelled' } = {},
+  ): Promise<void> {
     const room = this.rooms.get(meetingId);
+    if (room && opts.occurrenceId && room.occurrenceId !== opts.occurrenceId) return;
+    this.#keeper.ended(meetingId);
     if (!room) return;
+    this.#log.info(
+      { meetingId, occurrenceId: room.occurrenceId, reason: opts.reason ?? 'closed' },
+      'closing the room',
+    );
     for (const e of [...room.endpoints.values()]) {
-      this.notify(e.socketId, 'meeting:ended', { reason: 'closed' });
+      this.notify(e.socketId, 'meeting:ended', { reason: opts.reason ?? 'closed' });
       await this.leave(room, e, 'closed');
+    }
+  }
+
+  /**
+   * These units were dropped from the occurrence held in the room: each of
+   * their endpoints that the gate no longer admits (a host above the meeting
+   * still is) is told and leaves.
+   */
+  async dropUninvited(meetingId: string, occurrenceId: string, unitIds: string[]): Promise<void> {
+    const room = this.rooms.get(meetingId);
+    if (!room || room.occurrenceId !== occurrenceId) return;
+    const units = new Set(unitIds);
+    for (const e of [...room.endpoints.values()]) {
+      if (!units.has(e.session.unitId)) continue;
+      try {
+        await this.deps.gate.authorizeJoin(meetingId, e.session);
+        continue;
+      } catch (err) {
+        if (!(err instanceof AppError) || err.code === 'UNAVAILABLE') throw err;
+      }
+      this.notify(e.socketId, 'meeting:ended', { reason: 'uninvited' });
+      await this.leave(room, e, 'uninvited');
     }
   }
 

@@ -18,7 +18,26 @@ import { attachRequests } from './dispatch';
 import type { EndpointView, MeetingView } from './protocol/index';
 import { RoomStateStore } from './room/roomState';
 
-const closedMeetingSchema = z.object({ meetingId: z.string() });
+const closedMeetingSchema = z.object({
+  meetingId: z.string(),
+  occurrenceId: z.string().optional(),
+});
+/** Between signaling nodes: which room to close, or whom to drop from it. */
+const roomChangeSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('close'),
+    meetingId: z.string(),
+    occurrenceId: z.string().optional(),
+    reason: z.enum(['closed', 'cancelled']),
+  }),
+  z.object({
+    type: z.literal('uninvited'),
+    meetingId: z.string(),
+    occurrenceId: z.string(),
+    unitIds: z.array(z.string()),
+  }),
+]);
+type RoomChange = z.infer<typeof roomChangeSchema>;
 
 export interface SignalingOptions {
   httpServer: HttpServer;
@@ -40,8 +59,8 @@ export interface SignalingOptions {
   adapter?: ServerOptions['adapter'];
 }
 
-/** Between signaling nodes: a meeting ended elsewhere empties its room here. */
-const CLOSE_ROOM = 'giaoban:closeRoom';
+/** Between signaling nodes: a meeting ended, cancelled or re-invited elsewhere changes its room here. */
+const ROOM_CHANGE = 'giaoban:roomChange';
 
 export interface Signaling {
   readonly io: Server;
@@ -54,6 +73,24 @@ export interface Signaling {
     meetingId: string,
   ): { meeting: MeetingView; endpoints: EndpointView[]; chat: number } | undefined;
   close(): Promise<void>;
+}
+
+/** What a scheduler notification means for the meeting's room, if anything. */
+function roomChangeOf(event: string, unitIds: string[], payload: unknown): RoomChange | undefined {
+  const ref = closedMeetingSchema.safeParse(payload);
+  if (!ref.success) return undefined;
+  const { meetingId, occurrenceId } = ref.data;
+  switch (event) {
+    case 'meeting:closed':
+    case 'emergency:ended':
+      return { type: 'close', meetingId, occurrenceId, reason: 'closed' };
+    case 'meeting:cancelled':
+      return { type: 'close', meetingId, occurrenceId, reason: 'cancelled' };
+    case 'meeting:uninvited':
+      return occurrenceId ? { type: 'uninvited', meetingId, occurrenceId, unitIds } : undefined;
+    default:
+      return undefined;
+  }
 }
 
 /** A unit's socket.io room: every connected socket of the unit, in a meeting or not. */
@@ -89,14 +126,19 @@ export function createSignaling(options: SignalingOptions): Signaling {
   const core = new SignalingCore(io, { ...options, config, roomState });
   const limiter = new RateLimiterMemory({ points: config.SIGNALING_RATE_PER_SECOND, duration: 1 });
   const unsubscribe = options.sfu.onEvent((e) => core.onSfuEvent(e));
-  const closeRoom = (meetingId: string) =>
-    void core.closeRoom(meetingId).catch((err: unknown) => {
-      log.error({ err, meetingId }, 'closing the room failed');
+  const applyRoomChange = (change: RoomChange) => {
+    const done =
+      change.type === 'close'
+        ? core.closeRoom(change.meetingId, change)
+        : core.dropUninvited(change.meetingId, change.occurrenceId, change.unitIds);
+    done.catch((err: unknown) => {
+      log.error({ err, meetingId: change.meetingId, change: change.type }, 'room change failed');
     });
+  };
   if (options.adapter) {
-    io.on(CLOSE_ROOM, (payload: unknown) => {
-      const closed = closedMeetingSchema.safeParse(payload);
-      if (closed.success) closeRoom(closed.data.meetingId);
+    io.on(ROOM_CHANGE, (payload: unknown) => {
+      const change = roomChangeSchema.safeParse(payload);
+      if (change.success) applyRoomChange(change.data);
     });
   }
 
@@ -153,15 +195,14 @@ export function createSignaling(options: SignalingOptions): Signaling {
     io,
     notifier: {
       notifyUnits(unitIds, event, payload) {
-        // A closed occurrence (host "end", the schedule's close, an emergency ended)
-        // also empties its room: without this, endpoints inside kept meeting after "end".
-        const closed =
-          (event === 'meeting:closed' || event === 'emergency:ended') &&
-          closedMeetingSchema.safeParse(payload);
-        if (closed && closed.success) {
-          closeRoom(closed.data.meetingId);
+        // A closed or cancelled occurrence (host "end", the schedule's close, an emergency
+        // ended, a cancellation) also empties its room, and units dropped from the open
+        // occurrence's invitations leave it: without this, endpoints inside kept meeting.
+        const change = roomChangeOf(event, unitIds, payload);
+        if (change) {
+          applyRoomChange(change);
           // The room may live on another signaling node (cluster): tell them all.
-          if (options.adapter) io.serverSideEmit(CLOSE_ROOM, { meetingId: closed.data.meetingId });
+          if (options.adapter) io.serverSideEmit(ROOM_CHANGE, change);
         }
         if (unitIds.length === 0) return;
         io.to(unitIds.map(unitChannel)).emit(event, payload);

@@ -30,6 +30,7 @@ export async function startSfuNode(
     consumerBudget: sfuConfig.SFU_ROUTER_CONSUMER_BUDGET,
     lastN: sfuConfig.LAST_N_VIDEOS,
     h264: sfuConfig.SFU_H264,
+    audioRepair: sfuConfig.AUDIO_REPAIR,
     log: nodeLog,
   });
   let server: SfuNodeServer;

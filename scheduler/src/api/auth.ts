@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { roleSchema } from '@giaoban/common/session';
+import { freeText } from '@giaoban/common/text';
 
 /** REST contract of accounts and sessions, imported by the client. */
 
@@ -64,7 +65,7 @@ export type ChangePasswordRequest = z.infer<typeof changePasswordRequestSchema>;
 
 export const createAccountRequestSchema = z.object({
   username: usernameSchema,
-  displayName: z.string().trim().min(1).max(120),
+  displayName: freeText({ min: 1, max: 120 }),
   unitId: z.string().min(1).max(10),
   role: roleSchema,
   password: newPasswordSchema,

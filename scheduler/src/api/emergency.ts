@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { freeText } from '@giaoban/common/text';
 import { selectorSchema } from './meetings';
 import { rollCallSchema } from './notifications';
 
 /** REST contract of emergency convene, imported by the client. */
 export const conveneRequestSchema = z.object({
-  title: z.string().trim().min(1).max(200).default('Triệu tập khẩn cấp'),
+  title: freeText({ min: 1, max: 200 }).default('Triệu tập khẩn cấp'),
   /** Shown in the alert on every endpoint. */
-  message: z.string().trim().max(500).default(''),
+  message: freeText({ max: 500, multiline: true }).default(''),
   /** e.g. all communes of districts 452 and 453. */
   selectors: z.array(selectorSchema).min(1).max(50),
   durationMinutes: z

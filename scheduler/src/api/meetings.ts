@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { freeText } from '@giaoban/common/text';
 
 /** REST contract of meetings and occurrences, imported by the client. */
 
@@ -32,8 +33,8 @@ export const recurrenceSchema = z.object({
 export const meetingKindSchema = z.enum(['regular', 'emergency']);
 
 const meetingFields = {
-  title: z.string().trim().min(1).max(200),
-  description: z.string().max(2000).default(''),
+  title: freeText({ min: 1, max: 200 }),
+  description: freeText({ max: 2000, multiline: true }).default(''),
   start: instantSchema,
   durationMinutes: z
     .number()
@@ -54,7 +55,7 @@ export type CreateMeetingRequest = z.input<typeof createMeetingRequestSchema>;
 export const updateMeetingRequestSchema = z
   .object({
     title: meetingFields.title,
-    description: z.string().max(2000),
+    description: freeText({ max: 2000, multiline: true }),
     start: instantSchema,
     durationMinutes: meetingFields.durationMinutes,
     recurrence: recurrenceSchema.nullable(),

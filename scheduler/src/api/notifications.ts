@@ -31,6 +31,9 @@ export const meetingClosedSchema = z.object(occurrenceRef);
 
 export const meetingCancelledSchema = z.object({ ...occurrenceRef, startsAt: z.string() });
 
+/** The unit is no longer invited to this occurrence (its endpoints in the room leave it). */
+export const meetingUninvitedSchema = z.object(occurrenceRef);
+
 export const emergencyAlertSchema = z.object({
   emergencyId: z.string(),
   meetingId: z.string(),
@@ -91,6 +94,7 @@ export const notificationSchemas = {
   'meeting:opened': meetingOpenedSchema,
   'meeting:closed': meetingClosedSchema,
   'meeting:cancelled': meetingCancelledSchema,
+  'meeting:uninvited': meetingUninvitedSchema,
   'emergency:alert': emergencyAlertSchema,
   /** Sent to the convening unit whenever a unit's state changes. */
   'emergency:rollCall': rollCallSchema,

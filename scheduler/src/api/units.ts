@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { freeText } from '@giaoban/common/text';
 
 /** REST contract of the org tree, imported by the client. */
 export const tierSchema = z.object({
@@ -35,7 +36,7 @@ export type UnitsResponse = z.infer<typeof unitsResponseSchema>;
 
 /** Admin edit of a unit: its name and link profile (tier and parent are structural). */
 export const updateUnitRequestSchema = z
-  .object({ name: z.string().trim().min(1).max(120), linkProfile: linkProfileSchema })
+  .object({ name: freeText({ min: 1, max: 120 }), linkProfile: linkProfileSchema })
   .partial()
   .refine((v) => Object.keys(v).length > 0, 'nothing to change');
 export type UpdateUnitRequest = z.infer<typeof updateUnitRequestSchema>;

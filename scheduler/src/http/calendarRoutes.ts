@@ -40,7 +40,7 @@ export function calendarRoutes(deps: {
     if (!unitId) throw new AppError('NOT_FOUND');
     res.setHeader('content-type', 'text/calendar; charset=utf-8');
     res.setHeader('cache-control', 'private, max-age=300');
-    res.send(deps.feed.render(unitId));
+    res.send(await deps.feed.cached(unitId));
   });
   return router;
 }

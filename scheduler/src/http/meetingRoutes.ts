@@ -19,6 +19,7 @@ import { publicMeeting, type MeetingService } from '../meetings/meetingService';
 import type { MeetingViews } from '../meetings/meetingViews';
 import { assertStartAhead, sameMinute } from '../meetings/pastStart';
 import {
+  openSlot,
   parseOccurrenceId,
   slotsInWindow,
   toOccurrence,
@@ -39,6 +40,8 @@ export interface MeetingRoutesDeps {
   onEnded(slot: OccurrenceSlot): Promise<void>;
   /** Called with the occurrences (open or within the next day) that a cancellation removed. */
   onCancelled(slots: OccurrenceSlot[]): void;
+  /** Called after an edit, with the open occurrence before and after it (units dropped from it leave). */
+  onInvitationsChanged(before: OccurrenceSlot | undefined, after: OccurrenceSlot | undefined): void;
 }
 
 /** /meetings and /occurrences. */
@@ -85,9 +88,13 @@ export function meetingRoutes(deps: MeetingRoutesDeps): Router {
     res.json(out);
   });
 
+  const openNow = (meetingId: string) => openSlot(meetings.store.get(meetingId), timing);
+
   router.patch('/meetings/:id', async (req, res) => {
     const body = parseOrThrow(updateMeetingRequestSchema, req.body);
+    const before = openNow(req.params.id);
     const { meeting, conflicts } = await meetings.update(sessionOf(req), req.params.id, body);
+    deps.onInvitationsChanged(before, openNow(meeting.id));
     const out: MeetingResponse = { meeting: publicMeeting(meeting), conflicts };
     res.json(out);
   });
@@ -98,7 +105,8 @@ export function meetingRoutes(deps: MeetingRoutesDeps): Router {
     const meeting = await meetings.cancel(session, req.params.id);
     if (before) {
       const now = Date.now();
-      const soon = slotsInWindow(before, now, now + 86_400_000).filter(
+      // From the close grace back: a room still open after its end closes too.
+      const soon = slotsInWindow(before, now - timing.closeGraceMs, now + 86_400_000).filter(
         (s) => !s.override?.cancelled && !s.override?.endedAt,
       );
       deps.onCancelled(soon);
@@ -107,9 +115,9 @@ export function meetingRoutes(deps: MeetingRoutesDeps): Router {
     res.json({ meeting: publicMeeting(meeting) });
   });
 
-  router.get('/occurrences', (req, res) => {
+  router.get('/occurrences', async (req, res) => {
     const query = parseOrThrow(listOccurrencesQuerySchema, req.query);
-    const out: OccurrencesResponse = { occurrences: views.list(sessionOf(req), query) };
+    const out: OccurrencesResponse = { occurrences: await views.list(sessionOf(req), query) };
     res.json(out);
   });
 
@@ -123,6 +131,7 @@ export function meetingRoutes(deps: MeetingRoutesDeps): Router {
     views.slot(session, req.params.id);
     const { meetingId, originalStart } = parseOccurrenceId(req.params.id);
     const invitedUnitIds = body.selectors ? meetings.resolve(body.selectors) : undefined;
+    const before = openNow(meetingId);
     const { slot, conflicts } = await meetings.changeOccurrence(
       session,
       meetingId,
@@ -143,6 +152,7 @@ export function meetingRoutes(deps: MeetingRoutesDeps): Router {
         };
       },
     );
+    deps.onInvitationsChanged(before, openNow(meetingId));
     const out: OccurrenceResponse = {
       occurrence: toOccurrence(slot, timing, Date.now()),
       conflicts,
@@ -161,7 +171,7 @@ export function meetingRoutes(deps: MeetingRoutesDeps): Router {
           : { ...s.override, endedAt: new Date().toISOString() },
       );
       if (action === 'end') await deps.onEnded(slot);
-      else if (slot.end > Date.now()) deps.onCancelled([slot]);
+      else if (slot.end + timing.closeGraceMs > Date.now()) deps.onCancelled([slot]);
       await audit.record(session, `occurrence.${action}`, req.params.id as string);
       const out: OccurrenceResponse = {
         occurrence: toOccurrence(slot, timing, Date.now()),

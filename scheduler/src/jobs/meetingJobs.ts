@@ -152,9 +152,13 @@ export class MeetingJobs {
     }
     const data = job.data as OccurrenceJobData;
     const meeting = await this.#meetings.store.fetch(data.meetingId);
-    if (!meeting || meeting.status !== 'active') return;
+    if (!meeting) return;
     const slot = slotOf(meeting, data.originalStart);
-    if (slot.start !== data.start || slot.override?.cancelled) return; // moved or cancelled since
+    if (slot.start !== data.start) return; // moved since: the jobs of its new time do the work
+    // A cancelled occurrence is not reminded of nor opened, but its room is closed all the same:
+    // people who were in it when it was cancelled must not stay in it.
+    const cancelled = meeting.status !== 'active' || slot.override?.cancelled === true;
+    if (cancelled && job.name !== 'close') return;
     const units = unitsOf(slot);
     const ref = {
       meetingId: meeting.id,
@@ -201,6 +205,27 @@ export class MeetingJobs {
         startsAt: new Date(slot.start).toISOString(),
       });
     }
+  }
+
+  /**
+   * An edit changed the open occurrence's invitations: units no longer invited
+   * are told, and signaling removes their endpoints that may no longer be in
+   * the room (a host above it may stay).
+   */
+  uninvited(before: OccurrenceSlot | undefined, after: OccurrenceSlot | undefined): void {
+    if (!before || !after || before.originalStart !== after.originalStart) return;
+    const still = new Set([...after.invitedUnitIds, after.meeting.hostUnitId]);
+    const dropped = before.invitedUnitIds.filter((u) => !still.has(u));
+    if (dropped.length === 0) return;
+    this.#notifier.notify(dropped, 'meeting:uninvited', {
+      meetingId: after.meeting.id,
+      occurrenceId: occurrenceId(after.meeting.id, after.originalStart),
+      title: after.override?.title ?? after.meeting.title,
+    });
+    this.#log.info(
+      { meetingId: after.meeting.id, units: dropped.length },
+      'units dropped from the open occurrence',
+    );
   }
 
   /** The host ended an occurrence early: its room closes now. */

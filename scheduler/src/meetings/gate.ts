@@ -3,7 +3,7 @@ import type { JoinGrant, MeetingGate } from '@giaoban/common/ports';
 import type { SessionClaims } from '@giaoban/common/session';
 import type { OrgTree } from '../orgTree/orgTree';
 import type { MeetingService } from './meetingService';
-import { occurrenceId, slotsInWindow, statusOf, type OccurrenceSlot } from './occurrences';
+import { occurrenceId, openSlot, type OccurrenceSlot } from './occurrences';
 import { isManager } from './rights';
 
 /**
@@ -22,12 +22,7 @@ export class SchedulerGate implements MeetingGate {
 
   /** The occurrence of a meeting whose room is open at `now`, if any. */
   openSlot(meetingId: string, now = Date.now()): OccurrenceSlot | undefined {
-    const entry = this.#meetings.store.get(meetingId);
-    if (!entry) return undefined;
-    const { openLeadMs, closeGraceMs } = this.#meetings.timing;
-    return slotsInWindow(entry, now - closeGraceMs, now + openLeadMs).find(
-      (s) => statusOf(s, this.#meetings.timing, now) === 'open',
-    );
+    return openSlot(this.#meetings.store.get(meetingId), this.#meetings.timing, now);
   }
 
   async authorizeJoin(meetingId: string, session: SessionClaims): Promise<JoinGrant> {

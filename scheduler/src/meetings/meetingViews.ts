@@ -5,8 +5,11 @@ import type { OrgTree } from '../orgTree/orgTree';
 import type { MeetingService } from './meetingService';
 import { findSlot, parseOccurrenceId, toOccurrence, type OccurrenceSlot } from './occurrences';
 import { canSee, inReach, isManager } from './rights';
+import { collectCooperatively, mapCooperatively, Pacer } from './cooperative';
 
 const MAX_WINDOW_MS = 92 * 86_400_000;
+/** A listing holds at most this many occurrences; a wider one must be narrowed (window, unit). */
+export const MAX_LISTED = 5000;
 
 /** Read side: occurrences a session may see. */
 export class MeetingViews {
@@ -22,7 +25,11 @@ export class MeetingViews {
     return canSee(this.#tree, session, slot.meeting.hostUnitId, slot.invitedUnitIds);
   }
 
-  list(session: SessionClaims, query: ListOccurrencesQuery, now = Date.now()): Occurrence[] {
+  async list(
+    session: SessionClaims,
+    query: ListOccurrencesQuery,
+    now = Date.now(),
+  ): Promise<Occurrence[]> {
     const from = Date.parse(query.from);
     const to = Date.parse(query.to);
     if (!(to > from) || to - from > MAX_WINDOW_MS) {
@@ -36,19 +43,31 @@ export class MeetingViews {
     ) {
       throw new AppError('UNIT_OUT_OF_SCOPE', { unitIds: [unitId] });
     }
-    const out: Occurrence[] = [];
     // Members and single-unit views only look at that unit's meetings.
     const narrow = unitId ?? (isManager(session) ? undefined : session.unitId);
-    for (const slot of this.#meetings.slots(from, to, narrow ? [narrow] : undefined)) {
-      if (
-        unitId !== undefined &&
-        !slot.invitedUnitIds.includes(unitId) &&
-        slot.meeting.hostUnitId !== unitId
-      )
-        continue;
-      if (!this.visible(session, slot)) continue;
-      out.push(toOccurrence(slot, this.#meetings.timing, now));
-    }
+    const pacer = new Pacer();
+    const slots = await collectCooperatively(
+      this.#meetings.slots(from, to, narrow ? [narrow] : undefined),
+      (slot) =>
+        (unitId === undefined ||
+          slot.invitedUnitIds.includes(unitId) ||
+          slot.meeting.hostUnitId === unitId) &&
+        this.visible(session, slot),
+      MAX_LISTED,
+      pacer,
+    );
+    if (slots.truncated)
+      throw new AppError('BAD_REQUEST', [
+        {
+          path: 'to',
+          message: `more than ${MAX_LISTED} occurrences: narrow the window or the unit`,
+        },
+      ]);
+    const out = await mapCooperatively(
+      slots,
+      (slot) => toOccurrence(slot, this.#meetings.timing, now),
+      pacer,
+    );
     return out.sort((a, b) => a.startsAt.localeCompare(b.startsAt) || a.id.localeCompare(b.id));
   }
 

@@ -104,6 +104,18 @@ export function statusOf(slot: OccurrenceSlot, timing: Timing, now: number): Occ
   return 'scheduled';
 }
 
+/** The occurrence of a meeting whose room is open at `now`, if any. */
+export function openSlot(
+  entry: CatalogEntry | undefined,
+  timing: Timing,
+  now = Date.now(),
+): OccurrenceSlot | undefined {
+  if (!entry) return undefined;
+  return slotsInWindow(entry, now - timing.closeGraceMs, now + timing.openLeadMs).find(
+    (s) => statusOf(s, timing, now) === 'open',
+  );
+}
+
 export function toOccurrence(slot: OccurrenceSlot, timing: Timing, now: number): Occurrence {
   const { meeting } = slot;
   const closesAt = slot.override?.endedAt

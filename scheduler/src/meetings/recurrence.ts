@@ -13,43 +13,101 @@ import { AppError } from '@giaoban/common/errors';
  * means Monday in Vietnam even for a 06:00 meeting (Sunday 23:00 UTC).
  */
 const VN_OFFSET_MS = 7 * 3600_000;
+const DAY_MS = 86_400_000;
 const toWall = (ms: number) => new Date(ms + VN_OFFSET_MS);
 const fromWall = (d: Date) => d.getTime() - VN_OFFSET_MS;
 
 /** How far around now an unbounded series is expanded, and the most occurrences kept. */
-export const HORIZON_MS = 400 * 86_400_000;
+export const HORIZON_MS = 400 * DAY_MS;
 export const MAX_OCCURRENCES = 1000;
+/** A series must hold its first session within this long of its start. */
+export const FIRST_SESSION_WITHIN_MS = 366 * DAY_MS;
+/**
+ * The most periods (days of a DAILY rule, weeks of a WEEKLY one…) any walk
+ * over a rule may take: ≈ 5 µs each, so no expansion holds the event loop
+ * more than ≈ 20 ms (a DAILY series is walked ≈ 11 years from its start).
+ */
+export const MAX_PERIODS = 4000;
 
 const allowed = new Set([Frequency.DAILY, Frequency.WEEKLY, Frequency.MONTHLY, Frequency.YEARLY]);
+/** Shortest length of one period of each frequency (a month: 28 days). */
+const periodDays: Record<number, number> = {
+  [Frequency.DAILY]: 1,
+  [Frequency.WEEKLY]: 7,
+  [Frequency.MONTHLY]: 28,
+  [Frequency.YEARLY]: 365,
+};
 
-/** Validates an RRULE string; BAD_REQUEST with a readable reason otherwise. */
+/**
+ * The rule as a walk that stops at `untilMs` (UTC) or after MAX_PERIODS periods.
+ *
+ * rrule walks period by period until an accepted date passes the end of the
+ * query: a rule whose periods all filter out (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=31)
+ * is walked day by day to the year 9999 — 17 s of a blocked event loop, UNTIL
+ * or not. rrule reads `options.interval` once before walking and twice per
+ * period: first at the period's end, where 0 ends the walk, then to step on.
+ * The view answers 0 at the end of the last period it may walk.
+ * (`recurrence.test.ts` fails if an rrule release walks differently.)
+ */
+function bounded(rule: RRule, untilMs: number): RRule {
+  const o = rule.options;
+  const periodMs = (periodDays[o.freq] ?? 1) * Math.max(1, o.interval) * DAY_MS;
+  const span = toWall(untilMs).getTime() - o.dtstart.getTime();
+  const periods = Math.min(MAX_PERIODS, Math.max(1, Math.ceil(span / periodMs) + 2));
+  let reads = 0;
+  const options = { ...o };
+  Object.defineProperty(options, 'interval', {
+    enumerable: true,
+    get() {
+      reads++;
+      if (reads % 2 === 0 && reads / 2 > periods) return 0;
+      return o.interval;
+    },
+  });
+  // No cache: a cut walk must not be remembered as the rule's full answer.
+  return Object.create(rule, { options: { value: options }, _cache: { value: null } }) as RRule;
+}
+
+const badRule = (message: string) =>
+  new AppError('BAD_REQUEST', [{ path: 'recurrence.rrule', message }]);
+
+/** Validates an RRULE string; BAD_REQUEST or RECURRENCE_EMPTY with a readable reason otherwise. */
 export function parseRule(rule: string, startMs: number): RRule {
-  const bad = (message: string) =>
-    new AppError('BAD_REQUEST', [{ path: 'recurrence.rrule', message }]);
-  if (/DTSTART|TZID|\n/i.test(rule)) throw bad('give the start separately, without DTSTART/TZID');
+  if (/DTSTART|TZID|\n/i.test(rule))
+    throw badRule('give the start separately, without DTSTART/TZID');
   let options;
   try {
     options = RRule.parseString(rule.replace(/^RRULE:/i, ''));
   } catch {
-    throw bad('not a valid RRULE');
+    throw badRule('not a valid RRULE');
   }
   if (options.freq === undefined || !allowed.has(options.freq)) {
-    throw bad('FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY');
+    throw badRule('FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY');
+  }
+  // One session a day at most, at the time of the start.
+  for (const part of ['byhour', 'byminute', 'bysecond', 'byeaster'] as const) {
+    if (options[part] != null) throw badRule(`${part.toUpperCase()} is not supported`);
   }
   if (options.count != null && (options.count < 1 || options.count > MAX_OCCURRENCES)) {
-    throw bad(`COUNT must be 1–${MAX_OCCURRENCES}`);
+    throw badRule(`COUNT must be 1–${MAX_OCCURRENCES}`);
   }
   if (options.interval != null && (options.interval < 1 || options.interval > 366)) {
-    throw bad('INTERVAL must be 1–366');
+    throw badRule('INTERVAL must be 1–366');
   }
   let parsed: RRule;
   try {
-    parsed = new RRule({ ...options, dtstart: toWall(startMs) });
+    parsed = new RRule({ ...options, dtstart: toWall(startMs) }, true);
   } catch {
-    throw bad('not a valid RRULE');
+    throw badRule('not a valid RRULE');
   }
   // A series that ends before its first session would be saved with nothing to hold.
-  if (!parsed.after(toWall(startMs), true)) throw bad('the series ends before its first session');
+  if (parsed.options.until && parsed.options.until < toWall(startMs))
+    throw badRule('the series ends before its first session');
+  if (!hasStartFrom(parsed, startMs)) {
+    throw new AppError('RECURRENCE_EMPTY', [
+      { path: 'recurrence.rrule', message: 'the rule holds no session within a year of the start' },
+    ]);
+  }
   return parsed;
 }
 
@@ -62,7 +120,7 @@ export function parseRule(rule: string, startMs: number): RRule {
 export function expandStarts(rule: RRule, aroundMs: number): number[] {
   const out: number[] = [];
   if (rule.options.count != null) {
-    rule.all((d, i) => {
+    bounded(rule, Number.MAX_SAFE_INTEGER).all((d, i) => {
       if (i >= MAX_OCCURRENCES) return false;
       out.push(fromWall(d));
       return true;
@@ -71,7 +129,7 @@ export function expandStarts(rule: RRule, aroundMs: number): number[] {
   }
   const from = toWall(aroundMs - HORIZON_MS);
   const to = toWall(aroundMs + HORIZON_MS);
-  rule.between(from, to, true, (d, i) => {
+  bounded(anchoredBefore(rule, from), aroundMs + HORIZON_MS).between(from, to, true, (d, i) => {
     if (i >= MAX_OCCURRENCES * 2) return false;
     out.push(fromWall(d));
     return true;
@@ -79,12 +137,39 @@ export function expandStarts(rule: RRule, aroundMs: number): number[] {
   return out.slice(-MAX_OCCURRENCES);
 }
 
-/** Start of the Vietnamese calendar day containing ms (for listings and bench windows). */
-export function vnDayStart(ms: number): number {
-  return Math.floor((ms + VN_OFFSET_MS) / 86_400_000) * 86_400_000 - VN_OFFSET_MS;
+/**
+ * A DAILY or WEEKLY series without COUNT, started long before `wall`, as the
+ * same series started a whole number of its periods later (just before
+ * `wall`): rrule walks from the start, and a daily briefing running for years
+ * would otherwise be walked day by day from its first day at every expansion.
+ * Whole days or weeks keep every BY* filter (they are calendar dates) and the
+ * weekday a WEEKLY rule takes from its start.
+ */
+function anchoredBefore(rule: RRule, wall: Date): RRule {
+  const o = rule.options;
+  const stepDays = o.freq === Frequency.DAILY ? 1 : o.freq === Frequency.WEEKLY ? 7 : 0;
+  if (!stepDays || o.count != null) return rule;
+  const stepMs = stepDays * o.interval * DAY_MS;
+  const steps = Math.floor((wall.getTime() - o.dtstart.getTime()) / stepMs) - 1;
+  if (steps < 1) return rule;
+  return new RRule(
+    { ...rule.origOptions, dtstart: new Date(o.dtstart.getTime() + steps * stepMs) },
+    true,
+  );
 }
 
-/** Whether the series has a session starting at or after ms. */
+/** Start of the Vietnamese calendar day containing ms (for listings and bench windows). */
+export function vnDayStart(ms: number): number {
+  return Math.floor((ms + VN_OFFSET_MS) / DAY_MS) * DAY_MS - VN_OFFSET_MS;
+}
+
+/**
+ * Whether the series has a session starting at or after ms, looked for up to
+ * a year after ms (or after the series' start, when that is later).
+ */
 export function hasStartFrom(rule: RRule, ms: number): boolean {
-  return rule.after(toWall(ms), true) !== null;
+  const from = Math.max(ms, fromWall(rule.options.dtstart));
+  const limit = from + FIRST_SESSION_WITHIN_MS;
+  const next = bounded(anchoredBefore(rule, toWall(ms)), limit).after(toWall(ms), true);
+  return next !== null && fromWall(next) <= limit;
 }

@@ -95,8 +95,8 @@ describe('three-tier tree (no districts): rights, selectors and convene unchange
       from: new Date(Date.now() - 3600_000).toISOString(),
       to: new Date(Date.now() + 3600_000).toISOString(),
     };
-    expect(scheduler.views.list(await as('u1002'), window)).toHaveLength(1);
-    expect(scheduler.views.list(await as('u2001'), window)).toHaveLength(0);
+    expect(await scheduler.views.list(await as('u1002'), window)).toHaveLength(1);
+    expect(await scheduler.views.list(await as('u2001'), window)).toHaveLength(0);
 
     // A province host is at the top tier below central: it may convene.
     const { emergency } = await scheduler.emergencies.convene(host44, {

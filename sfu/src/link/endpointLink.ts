@@ -4,6 +4,7 @@ import type { Endpoint } from '../endpoint';
 import type { LastNResult, VideoCandidate } from '../selection/lastN';
 import { chooseVideos } from '../selection/receiverVideos';
 import { ConsumerGate } from './consumerGate';
+import { LossRepair } from './lossRepair';
 import { ServerSignals } from './serverSignals';
 import { linkPlan, type LinkPlan } from './linkPolicy';
 import {
@@ -19,6 +20,9 @@ export interface ClientLinkReport {
   rttMs?: number;
   upLoss?: number;
   downLoss?: number;
+  /** The browser's clock at sampling (epoch ms) and how late its timer fired (ms). */
+  sentAt?: number;
+  lateMs?: number;
 }
 
 export interface LinkSnapshot {
@@ -55,6 +59,8 @@ export interface EndpointLinkOptions {
   describeProducer?: (producerId: string) => Omit<VideoCandidate, 'producerId'> | undefined;
   /** The videos the SFU forwards to this receiver changed (sorted producer ids). */
   onSelection?: (producerIds: string[]) => void;
+  /** Opus FEC repair of random loss enabled (AUDIO_REPAIR fec / fec+nack / auto). */
+  fecRepair?: boolean;
   log: Logger;
   now?: () => number;
   /** Re-evaluation period (ms). */
@@ -76,6 +82,10 @@ export class EndpointLink {
   readonly #now: () => number;
   #forced: boolean;
   #weakestDown: LinkState = 'good';
+  #listenersCongested = false;
+  readonly #repair = new LossRepair();
+  /** The repair decision the current plan was made with. */
+  #lossy = false;
   #plan: LinkPlan;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
@@ -134,6 +144,11 @@ export class EndpointLink {
     };
   }
 
+  /** This endpoint's link shows a queue (LossRepair): no speaker raises its rate for it. */
+  get congested(): boolean {
+    return this.#repair.congested(this.#now());
+  }
+
   get flaps(): number {
     return this.#down.flaps + this.#up.flaps;
   }
@@ -141,11 +156,17 @@ export class EndpointLink {
   /** A browser's getStats() summary. */
   report(r: ClientLinkReport): void {
     const now = this.#now();
-    this.#signals.reported(now);
+    this.#signals.reported(now, r.lateMs);
     this.#opts.log.debug({ endpointId: this.endpoint.id, report: r }, 'link report');
     const down: LinkSample = {};
     const up: LinkSample = {};
-    if (r.rttMs !== undefined) down.rttMs = up.rttMs = r.rttMs;
+    if (r.rttMs !== undefined) {
+      down.rttMs = up.rttMs = r.rttMs;
+      this.#repair.rtt(r.rttMs, now);
+    }
+    // The receiver reports' fraction lost of our stream (the worst of its
+    // receivers, mediasoup's useinbandfec feedback) decides repair, not the state.
+    if (r.upLoss !== undefined) this.#repair.loss(r.upLoss, now);
     // The browser's loss figures are not used. Its inbound loss counts the
     // sequence gaps of the speaker's own lossy uplink too, so one GPRS commune
     // would make every listener look critical; downlink loss reaches us
@@ -167,9 +188,10 @@ export class EndpointLink {
   }
 
   /** The meeting's weakest downlink changed: this endpoint's Opus rate follows it. */
-  async setWeakestDown(state: LinkState): Promise<void> {
-    if (this.#weakestDown === state) return;
+  async setWeakestDown(state: LinkState, listenersCongested = false): Promise<void> {
+    if (this.#weakestDown === state && this.#listenersCongested === listenersCongested) return;
     this.#weakestDown = state;
+    this.#listenersCongested = listenersCongested;
     const before = this.#plan.send.audioMaxKbps;
     this.#plan = this.#makePlan();
     if (this.#plan.send.audioMaxKbps !== before) await this.#replan(undefined);
@@ -264,6 +286,12 @@ export class EndpointLink {
   #tick(): void {
     const now = this.#now();
     this.#signals.tick(now);
+    const lossy = !!this.#opts.fecRepair && this.#repair.wanted(now);
+    if (lossy !== this.#lossy) {
+      this.#lossy = lossy;
+      this.#opts.log.info({ endpointId: this.endpoint.id, fec: lossy }, 'audio loss repair');
+      void this.#replan(undefined);
+    }
     if (this.#recheckAt !== undefined && now >= this.#recheckAt) {
       this.#recheckAt = undefined;
       void this.applyReceivePlan();
@@ -276,6 +304,7 @@ export class EndpointLink {
 
   #feed(dir: 'down' | 'up', source: 'server' | 'client', s: LinkSample, now: number): void {
     if (this.#closed || Object.keys(s).length === 0) return;
+    if (dir === 'up' && source === 'server' && s.loss !== undefined) this.#repair.loss(s.loss, now);
     const t = (dir === 'down' ? this.#down : this.#up).update(source, s, now);
     if (t) void this.#replan(t);
   }
@@ -286,6 +315,8 @@ export class EndpointLink {
       up: this.#up.state,
       forcedAudioOnly: this.#forced,
       weakestDown: this.#weakestDown,
+      lossy: this.#lossy,
+      listenersCongested: this.#listenersCongested,
     });
   }
 

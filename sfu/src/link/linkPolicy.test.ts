@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { linkPlan } from './linkPolicy';
+import { fecAudioKbps, linkPlan } from './linkPolicy';
 
 describe('linkPlan', () => {
   it('gives a good link everything', () => {
     expect(linkPlan({ down: 'good', up: 'good', forcedAudioOnly: false })).toEqual({
       receive: { video: 'top', maxVideos: 6, audio: 'all' },
-      send: { video: true, maxVideoLayer: 2, audioMaxKbps: 32 },
+      send: { video: true, maxVideoLayer: 2, audioMaxKbps: 32, audioFec: false },
       audioOnly: false,
     });
   });
@@ -65,5 +65,30 @@ describe('linkPlan', () => {
     expect(p.send.video).toBe(false);
     expect(p.receive.video).toBe('none');
     expect(p.send.audioMaxKbps).toBe(32);
+  });
+
+  it('raises Opus to a rate that carries FEC on a lossy, uncongested path', () => {
+    const base = { down: 'poor', up: 'poor', forcedAudioOnly: false, weakestDown: 'poor' } as const;
+    expect(linkPlan(base).send).toMatchObject({ audioMaxKbps: 12, audioFec: false });
+    expect(linkPlan({ ...base, lossy: true }).send).toMatchObject({
+      audioMaxKbps: fecAudioKbps,
+      audioFec: true,
+    });
+    // Never lowers a good link's rate.
+    expect(
+      linkPlan({ down: 'good', up: 'good', forcedAudioOnly: false, lossy: true }).send.audioMaxKbps,
+    ).toBe(32);
+  });
+
+  it('stays lean when a critical or congested link is on the way', () => {
+    const base = { down: 'poor', up: 'poor', forcedAudioOnly: false, lossy: true } as const;
+    expect(linkPlan({ ...base, up: 'critical' }).send).toMatchObject({
+      audioMaxKbps: 10,
+      audioFec: false,
+    });
+    expect(linkPlan({ ...base, weakestDown: 'critical' }).send.audioMaxKbps).toBe(12);
+    expect(
+      linkPlan({ ...base, weakestDown: 'poor', listenersCongested: true }).send.audioMaxKbps,
+    ).toBe(12);
   });
 });

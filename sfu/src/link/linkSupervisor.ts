@@ -31,6 +31,8 @@ export interface VideoSelectionEvent {
 }
 
 export interface SupervisorOptions {
+  /** Opus FEC repair of random loss (AUDIO_REPAIR); on unless said otherwise. */
+  fecRepair?: boolean;
   log: Logger;
   onEvent: (e: LinkStateEvent | VideoSelectionEvent) => void;
   /** LAST_N_VIDEOS (default 9); each receiver's link plan may allow fewer. */
@@ -83,6 +85,7 @@ export class LinkSupervisor {
       linkProfile: opts.linkProfile ?? 'good',
       startWithVideo: opts.startWithVideo,
       forcedAudioOnly: opts.forcedAudioOnly,
+      fecRepair: this.#opts.fecRepair ?? true,
       floorEndpointId: () => this.#floorFor(meeting.id, endpoint.id),
       producerOwner: (producerId) => {
         try {
@@ -197,7 +200,9 @@ export class LinkSupervisor {
       (w, l) => (severity(l.snapshot.down) > severity(w) ? l.snapshot.down : w),
       'good',
     );
-    for (const l of links) await l.setWeakestDown(weakest);
+    // A listener whose downlink queues: no speaker raises its Opus rate for FEC.
+    const congested = links.some((l) => l.congested);
+    for (const l of links) await l.setWeakestDown(weakest, congested);
   }
 
   /**

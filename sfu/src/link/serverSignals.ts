@@ -3,6 +3,7 @@ import type { Logger } from '@giaoban/common/logger';
 import type { Endpoint } from '../endpoint';
 import type { ConsumerGate } from './consumerGate';
 import type { LinkSample, LinkSource } from './linkSignals';
+import { eventLoopDelayMs } from './loopDelay';
 import { silenceRttMs, UplinkLossMeter } from './uplinkLoss';
 
 export type FeedSample = (
@@ -27,6 +28,12 @@ export class ServerSignals {
   readonly #uplinkLoss = new UplinkLossMeter();
   /** When the browser's last report arrived (undefined: none yet). */
   #lastReportAt: number | undefined;
+  /** When the SFU last counted the microphone arriving whole (enough packets, < 5 % lost). */
+  #micHealthyAt: number | undefined;
+  /** Until when the browser is known to be starved (its own timers fired late). */
+  #starvedUntil = -Infinity;
+  /** The largest event-loop delay of this server in the recent windows (ms). */
+  #loopDelayMs: () => number;
 
   constructor(o: {
     endpoint: Endpoint;
@@ -34,7 +41,9 @@ export class ServerSignals {
     feed: FeedSample;
     now: () => number;
     log: Logger;
+    loopDelayMs?: () => number;
   }) {
+    this.#loopDelayMs = o.loopDelayMs ?? (() => eventLoopDelayMs());
     this.#endpoint = o.endpoint;
     this.#gate = o.gate;
     this.#feed = o.feed;
@@ -61,9 +70,15 @@ export class ServerSignals {
     });
   }
 
-  /** A browser's report arrived (its silence is measured from here). */
-  reported(now: number): void {
+  /**
+   * A browser's report arrived (its silence is measured from here). `lateMs`:
+   * how late the browser's own timer fired for it — a starved browser (a
+   * busy machine, a throttled tab) sends late, and its next silence is not
+   * the link's for a while.
+   */
+  reported(now: number, lateMs = 0): void {
     this.#lastReportAt = now;
+    if (lateMs > 1_000) this.#starvedUntil = now + 30_000;
   }
 
   /** Once a tick: scores, the uplink loss, the reports' silence. */
@@ -95,6 +110,7 @@ export class ServerSignals {
     const loss = await this.#uplinkLoss.measure(mic, now);
     if (loss === undefined) return;
     this.#log.debug({ endpointId: this.#endpoint.id, loss }, 'uplink loss');
+    if (loss < 0.05 && this.#uplinkLoss.lastWindowPackets >= 10) this.#micHealthyAt = this.#now();
     this.#feed('up', 'server', { loss }, this.#now());
   }
 
@@ -104,8 +120,21 @@ export class ServerSignals {
    * news either: a step up needs a fresh RTT (LinkStateMachine `upNeeds`).
    */
   #feedReportSilence(now: number): void {
-    const rttMs = silenceRttMs(this.#lastReportAt, now);
+    // The server's own stalls delayed what it read, not the link.
+    const lag = this.#loopDelayMs();
+    const rttMs = silenceRttMs(this.#lastReportAt, now - lag);
     if (rttMs === undefined) return;
+    // Slow machine, not slow link: the microphone still arrives whole over the
+    // same uplink (the browser's timers or the server lag, not its queue), or
+    // the browser told us it is starved.
+    const micWhole = this.#micHealthyAt !== undefined && now - this.#micHealthyAt <= 3_500;
+    if (micWhole || now < this.#starvedUntil) {
+      this.#log.debug(
+        { endpointId: this.#endpoint.id, rttMs, micWhole, lag },
+        'report silence ignored',
+      );
+      return;
+    }
     for (const dir of ['up', 'down'] as const) this.#feed(dir, 'client', { rttMs }, now);
   }
 }

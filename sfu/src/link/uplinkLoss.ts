@@ -33,6 +33,8 @@ export class UplinkLossMeter {
   #prev:
     { producerId: string; at: number; received: number; lost: number; loss?: number } | undefined;
   #busy = false;
+  /** Packets (received + lost) in the last window compared. */
+  lastWindowPackets = 0;
 
   constructor(opts: { windowMs?: number; minPackets?: number } = {}) {
     this.#windowMs = opts.windowMs ?? 2_000;
@@ -57,6 +59,7 @@ export class UplinkLossMeter {
     if (!prev || prev.producerId !== producerId) return undefined;
     const dReceived = Math.max(0, received - prev.received);
     const dLost = Math.max(0, lost - prev.lost);
+    this.lastWindowPackets = dReceived + dLost;
     if (dReceived + dLost < this.#minPackets) {
       // Next to nothing arrives right after heavy loss: the link died (a GPRS
       // uplink flooded by the camera), it did not fall silent. DTX silence

@@ -27,9 +27,9 @@ export const meetingHandlers: HandlerMap<Names> = {
     if (current) await core.leave(current.room, current.endpoint, 'left');
 
     let room = core.rooms.get(meetingId);
-    if (room?.locked && !grant.isHost && !room.mayReturn(session.unitId, deviceId))
+    if (room?.locked && !grant.isHost && !room.mayReturn(session, deviceId))
       throw new AppError('MEETING_LOCKED');
-    const previous = room?.byDevice(session.unitId, deviceId);
+    const previous = room?.byDevice(session, deviceId);
 
     const endpointId = randomUUID();
     const unit = describeUnit?.(session.unitId);

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { freeText } from '@giaoban/common/text';
 import { req } from './common';
 import { chatMessageSchema } from './meeting';
 
 export const chatRequests = {
   'chat:send': req(
-    z.object({ text: z.string().trim().min(1).max(2000) }),
+    z.object({ text: freeText({ min: 1, max: 2000, multiline: true }) }),
     z.object({ message: chatMessageSchema }),
   ),
 };

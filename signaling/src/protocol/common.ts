@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ErrorBody } from '@giaoban/common/errors';
+import { isCleanText } from '@giaoban/common/text';
 
 /**
  * Building blocks of the wire protocol. Every request is a socket.io event with
@@ -7,7 +8,11 @@ import type { ErrorBody } from '@giaoban/common/errors';
  * Ids and strings are bounded so a hostile client cannot make the server hold
  * or log megabytes.
  */
-export const idSchema = z.string().min(1).max(64);
+export const idSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine((v) => isCleanText(v), 'contains control characters or broken Unicode');
 
 /**
  * mediasoup objects (RTP parameters, DTLS parameters, capabilities) are

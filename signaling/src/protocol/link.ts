@@ -26,6 +26,10 @@ export const linkReportSchema = z
     downLoss: fraction.optional(),
     sendKbps: kbps.optional(),
     recvKbps: kbps.optional(),
+    /** The browser's own clock when it sampled (epoch ms): its reports carry their timestamps. */
+    sentAt: z.number().finite().min(0).optional(),
+    /** How late the browser's own sampling timer fired (ms): a starved browser, not a slow link. */
+    lateMs: z.number().finite().min(0).max(3_600_000).optional(),
   })
   .strict();
 export type LinkReportWire = z.infer<typeof linkReportSchema>;
@@ -36,6 +40,8 @@ export const sendPlanSchema = z.object({
   video: z.boolean(),
   maxVideoLayer: z.union([z.literal(0), z.literal(1), z.literal(2)]),
   audioMaxKbps: z.number(),
+  /** Opus at a rate that carries in-band FEC (random loss on its path). */
+  audioFec: z.boolean().optional(),
 });
 
 export const linkNoticeSchema = z.object({

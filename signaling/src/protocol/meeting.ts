@@ -123,5 +123,7 @@ export const meetingNotifications = {
   'presence:updated': z.object({ endpoint: endpointViewSchema }),
   'meeting:updated': z.object({ meeting: meetingViewSchema }),
   /** This socket's endpoint ended: removed by a host, replaced by a newer join, meeting closed. */
-  'meeting:ended': z.object({ reason: z.enum(['removed', 'replaced', 'closed']) }),
+  'meeting:ended': z.object({
+    reason: z.enum(['removed', 'replaced', 'closed', 'cancelled', 'uninvited']),
+  }),
 };

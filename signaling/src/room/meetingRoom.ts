@@ -47,6 +47,8 @@ export interface RoomStateSink {
  */
 export class MeetingRoom {
   readonly id: string;
+  /** The occurrence held in this room (a recurring meeting's next one gets a new room). */
+  readonly occurrenceId: string;
   readonly title: string;
   readonly kind: JoinGrant['kind'];
   readonly audioFirst: boolean;
@@ -74,6 +76,7 @@ export class MeetingRoom {
 
   constructor(grant: JoinGrant, chatHistory: number) {
     this.id = grant.meetingId;
+    this.occurrenceId = grant.occurrenceId;
     this.title = grant.title;
     this.kind = grant.kind;
     this.audioFirst = grant.audioFirst;
@@ -168,13 +171,14 @@ export class MeetingRoom {
    * worker or SFU node gone) — rather than gone on purpose (`forget`): the
    * lock keeps newcomers out, not the units already in.
    */
-  mayReturn(unitId: string, deviceId: string): boolean {
-    return this.#devices.has(deviceKey(unitId, deviceId));
+  mayReturn(session: SessionClaims, deviceId: string): boolean {
+    return this.#devices.has(deviceKey(session.unitId, session.accountId, deviceId));
   }
 
-  byDevice(unitId: string, deviceId: string): EndpointState | undefined {
+  /** The endpoint of this account's device, if it is in (a rejoin replaces it). */
+  byDevice(session: SessionClaims, deviceId: string): EndpointState | undefined {
     for (const e of this.endpoints.values()) {
-      if (e.session.unitId === unitId && e.deviceId === deviceId) return e;
+      if (e.session.accountId === session.accountId && e.deviceId === deviceId) return e;
     }
     return undefined;
   }
@@ -250,4 +254,4 @@ export class MeetingRoom {
   }
 }
 
-const keyOf = (e: EndpointState) => deviceKey(e.session.unitId, e.deviceId);
+const keyOf = (e: EndpointState) => deviceKey(e.session.unitId, e.session.accountId, e.deviceId);

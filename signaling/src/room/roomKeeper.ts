@@ -135,8 +135,9 @@ export class RoomKeeper {
   /** An endpoint left: on purpose, its device is forgotten; the last one out on purpose drops the state. */
   left(room: MeetingRoom, e: EndpointState, reason: string, emptied: boolean): void {
     if (this.#closing) return;
-    const onPurpose = reason === 'left' || reason === 'removed' || reason === 'closed';
-    if (reason === 'left' || reason === 'removed') room.forget(e);
+    const gone = reason === 'left' || reason === 'removed' || reason === 'uninvited';
+    const onPurpose = gone || reason === 'closed';
+    if (gone) room.forget(e);
     if (emptied && onPurpose) this.ended(room.id);
   }
 

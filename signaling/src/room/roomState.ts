@@ -8,9 +8,18 @@ import type { ChatMessage } from '../protocol/index';
 export const deviceStateSchema = z.object({ handRaised: z.boolean(), hostMuted: z.boolean() });
 export type DeviceState = z.infer<typeof deviceStateSchema>;
 
-/** A unit's device in a meeting: hands, host mutes and the floor follow it, not an endpoint id. */
-export const deviceKey = (unitId: string, deviceId: string) => JSON.stringify([unitId, deviceId]);
-const deviceKeySchema = z.tuple([z.string(), z.string()]);
+/**
+ * An account's device in a meeting: hands, host mutes and the floor follow it,
+ * not an endpoint id. Keyed by account too: another account of the same unit
+ * naming the same deviceId is another device (it must not take this one's
+ * place). Keys written before accounts were part of them are [unit, device].
+ */
+export const deviceKey = (unitId: string, accountId: string, deviceId: string) =>
+  JSON.stringify([unitId, deviceId, accountId]);
+const deviceKeySchema = z.union([
+  z.tuple([z.string(), z.string(), z.string()]),
+  z.tuple([z.string(), z.string()]),
+]);
 export const unitOfDeviceKey = (key: string): string | undefined => {
   try {
     const parsed = deviceKeySchema.safeParse(JSON.parse(key));

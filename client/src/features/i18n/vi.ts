@@ -324,6 +324,8 @@ export const vi = {
     joining: 'Đang vào phòng họp…',
     ended: 'Cuộc họp đã kết thúc.',
     removed: 'Chủ trì đã mời bạn ra khỏi cuộc họp.',
+    cancelled: 'Cuộc họp đã bị hủy.',
+    uninvited: 'Đơn vị của bạn không còn trong danh sách mời của cuộc họp này.',
     replaced: 'Bạn đã vào phòng này từ một cửa sổ khác.',
     mutedByHost: 'Chủ trì đã tắt micro của bạn. Giơ tay để xin phát biểu.',
     floorGiven: 'Bạn được phát biểu.',
@@ -397,6 +399,8 @@ export const vi = {
     MEETING_LOCKED: 'Phòng họp đã bị khóa, không nhận thêm điểm cầu.',
     FLOOR_REQUIRED: 'Chủ tọa đã tắt micro của bạn; hãy giơ tay xin phát biểu.',
     START_IN_PAST: 'Thời gian bắt đầu đã qua; hãy chọn thời gian sắp tới.',
+    RECURRENCE_EMPTY:
+      'Quy tắc lặp không tạo ra buổi họp nào trong vòng một năm kể từ ngày bắt đầu.',
     PASSWORD_CHANGE_REQUIRED:
       'Quản trị viên đã đặt mật khẩu cho tài khoản này; hãy đổi mật khẩu trước khi tiếp tục.',
     PASSWORD_REUSED: 'Mật khẩu mới phải khác mật khẩu hiện tại.',

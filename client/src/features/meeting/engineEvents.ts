@@ -5,6 +5,7 @@ import type {
   JoinResponse,
   LinkNotice,
   MeetingView,
+  NotificationOf,
   ProducerView,
 } from '@giaoban/signaling/protocol/index';
 
@@ -43,7 +44,10 @@ export type EngineEvent =
   | { type: 'mutedByHost' }
   /** `reason`: why the server asked us to join again (a rejoin it asked for). */
   | { type: 'connection'; state: ConnectionState; reason?: ReconnectReason }
-  | { type: 'ended'; reason: 'removed' | 'replaced' | 'closed' | 'left' }
+  | { type: 'ended'; reason: EndedReason }
   | { type: 'error'; code: string }
   /** This endpoint's link state and send plan (link adaptation). */
   | { type: 'link'; notice: LinkNotice };
+
+/** Why this endpoint is out of the meeting: the server's `meeting:ended` reasons, or it left. */
+export type EndedReason = NotificationOf<'meeting:ended'>['reason'] | 'left';

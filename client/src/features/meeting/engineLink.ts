@@ -1,4 +1,4 @@
-import type { Producer, Transport } from 'mediasoup-client/types';
+import type { Consumer, Producer, Transport } from 'mediasoup-client/types';
 import type { MediaSource } from './engineEvents';
 import { LinkController } from './link/linkController';
 import { ProbatorSwitch } from './link/probator';
@@ -21,14 +21,28 @@ export function startLinkController(o: {
   videoAllowed: (allowed: boolean) => void;
 }): LinkController {
   const probator = new ProbatorSwitch(o.recv);
+  const audio = new Set<Consumer>();
   // The probator comes with the first video consumer: the wanted state is applied then.
-  o.recv.observer.on('newconsumer', () => probator.sync());
+  o.recv.observer.on('newconsumer', (c: Consumer) => {
+    probator.sync();
+    if (c.kind !== 'audio') return;
+    audio.add(c);
+    c.observer.once('close', () => audio.delete(c));
+  });
   const link = new LinkController({
     sendTransport: o.send,
     recvTransport: o.recv,
     report: (r) => o.signaling.request('link:report', r),
     mic: () => o.producers.get('mic'),
     camera: () => o.producers.get('camera'),
+    audioReceivers: () =>
+      [...audio]
+        .filter((c) => !c.closed && c.rtpParameters.encodings?.[0]?.ssrc !== undefined)
+        .map((c) => ({
+          ssrc: c.rtpParameters.encodings![0]!.ssrc!,
+          receiver: c.rtpReceiver as RTCRtpReceiver,
+          nack: c.rtpParameters.codecs.some((k) => k.rtcpFeedback?.some((f) => f.type === 'nack')),
+        })),
     setCameraPaused: async (paused) => {
       const p = o.producers.get('camera');
       if (!p) return;

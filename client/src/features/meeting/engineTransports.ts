@@ -74,6 +74,12 @@ export interface InboundStat {
   packetsReceived: number;
   packetsLost: number;
   framesDecoded: number;
+  /** Audio: samples played out, and those made up by concealment (loss the ear hears). */
+  totalSamplesReceived: number;
+  concealedSamples: number;
+  /** Audio: packets carrying Opus in-band FEC received, NACKs sent for this stream. */
+  fecPacketsReceived: number;
+  nackCount: number;
 }
 
 /** Per consumer, from getStats; mediasoup-client adds a hidden probator receiver, hence the SSRC match. */
@@ -83,7 +89,10 @@ export async function inboundStats(
   const out: InboundStat[] = [];
   for (const { consumer, remote } of consumers) {
     const ssrc = consumer.rtpParameters.encodings?.[0]?.ssrc;
-    const stat = { bytesReceived: 0, packetsReceived: 0, packetsLost: 0, framesDecoded: 0 };
+    const stat = {
+      ...{ bytesReceived: 0, packetsReceived: 0, packetsLost: 0, framesDecoded: 0 },
+      ...{ totalSamplesReceived: 0, concealedSamples: 0, fecPacketsReceived: 0, nackCount: 0 },
+    };
     const report = await consumer.getStats().catch(() => new Map<string, unknown>());
     report.forEach((v) => {
       const s = v as Record<string, unknown>;

@@ -4,7 +4,7 @@ import type { JoinResponse } from '@giaoban/signaling/protocol/index';
 import type { JoinLink } from '@giaoban/signaling/protocol/meeting';
 import type { LinkNotice } from '@giaoban/signaling/protocol/link';
 import type { ReconnectReason } from '@giaoban/signaling/protocol/media';
-import type { EngineEvent, MediaSource, RemoteTrack } from './engineEvents';
+import type { EndedReason, EngineEvent, MediaSource, RemoteTrack } from './engineEvents';
 import { LocalSources, type HeldSource } from './engineSources';
 import { SignalingClient, SignalingError } from './signalingClient';
 import { wireNotifications } from './engineNotifications';
@@ -305,7 +305,7 @@ export class MeetingEngine {
     return this.#remote.stats();
   }
 
-  ended(reason: 'removed' | 'replaced' | 'closed' | 'left'): void {
+  ended(reason: EndedReason): void {
     if (this.#ended) return;
     this.#ended = true;
     this.#sources.stopAll();

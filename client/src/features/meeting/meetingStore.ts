@@ -7,7 +7,7 @@ import type {
   MeetingView,
 } from '@giaoban/signaling/protocol/index';
 import type { JoinLink } from '@giaoban/signaling/protocol/meeting';
-import type { ConnectionState, MediaSource, RemoteTrack } from './engineEvents';
+import type { ConnectionState, EndedReason, MediaSource, RemoteTrack } from './engineEvents';
 import { MeetingEngine } from './mediaEngine';
 import { SignalingError } from './signalingClient';
 import { cameraOnByDefault } from './link/audioFirst';
@@ -31,7 +31,7 @@ export interface MeetingState {
   reconnectReason: ReconnectReason | null;
   /** Last error code (translate with the error texts), cleared by the next successful action. */
   error: string | null;
-  endedReason: 'removed' | 'replaced' | 'closed' | 'left' | null;
+  endedReason: EndedReason | null;
   meeting: MeetingView | null;
   self: EndpointView | null;
   isHost: boolean;

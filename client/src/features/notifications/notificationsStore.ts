@@ -34,68 +34,69 @@ interface NotificationsState {
   setPush(push: PushState): void;
 }
 
-export const useNotifications = create<NotificationsState>((set, get) => {
-  const s0 = (emergencyId: string) => get().alerts.find((a) => a.emergencyId === emergencyId);
-  return {
-    push: 'off',
-    alerts: [],
-    openOccurrences: {},
-    reminder: null,
-    rollCalls: {},
-    scheduleVersion: 0,
-    receive(event, payload) {
-      switch (event) {
-        case 'emergency:alert': {
-          const alert = payload as EmergencyAlert;
+export const useNotifications = create<NotificationsState>((set) => ({
+  push: 'off',
+  alerts: [],
+  openOccurrences: {},
+  reminder: null,
+  rollCalls: {},
+  scheduleVersion: 0,
+  receive(event, payload) {
+    switch (event) {
+      case 'emergency:alert': {
+        const alert = payload as EmergencyAlert;
+        set((s) => {
           // Alerted again (the convener's "alert the silent units again"): the alert is
           // replaced, so its banner starts over with the siren.
-          const known = s0(alert.emergencyId);
-          set((s) => ({
+          const known = s.alerts.find((a) => a.emergencyId === alert.emergencyId);
+          const again = !!alert.realertedAt && alert.realertedAt !== known?.realertedAt;
+          return {
             alerts: !known
               ? [...s.alerts, alert]
-              : alert.realertedAt && alert.realertedAt !== known.realertedAt
+              : again
                 ? s.alerts.map((a) => (a.emergencyId === alert.emergencyId ? alert : a))
                 : s.alerts,
             scheduleVersion: s.scheduleVersion + 1,
-          }));
-          break;
-        }
-        case 'emergency:ended': {
-          const { emergencyId } = payload as NotificationPayload<'emergency:ended'>;
-          set((s) => ({
-            alerts: s.alerts.filter((a) => a.emergencyId !== emergencyId),
-            scheduleVersion: s.scheduleVersion + 1,
-          }));
-          break;
-        }
-        case 'emergency:rollCall': {
-          const rc = payload as RollCall;
-          set((s) => ({ rollCalls: { ...s.rollCalls, [rc.emergencyId]: rc } }));
-          break;
-        }
-        case 'meeting:opened':
-        case 'meeting:closed': {
-          const { occurrenceId } = payload as NotificationPayload<'meeting:closed'>;
-          set((s) => ({
-            openOccurrences: { ...s.openOccurrences, [occurrenceId]: event === 'meeting:opened' },
-            scheduleVersion: s.scheduleVersion + 1,
-          }));
-          break;
-        }
-        case 'meeting:cancelled':
-          set((s) => ({ scheduleVersion: s.scheduleVersion + 1 }));
-          break;
-        case 'meeting:reminder':
-          set({ reminder: payload as MeetingReminder });
-          break;
+          };
+        });
+        break;
       }
-    },
-    dismissAlert: (emergencyId) =>
-      set((s) => ({ alerts: s.alerts.filter((a) => a.emergencyId !== emergencyId) })),
-    dismissReminder: () => set({ reminder: null }),
-    setPush: (push) => set({ push }),
-  };
-});
+      case 'emergency:ended': {
+        const { emergencyId } = payload as NotificationPayload<'emergency:ended'>;
+        set((s) => ({
+          alerts: s.alerts.filter((a) => a.emergencyId !== emergencyId),
+          scheduleVersion: s.scheduleVersion + 1,
+        }));
+        break;
+      }
+      case 'emergency:rollCall': {
+        const rc = payload as RollCall;
+        set((s) => ({ rollCalls: { ...s.rollCalls, [rc.emergencyId]: rc } }));
+        break;
+      }
+      case 'meeting:opened':
+      case 'meeting:closed': {
+        const { occurrenceId } = payload as NotificationPayload<'meeting:closed'>;
+        set((s) => ({
+          openOccurrences: { ...s.openOccurrences, [occurrenceId]: event === 'meeting:opened' },
+          scheduleVersion: s.scheduleVersion + 1,
+        }));
+        break;
+      }
+      case 'meeting:cancelled':
+      case 'meeting:uninvited':
+        set((s) => ({ scheduleVersion: s.scheduleVersion + 1 }));
+        break;
+      case 'meeting:reminder':
+        set({ reminder: payload as MeetingReminder });
+        break;
+    }
+  },
+  dismissAlert: (emergencyId) =>
+    set((s) => ({ alerts: s.alerts.filter((a) => a.emergencyId !== emergencyId) })),
+  dismissReminder: () => set({ reminder: null }),
+  setPush: (push) => set({ push }),
+}));
 
 /** Validates one pushed notification against the scheduler's contract; drops anything else. */
 export function acceptNotification(event: string, payload: unknown): boolean {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeLink, suggestMode } from './linkTest';
+import { judgeLink, readRate, suggestMode } from './linkTest';
 import { loadDevicePrefs, saveDevicePrefs } from './devicePrefs';
 
 describe('pre-join link test', () => {
@@ -24,5 +24,30 @@ describe('pre-join link test', () => {
     expect(loadDevicePrefs()).toEqual({ mode: 'audioOnly', micId: 'mic-2', chosen: true });
     localStorage.setItem('giaoban.devicePrefs', '{"mode":"smoke"}');
     expect(loadDevicePrefs()).toBeNull();
+  });
+
+  it('gives a slow link a rate from what arrived by the deadline, not a time-out', async () => {
+    // A GPRS-like body: 1 KB every 160 ms (50 kbit/s), far longer than the test.
+    let clock = 0;
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(c) {
+        await new Promise((r) => setTimeout(r, 5));
+        clock += sent === 0 ? 500 : 160; // the first chunk waits a round trip
+        sent++;
+        c.enqueue(new Uint8Array(1_000));
+      },
+    });
+    const kbps = await readRate(body, 3_000, () => clock);
+    expect(kbps).not.toBeNull();
+    expect(kbps!).toBeGreaterThan(45);
+    expect(kbps!).toBeLessThan(55);
+    expect(judgeLink({ rttMs: 500, downKbps: kbps! })).toBe('weak');
+  });
+
+  it('fails only when nothing arrives', async () => {
+    const body = new ReadableStream<Uint8Array>({ pull: () => new Promise(() => undefined) });
+    const t0 = performance.now();
+    expect(await readRate(body, t0 + 100)).toBeNull();
   });
 });

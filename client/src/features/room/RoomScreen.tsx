@@ -22,7 +22,18 @@ import { Tile } from './Tile';
 import { useHostSide } from './useHostSide';
 import { useSeenUnits } from './useSeenUnits';
 import { useTransient } from './useTransient';
+import type { EndedReason } from '../meeting/engineEvents';
 import './room.css';
+
+/** What the room says when this endpoint is out of the meeting, by reason. */
+const endedText = {
+  removed: 'room.removed',
+  replaced: 'room.replaced',
+  cancelled: 'room.cancelled',
+  uninvited: 'room.uninvited',
+  closed: 'room.ended',
+  left: 'room.ended',
+} as const satisfies Record<EndedReason, string>;
 
 type Panel = 'none' | 'chat' | 'host';
 
@@ -96,14 +107,8 @@ export default function RoomScreen({ meetingId }: { meetingId: string }) {
       <main id="main" className="room-message panel">
         <h1>
           {t(
-            m.endedReason === 'removed'
-              ? 'room.removed'
-              : m.endedReason === 'replaced'
-                ? 'room.replaced'
-                : // The join itself was refused (not invited, not open): it never began.
-                  m.error && !m.endedReason
-                  ? 'prejoin.cannotJoin'
-                  : 'room.ended',
+            // The join itself was refused (not invited, not open): it never began.
+            m.error && !m.endedReason ? 'prejoin.cannotJoin' : endedText[m.endedReason ?? 'closed'],
           )}
         </h1>
         {m.error && <ErrorText code={m.error as 'UNKNOWN'} />}

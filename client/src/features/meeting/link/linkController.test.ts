@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Producer, Transport } from 'mediasoup-client/types';
 import type { LinkNotice } from '@giaoban/signaling/protocol/link';
-import { LinkController } from './linkController';
+import { fallHoldMs, LinkController } from './linkController';
 
 /**
  * happy-dom has no WebRTC: the senders and transports are minimal fakes that
@@ -31,16 +31,18 @@ function setup(o: { answer?: () => Promise<unknown> } = {}) {
   const stats = (entries: object[]) => new Map(entries.map((e, i) => [String(i), e]));
   const transport = (entries: object[]) =>
     ({ getStats: async () => stats(entries) }) as unknown as Transport;
+  /** The send transport's entries; tests may add receiver reports (remote-inbound-rtp). */
+  const sendEntries: object[] = [
+    { id: 'T', type: 'transport', selectedCandidatePairId: 'CP' },
+    {
+      id: 'CP',
+      type: 'candidate-pair',
+      availableOutgoingBitrate: 2_000_000,
+      currentRoundTripTime: 0.02,
+    },
+  ];
   const ctl = new LinkController({
-    sendTransport: transport([
-      { id: 'T', type: 'transport', selectedCandidatePairId: 'CP' },
-      {
-        id: 'CP',
-        type: 'candidate-pair',
-        availableOutgoingBitrate: 2_000_000,
-        currentRoundTripTime: 0.02,
-      },
-    ]),
+    sendTransport: transport(sendEntries),
     recvTransport: transport([]),
     report: async (r) => {
       reports.push(r);
@@ -54,7 +56,7 @@ function setup(o: { answer?: () => Promise<unknown> } = {}) {
       calls.push(p ? 'pause' : 'resume');
     },
   });
-  return { ctl, cam, micSender, camSender, calls, reports, clock };
+  return { ctl, cam, micSender, camSender, calls, reports, clock, sendEntries };
 }
 
 const notice = (over: Partial<LinkNotice>): LinkNotice => ({
@@ -119,10 +121,19 @@ describe('LinkController', () => {
     await ctl.handleNotice(notice({}));
     await ctl.sampleNow();
     // The estimate right after the camera starts is Chrome's start value, not the link.
-    expect(reports).toEqual([{ rttMs: 20 }]);
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).not.toHaveProperty('availableOutgoingKbps');
+    // Its own timestamp, and no lateness for a first sample.
+    expect(reports[0]).toMatchObject({ rttMs: 20, sentAt: expect.any(Number) });
+    expect(reports[0]).not.toHaveProperty('lateMs');
     clock.now = 4_000;
     await ctl.sampleNow();
-    expect(reports.at(-1)).toMatchObject({ availableOutgoingKbps: 2_000, rttMs: 20 });
+    // 4 s after the previous sample where 2 s were due: the browser's timer fired 2 s late.
+    expect(reports.at(-1)).toMatchObject({
+      availableOutgoingKbps: 2_000,
+      rttMs: 20,
+      lateMs: 2_000,
+    });
   });
 
   it('holds the camera when its reports go unanswered for 6 s, until they are answered', async () => {
@@ -172,5 +183,83 @@ describe('LinkController', () => {
     await c.handleNotice(notice({}));
     expect(allowed).toEqual([true]);
     expect(c.videoAllowed).toBe(true);
+  });
+
+  it('pauses the camera within one receiver report when the uplink falls, before the server knows', async () => {
+    const { ctl, cam, calls, clock, sendEntries } = setup();
+    await ctl.handleNotice(notice({}));
+    await ctl.cameraProduced();
+    expect(cam.paused).toBe(false);
+    // The SFU's receiver reports for mic (audio) and camera (video), one a second.
+    let n = 0;
+    const rr = (rttMs: number, micLoss: number) => {
+      n++;
+      sendEntries.splice(
+        2,
+        2,
+        ...[
+          {
+            id: 'RA',
+            type: 'remote-inbound-rtp',
+            kind: 'audio',
+            roundTripTime: rttMs / 1000,
+            roundTripTimeMeasurements: n,
+            fractionLost: micLoss,
+          },
+          {
+            id: 'RV',
+            type: 'remote-inbound-rtp',
+            kind: 'video',
+            roundTripTime: rttMs / 1000,
+            roundTripTimeMeasurements: n,
+            fractionLost: micLoss,
+          },
+        ],
+      );
+    };
+    for (let t = 0; t < 5; t++) {
+      clock.now = t * 1_000;
+      rr(25 + (t % 2) * 10, t % 2 ? 0.1 : 0); // random loss, no queue: nothing happens
+      await ctl.checkFall();
+    }
+    expect(cam.paused).toBe(false);
+    // good → 2G: the next report crosses a full queue and lost most of the microphone.
+    clock.now = 5_300;
+    rr(540, 0.6);
+    await ctl.checkFall();
+    expect(cam.paused).toBe(true);
+    expect(calls).toContain('pause');
+    expect(ctl.fallHold).toBe(true);
+    // The server has not seen it yet and still allows video: the camera stays held.
+    await ctl.handleNotice(notice({}));
+    expect(cam.paused).toBe(true);
+    // It never confirms: after the hold, video again.
+    clock.now = 5_300 + fallHoldMs;
+    await ctl.sampleNow();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(ctl.fallHold).toBe(false);
+    expect(cam.paused).toBe(false);
+  });
+
+  it('a starved browser (late reports, nothing lost) is not a fall', async () => {
+    const { ctl, cam, clock, sendEntries } = setup();
+    await ctl.handleNotice(notice({}));
+    await ctl.cameraProduced();
+    const rr = (n: number, rttMs: number) =>
+      sendEntries.splice(2, 1, {
+        id: 'RV',
+        type: 'remote-inbound-rtp',
+        kind: 'video',
+        roundTripTime: rttMs / 1000,
+        roundTripTimeMeasurements: n,
+        fractionLost: 0,
+      });
+    const rtts = [20, 22, 400, 21, 380, 20, 25];
+    for (const [i, rtt] of rtts.entries()) {
+      clock.now = i * 1_000;
+      rr(i + 1, rtt);
+      await ctl.checkFall();
+    }
+    expect(cam.paused).toBe(false);
   });
 });

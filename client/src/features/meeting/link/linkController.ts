@@ -1,6 +1,8 @@
 import type { Producer, Transport } from 'mediasoup-client/types';
 import type { LinkNotice, LinkReportWire } from '@giaoban/signaling/protocol/link';
+import { FallGuard } from './fallGuard';
 import { LinkStatsSampler, statsEntries, type LinkReport } from './linkStats';
+import { RepairBuffer } from './repairBuffer';
 import { audioEncoding, initialAudioKbps, videoEncodings } from './senderOptions';
 
 export interface LinkControllerDeps {
@@ -15,10 +17,14 @@ export interface LinkControllerDeps {
    * paused), as the user's own camera button does.
    */
   setCameraPaused: (paused: boolean) => Promise<void>;
+  /** The audio receivers (by SSRC), whose jitter buffer a lossy stream widens (RepairBuffer). */
+  audioReceivers?: () => { ssrc: number; receiver: RTCRtpReceiver; nack: boolean }[];
   /** The camera may start only when the plan allows video (the engine then produces it). */
   onVideoAllowed?: (allowed: boolean) => void;
   onNotice?: (n: LinkNotice, report: LinkReport | undefined) => void;
   intervalMs?: number;
+  /** How often the send transport's receiver reports are checked for a fall while the camera runs. */
+  fallCheckMs?: number;
   /** Clock in ms (tests); performance.now() by default. */
   now?: () => number;
 }
@@ -37,6 +43,13 @@ export const estimateSettleMs = 4_000;
  * The camera is held at once, without waiting for a server that cannot hear us.
  */
 export const reportSilenceMs = 6_000;
+
+/**
+ * A fall the browser saw itself (FallGuard) holds the camera until the
+ * server confirms it (a notice without video, then its own way back) or, if
+ * it never does, this long: a false alarm costs one short pause.
+ */
+export const fallHoldMs = 15_000;
 
 /**
  * The browser half of link adaptation: reports getStats() every few seconds
@@ -58,8 +71,18 @@ export class LinkController {
   /** When the last report was answered, and when the first was sent. */
   #lastAckAt: number | undefined;
   #firstSentAt: number | undefined;
+  /** Reports sent since the last answer (silence needs several: a starved tab sends few). */
+  #unanswered = 0;
+  /** When the previous periodic sample ran (its lateness tells a starved browser). */
+  #lastSampleAt: number | undefined;
   /** The camera is held because our reports went unanswered (see reportSilenceMs). */
   #silenceHold = false;
+  readonly #fall = new FallGuard();
+  readonly #repairBuffer = new RepairBuffer();
+  #fallTimer: ReturnType<typeof setInterval> | undefined;
+  #fallBusy = false;
+  /** Until when the camera is held because FallGuard saw the uplink fall (undefined: not held). */
+  #fallUntil: number | undefined;
 
   constructor(deps: LinkControllerDeps) {
     this.#d = deps;
@@ -81,11 +104,47 @@ export class LinkController {
   start(): void {
     this.stop();
     this.#timer = setInterval(() => void this.sampleNow(), this.#d.intervalMs ?? 2_000);
+    this.#fallTimer = setInterval(() => void this.checkFall(), this.#d.fallCheckMs ?? 250);
   }
 
   stop(): void {
     if (this.#timer) clearInterval(this.#timer);
-    this.#timer = undefined;
+    if (this.#fallTimer) clearInterval(this.#fallTimer);
+    this.#timer = this.#fallTimer = undefined;
+  }
+
+  /** Whether the camera is held because the browser itself saw the uplink fall. */
+  get fallHold(): boolean {
+    return this.#fallUntil !== undefined;
+  }
+
+  /**
+   * While the camera runs: did the uplink just fall (FallGuard)? Then the
+   * camera pauses at once — audio first — and a report goes out now.
+   */
+  async checkFall(): Promise<void> {
+    const cam = this.#d.camera();
+    if (!cam || cam.closed || cam.paused) {
+      this.#fall.reset();
+      return;
+    }
+    if (this.#fallBusy) return;
+    this.#fallBusy = true;
+    try {
+      const now = this.#now();
+      const entries = statsEntries(await this.#d.sendTransport.getStats());
+      if (!this.#fall.observe(entries, now)) return;
+      this.#fallUntil = now + fallHoldMs;
+      this.#cameraHeld = true;
+      this.#fall.reset();
+      // Not awaited: the request crosses the flooded uplink; the pause is local at once.
+      void this.#d.setCameraPaused(true).catch(() => undefined);
+      void this.sampleNow();
+    } catch {
+      // transports closing
+    } finally {
+      this.#fallBusy = false;
+    }
   }
 
   /** Call right after the microphone is produced: start at the poor-link rate. */
@@ -121,8 +180,14 @@ export class LinkController {
         this.#d.recvTransport.getStats(),
       ]);
       const now = this.#now();
+      if (this.#fallUntil !== undefined && now >= this.#fallUntil) {
+        // The server never confirmed the fall: a false alarm, video again if allowed.
+        this.#fallUntil = undefined;
+        if (this.#notice) void this.handleNotice(this.#notice);
+      }
       const r = this.#sampler.sample(statsEntries(send), statsEntries(recv), now);
       this.#last = r;
+      this.#widenLossyBuffers(statsEntries(recv), r.rttMs);
       // Chrome's estimate means something only while video asks for bandwidth:
       // audio alone never probes, so a recovered link would look as slow as
       // the audio it carries and video would never come back.
@@ -132,17 +197,26 @@ export class LinkController {
       this.#cameraSince = running ? (this.#cameraSince ?? now) : undefined;
       const settling =
         this.#cameraSince !== undefined && now - this.#cameraSince < estimateSettleMs;
-      const wire: LinkReportWire = { ...r };
+      const wire: LinkReportWire = { ...r, sentAt: Date.now() };
+      // Our own timer fired late: this browser is starved (busy machine), which the
+      // server must not read as a slow link.
+      const interval = this.#d.intervalMs ?? 2_000;
+      if (this.#lastSampleAt !== undefined) {
+        wire.lateMs = Math.max(0, Math.round(now - this.#lastSampleAt - interval));
+      }
+      this.#lastSampleAt = now;
       if (settling) delete wire.availableOutgoingKbps;
       // Not awaited: a report stuck behind a slow link must not hold the next sample.
       this.#firstSentAt ??= now;
+      this.#unanswered++;
       // An error answer also crossed the link; a late rejection is a time-out.
       void this.#d.report(wire).then(
         () => this.#acked(),
         () => this.#now() - now < reportSilenceMs && this.#acked(),
       );
       const answeredAt = this.#lastAckAt ?? this.#firstSentAt;
-      if (running && now - answeredAt > reportSilenceMs) {
+      // Three reports unanswered, not only 6 s: a starved browser sends late itself.
+      if (running && now - answeredAt > reportSilenceMs && this.#unanswered > 3) {
         this.#silenceHold = true;
         this.#cameraHeld = true;
         // Not awaited: the request itself crosses the flooded uplink.
@@ -159,9 +233,26 @@ export class LinkController {
     }
   }
 
+  /** Lossy voices get room in the jitter buffer for their repair (RepairBuffer). */
+  #widenLossyBuffers(recv: ReturnType<typeof statsEntries>, rttMs: number | undefined): void {
+    const receivers = this.#d.audioReceivers?.() ?? [];
+    if (receivers.length === 0) return;
+    const bySsrc = new Map(receivers.map((r) => [r.ssrc, r]));
+    const changes = this.#repairBuffer.update(recv, {
+      rttMs,
+      nack: (ssrc) => bySsrc.get(ssrc)?.nack ?? false,
+    });
+    for (const [ssrc, target] of changes) {
+      const rx = bySsrc.get(ssrc)?.receiver as
+        (RTCRtpReceiver & { jitterBufferTarget?: number | null }) | undefined;
+      if (rx && 'jitterBufferTarget' in rx) rx.jitterBufferTarget = target;
+    }
+  }
+
   /** A report was answered: the uplink carries signaling again. */
   #acked(): void {
     this.#lastAckAt = this.#now();
+    this.#unanswered = 0;
     if (!this.#silenceHold) return;
     this.#silenceHold = false;
     // Video again only if the server (which now hears us) still allows it.
@@ -176,6 +267,8 @@ export class LinkController {
   async handleNotice(n: LinkNotice): Promise<void> {
     const before = this.#notice;
     this.#notice = n;
+    // The server saw the fall too: from here its hysteresis brings video back.
+    if (!n.send.video) this.#fallUntil = undefined;
     await this.#setAudio(n.send.audioMaxKbps);
     const cam = this.#d.camera();
     if (cam && !cam.closed) {
@@ -185,7 +278,7 @@ export class LinkController {
       }
       // While our reports go unanswered a notice may still arrive (the downlink
       // works): the camera stays held until the uplink carries signaling again.
-      if (n.send.video && !this.#silenceHold) {
+      if (n.send.video && !this.#silenceHold && this.#fallUntil === undefined) {
         await this.#applyVideo(n);
         if (cam.paused && this.#cameraHeld) await this.#d.setCameraPaused(false);
         this.#cameraHeld = false;

@@ -24,6 +24,7 @@ export interface StatsEntry {
   type: string;
   timestamp?: number;
   kind?: string;
+  ssrc?: number;
   state?: string;
   nominated?: boolean;
   selectedCandidatePairId?: string;
@@ -32,6 +33,9 @@ export interface StatsEntry {
   fractionLost?: number;
   /** remote-inbound-rtp: receiver reports received so far (a new one = new fractionLost). */
   reportsReceived?: number;
+  /** remote-inbound-rtp: the last round trip its receiver reports measured (s), and how many. */
+  roundTripTime?: number;
+  roundTripTimeMeasurements?: number;
   packetsLost?: number;
   packetsReceived?: number;
   bytesSent?: number;

@@ -6,12 +6,12 @@ const plan = (up: 'good' | 'constrained' | 'poor') =>
   linkPlan({ down: 'good', up, forcedAudioOnly: false }).send;
 
 describe('sender options', () => {
-  it('negotiates Opus for weak links: DTX, FEC, 60 ms, no NACK', () => {
+  it('negotiates Opus for weak links: DTX, FEC, 60 ms; NACK as far as the server offers it', () => {
     expect(micCodecOptions).toMatchObject({
       opusDtx: true,
       opusFec: true,
       opusPtime: 60,
-      opusNack: false,
+      opusNack: true,
     });
   });
 

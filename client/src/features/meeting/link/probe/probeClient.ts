@@ -68,6 +68,7 @@ class Probe implements ProbeApi {
     const inbound = e ? await e.inboundStats() : [];
     const bytesSent = { audio: 0, video: 0 };
     const packetsSent = { audio: 0, video: 0 };
+    let audioRetransmitted = 0;
     for (const [kind, p] of [
       ['audio', e?.producer('mic')],
       ['video', e?.producer('camera')],
@@ -79,6 +80,7 @@ class Probe implements ProbeApi {
         if (s.type !== 'outbound-rtp') return;
         bytesSent[kind] += Number(s.bytesSent ?? 0) + Number(s.headerBytesSent ?? 0);
         packetsSent[kind] += Number(s.packetsSent ?? 0);
+        if (kind === 'audio') audioRetransmitted += Number(s.retransmittedPacketsSent ?? 0);
       });
     }
     let keyframeRequestsSent = 0;
@@ -105,9 +107,15 @@ class Probe implements ProbeApi {
         packetsLost: c.packetsLost,
         bytesReceived: c.bytesReceived,
         framesDecoded: c.framesDecoded,
+        totalSamplesReceived: c.totalSamplesReceived,
+        concealedSamples: c.concealedSamples,
+        fecPacketsReceived: c.fecPacketsReceived,
+        nackCount: c.nackCount,
       })),
       bytesSent,
       packetsSent,
+      audioRetransmitted,
+      audioMaxKbps: micMaxKbps(e?.producer('mic')),
       keyframeRequestsSent,
       cameraProduced: !!cam && !cam.closed,
       cameraPaused: cam && !cam.closed ? cam.paused : null,
@@ -149,6 +157,12 @@ class Probe implements ProbeApi {
       else await new Promise((r) => setTimeout(r, 50));
     }
   }
+}
+
+function micMaxKbps(mic: { closed: boolean; rtpSender?: RTCRtpSender } | undefined) {
+  const bps =
+    mic && !mic.closed ? mic.rtpSender?.getParameters().encodings[0]?.maxBitrate : undefined;
+  return bps === undefined ? null : bps / 1000;
 }
 
 declare global {

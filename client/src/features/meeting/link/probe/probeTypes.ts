@@ -17,6 +17,10 @@ export interface ProbeConsumerStats {
   packetsLost: number;
   bytesReceived: number;
   framesDecoded: number;
+  totalSamplesReceived: number;
+  concealedSamples: number;
+  fecPacketsReceived: number;
+  nackCount: number;
 }
 
 /** Times are ms since the probe started (prepare(), or join() when nothing was prepared). */
@@ -34,6 +38,10 @@ export interface ProbeSnapshot {
   /** Bytes on the wire (payload + RTP headers) per kind. */
   bytesSent: { audio: number; video: number };
   packetsSent: { audio: number; video: number };
+  /** Audio packets sent again on a NACK (retransmittedPacketsSent of the microphone). */
+  audioRetransmitted: number;
+  /** The microphone's live Opus cap (RTCRtpSender maxBitrate), kbit/s. */
+  audioMaxKbps: number | null;
   /** PLIs + FIRs this browser sent for the videos it receives (the probation receiver's too). */
   keyframeRequestsSent: number;
   cameraProduced: boolean;

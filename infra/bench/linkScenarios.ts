@@ -1,0 +1,132 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import type { Page } from 'playwright-core';
+import { probeSnapshot, type ProbeSnapshot } from '../../e2e/weakLink/probe';
+import { COMMUNE_GOOD, createStage, joinCommune, type Stage } from '../../e2e/weakLink/stage';
+
+/**
+ * The bench:links scenarios that are not one profile (infra/bench/links.ts):
+ *   fall     good → 2G with the camera running: how soon the camera pauses
+ *            (FallGuard) and how much of the commune's audio reaches the host
+ *            in the first 15 s
+ *   starved  a good link, the commune's Chromium held to 30 % of one core
+ *            (cgroup cpu quota): link-state changes over the run
+ *   busy     a good link, 4 busy processes on the machine besides: the same
+ *   … and `starved`/`busy` last STEADY_MINUTES (default 10).
+ */
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const scenarioNames = ['fall', 'starved', 'busy'] as const;
+export type ScenarioName = (typeof scenarioNames)[number];
+
+export interface ScenarioRow {
+  scenario: ScenarioName;
+  /** fall: ms from the link turning 2G to the camera paused in the browser. */
+  cameraPausedMs?: number | null;
+  /** fall: the commune's audio packets the host received / sent, first 15 s. */
+  audioDelivered15s?: number | null;
+  /** fall: seconds to the server's audio-only notice. */
+  audioOnlyS?: number | null;
+  /** starved/busy: minutes watched, and link-state changes the commune was told of. */
+  minutes?: number;
+  stateChanges?: number;
+  states?: string[];
+  loadStart: number;
+  loadEnd: number;
+}
+
+const audioFrom = (s: ProbeSnapshot, endpointId: string) =>
+  s.consumers
+    .filter((c) => c.kind === 'audio' && c.endpointId === endpointId)
+    .reduce((n, c) => n + c.packetsReceived, 0);
+const stateOf = (n: ProbeSnapshot['notices'][number]) =>
+  `${n.down}/${n.up}${n.audioOnly ? ' audio-only' : ''}`;
+
+async function waitFor(page: Page, pred: (s: ProbeSnapshot) => boolean, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const s = await probeSnapshot(page);
+    if (pred(s) || Date.now() > deadline) return s;
+    await sleep(100);
+  }
+}
+
+/** The commune's camera running and sending. */
+const cameraOn = (s: ProbeSnapshot) => s.cameraProduced && s.cameraPaused === false;
+
+async function fall(stage: Stage, loadStart: number): Promise<ScenarioRow> {
+  const host = stage.speakers[0]!;
+  const commune = await joinCommune(stage, COMMUNE_GOOD, true, { lookMs: 1_000 });
+  await waitFor(commune, cameraOn, 40_000);
+  await sleep(10_000); // Chrome's estimate ramps, the camera grows its layers
+  const communeId = (await probeSnapshot(commune)).endpointId!;
+  const c0 = await probeSnapshot(commune);
+  const h0 = await probeSnapshot(host);
+  const t0 = Date.now();
+  await stage.link.setProfile('2g');
+  const paused = await waitFor(commune, (s) => s.cameraPaused === true, 15_000);
+  const cameraPausedMs = paused.cameraPaused ? Date.now() - t0 : null;
+  await sleep(Math.max(0, t0 + 15_000 - Date.now()));
+  const c1 = await probeSnapshot(commune);
+  await sleep(700); // what was sent by 15 s crosses the 2G delay and queue
+  const h1 = await probeSnapshot(host);
+  const sent = c1.packetsSent.audio - c0.packetsSent.audio;
+  const got = audioFrom(h1, communeId) - audioFrom(h0, communeId);
+  const ao = c1.notices.find((n) => n.at >= c0.now && n.audioOnly);
+  return {
+    scenario: 'fall',
+    cameraPausedMs,
+    audioDelivered15s: sent > 0 ? Math.min(1, got / sent) : null,
+    audioOnlyS: ao ? (ao.at - c0.now) / 1000 : null,
+    loadStart,
+    loadEnd: os.loadavg()[0]!,
+  };
+}
+
+async function steady(stage: Stage, scenario: ScenarioName, loadStart: number) {
+  const minutes = Number(process.env.STEADY_MINUTES ?? 10);
+  const commune = await joinCommune(stage, COMMUNE_GOOD, true, { lookMs: 1_000 });
+  // Joining is learning the link (probation): counted from once it has settled.
+  await waitFor(commune, cameraOn, 40_000);
+  await sleep(15_000);
+  const from = (await probeSnapshot(commune)).notices.length;
+  const busy: ChildProcess[] = [];
+  if (scenario === 'busy') {
+    for (let i = 0; i < 4; i++) {
+      busy.push(spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
+    }
+  }
+  try {
+    await sleep(minutes * 60_000);
+  } finally {
+    for (const b of busy) b.kill('SIGKILL');
+  }
+  const s = await probeSnapshot(commune);
+  const states = s.notices.slice(Math.max(0, from - 1)).map(stateOf);
+  let changes = 0;
+  for (let i = 1; i < states.length; i++) if (states[i] !== states[i - 1]) changes++;
+  return {
+    scenario,
+    minutes,
+    stateChanges: changes,
+    states,
+    loadStart,
+    loadEnd: os.loadavg()[0]!,
+  };
+}
+
+export async function runScenario(scenario: ScenarioName): Promise<ScenarioRow> {
+  const loadStart = os.loadavg()[0]!;
+  const stage = await createStage({
+    profile: 'good',
+    speakers: 1,
+    speakerVideo: true,
+    communeCpuPct: scenario === 'starved' ? 30 : undefined,
+  });
+  try {
+    return scenario === 'fall'
+      ? await fall(stage, loadStart)
+      : await steady(stage, scenario, loadStart);
+  } finally {
+    await stage.close();
+  }
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { LossRepair } from './lossRepair';
+
+describe('LossRepair', () => {
+  it('turns repair on for steady random loss and off once the link is clean', () => {
+    const r = new LossRepair();
+    r.rtt(300, 0);
+    expect(r.wanted(0)).toBe(false);
+    // 5 % loss, a sample every 2 s, at a steady 300 ms round trip.
+    for (let t = 0; t <= 10_000; t += 2_000) {
+      r.loss(0.05, t);
+      r.rtt(305, t);
+    }
+    expect(r.wanted(10_000)).toBe(true);
+    // A clean window (20 s) of samples: off again.
+    for (let t = 12_000; t <= 40_000; t += 2_000) r.loss(0, t);
+    expect(r.wanted(40_000)).toBe(false);
+  });
+
+  it('one lossy sample is not a lossy link', () => {
+    const r = new LossRepair();
+    r.loss(0.2 - 0.01, 0);
+    expect(r.wanted(0)).toBe(false);
+  });
+
+  it('keeps lean mode while the loss comes with a queue (congestion)', () => {
+    const r = new LossRepair();
+    r.rtt(300, 0);
+    for (let t = 0; t <= 10_000; t += 2_000) {
+      r.loss(0.08, t);
+      r.rtt(300 + 400, t); // the uplink's queue fills: the round trip grows
+    }
+    expect(r.congested(10_000)).toBe(true);
+    expect(r.wanted(10_000)).toBe(false);
+    // The queue drains; 10 s later the loss (now random) may be repaired.
+    for (let t = 12_000; t <= 24_000; t += 2_000) {
+      r.loss(0.05, t);
+      r.rtt(300, t);
+    }
+    expect(r.wanted(24_000)).toBe(true);
+  });
+
+  it('heavy loss is congestion, not a radio link', () => {
+    const r = new LossRepair();
+    r.loss(0.4, 0);
+    r.loss(0.4, 2_000);
+    expect(r.congested(2_000)).toBe(true);
+    expect(r.wanted(2_000)).toBe(false);
+  });
+});
