@@ -18,6 +18,12 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 const args = process.argv.slice(2);
 const runs = Number(args.find((a) => /^\d+$/.test(a)) ?? 3);
 
+function withoutRedisUrl(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.REDIS_URL;
+  return env;
+}
+
 function startOnce(): Promise<{ wallMs: number; startupMs: number | null; load: number }> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gb-bench-start-'));
   const load = os.loadavg()[0]!;
@@ -25,7 +31,8 @@ function startOnce(): Promise<{ wallMs: number; startupMs: number | null; load: 
   // The npm script itself, as a user types it (npm, node, tsx, the server).
   const child = spawn('npm', ['start'], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: '0', RTC_PORT: '0', DATA_DIR: dataDir, REDIS_URL: '' },
+    // Embedded redis-server (no REDIS_URL), free ports, a fresh data folder.
+    env: { ...withoutRedisUrl(), PORT: '0', RTC_PORT: '0', DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'inherit'],
     detached: true,
   });
