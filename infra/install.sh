@@ -39,9 +39,10 @@ die() { printf '\n\033[31mLỗi cài đặt / install error: %s\033[0m\n' "$*" >
 loud() { { printf '\n' && printf '\033[1;41;97m %s \033[0m\n' "$@"; } >&2; }
 t0=$(date +%s)
 
-# Packages the product needs at run time (redis-server, chromium for browser
+# Packages the product needs at run time (redis-server, coturn for TURN, openssl
+# for `npm run cert`, chromium for browser
 # tests, iproute2/iptables for the weak-link harness) and the worker's build deps.
-APT_PKGS=(redis-server chromium iproute2 iptables ca-certificates
+APT_PKGS=(redis-server coturn openssl chromium iproute2 iptables ca-certificates
   build-essential pkg-config patch ninja-build python3-venv libssl-dev libuv1-dev
   libsrtp2-dev libusrsctp-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler)
 

@@ -64,6 +64,14 @@ export const errorMessages = {
     vi: 'Mật khẩu mới phải khác mật khẩu hiện tại.',
     en: 'The new password must differ from the current one.',
   },
+  STORAGE_FULL: {
+    vi: 'Ổ đĩa dữ liệu của máy chủ đã đầy; báo quản trị viên giải phóng dung lượng.',
+    en: "The server's data disk is full; ask the administrator to free space.",
+  },
+  STORAGE_READONLY: {
+    vi: 'Thư mục dữ liệu của máy chủ không ghi được (chỉ đọc); báo quản trị viên.',
+    en: "The server's data folder cannot be written (read-only); tell the administrator.",
+  },
 } as const satisfies Record<string, { vi: string; en: string }>;
 
 export type ErrorCode = keyof typeof errorMessages;
@@ -98,6 +106,8 @@ const httpStatus: Partial<Record<ErrorCode, number>> = {
   RECURRENCE_EMPTY: 400,
   PASSWORD_CHANGE_REQUIRED: 403,
   PASSWORD_REUSED: 400,
+  STORAGE_FULL: 507,
+  STORAGE_READONLY: 503,
 };
 
 export class AppError extends Error {

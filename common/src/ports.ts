@@ -60,9 +60,22 @@ export type AttendanceEvent =
       audioOnly: boolean;
     };
 
+/** An endpoint a signaling node holds right now (its presence heartbeat). */
+export interface LiveEndpoint {
+  meetingId: string;
+  occurrenceId: string;
+  unitId: string;
+  endpointId: string;
+}
+
 /** Implemented by the scheduler, fed by signaling. Must not throw into the caller. */
 export interface AttendanceRecorder {
   record(event: AttendanceEvent): void;
+  /**
+   * Heartbeat: the endpoints this signaling node holds are still there. Endpoints
+   * of a node that stops saying so (crashed, killed) are recorded as left.
+   */
+  alive?(endpoints: LiveEndpoint[]): void;
 }
 
 /** Implemented by signaling, used by the scheduler to reach connected endpoints of units. */

@@ -14,5 +14,9 @@ export const sessionClaimsSchema = z.object({
   displayName: z.string(),
   unitId: z.string().min(1),
   role: roleSchema,
+  /** The token's id (jti): logout ends this session's live sockets. */
+  sessionId: z.string().optional(),
+  /** The account's session epoch when issued: a password change ends older ones. */
+  epoch: z.number().int().optional(),
 });
 export type SessionClaims = z.infer<typeof sessionClaimsSchema>;

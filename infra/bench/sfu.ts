@@ -6,15 +6,41 @@ import { parseArgs } from 'node:util';
 import { capacityTable, runCapacity, type CapacityReport } from './sfu/capacityRun';
 import { conditions, raiseOwnGroup, runInOwnSession } from './sfu/conditions';
 import { joinTable, runJoin, type JoinReport } from './sfu/joinRun';
+import { runSrtp, type SrtpRaw } from './sfu/srtpRun';
+import {
+  plenarySummary,
+  plenaryTable,
+  srtpCapacityTable,
+  srtpCurveTable,
+  srtpSummaryLines,
+  summarizeSrtp,
+  type SrtpSummary,
+} from './sfu/srtpReport';
 import { pct, num } from './sfu/table';
+import { findWorkerBins } from './sfu/workerBins';
+import type { types as ms } from 'mediasoup';
+
+const SUITES: readonly ms.SrtpCryptoSuite[] = [
+  'AEAD_AES_256_GCM',
+  'AEAD_AES_128_GCM',
+  'AES_CM_128_HMAC_SHA1_80',
+  'AES_CM_128_HMAC_SHA1_32',
+];
+function srtpSuite(s: string): ms.SrtpCryptoSuite {
+  const suite = SUITES.find((x) => x === s);
+  if (!suite) throw new Error(`--srtp-suite: one of ${SUITES.join(', ')}`);
+  return suite;
+}
 
 /**
- * `npm run bench:sfu [-- --quick] [--part capacity|join|all]`
+ * `npm run bench:sfu [-- --quick] [--part capacity|join|srtp|all]`
  *
  * Part 1 (capacity): audio consumers per mediasoup worker core at ≤ 0.5 % loss and
  * packets/s out per core with SRTP on, bare mediasoup vs the same load through
  * GiaoBan's Meeting, interleaved in one run (method: docs/bench-sfu.md).
  * Part 2 (join): request → first media through the real signaling.
+ * Part 3 (srtp): the OpenSSL-backed worker against the NSS one, SRTP on and off, side by
+ * side: consumers per core, µs per packet, SRTP cost against the number of transports.
  * Prints tables and writes bench-results/sfu.json. Not a test.
  */
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -29,6 +55,15 @@ const { values: args } = parseArgs({
     nice: { type: 'string', default: '-15' },
     joins: { type: 'string' },
     'overhead-reps': { type: 'string' },
+    'worker-openssl': { type: 'string' },
+    'worker-nss': { type: 'string' },
+    'srtp-suite': { type: 'string', default: 'AES_CM_128_HMAC_SHA1_80' },
+    'srtp-listeners': { type: 'string' },
+    'srtp-reps': { type: 'string' },
+    curve: { type: 'string' },
+    'curve-pps': { type: 'string' },
+    'curve-reps': { type: 'string' },
+    plenary: { type: 'string', default: 'on' },
   },
 });
 
@@ -70,6 +105,48 @@ async function main(): Promise<void> {
     console.log(`join latency: ${args.joins ?? 'default plans'}`);
     join = await runJoin(plans);
     out.join = join;
+  }
+  let srtp: { raw: SrtpRaw; summary: SrtpSummary } | undefined;
+  if (args.part === 'all' || args.part === 'srtp') {
+    let bins: ReturnType<typeof findWorkerBins> | undefined;
+    try {
+      bins = findWorkerBins({ openssl: args['worker-openssl'], nss: args['worker-nss'] });
+    } catch (err) {
+      if (args.part === 'srtp') throw err;
+      console.log(`srtp part skipped: ${(err as Error).message}`);
+    }
+    if (bins) {
+      const raw = await runSrtp({
+        bins,
+        suite: srtpSuite(args['srtp-suite']),
+        speakers: Number(args.speakers ?? 10),
+        ladder: (
+          args['srtp-listeners'] ?? (quick ? '100,200,300' : '100,150,200,250,275,300,325,350,400')
+        )
+          .split(',')
+          .map(Number),
+        reps: Number(args['srtp-reps'] ?? (quick ? 1 : 3)),
+        run: {
+          warmupMs: 1000,
+          windowMs: Number(args.window ?? (quick ? 2000 : 3000)),
+          lateMs: 200,
+        },
+        curve: {
+          transports: (args.curve ?? (quick ? '100,2000' : '100,500,1000,2000'))
+            .split(',')
+            .map(Number),
+          pps: Number(args['curve-pps'] ?? 12_000),
+          reps: Number(args['curve-reps'] ?? (quick ? 2 : 5)),
+        },
+        plenary:
+          args.plenary === 'off' ? null : { endpoints: 170, speakers: 3, reps: quick ? 1 : 3 },
+        nice: Number(args.nice),
+        budgetMs: quick ? 120_000 : 600_000,
+      });
+      srtp = { raw, summary: summarizeSrtp(raw) };
+      out.plenary = plenarySummary(raw);
+      out.srtp = srtp;
+    }
   }
   out.conditionsAfter = conditions({});
   const file = path.join(repoRoot, 'bench-results', 'sfu.json');
@@ -117,6 +194,21 @@ async function main(): Promise<void> {
       `\nPart 2 — join latency, meeting:join → first RTP at a werift peer, loopback (target p95 ≤ 250 ms)\n`,
     );
     console.log(joinTable(join));
+  }
+  if (srtp) {
+    const w = srtp.raw.method.workers as Record<string, { worker: string; version: string }>;
+    console.log(
+      `\nPart 3 — SRTP through OpenSSL vs NSS (workers: ${w.openssl?.worker}, ${w.nss?.worker}), side by side\n`,
+    );
+    console.log(srtpCapacityTable(srtp.raw));
+    console.log(`\nSRTP cost against the number of SRTP transports (constant packets/s):\n`);
+    console.log(srtpCurveTable(srtp.raw));
+    console.log('');
+    for (const line of srtpSummaryLines(srtp.summary)) console.log(line);
+    if (srtp.raw.plenary.length) {
+      console.log(`\nPlenary (GiaoBan Meeting + link supervisor, SRTP receive transports):\n`);
+      console.log(plenaryTable(srtp.raw));
+    }
   }
   console.log(`\nwrote ${path.relative(repoRoot, file)}`);
 }

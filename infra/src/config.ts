@@ -27,6 +27,34 @@ const schema = z.object({
    * or `remote` (SFU nodes registered in the shared REDIS_URL; docs/cluster.md).
    */
   SFU_MODE: z.enum(['local', 'remote']).default('local'),
+
+  /** Where users reach the app (`https://giaoban.quangbinh.gov.vn`); decides the HTTPS policy (docs/edge.md). */
+  PUBLIC_URL: z.string().url().optional(),
+  /** PEM server certificate (chain) and key: with both, PORT serves HTTPS (`npm run cert` makes a pair). */
+  TLS_CERT: z.string().min(1).optional(),
+  TLS_KEY: z.string().min(1).optional(),
+  /** CA certificate offered at /ca for commune PCs to trust; default: the local CA of `npm run cert`. */
+  TLS_CA_CERT: z.string().min(1).optional(),
+  /**
+   * Plain-HTTP port that only redirects to HTTPS (and serves /ca, so a PC can fetch the CA
+   * before trusting it). Default: 80 when PORT is 443, else none; `off` = none.
+   */
+  HTTP_REDIRECT_PORT: z
+    .union([z.literal('off'), z.coerce.number().int().min(0).max(65535)])
+    .optional()
+    .transform((v) => (v === 'off' ? null : v)),
+  /** Strict-Transport-Security max-age (s) sent on HTTPS requests (direct or via TRUST_PROXY). */
+  HSTS_MAX_AGE: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(180 * 24 * 3600),
+
+  /**
+   * `embedded`: start a coturn child (like redis-server), configured by the TURN_* variables
+   * of infra/src/turn/coturnEnv.ts, and hand out its credentials with every join.
+   */
+  TURN: z.enum(['off', 'embedded']).default('off'),
 });
 
 export type AppConfig = z.infer<typeof schema> & { repoRoot: string };

@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import path from 'node:path';
 import compression from 'compression';
 import expressStaticGzip from 'express-static-gzip';
 import express from 'express';
-import { Redis } from 'ioredis';
 import type { Logger } from '@giaoban/common/logger';
 import { createScheduler, type Scheduler } from '@giaoban/scheduler';
 import { errorHandler, notFoundHandler } from '@giaoban/scheduler/http/errorHandler';
@@ -17,9 +16,37 @@ import { loadSignalingConfig } from '@giaoban/signaling/config';
 import type { AppConfig } from './config';
 import { metricsRouter } from './metrics';
 import { startRedisServer, type RedisChild } from './redisServer';
+import { connectRedis, storageCircuit } from './redisClient';
+import { contentSecurityPolicy, securityHeaders } from './securityHeaders';
+
+const HEALTH_TIMEOUT_MS = 800;
+
+/** The promise's value, or `fallback` once `ms` have passed. */
+function within<T>(p: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms))),
+  ]).finally(() => clearTimeout(timer));
+}
+import { caRoutes } from './web/caRoutes';
+import { startEmbeddedTurn } from './turn/embeddedTurn';
+import { httpsPolicy } from './web/httpsPolicy';
+import {
+  closeServer,
+  createRedirectServer,
+  createWebServer,
+  hsts,
+  listen,
+  redirectPort,
+  tlsFiles,
+} from './web/webServer';
 
 export interface AllInOne {
+  /** The HTTPS server when TLS_CERT/TLS_KEY are set, else plain HTTP (one type for both). */
   readonly http: Server;
+  /** The plain-HTTP listener that redirects to HTTPS (HTTP_REDIRECT_PORT), if any. */
+  readonly redirect?: Server;
   readonly url: string;
   readonly redisUrl: string;
   readonly scheduler: Scheduler;
@@ -108,10 +135,20 @@ export async function startNode(
   };
 
   try {
+    const verdict = httpsPolicy(config);
+    if (verdict.refuse) throw new Error(verdict.refuse);
+    for (const w of verdict.warnings) {
+      log.warn(w);
+      console.error(`\n\x1b[31m!!! ${w}\x1b[0m\n`);
+    }
+    for (const n of verdict.notes) log.warn(n);
+    const tls = tlsFiles(config) !== undefined;
+
     let redisUrl = config.REDIS_URL;
     if (!redisUrl) {
       const child: RedisChild = await startRedisServer({
         dataDir: path.join(config.DATA_DIR, 'redis'),
+        log: log.child({ role: 'redis' }),
       });
       cleanups.push(() => child.stop());
       redisUrl = child.url;
@@ -120,10 +157,17 @@ export async function startNode(
         'embedded redis-server started (AOF on)',
       );
     }
-    const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
+    const redis = connectRedis(redisUrl, log);
     cleanups.push(() => void redis.disconnect());
 
     const media = await createMedia({ redisUrl, env, log, cleanups });
+    // TURN=embedded: a coturn child; signaling hands out its credentials (TURN_URLS/TURN_SECRET).
+    let signalingEnv = env;
+    if (config.TURN === 'embedded') {
+      const turn = await startEmbeddedTurn(config, env, log);
+      cleanups.push(() => turn.child.stop());
+      signalingEnv = { ...env, ...turn.signalingEnv };
+    }
     const sfu = media.sfu;
 
     const scheduler = await createScheduler({
@@ -134,18 +178,35 @@ export async function startNode(
     });
     cleanups.push(() => scheduler.close());
 
+    // A single node (its own SFU, no adapter): no endpoint can be present before it
+    // listens, so whatever attendance still counts as present is from its previous life.
+    if (!media.signalingAdapter) await scheduler.attendance.reconcile(Date.now());
+
     const app = express();
     app.disable('x-powered-by');
+    // Behind HAProxy (TRUST_PROXY=1) req.secure follows X-Forwarded-Proto: Secure cookies and HSTS alike.
     if (config.TRUST_PROXY > 0) app.set('trust proxy', config.TRUST_PROXY);
+    app.use(hsts(config.HSTS_MAX_AGE));
     app.use(express.json({ limit: '256kb' }));
 
+    app.use(securityHeaders());
     app.get('/healthz', async (_req, res) => {
+      // Always within a second: a dead Redis or a hung worker counts as down, it does not wait.
       const [redisOk, mediaHealth] = await Promise.all([
-        redis.ping().then(
-          () => true,
-          () => false,
-        ),
-        media.health(),
+        redis.status !== 'ready'
+          ? false
+          : within(
+              redis.ping().then(
+                () => true,
+                () => false,
+              ),
+              HEALTH_TIMEOUT_MS,
+              false,
+            ),
+        within(media.health(), HEALTH_TIMEOUT_MS, {
+          ok: false,
+          report: { media: 'no answer within 0.8 s' },
+        }),
       ]);
       const ok = redisOk && mediaHealth.ok;
       res.status(ok ? 200 : 503).json({
@@ -156,13 +217,17 @@ export async function startNode(
     });
     // Signaling needs the listening HTTP server, /metrics is routed before it exists.
     const late: { signaling?: Signaling } = {};
+    app.use(caRoutes(config));
     app.use(metricsRouter({ workers: media.workers, signaling: () => late.signaling }));
     // API answers (the org tree, week lists) deflated over 1 KiB: weak links pay per byte.
     app.use('/api', compression());
+    // Redis down (restarting): every API call answers UNAVAILABLE at once instead of queueing.
+    app.use('/api', storageCircuit(redis));
     app.use('/api', scheduler.router);
     app.use('/api', notFoundHandler);
 
     if (existsSync(config.CLIENT_DIST)) {
+      app.use(contentSecurityPolicy(config.CLIENT_DIST));
       // Brotli/gzip files written at build time; hashed assets never change, so a commune
       // on EDGE downloads the app once, not at every visit.
       app.use(
@@ -190,22 +255,17 @@ export async function startNode(
     }
     app.use(errorHandler(log));
 
-    const http = createServer(app);
-    // Keep idle connections long: on EDGE/GPRS a new TCP connection costs seconds (handshake,
-    // slow start), and a server closing after Node's 5 s default races the browser reusing it.
-    http.keepAliveTimeout = 65_000;
-    http.headersTimeout = 70_000;
-    await new Promise<void>((resolve, reject) => {
-      http.once('error', reject);
-      http.listen(config.PORT, config.HOST, () => resolve());
-    });
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          http.closeAllConnections();
-          http.close(() => resolve());
-        }),
-    );
+    const http = createWebServer(config, app);
+    const port = await listen(http, config.PORT, config.HOST);
+    cleanups.push(() => closeServer(http));
+    const plainPort = redirectPort(config);
+    let redirect: Server | undefined;
+    if (plainPort !== null) {
+      redirect = createRedirectServer(config, port);
+      const at = await listen(redirect, plainPort, config.HOST);
+      cleanups.push(() => closeServer(redirect!));
+      log.info({ port: at, to: port }, 'plain HTTP redirects to HTTPS');
+    }
     const signaling = createSignaling({
       httpServer: http,
       sfu,
@@ -215,19 +275,18 @@ export async function startNode(
       describeUnit: (id) => scheduler.orgTree.get(id),
       audit: scheduler.audit,
       log: log.child({ role: 'signaling' }),
-      config: loadSignalingConfig(env),
+      config: loadSignalingConfig(signalingEnv),
       redis,
       adapter: media.signalingAdapter,
     });
     late.signaling = signaling;
     scheduler.attachNotifier(signaling.notifier);
     cleanups.push(() => signaling.close());
-    const addr = http.address();
-    const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
 
     return {
       http,
-      url: `http://localhost:${port}`,
+      redirect,
+      url: `${tls ? 'https' : 'http'}://localhost:${port}`,
       redisUrl,
       scheduler,
       media,

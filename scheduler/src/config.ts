@@ -17,9 +17,10 @@ const schema = z.object({
     .min(0.01)
     .max(24 * 30)
     .default(12),
-  /** Failed logins allowed per username+IP and per IP within the window. */
+  /** Login attempts allowed per username+IP, per IP, and per account from unknown IPs, within the window. */
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
   LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(100),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(30),
   LOGIN_WINDOW_SECONDS: z.coerce
     .number()
     .int()
@@ -41,9 +42,14 @@ const schema = z.object({
     .min(0.05)
     .max(24 * 60)
     .default(10),
+  /**
+   * An endpoint whose signaling node has not confirmed it for this long (node crashed
+   * or lost) is recorded as left; longer than a few SIGNALING_PRESENCE_HEARTBEAT_MS.
+   */
+  PRESENCE_STALE_SECONDS: z.coerce.number().min(0.5).max(3600).default(35),
   /** Emergency meetings stay open this long unless the convener ends them. */
   EMERGENCY_DURATION_MIN: minutes(180),
-  /** Secure flag of the session cookie; auto = on in production (set false only behind plain HTTP). */
+  /** Secure flag of the session cookie; auto = on in production and on every HTTPS request (direct, or via TRUST_PROXY + X-Forwarded-Proto). */
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   /** Base URL written into iCal feed links (defaults to the request's host). */
   PUBLIC_URL: z.string().url().optional(),

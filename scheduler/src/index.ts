@@ -21,6 +21,7 @@ import { LoginLimiter } from './auth/loginLimiter';
 import { AuditLog } from './audit/auditLog';
 import { NotifierHub } from './notify/notifierHub';
 import { authRoutes } from './http/authRoutes';
+import { csrfGuard } from './http/csrfGuard';
 import { meetingRoutes } from './http/meetingRoutes';
 import { MeetingStore } from './meetings/meetingStore';
 import { MeetingService } from './meetings/meetingService';
@@ -37,6 +38,7 @@ import { CalendarFeed } from './calendar/calendarFeed';
 import { calendarRoutes } from './http/calendarRoutes';
 import { openApiRoutes } from './http/openapi';
 import { requireSession } from './auth/middleware';
+import { watchRedisConnection } from '@giaoban/common/redisWatch';
 
 const UNITS_CHANNEL = 'gb:units:changed';
 
@@ -105,6 +107,7 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
   const limiter = new LoginLimiter(redis, {
     perUser: config.LOGIN_MAX_FAILURES,
     perIp: config.LOGIN_MAX_FAILURES_PER_IP,
+    perAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
     windowSeconds: config.LOGIN_WINDOW_SECONDS,
   });
   const audit = new AuditLog(redis, log);
@@ -113,6 +116,8 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
   const router = express.Router();
   // Every route below may authenticate by the session cookie.
   router.use(cookieParser());
+  // …so a state-changing one must prove it comes from the app itself (same-site CSRF).
+  router.use(csrfGuard());
   // The org tree names every unit and its link profile: for signed-in users only
   // (the login screen does not need it; the app loads it after sign-in).
   router.get('/units', requireSession(tokens), (_req, res) => {
@@ -128,9 +133,11 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
       tokens,
       limiter,
       audit,
-      secureCookie:
+      // auto: on in production, and on every request that came over HTTPS (directly, or
+      // through a proxy's X-Forwarded-Proto when the app trusts it: TRUST_PROXY).
+      secureCookie: (req) =>
         config.COOKIE_SECURE === 'auto'
-          ? config.NODE_ENV === 'production'
+          ? config.NODE_ENV === 'production' || req.secure
           : config.COOKIE_SECURE === 'true',
     }),
   );
@@ -168,6 +175,17 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
     }),
   );
   const attendance = new AttendanceStore(redis, log);
+  // Endpoints of a signaling node that crashed or was lost stop being present.
+  const staleMs = config.PRESENCE_STALE_SECONDS * 1000;
+  const presenceCheck = setInterval(
+    () => {
+      attendance
+        .reconcile(Date.now() - staleMs)
+        .catch((err: unknown) => log.warn({ err }, 'presence reconciliation failed'));
+    },
+    Math.max(250, staleMs / 3),
+  );
+  presenceCheck.unref();
   router.use(attendanceRoutes({ tree: orgTree, store: attendance, views, sessions: tokens }));
   const emergencies = new EmergencyService({
     redis,
@@ -182,7 +200,7 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
   router.use(emergencyRoutes({ emergencies, sessions: tokens }));
   // Unit edits by an admin on one process reach the org tree of every process.
   const unitsSub = redis.duplicate();
-  unitsSub.on('error', (err: Error) => log.warn({ err: err.message }, 'org tree subscriber error'));
+  watchRedisConnection(unitsSub, log, 'units');
   unitsSub.on('message', () => {
     orgTree.reload().catch((err: unknown) => log.error({ err }, 'org tree reload failed'));
   });
@@ -221,6 +239,7 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
     calendar: feed,
     attachNotifier: (n) => notifier.attach(n),
     async close() {
+      clearInterval(presenceCheck);
       unitsSub.disconnect();
       emergencies.close();
       await attendance.flush();

@@ -1,6 +1,7 @@
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { AppError, errorMessages, zodDetails, type ErrorBody } from '@giaoban/common/errors';
 import type { Logger } from '@giaoban/common/logger';
+import { storageFailure } from '@giaoban/common/storageErrors';
 import type { GbSocket, SignalingCore } from './core';
 import { RequestContext, type Handler, type HandlerMap } from './handlers/context';
 import { chatHandlers } from './handlers/chatHandlers';
@@ -9,6 +10,7 @@ import { mediaHandlers } from './handlers/mediaHandlers';
 import { meetingHandlers } from './handlers/meetingHandlers';
 import { moderationHandlers } from './handlers/moderationHandlers';
 import { videoHandlers } from './handlers/videoHandlers';
+import { iceHandlers } from './handlers/iceHandlers';
 import { requestNames, requests, type Ack, type RequestName } from './protocol/index';
 
 const handlers: HandlerMap<RequestName> = {
@@ -18,10 +20,14 @@ const handlers: HandlerMap<RequestName> = {
   ...chatHandlers,
   ...linkHandlers,
   ...videoHandlers,
+  ...iceHandlers,
 };
 
 function errorBody(err: unknown, log: Logger, event: string): ErrorBody {
   if (err instanceof AppError) return err.toBody();
+  // Redis restarting or its disk full: the client is told so (and may retry), nothing is logged as a bug.
+  const storage = storageFailure(err);
+  if (storage) return storage.toBody();
   // mediasoup rejects inconsistent parameters with TypeError: the client's fault, not ours.
   if (err instanceof TypeError) {
     return new AppError('BAD_REQUEST', { reason: err.message.slice(0, 200) }).toBody();

@@ -4,6 +4,7 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import { AppError } from '@giaoban/common/errors';
 import type { Logger } from '@giaoban/common/logger';
+import { storageFailure } from '@giaoban/common/storageErrors';
 import type {
   AttendanceRecorder,
   MeetingGate,
@@ -17,6 +18,7 @@ import { SignalingCore, type GbSocket, type ModerationAudit, type UnitDescriptio
 import { attachRequests } from './dispatch';
 import type { EndpointView, MeetingView } from './protocol/index';
 import { RoomStateStore } from './room/roomState';
+import { watchEndedSessions } from './sessionsEnded';
 
 const closedMeetingSchema = z.object({
   meetingId: z.string(),
@@ -72,6 +74,8 @@ export interface Signaling {
   meetingState(
     meetingId: string,
   ): { meeting: MeetingView; endpoints: EndpointView[]; chat: number } | undefined;
+  /** Resolves once this node listens for ended sessions (logout, password change). */
+  readonly sessionsReady: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -114,7 +118,8 @@ export function createSignaling(options: SignalingOptions): Signaling {
     perMessageDeflate: { threshold: 1024 },
     connectionStateRecovery: {
       maxDisconnectionDuration: config.SIGNALING_GRACE_MS,
-      skipMiddlewares: true,
+      // A recovered socket shows its token again: logged out or password changed meanwhile = refused.
+      skipMiddlewares: false,
     },
     ...(options.adapter ? { adapter: options.adapter } : {}),
   });
@@ -126,6 +131,20 @@ export function createSignaling(options: SignalingOptions): Signaling {
   const core = new SignalingCore(io, { ...options, config, roomState });
   const limiter = new RateLimiterMemory({ points: config.SIGNALING_RATE_PER_SECOND, duration: 1 });
   const unsubscribe = options.sfu.onEvent((e) => core.onSfuEvent(e));
+  const endedSessions = watchEndedSessions(core, options.redis, log);
+  // Presence lease: endpoints of a node that stops saying this are recorded as left elsewhere.
+  const heartbeat = setInterval(() => {
+    const held = [...core.rooms.values()].flatMap((room) =>
+      [...room.endpoints.values()].map((e) => ({
+        meetingId: room.id,
+        occurrenceId: e.grant.occurrenceId,
+        unitId: e.session.unitId,
+        endpointId: e.id,
+      })),
+    );
+    options.attendance.alive?.(held);
+  }, config.SIGNALING_PRESENCE_HEARTBEAT_MS);
+  heartbeat.unref();
   const applyRoomChange = (change: RoomChange) => {
     const done =
       change.type === 'close'
@@ -159,8 +178,11 @@ export function createSignaling(options: SignalingOptions): Signaling {
         next();
       },
       (err: unknown) => {
+        // Redis down is not a bad token: the client should retry, not log out.
         const body =
-          err instanceof AppError ? err.toBody() : new AppError('UNAUTHENTICATED').toBody();
+          err instanceof AppError
+            ? err.toBody()
+            : (storageFailure(err) ?? new AppError('UNAUTHENTICATED')).toBody();
         next(Object.assign(new Error(body.code), { data: body }));
       },
     );
@@ -216,8 +238,11 @@ export function createSignaling(options: SignalingOptions): Signaling {
       const endpoints = [...room.endpoints.values()].map((e) => room.endpointView(e));
       return { meeting: room.view(), endpoints, chat: room.chat.length };
     },
+    sessionsReady: endedSessions.ready,
     async close() {
       unsubscribe();
+      clearInterval(heartbeat);
+      endedSessions.close();
       await core.close();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => {

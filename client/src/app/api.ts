@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { errorBodySchema, errorCodes, type ErrorCode } from '@giaoban/common/errors';
+import { CSRF_HEADER, CSRF_HEADER_VALUE } from '@giaoban/scheduler/api/csrf';
 
 /** A failed API call; `code` is a server error code or a client-side one. */
 export type ClientErrorCode = ErrorCode | 'NETWORK' | 'UNKNOWN';
@@ -59,7 +60,11 @@ interface RequestOptions {
 export const API_TIMEOUT_MS = 45_000;
 
 async function send(path: string, options: RequestOptions): Promise<Response> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  // The CSRF header proves the call comes from the app (scheduler/src/http/csrfGuard.ts).
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    [CSRF_HEADER]: CSRF_HEADER_VALUE,
+  };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (authToken) headers.authorization = `Bearer ${authToken}`;
   // The caller's signal (a screen leaving) and our timeout abort the same request;

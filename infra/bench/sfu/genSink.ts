@@ -20,13 +20,19 @@ export interface SinkResult {
   rtcpArrivals: number;
   sendErrors: number;
   windowMs: number;
+  /** Video (VP8) packets that arrived inside the window (video is counted, not timed). */
+  videoInWindow: number;
 }
 
 export interface GenTarget {
   port: number;
   ssrc: number;
-  /** Consumers of this producer: packets the sink should see per packet sent. */
+  /** Consumers of this producer: packets the sink should see per packet sent (0 for video). */
   fanout: number;
+  /** One packet every this many µs (default 20,000: an Opus frame). */
+  periodUs?: number;
+  /** audio: 100-byte Opus-like packets, timed; video: 1,100-byte VP8 frames, counted. */
+  kind?: 'audio' | 'video';
 }
 
 export interface RunOptions {
@@ -89,7 +95,10 @@ export class GenSink {
     hooks: { windowStart: () => void; windowEnd: () => void },
   ): Promise<SinkResult> {
     const cmd = [`RUN ${opts.warmupMs} ${opts.windowMs} ${opts.lateMs} ${targets.length}`];
-    for (const t of targets) cmd.push(`${t.port} ${t.ssrc} ${t.fanout}`);
+    for (const t of targets)
+      cmd.push(
+        `${t.port} ${t.ssrc} ${t.fanout} ${t.periodUs ?? 20_000} ${t.kind === 'video' ? 1 : 0}`,
+      );
     this.#child.stdin.write(cmd.join('\n') + '\n');
     for (;;) {
       const next = await this.#lines.next();

@@ -16,7 +16,13 @@
  *
  * Protocol (stdin / stdout, line based):
  *   prints  "SINK <port>"
- *   reads   "RUN <warmup_ms> <window_ms> <late_ms> <nprod>" then nprod lines "<port> <ssrc> <fanout>"
+ *   reads   "RUN <warmup_ms> <window_ms> <late_ms> <nprod>" then nprod lines
+ *           "<port> <ssrc> <fanout> [<period_us> [<kind>]]": period default 20000 (an Opus
+ *           frame); kind 0 = audio (100 B, counted per packet by send time), 1 = VP8 video
+ *           (1,100 B, one packet per frame, a keyframe every second). Video is forwarded by a
+ *           SimulcastConsumer, which rewrites the timestamp: video arrivals (told apart by
+ *           size, > 400 B) are only counted (arrival inside the window, "videoInWindow");
+ *           give video targets fanout 0.
  *   prints  "WSTART", "WEND", then "RESULT <json>"; reads the next RUN or "QUIT".
  */
 #define _GNU_SOURCE
@@ -34,6 +40,9 @@
 #define BATCH 64
 #define HIST_US 10 /* delay histogram bucket */
 #define HIST_N 200000 /* up to 2 s */
+#define AUDIO_BYTES 100
+#define VIDEO_BYTES 1100
+#define VP8_PT 96
 
 static uint64_t t0_ns;
 static uint64_t now_us(void) {
@@ -48,6 +57,8 @@ static struct {
   uint32_t fanout;
   uint16_t seq;
   uint64_t due;
+  uint32_t period;
+  uint32_t kind;
 } prod[MAXPROD];
 static uint32_t hist[HIST_N];
 
@@ -90,7 +101,7 @@ int main(void) {
     msgs[i].msg_hdr.msg_iov = &iov[i];
     msgs[i].msg_hdr.msg_iovlen = 1;
   }
-  uint8_t pkt[100];
+  uint8_t pkt[VIDEO_BYTES];
   int dbg = getenv("GENSINK_DEBUG") ? 5 : 0;
   char line[256];
   while (fgets(line, sizeof line, stdin)) {
@@ -100,19 +111,22 @@ int main(void) {
       fprintf(stderr, "bad command: %s", line);
       return 2;
     }
-    uint64_t start = now_us(), perProd = n ? 20000 / n : 20000;
+    uint64_t start = now_us();
     for (unsigned i = 0; i < n; i++) {
-      unsigned port, ssrc, fan;
-      if (!fgets(line, sizeof line, stdin) || sscanf(line, "%u %u %u", &port, &ssrc, &fan) != 3) return 2;
+      unsigned port, ssrc, fan, period = 20000, kind = 0;
+      if (!fgets(line, sizeof line, stdin) || sscanf(line, "%u %u %u %u %u", &port, &ssrc, &fan, &period, &kind) < 3 || period == 0) return 2;
       prod[i].to = (struct sockaddr_in){.sin_family = AF_INET, .sin_port = htons(port)};
       inet_pton(AF_INET, "127.0.0.1", &prod[i].to.sin_addr);
       prod[i].ssrc = ssrc;
       prod[i].fanout = fan;
-      prod[i].due = start + i * perProd;
+      prod[i].period = period;
+      prod[i].kind = kind;
+      prod[i].due = start + (uint64_t)i * period / n; /* phase-spread over the period */
     }
     memset(hist, 0, sizeof hist);
     uint64_t ws = start + warm * 1000ull, we = ws + win * 1000ull, end = we + late * 1000ull;
     uint64_t sentWin = 0, expected = 0, delivered = 0, lateN = 0, rtpAll = 0, rtcpAll = 0, sendErr = 0;
+    uint64_t videoWin = 0;
     uint64_t maxDelay = 0, lastRtp = 0;
     int phase = 0; /* 0 warm-up, 1 window, 2 grace for late arrivals, 3 backlog drain */
     for (;;) {
@@ -127,20 +141,34 @@ int main(void) {
         for (unsigned i = 0; i < n; i++) {
           if (prod[i].due > now) continue;
           uint32_t t = (uint32_t)now;
-          pkt[0] = 0x90; /* V=2, X=1 */
-          pkt[1] = 111;
+          uint32_t s = prod[i].ssrc;
+          size_t len = AUDIO_BYTES;
           pkt[2] = prod[i].seq >> 8; pkt[3] = prod[i].seq & 0xff;
           pkt[4] = t >> 24; pkt[5] = t >> 16; pkt[6] = t >> 8; pkt[7] = t;
-          uint32_t s = prod[i].ssrc;
           pkt[8] = s >> 24; pkt[9] = s >> 16; pkt[10] = s >> 8; pkt[11] = s;
-          /* one-byte header extension: id 1 = ssrc-audio-level, voice activity + -30 dBov */
-          pkt[12] = 0xBE; pkt[13] = 0xDE; pkt[14] = 0; pkt[15] = 1;
-          pkt[16] = 0x10; pkt[17] = 0x80 | 30; pkt[18] = 0; pkt[19] = 0;
-          memset(pkt + 20, 0x5a, sizeof pkt - 20);
-          if (sendto(tx, pkt, sizeof pkt, 0, (struct sockaddr *)&prod[i].to, sizeof prod[i].to) < 0) sendErr++;
+          if (prod[i].kind == 1) {
+            /* VP8, one packet per frame (marker set); payload descriptor: X=1 S=1 PID=0,
+               I=1, 15-bit picture id; then the VP8 header, inverse keyframe bit clear once
+               per second (a SimulcastConsumer starts a layer on a keyframe). */
+            uint16_t pid = prod[i].seq & 0x7fff;
+            int key = prod[i].seq % (1000000 / prod[i].period + 1) == 0;
+            len = VIDEO_BYTES;
+            pkt[0] = 0x80; pkt[1] = 0x80 | VP8_PT;
+            pkt[12] = 0x90; pkt[13] = 0x80; pkt[14] = 0x80 | (pid >> 8); pkt[15] = pid & 0xff;
+            pkt[16] = key ? 0x00 : 0x01;
+            memset(pkt + 17, 0x3c, len - 17);
+          } else {
+            pkt[0] = 0x90; /* V=2, X=1 */
+            pkt[1] = 111;
+            /* one-byte header extension: id 1 = ssrc-audio-level, voice activity + -30 dBov */
+            pkt[12] = 0xBE; pkt[13] = 0xDE; pkt[14] = 0; pkt[15] = 1;
+            pkt[16] = 0x10; pkt[17] = 0x80 | 30; pkt[18] = 0; pkt[19] = 0;
+            memset(pkt + 20, 0x5a, len - 20);
+          }
+          if (sendto(tx, pkt, len, 0, (struct sockaddr *)&prod[i].to, sizeof prod[i].to) < 0) sendErr++;
           if (now >= ws && now < we) { sentWin++; expected += prod[i].fanout; }
           prod[i].seq++;
-          prod[i].due += 20000;
+          prod[i].due += prod[i].period;
         }
       }
       int got = recvmmsg(rx, msgs, BATCH, MSG_DONTWAIT, NULL);
@@ -153,6 +181,8 @@ int main(void) {
         if (b[1] >= 200 && b[1] <= 206) { rtcpAll++; continue; }
         rtpAll++;
         lastRtp = arr;
+        /* Video by size: the consumer's payload type is the router's, not ours. */
+        if (msgs[k].msg_len > 400) { if (arr >= ws && arr < we) videoWin++; continue; }
         uint32_t st = ((uint32_t)b[4] << 24) | ((uint32_t)b[5] << 16) | ((uint32_t)b[6] << 8) | b[7];
         uint32_t d = arr32 - st; /* modular: correct across the 71-minute wrap */
         uint64_t sent = arr - d;
@@ -168,11 +198,11 @@ int main(void) {
     double loss = expected ? 1.0 - (double)delivered / (double)expected : 0.0;
     printf("RESULT {\"sentInWindow\":%llu,\"expected\":%llu,\"delivered\":%llu,\"late\":%llu,"
            "\"loss\":%.6f,\"delayP50Us\":%llu,\"delayP99Us\":%llu,\"delayMaxUs\":%llu,"
-           "\"rtpArrivals\":%llu,\"rtcpArrivals\":%llu,\"sendErrors\":%llu,\"windowMs\":%u}\n",
+           "\"rtpArrivals\":%llu,\"rtcpArrivals\":%llu,\"sendErrors\":%llu,\"windowMs\":%u,\"videoInWindow\":%llu}\n",
            (unsigned long long)sentWin, (unsigned long long)expected, (unsigned long long)delivered,
            (unsigned long long)lateN, loss, (unsigned long long)hist_pct(delivered, 0.5),
            (unsigned long long)hist_pct(delivered, 0.99), (unsigned long long)maxDelay,
-           (unsigned long long)rtpAll, (unsigned long long)rtcpAll, (unsigned long long)sendErr, win);
+           (unsigned long long)rtpAll, (unsigned long long)rtcpAll, (unsigned long long)sendErr, win, (unsigned long long)videoWin);
   }
   return 0;
 }

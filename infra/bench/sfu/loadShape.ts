@@ -24,8 +24,11 @@ export interface LoadSide {
   close(): Promise<void>;
 }
 
-/** 'control' is a second bare load: an A/A comparison that shows the noise of the ratio. */
-export type SideName = 'bare' | 'orchestrated' | 'control';
+/**
+ * 'control' is a second bare load: an A/A comparison that shows the noise of the ratio.
+ * The SRTP part names its sides by worker and SRTP ('openssl-on', 'nss-off' …).
+ */
+export type SideName = 'bare' | 'orchestrated' | 'control' | (string & {});
 
 export const AUDIO_LEVEL_URI = 'urn:ietf:params:rtp-hdrext:ssrc-audio-level';
 /** What mediasoup's PlainTransport uses by default; WebRTC negotiates its suite over DTLS. */
@@ -38,9 +41,20 @@ export function producerRtpParameters(ssrc: number): ms.RtpParameters {
   return { ...opusRtpParameters(ssrc), headerExtensions: [{ uri: AUDIO_LEVEL_URI, id: 1 }] };
 }
 
-/** The sink never sends, but an SRTP PlainTransport needs the remote's key to connect. */
-export function remoteSrtp(): ms.SrtpParameters {
-  return { cryptoSuite: SRTP_SUITE, keyBase64: randomBytes(30).toString('base64') };
+/** Master key + salt bytes per suite (mediasoup checks the length). */
+const MASTER_LENGTH: Record<ms.SrtpCryptoSuite, number> = {
+  AEAD_AES_256_GCM: 44,
+  AEAD_AES_128_GCM: 28,
+  AES_CM_128_HMAC_SHA1_80: 30,
+  AES_CM_128_HMAC_SHA1_32: 30,
+};
+
+/**
+ * The sink never sends, but an SRTP PlainTransport needs the remote's key to connect.
+ * The remote's suite becomes the transport's (mediasoup regenerates its own key to match).
+ */
+export function remoteSrtp(suite: ms.SrtpCryptoSuite = SRTP_SUITE): ms.SrtpParameters {
+  return { cryptoSuite: suite, keyBase64: randomBytes(MASTER_LENGTH[suite]).toString('base64') };
 }
 
 export function targetsOf(ports: readonly number[], listeners: number): GenTarget[] {

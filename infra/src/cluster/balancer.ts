@@ -13,6 +13,7 @@ import { NodeRegistry } from '@giaoban/sfu/remote/nodeRegistry';
 import { MeetingRouter } from './meetingRoute';
 import { rendezvous } from './rendezvous';
 import { signalingNodeInfoSchema, type SignalingNodeInfo } from './signalingNode';
+import { watchRedisConnection } from '@giaoban/common/redisWatch';
 
 export interface BalancerOptions {
   redisUrl: string;
@@ -50,6 +51,7 @@ const STICKY = 'gb_sig';
  */
 export async function startBalancer(o: BalancerOptions): Promise<Balancer> {
   const redis = new Redis(o.redisUrl, { maxRetriesPerRequest: 2 });
+  watchRedisConnection(redis, o.log, 'balancer');
   const registry = new NodeRegistry(redis, 'signaling', signalingNodeInfoSchema, o.log);
   let nodes: SignalingNodeInfo[] = [];
   let next = 0;

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { z } from 'zod';
 import { createLogger } from '@giaoban/common/logger';
@@ -40,30 +39,16 @@ async function stopAll(): Promise<void> {
   await redis?.stop();
 }
 
-/**
- * redis-server cannot watch its parent, so a small watchdog holds a pipe from
- * this process: when the launcher dies, even by kill -9, the pipe closes and
- * the watchdog sends SHUTDOWN (which also flushes the AOF) 3 s later, once
- * the nodes have had their chance to close against it.
- */
-function shutdownWithLauncher(port: number): void {
-  const script = `process.stdin.resume();process.stdin.on('end',()=>setTimeout(()=>{const s=require('net').connect(${port},'127.0.0.1',()=>s.end('SHUTDOWN\\r\\n'));s.on('error',()=>{});setTimeout(()=>process.exit(0),2000).unref()},3000))`;
-  const watchdog = spawn(process.execPath, ['-e', script], {
-    stdio: ['pipe', 'ignore', 'ignore'],
-    detached: true,
-  });
-  watchdog.unref();
-}
-
 async function main(): Promise<void> {
   const cfg = parseEnv(schema, process.env);
   const app = loadAppConfig();
   let redisUrl = cfg.REDIS_URL;
   if (!redisUrl) {
     const dataDir = path.join(app.DATA_DIR, 'cluster', 'redis');
-    redis = await startRedisServer({ dataDir });
+    // When the launcher dies, even by kill -9, its watchdog stops redis-server 3 s later,
+    // once the nodes (which watch their IPC channel) have had their chance to close against it.
+    redis = await startRedisServer({ dataDir, log, watchdogGraceMs: 3_000 });
     redisUrl = redis.url;
-    shutdownWithLauncher(redis.port);
     log.info({ port: redis.port, dir: dataDir }, 'cluster redis-server started (AOF on)');
   }
   const base = { ...process.env, REDIS_URL: redisUrl };

@@ -8,6 +8,7 @@ import { RemoteSfuClient } from '@giaoban/sfu/remote/remoteSfuClient';
 import type { AppConfig } from '../config';
 import { startNode, type GiaoBanNode } from '../server';
 import { loadClusterConfig } from './config';
+import { watchRedisConnection } from '@giaoban/common/redisWatch';
 
 /** What a signaling node announces for the balancer. */
 export const signalingNodeInfoSchema = z.object({
@@ -56,9 +57,11 @@ export async function startSignalingNode(
     sfu = remote;
     cleanups.push(() => remote.close());
     const registryRedis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
+    watchRedisConnection(registryRedis, nodeLog, 'sfu-registry');
     cleanups.push(() => registryRedis.disconnect());
     const sfuNodes = new NodeRegistry(registryRedis, 'sfu', sfuNodeInfoSchema, nodeLog);
     adapterRedis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
+    watchRedisConnection(adapterRedis, nodeLog, 'socket.io-adapter');
     return {
       sfu: remote,
       async health() {
@@ -81,6 +84,7 @@ export async function startSignalingNode(
   const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
   const url = cluster.SIGNALING_ADVERTISE_URL ?? `http://127.0.0.1:${port}`;
   const registryRedis = new Redis(node.redisUrl, { maxRetriesPerRequest: 2 });
+  watchRedisConnection(registryRedis, nodeLog, 'signaling-registry');
   const registry = new NodeRegistry(registryRedis, 'signaling', signalingNodeInfoSchema, nodeLog);
   const startedAt = Date.now();
   const beat = () =>

@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import { AppError } from '@giaoban/common/errors';
 import type { Logger } from '@giaoban/common/logger';
-import type { AttendanceEvent, AttendanceRecorder } from '@giaoban/common/ports';
+import type { AttendanceEvent, AttendanceRecorder, LiveEndpoint } from '@giaoban/common/ports';
+import { PresenceLeases } from './presenceLeases';
 import { applyEvent, emptyPresence, type UnitPresence } from './unitPresence';
 
 const KEY = (occurrenceId: string) => `gb:att:${occurrenceId}`;
@@ -28,10 +29,37 @@ export class AttendanceStore implements AttendanceRecorder {
   readonly #log: Logger;
   readonly #chains = new Map<string, Promise<void>>();
   readonly #listeners: PresenceListener[] = [];
+  readonly #leases: PresenceLeases;
 
   constructor(redis: Redis, log: Logger) {
     this.#redis = redis;
     this.#log = log;
+    this.#leases = new PresenceLeases(redis);
+  }
+
+  alive(endpoints: LiveEndpoint[]): void {
+    this.#leases.renew(endpoints, Date.now()).catch((err: unknown) => {
+      this.#log.warn({ err }, 'presence heartbeat not stored');
+    });
+  }
+
+  /**
+   * Endpoints whose signaling node stopped renewing their lease before `before`
+   * (crashed, killed, its host lost; at start-up of a single node: all of them)
+   * are recorded as left at the time they were last known present.
+   */
+  async reconcile(before: number): Promise<number> {
+    const stale = await this.#leases.reclaim(before);
+    for (const { endpoint, lastSeen } of stale)
+      this.record({ type: 'left', ...endpoint, at: lastSeen });
+    if (stale.length > 0) {
+      this.#log.warn(
+        { endpoints: stale.length, units: [...new Set(stale.map((s) => s.endpoint.unitId))] },
+        'presence reconciled: endpoints of a lost signaling node recorded as left',
+      );
+    }
+    await this.flush();
+    return stale.length;
   }
 
   onChange(listener: PresenceListener): void {
@@ -40,6 +68,7 @@ export class AttendanceStore implements AttendanceRecorder {
 
   /** Never throws into signaling: failures are logged. */
   record(event: AttendanceEvent): void {
+    this.#leases.follow(event);
     const key = `${event.occurrenceId}|${event.unitId}`;
     const next = (this.#chains.get(key) ?? Promise.resolve())
       .then(() => this.#apply(event))

@@ -5,6 +5,7 @@ import { AppError } from '@giaoban/common/errors';
 import type { SessionVerifier } from '@giaoban/common/ports';
 import { sessionClaimsSchema, type SessionClaims } from '@giaoban/common/session';
 import type { AccountStore, StoredAccount } from '../accounts/accountStore';
+import { SESSIONS_ENDED_CHANNEL, type SessionsEnded } from '@giaoban/common/sessionsEnded';
 
 const SECRET_KEY = 'gb:secret:jwt';
 const REVOKED_PREFIX = 'gb:jwt:revoked:';
@@ -80,11 +81,27 @@ export class SessionTokens implements SessionVerifier {
     return claims;
   }
 
-  /** Revokes one token until it would have expired anyway. */
+  /** Revokes one token until it would have expired anyway, and ends its live sockets. */
   async revoke(token: string): Promise<void> {
-    const { jti, exp } = await this.#check(token);
+    const { jti, exp, claims } = await this.#check(token);
     const ttl = Math.max(1, exp - Math.floor(Date.now() / 1000));
     await this.#redis.set(REVOKED_PREFIX + jti, '1', 'EX', ttl);
+    await this.#publish({ accountId: claims.accountId, sessionId: jti, reason: 'logout' });
+  }
+
+  /**
+   * The account's password changed (the epoch moved): every live socket of an
+   * older session is dropped, on every signaling node.
+   */
+  async endOlderSessions(
+    account: StoredAccount,
+    reason: 'passwordChanged' | 'passwordReset',
+  ): Promise<void> {
+    await this.#publish({ accountId: account.id, beforeEpoch: account.sessionEpoch, reason });
+  }
+
+  async #publish(ended: SessionsEnded): Promise<void> {
+    await this.#redis.publish(SESSIONS_ENDED_CHANNEL, JSON.stringify(ended));
   }
 
   async #check(
@@ -116,7 +133,13 @@ export class SessionTokens implements SessionVerifier {
     }
     // Role and unit come from the store, so an admin's change applies at once.
     return {
-      claims: { ...parsed.data, role: account.role, unitId: account.unitId },
+      claims: {
+        ...parsed.data,
+        role: account.role,
+        unitId: account.unitId,
+        sessionId: jti,
+        epoch: account.sessionEpoch,
+      },
       account,
       jti,
       exp,

@@ -75,7 +75,8 @@ describe('accounts and sessions (whole app, real redis-server)', () => {
     expect(body).toMatchObject({ authenticated: true, account: { unitId: '18853' } });
     expect(body.authenticated && body.token).toBe(cookie.replace('gb_session=', ''));
 
-    await post('/auth/logout', {}, { cookie });
+    // A cookie-authenticated call from the app carries its CSRF header.
+    await post('/auth/logout', {}, { cookie, 'x-giaoban-csrf': '1' });
     const revoked = await probe(cookie);
     expect(revoked.status).toBe(200);
     expect(await revoked.json()).toEqual({ authenticated: false });
@@ -203,7 +204,7 @@ describe('accounts and sessions (whole app, real redis-server)', () => {
     // The app reads it to skip the session probe on a first visit: not httpOnly, not the token.
     expect(hint).not.toMatch(/HttpOnly/i);
     const session = (set.find((c) => c.startsWith('gb_session=')) ?? '').split(';')[0] as string;
-    const out = await post('/auth/logout', {}, { cookie: session });
+    const out = await post('/auth/logout', {}, { cookie: session, 'x-giaoban-csrf': '1' });
     expect(out.headers.getSetCookie().map((c) => c.split(';')[0])).toEqual([
       'gb_session=',
       'gb_signed_in=',

@@ -1,4 +1,4 @@
-import express, { type Router, type Response } from 'express';
+import express, { type Request, type Router, type Response } from 'express';
 import { AppError, parseOrThrow } from '@giaoban/common/errors';
 import {
   SESSION_COOKIE,
@@ -25,7 +25,8 @@ export interface AuthRoutesDeps {
   tokens: SessionTokens;
   limiter: LoginLimiter;
   audit: AuditLog;
-  secureCookie: boolean;
+  /** Whether the session cookies of this request get `Secure` (HTTPS, directly or via a trusted proxy). */
+  secureCookie: (req: Request) => boolean;
 }
 
 /** /auth/* and /accounts: login, logout, me, session probe, password change, admin account list/create/reset. */
@@ -39,19 +40,20 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
   });
 
   /** Issues a session token for the account: httpOnly cookie plus the token in the body. */
-  const startSession = async (res: Response, account: StoredAccount) => {
+  const startSession = async (req: Request, res: Response, account: StoredAccount) => {
     const { token, expiresAt } = await tokens.issue(account);
+    const secure = deps.secureCookie(req);
     res.cookie(SESSION_COOKIE, token, {
       httpOnly: true,
-      sameSite: 'lax',
-      secure: deps.secureCookie,
+      sameSite: 'strict',
+      secure,
       path: '/',
       expires: expiresAt,
     });
     // Readable, no secret: tells the app a session may exist (see api/sessionHint.ts).
     res.cookie(SESSION_HINT_COOKIE, '1', {
-      sameSite: 'lax',
-      secure: deps.secureCookie,
+      sameSite: 'strict',
+      secure,
       path: '/',
       expires: expiresAt,
     });
@@ -65,17 +67,11 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
 
   router.post('/auth/login', async (req, res) => {
     const body = parseOrThrow(loginRequestSchema, req.body);
-    const ip = req.ip ?? 'unknown';
-    await limiter.check(ip, body.username);
-    let account;
-    try {
-      account = await accounts.authenticate(body.username, body.password);
-    } catch (err) {
-      await limiter.failed(ip, body.username);
-      throw err;
-    }
-    await limiter.succeeded(ip, body.username);
-    await startSession(res, account);
+    // Counted before the password is checked: parallel guesses cannot outrun the count.
+    const attempt = await limiter.attempt(req.ip ?? 'unknown', body.username.toLowerCase());
+    const account = await accounts.authenticate(body.username, body.password);
+    await limiter.succeeded(attempt);
+    await startSession(req, res, account);
   });
 
   const forgetSession = (res: Response) => {
@@ -127,7 +123,8 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
     // Every older token is now void; hand the caller a fresh one.
     const account = await accounts.store.get(session.accountId);
     if (!account) throw new Error('account vanished');
-    await startSession(res, account);
+    await tokens.endOlderSessions(account, 'passwordChanged');
+    await startSession(req, res, account);
   });
 
   router.get('/accounts', auth, requireRole('admin'), async (_req, res) => {
@@ -156,6 +153,7 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
       req.params.id as string,
       body.newPassword,
     );
+    await tokens.endOlderSessions(account, 'passwordReset');
     await audit.record(session, 'account.passwordReset', account.id, {
       username: account.username,
       mustChangePassword: true,

@@ -12,6 +12,7 @@ import {
 } from '../meetings/occurrences';
 import type { NotifierHub } from '../notify/notifierHub';
 import { OccurrenceLog } from './occurrenceLog';
+import { watchRedisConnection } from '@giaoban/common/redisWatch';
 
 type JobName = 'reminder' | 'open' | 'close';
 interface OccurrenceJobData {
@@ -59,11 +60,7 @@ export class MeetingJobs {
     const connection = redis.duplicate({ maxRetriesPerRequest: null });
     const workerConnection = redis.duplicate({ maxRetriesPerRequest: null });
     this.#connections = [connection, workerConnection];
-    for (const c of this.#connections) {
-      c.on('error', (err: Error) =>
-        log.warn({ err: err.message }, 'job queue redis connection error'),
-      );
-    }
+    for (const c of this.#connections) watchRedisConnection(c, log, 'jobs');
     const prefix = 'gb:bull';
     this.#queue = new Queue(QUEUE, {
       connection,

@@ -3,6 +3,7 @@ import type { Logger } from '@giaoban/common/logger';
 import { AppError } from '@giaoban/common/errors';
 import type { Meeting, Selector } from '../api/meetings';
 import { expandStarts, parseRule } from './recurrence';
+import { watchRedisConnection } from '@giaoban/common/redisWatch';
 
 /** A change to one occurrence of a series (or of a one-off meeting). */
 export interface OccurrenceOverride {
@@ -88,9 +89,7 @@ export class MeetingStore {
   private constructor(redis: Redis, log: Logger) {
     this.#redis = redis;
     this.#sub = redis.duplicate();
-    this.#sub.on('error', (err: Error) =>
-      log.warn({ err: err.message }, 'meeting catalog subscriber error'),
-    );
+    watchRedisConnection(this.#sub, log, 'meeting-catalog');
     this.#log = log;
   }
 

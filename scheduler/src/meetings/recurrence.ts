@@ -23,11 +23,11 @@ export const MAX_OCCURRENCES = 1000;
 /** A series must hold its first session within this long of its start. */
 export const FIRST_SESSION_WITHIN_MS = 366 * DAY_MS;
 /**
- * The most periods (days of a DAILY rule, weeks of a WEEKLY one…) any walk
- * over a rule may take: ≈ 5 µs each, so no expansion holds the event loop
- * more than ≈ 20 ms (a DAILY series is walked ≈ 11 years from its start).
+ * The longest stretch of calendar any walk over a rule may cover (≈ 11
+ * years): rrule spends ≈ 3–5 µs per day of it, whatever the frequency, so no
+ * walk holds the event loop more than ≈ 20 ms.
  */
-export const MAX_PERIODS = 4000;
+export const MAX_WALK_DAYS = 4000;
 
 const allowed = new Set([Frequency.DAILY, Frequency.WEEKLY, Frequency.MONTHLY, Frequency.YEARLY]);
 /** Shortest length of one period of each frequency (a month: 28 days). */
@@ -39,7 +39,7 @@ const periodDays: Record<number, number> = {
 };
 
 /**
- * The rule as a walk that stops at `untilMs` (UTC) or after MAX_PERIODS periods.
+ * The rule as a walk that stops at `untilMs` (UTC) or after MAX_WALK_DAYS.
  *
  * rrule walks period by period until an accepted date passes the end of the
  * query: a rule whose periods all filter out (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=31)
@@ -53,7 +53,9 @@ function bounded(rule: RRule, untilMs: number): RRule {
   const o = rule.options;
   const periodMs = (periodDays[o.freq] ?? 1) * Math.max(1, o.interval) * DAY_MS;
   const span = toWall(untilMs).getTime() - o.dtstart.getTime();
-  const periods = Math.min(MAX_PERIODS, Math.max(1, Math.ceil(span / periodMs) + 2));
+  const wanted = Math.ceil(span / periodMs) + 2;
+  const most = Math.ceil(MAX_WALK_DAYS / (periodDays[o.freq] ?? 1));
+  const periods = Number.isFinite(wanted) ? Math.min(most, Math.max(1, wanted)) : 1;
   let reads = 0;
   const options = { ...o };
   Object.defineProperty(options, 'interval', {
@@ -88,10 +90,12 @@ export function parseRule(rule: string, startMs: number): RRule {
   for (const part of ['byhour', 'byminute', 'bysecond', 'byeaster'] as const) {
     if (options[part] != null) throw badRule(`${part.toUpperCase()} is not supported`);
   }
-  if (options.count != null && (options.count < 1 || options.count > MAX_OCCURRENCES)) {
+  // `INTERVAL=x` parses as NaN, which no comparison refuses: integers in range only.
+  const within = (v: number, max: number) => Number.isInteger(v) && v >= 1 && v <= max;
+  if (options.count != null && !within(options.count, MAX_OCCURRENCES)) {
     throw badRule(`COUNT must be 1–${MAX_OCCURRENCES}`);
   }
-  if (options.interval != null && (options.interval < 1 || options.interval > 366)) {
+  if (options.interval != null && !within(options.interval, 366)) {
     throw badRule('INTERVAL must be 1–366');
   }
   let parsed: RRule;
@@ -112,7 +116,8 @@ export function parseRule(rule: string, startMs: number): RRule {
 }
 
 /**
- * Start times (ms, UTC) of a series, sorted: a COUNT-bounded series entirely;
+ * Start times (ms, UTC) of a series, sorted: a COUNT-bounded series from its
+ * start (its sessions are counted from there) to a horizon after `aroundMs`;
  * otherwise the occurrences from a horizon before `aroundMs` to a horizon after
  * it (a daily briefing running for years keeps the recent and coming ones), at
  * most MAX_OCCURRENCES.
@@ -120,8 +125,9 @@ export function parseRule(rule: string, startMs: number): RRule {
 export function expandStarts(rule: RRule, aroundMs: number): number[] {
   const out: number[] = [];
   if (rule.options.count != null) {
-    bounded(rule, Number.MAX_SAFE_INTEGER).all((d, i) => {
-      if (i >= MAX_OCCURRENCES) return false;
+    const to = toWall(aroundMs + HORIZON_MS);
+    bounded(rule, aroundMs + HORIZON_MS).all((d, i) => {
+      if (i >= MAX_OCCURRENCES || d > to) return false;
       out.push(fromWall(d));
       return true;
     });
@@ -151,7 +157,7 @@ function anchoredBefore(rule: RRule, wall: Date): RRule {
   if (!stepDays || o.count != null) return rule;
   const stepMs = stepDays * o.interval * DAY_MS;
   const steps = Math.floor((wall.getTime() - o.dtstart.getTime()) / stepMs) - 1;
-  if (steps < 1) return rule;
+  if (!Number.isFinite(steps) || steps < 1) return rule;
   return new RRule(
     { ...rule.origOptions, dtstart: new Date(o.dtstart.getTime() + steps * stepMs) },
     true,

@@ -56,6 +56,8 @@ export async function startSchedulerApp(
     scheduler = await createScheduler({ redis: redis.client(), log, seed: true, env: { ...env } });
     scheduler.attachNotifier(notifier);
     const app = express();
+    // As the all-in-one does with TRUST_PROXY: tests pose as many clients through X-Forwarded-For.
+    if (env.TRUST_PROXY) app.set('trust proxy', Number(env.TRUST_PROXY));
     app.use(express.json());
     app.use('/api', scheduler.router);
     app.use('/api', notFoundHandler);

@@ -135,6 +135,31 @@ describe('EndpointLink (real mediasoup worker, PlainTransports)', () => {
     expect(link.flaps).toBe(0);
   });
 
+  it('a starved browser (its own timer late) falling silent is not a link verdict', async () => {
+    await meeting.addEndpoint({ id: 'st', unitId: 'st', transport: { type: 'plain' } });
+    let now = 0;
+    const starved = new EndpointLink(meeting.endpoint('st'), {
+      linkProfile: 'good',
+      floorEndpointId: () => undefined,
+      producerOwner: () => undefined,
+      onChange: () => undefined,
+      log,
+      now: () => now,
+      tickMs: 5,
+    });
+    const settle = () => new Promise((r) => setTimeout(r, 40));
+    try {
+      for (; now <= 4_000; now += 1_000) starved.report(good);
+      // The last report says the browser's own 2 s timer fired 2.5 s late: its CPU, not its link.
+      starved.report({ ...good, lateMs: 2_500 });
+      // As long as the other test's silence took to reach critical, and more.
+      for (now = 5_500; now <= 17_000; now += 500) await settle();
+      expect(starved.snapshot).toMatchObject({ down: 'good', up: 'good' });
+    } finally {
+      starved.close();
+    }
+  });
+
   it('reads reports that stop arriving as a flooded uplink, and silence never as recovery', async () => {
     await meeting.addEndpoint({ id: 's', unitId: 's', transport: { type: 'plain' } });
     let now = 0;

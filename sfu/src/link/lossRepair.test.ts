@@ -48,3 +48,15 @@ describe('LossRepair', () => {
     expect(r.wanted(2_000)).toBe(false);
   });
 });
+
+describe('LossRepair on a busy machine', () => {
+  it('one late round trip (a starved browser or server) does not turn repair off', () => {
+    const r = new LossRepair();
+    for (let t = 0; t <= 10_000; t += 2_000) {
+      r.loss(0.05, t);
+      r.rtt(t === 6_000 ? 900 : 300, t);
+    }
+    expect(r.congested(10_000)).toBe(false);
+    expect(r.wanted(10_000)).toBe(true);
+  });
+});

@@ -32,6 +32,7 @@ export class LossRepair {
   #rtts: { at: number; rtt: number }[] = [];
   #congestedUntil = -Infinity;
   #on = false;
+  #queuedInARow = 0;
 
   constructor(o: LossRepairOptions = {}) {
     this.#o = {
@@ -55,7 +56,9 @@ export class LossRepair {
     this.#rtts = this.#rtts.filter((r) => now - r.at <= MIN_RTT_WINDOW_MS);
     this.#rtts.push({ at: now, rtt: rttMs });
     const min = Math.min(...this.#rtts.map((r) => r.rtt));
-    if (rttMs - min > this.#o.queueMs) this.#congested(now);
+    // Two in a row: one late report (a busy browser or server) is not a queue.
+    this.#queuedInARow = rttMs - min > this.#o.queueMs ? this.#queuedInARow + 1 : 0;
+    if (this.#queuedInARow >= 2) this.#congested(now);
   }
 
   congested(now: number): boolean {

@@ -14,6 +14,7 @@ import { MeetingPlacement } from './meetingPlacement';
 import { MeetingsInUse, type LostMeeting } from './meetingsInUse';
 import { sfuNodeInfoSchema, type SfuArgs, type SfuMethod, type SfuNodeInfo } from './protocol';
 import { SfuRpcClient } from './rpcClient';
+import { watchRedisConnection } from '@giaoban/common/redisWatch';
 
 export interface RemoteSfuOptions {
   redisUrl: string;
@@ -54,6 +55,8 @@ export class RemoteSfuClient implements SfuClient {
     this.#o = o;
     this.#redis = new Redis(o.redisUrl, { maxRetriesPerRequest: 2 });
     this.#sub = new Redis(o.redisUrl);
+    watchRedisConnection(this.#redis, o.log, 'sfu-rpc');
+    watchRedisConnection(this.#sub, o.log, 'sfu-rpc-sub');
     this.#registry = new NodeRegistry(this.#redis, 'sfu', sfuNodeInfoSchema, o.log);
     this.#placement = new MeetingPlacement(this.#redis, this.#registry, o.log);
     this.#deaf = new DeafNodes(this.#redis, (id) => this.#rpc.listening(id), o.log);

@@ -15,6 +15,7 @@ import {
   type SfuMethod,
   type SfuNodeInfo,
 } from './protocol';
+import { watchRedisConnection } from '@giaoban/common/redisWatch';
 
 export interface SfuNodeServerOptions {
   redisUrl: string;
@@ -86,6 +87,8 @@ export class SfuNodeServer {
     this.#o = o;
     this.#pub = new Redis(o.redisUrl, { maxRetriesPerRequest: 2 });
     this.#sub = new Redis(o.redisUrl);
+    watchRedisConnection(this.#pub, o.log, 'sfu-node');
+    watchRedisConnection(this.#sub, o.log, 'sfu-node-sub');
     this.#registry = new NodeRegistry(this.#pub, 'sfu', sfuNodeInfoSchema, o.log);
     this.#handlers = handlersFor(o.sfu);
   }

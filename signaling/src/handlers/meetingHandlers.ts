@@ -5,6 +5,7 @@ import { MeetingRoom, type EndpointState } from '../room/meetingRoom';
 import type { HandlerMap, RequestContext } from './context';
 import { consumeProducers } from './mediaHandlers';
 import { onLinkState, presenceLinkState } from './linkHandlers';
+import { turnGrantFor } from './iceHandlers';
 
 type Names = keyof typeof meetingRequests;
 
@@ -15,6 +16,7 @@ export const meetingHandlers: HandlerMap<Names> = {
     return {
       routerRtpCapabilities: caps as unknown as Record<string, unknown>,
       isHost: grant.isHost,
+      turn: turnGrantFor(ctx),
     };
   },
 
@@ -127,6 +129,7 @@ export const meetingHandlers: HandlerMap<Names> = {
       endpoints: others.map((e) => r.endpointView(e)),
       chat: [...r.chat],
       consumers,
+      turn: turnGrantFor(ctx),
     };
   },
 

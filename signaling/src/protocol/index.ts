@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { notificationSchemas as schedulerNotifications } from '@giaoban/scheduler/api/notifications';
 import type { Ack, RequestSpec } from './common';
 import { chatNotifications, chatRequests } from './chat';
+import { iceRequests } from './ice';
 import { linkNotifications, linkRequests } from './link';
 import { mediaNotifications, mediaRequests } from './media';
 import { meetingNotifications, meetingRequests } from './meeting';
@@ -23,6 +24,7 @@ export const requests = {
   ...chatRequests,
   ...linkRequests,
   ...videoRequests,
+  ...iceRequests,
 } satisfies Record<string, RequestSpec>;
 
 export const notifications = {
@@ -53,3 +55,4 @@ export * from './moderation';
 export * from './chat';
 export * from './link';
 export * from './video';
+export * from './ice';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { emptySchema, idSchema, mediaObjectSchema, producerInfoSchema, req } from './common';
 import { linkStateSchema, type LinkStateWire } from './link';
 import { consumerParamsSchema } from './media';
+import { turnGrantSchema } from './ice';
 
 export type LinkState = LinkStateWire;
 
@@ -86,6 +87,8 @@ export const joinResponseSchema = z.object({
    * before the first sound (840 ms each on EDGE).
    */
   consumers: z.array(consumerParamsSchema).optional(),
+  /** TURN servers with credentials for this unit (absent: no TURN in this deployment). */
+  turn: turnGrantSchema.optional(),
 });
 export type JoinResponse = z.infer<typeof joinResponseSchema>;
 
@@ -97,7 +100,11 @@ export const meetingRequests = {
    */
   'meeting:prepare': req(
     z.object({ meetingId: idSchema }),
-    z.object({ routerRtpCapabilities: mediaObjectSchema, isHost: z.boolean() }),
+    z.object({
+      routerRtpCapabilities: mediaObjectSchema,
+      isHost: z.boolean(),
+      turn: turnGrantSchema.optional(),
+    }),
     { outsideMeeting: true },
   ),
   'meeting:join': req(
@@ -122,8 +129,12 @@ export const meetingNotifications = {
   /** Any change of an endpoint's view (hand, mute, link state, connection). */
   'presence:updated': z.object({ endpoint: endpointViewSchema }),
   'meeting:updated': z.object({ meeting: meetingViewSchema }),
-  /** This socket's endpoint ended: removed by a host, replaced by a newer join, meeting closed. */
+  /**
+   * This socket's endpoint ended: removed by a host, replaced by a newer join, meeting
+   * closed or cancelled, its unit uninvited, or its login session ended (logout,
+   * password changed or reset).
+   */
   'meeting:ended': z.object({
-    reason: z.enum(['removed', 'replaced', 'closed', 'cancelled', 'uninvited']),
+    reason: z.enum(['removed', 'replaced', 'closed', 'cancelled', 'uninvited', 'sessionEnded']),
   }),
 };

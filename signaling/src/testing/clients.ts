@@ -51,7 +51,8 @@ export async function connect(
   baseUrl: string,
   token: string | undefined,
   /** query: handshake query (a cluster's balancer routes a meeting's sockets by `meetingId`). */
-  opts: { reconnection?: boolean; query?: Record<string, string> } = {},
+  /** ca: the CA that signed an HTTPS server's certificate (a local CA in tests). */
+  opts: { reconnection?: boolean; query?: Record<string, string>; ca?: string } = {},
 ): Promise<TestClient> {
   const socket = io(baseUrl, {
     auth: token === undefined ? {} : { token },
@@ -60,6 +61,7 @@ export async function connect(
     reconnectionDelay: 100,
     forceNew: true,
     ...(opts.query ? { query: opts.query } : {}),
+    ...(opts.ca ? { ca: opts.ca } : {}),
   });
   const events: { name: string; payload: unknown }[] = [];
   socket.onAny((name: string, payload: unknown) => events.push({ name, payload }));

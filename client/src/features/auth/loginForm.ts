@@ -84,6 +84,8 @@ export function mountLoginForm(root: HTMLElement, options: LoginFormOptions = {}
   const select = el('select');
   for (const l of languages) select.append(el('option', { value: l, lang: l }, languageLabels[l]));
   const langHidden = el('span', { class: 'visually-hidden' });
+  // The CA certificate for commune PCs (served by the node at /ca, also over plain HTTP).
+  const caLink = el('a', { href: '/ca', class: 'login-ca' });
   const screen = el(
     'main',
     { id: 'main', class: 'login-screen' },
@@ -100,6 +102,7 @@ export function mountLoginForm(root: HTMLElement, options: LoginFormOptions = {}
       el(
         'div',
         { class: 'login-footer' },
+        caLink,
         el('label', { class: 'lang-switch' }, langHidden, select),
       ),
     ),
@@ -113,6 +116,7 @@ export function mountLoginForm(root: HTMLElement, options: LoginFormOptions = {}
     hint.textContent = s.auth.hint;
     passLabel.textContent = s.auth.password;
     langHidden.textContent = s.app.language;
+    caLink.textContent = s.auth.caLink;
     select.setAttribute('aria-label', s.app.language);
     // Logged in but the app behind still downloading (boot.ts): keep saying so.
     const loading = state.status === 'authenticated';

@@ -117,6 +117,7 @@ export const en: Resources = {
     submit: 'Log in',
     submitting: 'Logging in…',
     hint: 'Meeting-point accounts are u + the unit code, e.g. u18853.',
+    caLink: 'Install the server certificate',
   },
   home: {
     tier: 'Tier',
@@ -327,12 +328,21 @@ export const en: Resources = {
     cancelled: 'The meeting was cancelled.',
     uninvited: 'Your unit is no longer invited to this meeting.',
     replaced: 'You joined this room from another window.',
+    sessionEnded:
+      'Your sign-in session ended (logged out, or the password was changed). Sign in again.',
     mutedByHost: 'A host muted your microphone. Raise your hand to ask for the floor.',
     floorGiven: 'You have the floor.',
     locked: 'Room locked',
     participants: '{{count}} meeting points',
     participants_one: '{{count}} meeting point',
     back: 'Back to home',
+    path: {
+      label: 'Connection path',
+      direct: 'Direct ({{protocol}})',
+      relay: 'Through the TURN relay ({{protocol}})',
+      relayHint:
+        "The unit's network blocks direct connections; audio and video go through the province's relay server.",
+    },
   },
   prejoin: {
     title: 'Check before joining',
@@ -400,6 +410,9 @@ export const en: Resources = {
     RECURRENCE_EMPTY: 'The recurrence rule holds no session within a year of the start.',
     PASSWORD_CHANGE_REQUIRED: 'An administrator set this password; change it before you continue.',
     PASSWORD_REUSED: 'The new password must differ from the current one.',
+    STORAGE_FULL: "The server's data disk is full; ask the administrator to free space.",
+    STORAGE_READONLY:
+      "The server's data folder cannot be written (read-only); tell the administrator.",
     MEDIA_DEVICE: 'Could not open the chosen microphone or camera.',
     NETWORK: 'Cannot reach the server. Check the connection and try again.',
     UNKNOWN: 'Something went wrong.',

@@ -118,6 +118,7 @@ export const vi = {
     submit: 'Đăng nhập',
     submitting: 'Đang đăng nhập…',
     hint: 'Tài khoản điểm cầu có dạng u + mã đơn vị, ví dụ u18853.',
+    caLink: 'Cài chứng chỉ máy chủ',
   },
   home: {
     tier: 'Cấp',
@@ -327,12 +328,22 @@ export const vi = {
     cancelled: 'Cuộc họp đã bị hủy.',
     uninvited: 'Đơn vị của bạn không còn trong danh sách mời của cuộc họp này.',
     replaced: 'Bạn đã vào phòng này từ một cửa sổ khác.',
+    sessionEnded:
+      'Phiên đăng nhập đã kết thúc (đã đăng xuất hoặc mật khẩu đã đổi). Hãy đăng nhập lại.',
     mutedByHost: 'Chủ trì đã tắt micro của bạn. Giơ tay để xin phát biểu.',
     floorGiven: 'Bạn được phát biểu.',
     locked: 'Phòng đã khóa',
     participants: '{{count}} điểm cầu',
     participants_one: '{{count}} điểm cầu',
     back: 'Về trang chủ',
+    /** How this endpoint's media flows (ICE path), in the room header. */
+    path: {
+      label: 'Đường kết nối',
+      direct: 'Trực tiếp ({{protocol}})',
+      relay: 'Qua máy chủ chuyển tiếp TURN ({{protocol}})',
+      relayHint:
+        'Mạng của đơn vị chặn kết nối trực tiếp; hình và tiếng đi qua máy chủ chuyển tiếp của tỉnh.',
+    },
   },
   prejoin: {
     title: 'Kiểm tra trước khi vào họp',
@@ -404,6 +415,8 @@ export const vi = {
     PASSWORD_CHANGE_REQUIRED:
       'Quản trị viên đã đặt mật khẩu cho tài khoản này; hãy đổi mật khẩu trước khi tiếp tục.',
     PASSWORD_REUSED: 'Mật khẩu mới phải khác mật khẩu hiện tại.',
+    STORAGE_FULL: 'Ổ đĩa dữ liệu của máy chủ đã đầy; báo quản trị viên giải phóng dung lượng.',
+    STORAGE_READONLY: 'Thư mục dữ liệu của máy chủ không ghi được (chỉ đọc); báo quản trị viên.',
     MEDIA_DEVICE: 'Không mở được micro hoặc camera đã chọn.',
     NETWORK: 'Không kết nối được tới máy chủ. Kiểm tra đường truyền và thử lại.',
     UNKNOWN: 'Đã có lỗi xảy ra.',

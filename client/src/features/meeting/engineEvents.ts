@@ -8,6 +8,7 @@ import type {
   NotificationOf,
   ProducerView,
 } from '@giaoban/signaling/protocol/index';
+import type { IcePathInfo } from './icePath';
 
 export type MediaSource = 'mic' | 'camera' | 'screen';
 
@@ -47,7 +48,9 @@ export type EngineEvent =
   | { type: 'ended'; reason: EndedReason }
   | { type: 'error'; code: string }
   /** This endpoint's link state and send plan (link adaptation). */
-  | { type: 'link'; notice: LinkNotice };
+  | { type: 'link'; notice: LinkNotice }
+  /** A transport connected: directly or through TURN, and over what (the room shows it). */
+  | { type: 'icePath'; info: IcePathInfo };
 
 /** Why this endpoint is out of the meeting: the server's `meeting:ended` reasons, or it left. */
 export type EndedReason = NotificationOf<'meeting:ended'>['reason'] | 'left';

@@ -18,12 +18,15 @@ export function createTransport(
   signaling: SignalingClient,
   onFailed: (t: Transport) => void,
   onConnectFailed: () => void,
+  /** Which path to try first (icePath.ts): no TURN (direct), or relay-only with TURN servers. */
+  ice: { iceServers: RTCIceServer[]; iceTransportPolicy: RTCIceTransportPolicy },
 ): Transport {
   const params = {
     id: t.id,
     iceParameters: t.iceParameters as unknown as IceParameters,
     iceCandidates: t.iceCandidates as unknown as IceCandidate[],
     dtlsParameters: t.dtlsParameters as unknown as DtlsParameters,
+    ...ice,
   };
   const transport =
     direction === 'send' ? device.createSendTransport(params) : device.createRecvTransport(params);

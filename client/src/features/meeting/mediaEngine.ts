@@ -12,6 +12,8 @@ import { createTransport, type InboundStat } from './engineTransports';
 import { RemoteConsumers } from './engineConsumers';
 import type { LinkController } from './link/linkController';
 import { startLinkController } from './engineLink';
+import { rejoinDelayMs, rejoinRetryable } from './rejoinBackoff';
+import { IcePathController } from './icePath';
 
 export interface MeetingEngineOptions {
   token: string;
@@ -48,6 +50,8 @@ export class MeetingEngine {
   #prepared: Promise<void> | undefined;
   /** The socket our capabilities were told on: a new socket (long outage) must tell them again. */
   #preparedSocket: string | undefined;
+  /** Direct first, relay-only when direct does not connect; TURN credentials kept fresh. */
+  readonly #ice: IcePathController;
 
   constructor(o: MeetingEngineOptions) {
     this.#o = o;
@@ -67,6 +71,11 @@ export class MeetingEngine {
       serial: (fn) => this.#serial(fn),
     });
     wireNotifications(this, this.signaling, o.onEvent);
+    this.#ice = new IcePathController({
+      fetchTurn: () => this.signaling.request('media:iceServers', {}).then((r) => r.turn),
+      restartIce: (t) => this.restartIce(t),
+      onPath: (info) => o.onEvent({ type: 'icePath', info }),
+    });
   }
 
   get endpointId(): string | undefined {
@@ -118,9 +127,10 @@ export class MeetingEngine {
     await this.signaling.connected();
     const socketId = this.signaling.socket.id;
     if (!this.#device) {
-      const { routerRtpCapabilities } = await this.signaling.request('meeting:prepare', {
+      const { routerRtpCapabilities, turn } = await this.signaling.request('meeting:prepare', {
         meetingId: this.#o.meetingId,
       });
+      this.#ice.setTurn(turn);
       const device = new Device();
       await device.load({
         routerRtpCapabilities: routerRtpCapabilities as unknown as RtpCapabilities,
@@ -150,6 +160,7 @@ export class MeetingEngine {
       ...(link ? { link } : {}),
     });
     this.#selfId = join.self.id;
+    this.#ice.setTurn(join.turn);
     if (!this.#device) {
       if (!join.routerRtpCapabilities) throw new SignalingError('UNAVAILABLE');
       this.#device = new Device();
@@ -164,8 +175,20 @@ export class MeetingEngine {
       if (this.#ended || !this.signaling.socket.connected) return;
       void this.rejoin().catch(() => this.#o.onEvent({ type: 'error', code: 'UNAVAILABLE' }));
     };
-    const wire = (direction: 'send' | 'recv', t: JoinResponse['sendTransport']) =>
-      createTransport(this.#device!, direction, t, this.signaling, onFailed, onConnectFailed);
+    const wire = (direction: 'send' | 'recv', t: JoinResponse['sendTransport']) => {
+      const ice = this.#ice.transportOptions();
+      const transport = createTransport(
+        this.#device!,
+        direction,
+        t,
+        this.signaling,
+        onFailed,
+        onConnectFailed,
+        ice,
+      );
+      this.#ice.watch(transport);
+      return transport;
+    };
     this.#send = wire('send', join.sendTransport);
     this.#recv = wire('recv', join.recvTransport);
     this.#startLink(this.#send, this.#recv);
@@ -284,7 +307,18 @@ export class MeetingEngine {
       if (this.#ended) return;
       this.#o.onEvent({ type: 'connection', state: 'reconnecting', reason });
       const held = this.#closeMedia();
-      await this.#join(this.#rejoinLink());
+      // With every worker dead (SFU_WORKERS=1) the first tries meet UNAVAILABLE: keep trying.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await this.#join(this.#rejoinLink());
+          break;
+        } catch (err) {
+          if (this.#ended || !rejoinRetryable(err)) throw err;
+          this.#closeMedia();
+          await new Promise((r) => setTimeout(r, rejoinDelayMs(attempt)));
+          if (this.#ended) return;
+        }
+      }
       // The new link starts audio first again: a camera waits for it (or stays off).
       await this.#sources.republish(held);
     });
@@ -308,6 +342,7 @@ export class MeetingEngine {
   ended(reason: EndedReason): void {
     if (this.#ended) return;
     this.#ended = true;
+    this.#ice.stop();
     this.#sources.stopAll();
     this.#closeMedia();
     this.signaling.close();

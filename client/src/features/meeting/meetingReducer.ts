@@ -114,5 +114,8 @@ export function reduce(
     case 'link':
       set({ link: ev.notice });
       break;
+    case 'icePath':
+      set({ icePath: ev.info });
+      break;
   }
 }

@@ -12,6 +12,7 @@ import { MeetingEngine } from './mediaEngine';
 import { SignalingError } from './signalingClient';
 import { cameraOnByDefault } from './link/audioFirst';
 import { reduce } from './meetingReducer';
+import type { IcePathInfo } from './icePath';
 
 export interface JoinOptions {
   meetingId: string;
@@ -50,6 +51,8 @@ export interface MeetingState {
   videoSelection: string[] | null;
   /** Units we pinned (their videos come right after the floor holder's). */
   pinnedUnits: string[];
+  /** How the media flows: directly or through TURN, and over what (null until connected). */
+  icePath: IcePathInfo | null;
 
   /**
    * Warms a join up before the click (pre-join screen, emergency alert): socket,
@@ -107,6 +110,7 @@ const initial = {
   link: null,
   videoSelection: null,
   pinnedUnits: [],
+  icePath: null,
 };
 
 /** A warmed-up engine waiting for its join; dropped after 10 minutes unused. */

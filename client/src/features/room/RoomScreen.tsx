@@ -14,6 +14,7 @@ import { AutoAudioOnlyNotice } from './AutoAudioOnlyNotice';
 import { ChatPanel } from './ChatPanel';
 import { startChosenDevices } from './chosenDevices';
 import { ControlBar } from './ControlBar';
+import { IcePathBadge } from './IcePathBadge';
 import { LinkBadge } from './LinkBadge';
 import { ReconnectingOverlay } from './ReconnectingOverlay';
 import { RemoteAudio } from './RemoteAudio';
@@ -31,6 +32,7 @@ const endedText = {
   replaced: 'room.replaced',
   cancelled: 'room.cancelled',
   uninvited: 'room.uninvited',
+  sessionEnded: 'room.sessionEnded',
   closed: 'room.ended',
   left: 'room.ended',
 } as const satisfies Record<EndedReason, string>;
@@ -155,6 +157,7 @@ export default function RoomScreen({ meetingId }: { meetingId: string }) {
         {m.meeting.locked && <span className="badge">{t('room.locked')}</span>}
         <span className="muted">{t('room.participants', { count: endpoints.length + 1 })}</span>
         <LinkBadge indicator={indicatorFromNotice(notice)} showText />
+        <IcePathBadge info={m.icePath} />
         <LanguageSwitch />
       </header>
       {m.mutedByHost && !selfHasFloor && (
