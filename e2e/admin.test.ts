@@ -42,7 +42,22 @@ describe('the administrator manages accounts by unit', () => {
     await user.getByRole('button', { name: 'Đăng nhập' }).click();
     await changeAdminPassword(user, password, 'Hai-Thanh-rieng-2026');
     await expect.poll(() => user.locator('h1#unit-name').textContent()).toBe('Phường Hải Thành');
+    // The change is confirmed where the user lands, not silently.
+    await user.getByRole('status').filter({ hasText: 'Đã đổi mật khẩu.' }).waitFor();
     await context.close();
+  });
+
+  it('a demo account changes its public password and is told it worked', async () => {
+    const page = await t.loginAs('u18856');
+    const notice = page.getByRole('region', { name: 'Mật khẩu' });
+    await notice.getByRole('button', { name: 'Đổi mật khẩu' }).click();
+    await notice.getByLabel('Mật khẩu hiện tại').fill('GiaoBan@2026');
+    await notice.getByLabel('Mật khẩu mới', { exact: true }).fill('Quang-Phu-rieng-2026');
+    await notice.getByLabel('Nhập lại mật khẩu mới').fill('Quang-Phu-rieng-2026');
+    await notice.getByRole('button', { name: 'Lưu' }).click();
+    await page.getByRole('status').filter({ hasText: 'Đã đổi mật khẩu.' }).waitFor();
+    expect(await page.getByText('Tài khoản đang dùng mật khẩu mẫu').count()).toBe(0);
+    await page.context().close();
   });
 
   it('creates an account for a commune office, which logs in and chooses its own password', async () => {

@@ -175,7 +175,7 @@ describe('meeting media end to end', () => {
     const present = Object.keys(await state<object>(a, 'endpoints')).length;
     const stranger = await open('u18859');
     expect(await join(stranger, 'u18859')).toBe(false);
-    expect(await state<string>(stranger, 'error')).toBe('NOT_FOUND');
+    expect(await state<string>(stranger, 'error')).toBe('NOT_INVITED');
     await new Promise((r) => setTimeout(r, 500));
     expect(Object.keys(await state<object>(a, 'endpoints'))).toHaveLength(present);
     expect(app.signaling.meetings()).toEqual([{ meetingId, endpoints: 3 }]);

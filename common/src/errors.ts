@@ -28,6 +28,10 @@ export const errorMessages = {
     vi: 'Phòng họp chưa mở hoặc đã đóng.',
     en: 'The meeting room is not open.',
   },
+  NOT_INVITED: {
+    vi: 'Đơn vị của bạn không có trong danh sách mời của cuộc họp này.',
+    en: 'Your unit is not invited to this meeting.',
+  },
   UNIT_OUT_OF_SCOPE: {
     vi: 'Đơn vị nằm ngoài phạm vi quản lý của bạn.',
     en: 'That unit is outside the units you manage.',
@@ -101,6 +105,7 @@ const httpStatus: Partial<Record<ErrorCode, number>> = {
   RATE_LIMITED: 429,
   UNAVAILABLE: 503,
   MEETING_NOT_OPEN: 409,
+  NOT_INVITED: 403,
   UNIT_OUT_OF_SCOPE: 403,
   DEMO_PASSWORD: 400,
   MEETING_LOCKED: 403,

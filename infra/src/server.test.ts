@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../test/app';
+import { login } from '../../signaling/src/testing/clients';
 import type { UnitNode, UnitsResponse } from '@giaoban/scheduler/api/units';
 
 describe('all-in-one server', () => {
@@ -28,8 +29,16 @@ describe('all-in-one server', () => {
     expect(body.srtp).toMatchObject({ backend: 'openssl', linkage: 'static', ok: true });
   });
 
-  it('serves the seeded Quảng Bình org tree', async () => {
-    const res = await fetch(`${app.url}/api/units`);
+  it('serves the seeded Quảng Bình org tree to signed-in users only', async () => {
+    const anonymous = await fetch(`${app.url}/api/units`);
+    expect(anonymous.status).toBe(401);
+    expect(((await anonymous.json()) as { error: { code: string } }).error.code).toBe(
+      'UNAUTHENTICATED',
+    );
+    const token = await login(app.url, 'u18853');
+    const res = await fetch(`${app.url}/api/units`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as UnitsResponse;
     expect(body.count).toBe(1 + 1 + 8 + 151);
@@ -66,7 +75,10 @@ describe('all-in-one server', () => {
     const plain = await fetch(`${app.url}${js}`, { headers: { 'accept-encoding': 'identity' } });
     expect(plain.headers.get('content-encoding')).toBeNull();
     expect(await plain.text()).toBe(source);
-    const units = await fetch(`${app.url}/api/units`, { headers: { 'accept-encoding': 'gzip' } });
+    const token = await login(app.url, 'u18853');
+    const units = await fetch(`${app.url}/api/units`, {
+      headers: { 'accept-encoding': 'gzip', authorization: `Bearer ${token}` },
+    });
     expect(units.headers.get('content-encoding')).toBe('gzip');
     expect(((await units.json()) as UnitsResponse).count).toBe(161);
   });

@@ -37,6 +37,7 @@ import { adminRoutes } from './http/adminRoutes';
 import { CalendarFeed } from './calendar/calendarFeed';
 import { calendarRoutes } from './http/calendarRoutes';
 import { openApiRoutes } from './http/openapi';
+import { requireSession } from './auth/middleware';
 import { watchRedisConnection } from '@giaoban/common/redisWatch';
 import { recordingsDir } from '@giaoban/common/recordingsDir';
 import { RecordingStore } from './recordings/recordingStore';
@@ -124,7 +125,9 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
   router.use(cookieParser());
   // …so a state-changing one must prove it comes from the app itself (same-site CSRF).
   router.use(csrfGuard());
-  router.get('/units', (_req, res) => {
+  // The org tree names every unit and its link profile: for signed-in users only
+  // (the login screen does not need it; the app loads it after sign-in).
+  router.get('/units', requireSession(tokens), (_req, res) => {
     const tree = orgTree.tree();
     if (!tree) throw new AppError('NOT_FOUND');
     const body: UnitsResponse = { tiers: [...orgTree.tiers], tree, count: orgTree.size };
@@ -172,6 +175,7 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
       views,
       sessions: tokens,
       audit,
+      gate,
       onEnded: (slot) => jobs.ended(slot),
       onCancelled: (slots) => jobs.cancelled(slots),
       onInvitationsChanged: (before, after) => jobs.uninvited(before, after),

@@ -30,7 +30,7 @@ describe('prepared join: one round trip from click to consumers', () => {
     const stranger = await client('u18859');
     expect(await stranger.request('meeting:prepare', { meetingId })).toMatchObject({
       ok: false,
-      error: { code: 'NOT_FOUND' },
+      error: { code: 'NOT_INVITED' },
     });
   });
 

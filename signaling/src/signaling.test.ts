@@ -46,7 +46,7 @@ describe('signaling gateway', () => {
     const stranger = await client('u18859');
     const before = t.app.signaling.meetings();
     const refused = await stranger.request('meeting:join', { meetingId, deviceId: 'dev-x' });
-    expect(refused).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'NOT_INVITED' } });
     expect(t.app.signaling.meetings()).toEqual(before);
     expect(await stranger.request('hand:raise', {})).toMatchObject({
       ok: false,

@@ -73,10 +73,11 @@ export default function AppShell() {
   // change (PASSWORD_CHANGE_REQUIRED), so nothing else is asked for until then.
   const mustChangePassword = useAuth((s) => s.account?.mustChangePassword ?? false);
 
+  // The org tree needs a full session: not asked while the password must change first.
   useEffect(() => {
-    void loadUnits();
+    if (!mustChangePassword) void loadUnits();
     if (route.name === 'login') navigate({ name: 'home' }, { replace: true });
-  }, [route.name, loadUnits]);
+  }, [route.name, loadUnits, mustChangePassword]);
 
   // Without a live push connection (signaling unreachable, websockets blocked on
   // the link), fall back to asking for missed alerts over plain HTTP every 20 s.

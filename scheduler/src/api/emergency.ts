@@ -27,7 +27,12 @@ export const emergencySchema = z.object({
   message: z.string(),
   convenerUnitId: z.string(),
   convenedBy: z.string(),
+  /** The convening account's display name ("Ban Chỉ huy …"): how communes see the command. */
+  convenerName: z.string().optional(),
   startedAt: z.string(),
+  /** The last "alert the silent units again" and how many times it was done. */
+  realertedAt: z.string().nullable().optional(),
+  realerts: z.number().int().min(0).optional(),
   endedAt: z.string().nullable(),
   unitIds: z.array(z.string()),
 });
@@ -45,3 +50,11 @@ export type EmergenciesResponse = z.infer<typeof emergenciesResponseSchema>;
 /** delivered: sent automatically by the client on receipt; acknowledged: a person confirmed. */
 export const ackRequestSchema = z.object({ stage: z.enum(['delivered', 'acknowledged']) });
 export type AckRequest = z.infer<typeof ackRequestSchema>;
+
+/** POST /emergencies/{id}/realert: the silent units (neither acknowledged nor joined) alerted again. */
+export const realertResponseSchema = z.object({
+  emergency: emergencySchema,
+  /** The units alerted again. */
+  unitIds: z.array(z.string()),
+});
+export type RealertResponse = z.infer<typeof realertResponseSchema>;

@@ -167,3 +167,15 @@ export const occurrenceResponseSchema = z.object({
   conflicts: z.array(conflictSchema),
 });
 export type OccurrenceResponse = z.infer<typeof occurrenceResponseSchema>;
+
+/**
+ * GET /meetings/{id}/access: may this unit enter the room now? Asked before the
+ * pre-join check opens a camera. 200 when it may; otherwise the gate's error
+ * (NOT_INVITED, FORBIDDEN, MEETING_NOT_OPEN, NOT_FOUND).
+ */
+export const meetingAccessResponseSchema = z.object({
+  title: z.string(),
+  kind: z.enum(['regular', 'emergency']),
+  isHost: z.boolean(),
+});
+export type MeetingAccessResponse = z.infer<typeof meetingAccessResponseSchema>;

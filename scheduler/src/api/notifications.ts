@@ -44,6 +44,8 @@ export const emergencyAlertSchema = z.object({
   convenerName: z.string(),
   startedAt: z.string(),
   audioFirst: z.literal(true),
+  /** Set when the convener alerted the silent units again: the siren sounds anew. */
+  realertedAt: z.string().optional(),
 });
 
 export const rollCallUnitSchema = z.object({

@@ -85,6 +85,7 @@ export class EmergencyService {
       message: req.message,
       convenerUnitId: session.unitId,
       convenedBy: session.username,
+      convenerName: session.displayName || (this.#tree.get(session.unitId)?.name ?? session.unitId),
       startedAt: now,
       endedAt: null,
       unitIds: meeting.invitedUnitIds,
@@ -106,17 +107,11 @@ export class EmergencyService {
       .zadd(LIST_KEY, Date.now(), emergency.id)
       .exec();
     this.#byMeeting.set(meeting.id, emergency.id);
-    this.#notifier.notify(emergency.unitIds, 'emergency:alert', {
-      emergencyId: emergency.id,
-      meetingId: emergency.meetingId,
-      occurrenceId: emergency.occurrenceId,
-      title: emergency.title,
-      message: emergency.message,
-      convenerUnitId: emergency.convenerUnitId,
-      convenerName: this.#tree.get(session.unitId)?.name ?? session.unitId,
-      startedAt: emergency.startedAt,
-      audioFirst: true,
-    });
+    this.#notifier.notify(
+      emergency.unitIds,
+      'emergency:alert',
+      alertOf(emergency, this.#tree.get(emergency.convenerUnitId)?.name),
+    );
     this.#log.warn(
       { meetingId: meeting.id, units: emergency.unitIds.length, by: session.username },
       'emergency convened',
@@ -126,6 +121,38 @@ export class EmergencyService {
       units: emergency.unitIds.length,
     });
     return { emergency, rollCall: await this.rollCall(emergency.id) };
+  }
+
+  /**
+   * Alerts again the units that neither acknowledged nor joined (the siren
+   * sounds anew on their logged-in endpoints; others find it when they log in).
+   * Only managers above the convener, while the emergency runs; audited.
+   */
+  async realert(
+    session: SessionClaims,
+    id: string,
+  ): Promise<{ emergency: Emergency; unitIds: string[] }> {
+    const e = await this.visible(session, id);
+    if (!isManager(session) || !this.#tree.isInSubtree(session.unitId, e.convenerUnitId))
+      throw new AppError('FORBIDDEN');
+    if (e.endedAt) throw new AppError('MEETING_NOT_OPEN');
+    const rc = await this.rollCall(id);
+    const silent = rc.units.filter((u) => !u.acknowledgedAt && !u.joinedAt).map((u) => u.unitId);
+    const now = new Date().toISOString();
+    const next: Emergency = { ...e, realertedAt: now, realerts: (e.realerts ?? 0) + 1 };
+    await this.#redis.set(KEY(id), JSON.stringify(next));
+    if (silent.length > 0)
+      this.#notifier.notify(silent, 'emergency:alert', {
+        ...alertOf(next, this.#tree.get(e.convenerUnitId)?.name),
+        realertedAt: now,
+      });
+    this.#log.warn(
+      { meetingId: e.meetingId, units: silent.length, by: session.username },
+      'emergency re-alerted',
+    );
+    await this.#audit.record(session, 'emergency.realert', id, { units: silent.length });
+    this.#schedulePush(next);
+    return { emergency: next, unitIds: silent };
   }
 
   async get(id: string): Promise<Emergency> {
@@ -265,4 +292,20 @@ export class EmergencyService {
     for (const t of this.#pushTimers.values()) clearTimeout(t);
     this.#pushTimers.clear();
   }
+}
+
+/** The alert as units receive it (first time and again). */
+function alertOf(e: Emergency, unitName?: string) {
+  return {
+    emergencyId: e.id,
+    meetingId: e.meetingId,
+    occurrenceId: e.occurrenceId,
+    title: e.title,
+    message: e.message,
+    convenerUnitId: e.convenerUnitId,
+    // The command, not its unit: "Ban Chỉ huy Tỉnh Quảng Bình", not "Tỉnh Quảng Bình".
+    convenerName: e.convenerName ?? unitName ?? e.convenerUnitId,
+    startedAt: e.startedAt,
+    audioFirst: true as const,
+  };
 }

@@ -6,12 +6,13 @@ import {
   conveneRequestSchema,
   type ConveneResponse,
   type EmergenciesResponse,
+  type RealertResponse,
 } from '../api/emergency';
 import { requireSession, sessionOf } from '../auth/middleware';
 import type { EmergencyService } from '../emergency/emergencyService';
 import { isManager } from '../meetings/rights';
 
-/** /emergencies: convene, list, roll call, acknowledge, end. */
+/** /emergencies: convene, list, roll call, acknowledge, alert the silent again, end. */
 export function emergencyRoutes(deps: {
   emergencies: EmergencyService;
   sessions: SessionVerifier;
@@ -45,6 +46,11 @@ export function emergencyRoutes(deps: {
     const body = parseOrThrow(ackRequestSchema, req.body);
     await emergencies.ack(sessionOf(req), req.params.id, body.stage);
     res.status(204).end();
+  });
+
+  router.post('/emergencies/:id/realert', async (req, res) => {
+    const out: RealertResponse = await emergencies.realert(sessionOf(req), req.params.id);
+    res.json(out);
   });
 
   router.post('/emergencies/:id/end', async (req, res) => {

@@ -1,12 +1,13 @@
 import express, { type Router } from 'express';
 import { AppError, parseOrThrow } from '@giaoban/common/errors';
-import type { SessionVerifier } from '@giaoban/common/ports';
+import type { MeetingGate, SessionVerifier } from '@giaoban/common/ports';
 import {
   createMeetingRequestSchema,
   editOccurrenceRequestSchema,
   listOccurrencesQuerySchema,
   startNowRequestSchema,
   updateMeetingRequestSchema,
+  type MeetingAccessResponse,
   type MeetingResponse,
   type OccurrenceResponse,
   type OccurrencesResponse,
@@ -33,6 +34,8 @@ export interface MeetingRoutesDeps {
   views: MeetingViews;
   sessions: SessionVerifier;
   audit: AuditLog;
+  /** Who may enter a room now (the signaling join asks the same). */
+  gate: MeetingGate;
   /** Called when a host ends an occurrence early. */
   onEnded(slot: OccurrenceSlot): Promise<void>;
   /** Called with the occurrences (open or within the next day) that a cancellation removed. */
@@ -73,6 +76,16 @@ export function meetingRoutes(deps: MeetingRoutesDeps): Router {
     if (!m || !canSee(tree, session, m.hostUnitId, m.invitedUnitIds))
       throw new AppError('NOT_FOUND');
     res.json({ meeting: publicMeeting(m) });
+  });
+
+  router.get('/meetings/:id/access', async (req, res) => {
+    const grant = await deps.gate.authorizeJoin(req.params.id, sessionOf(req));
+    const out: MeetingAccessResponse = {
+      title: grant.title,
+      kind: grant.kind,
+      isHost: grant.isHost,
+    };
+    res.json(out);
   });
 
   const openNow = (meetingId: string) => openSlot(meetings.store.get(meetingId), timing);

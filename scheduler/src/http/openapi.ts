@@ -56,7 +56,14 @@ const operations: Op[] = [
     auth.createAccountRequestSchema,
     z.object({ account: auth.accountSchema }),
   ],
-  ['get', '/units', 'The org tree', undefined, units.unitsResponseSchema],
+  [
+    'get',
+    '/meetings/{id}/access',
+    'May my unit enter this room now (before the pre-join check opens a device)',
+    undefined,
+    meetings.meetingAccessResponseSchema,
+  ],
+  ['get', '/units', 'The org tree (signed in)', undefined, units.unitsResponseSchema],
   [
     'patch',
     '/units/{id}',
@@ -159,6 +166,13 @@ const operations: Op[] = [
     emergency.conveneResponseSchema,
   ],
   ['post', '/emergencies/{id}/ack', 'Delivered / acknowledged', emergency.ackRequestSchema],
+  [
+    'post',
+    '/emergencies/{id}/realert',
+    'Alert again the units that neither acknowledged nor joined (audited)',
+    undefined,
+    emergency.realertResponseSchema,
+  ],
   [
     'post',
     '/emergencies/{id}/end',

@@ -167,7 +167,7 @@ describe('authorization matrix (role × action × tier)', () => {
       const session = await app.scheduler.sessions.verify(as[actor].token);
       const join = app.scheduler.gate.authorizeJoin(meeting.id, session);
       if (rule.join === 'no')
-        await expect(join, `${actor} join`).rejects.toMatchObject({ code: 'NOT_FOUND' });
+        await expect(join, `${actor} join`).rejects.toMatchObject({ code: 'NOT_INVITED' });
       else {
         const grant = await join;
         expect(grant.isHost, `${actor} isHost`).toBe(rule.join === 'host');

@@ -40,8 +40,9 @@ export class SchedulerGate implements MeetingGate {
         (this.#tree.isInSubtree(unitId, meeting.hostUnitId) ||
           invited.some((u) => this.#tree.isInSubtree(unitId, u))));
     if (!mayJoin(session.unitId)) {
-      // Strangers learn nothing about the meeting, not even whether it is open.
-      throw invitedOnce(session.unitId) ? new AppError('FORBIDDEN') : new AppError('NOT_FOUND');
+      // Strangers learn nothing about the meeting (not even whether it is open) but
+      // that they are not invited: they hold its link, so they know it exists.
+      throw invitedOnce(session.unitId) ? new AppError('FORBIDDEN') : new AppError('NOT_INVITED');
     }
     if (!slot) throw new AppError('MEETING_NOT_OPEN');
     const isHost = isManager(session) && this.#tree.isInSubtree(session.unitId, meeting.hostUnitId);

@@ -88,7 +88,7 @@ describe('three-tier tree (no districts): rights, selectors and convene unchange
     expect(grant.isHost).toBe(false);
     await expect(scheduler.gate.authorizeJoin(meeting.id, await as('u2001'))).rejects.toMatchObject(
       {
-        code: 'NOT_FOUND',
+        code: 'NOT_INVITED',
       },
     );
     const window = {

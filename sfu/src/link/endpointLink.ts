@@ -38,6 +38,12 @@ export interface LinkSnapshot {
 export interface EndpointLinkOptions {
   /** Units with a poor link profile start (and stay until proven) audio-only. */
   linkProfile: 'good' | 'poor';
+  /**
+   * The device measured its link good (pre-join test, its last meetings): it
+   * starts with video at the lowest layers (`constrained`) instead of audio
+   * first; a link that cannot carry it falls to audio-only within seconds.
+   */
+  startWithVideo?: boolean;
   forcedAudioOnly?: boolean;
   /** Whose audio a critical downlink keeps (floor holder, else the active speaker). */
   floorEndpointId: () => string | undefined;
@@ -99,14 +105,22 @@ export class EndpointLink {
     const now = this.#now();
     // Start conservative: audio-only until the link is known. A unit known to
     // be poor gets no probation; the others may step up after ~2.5 s of good signals.
-    const probationUntil = opts.linkProfile === 'poor' ? 0 : now + 12_000;
+    // A device that measured its own link good starts with video (lowest
+    // layers) and learns the rest on probation, whatever its unit's profile.
+    const withVideo = opts.startWithVideo === true;
+    const probationUntil = opts.linkProfile === 'poor' && !withVideo ? 0 : now + 12_000;
     // The up-hold: video is due ≤ 15 s after a link recovers, and before the
     // hold can start the first good report must arrive (≤ 2 s) and the SFU's
     // last loss window from before the recovery must pass (≤ 2 s + its 1.5 s
     // receiver-report lag): measured 11.9–14.8 s on GPRS with a 10 s hold.
     const upHoldMs = 9_000;
     const machine = (direction: 'down' | 'up') =>
-      new LinkStateMachine({ direction, initial: 'poor', probationUntil, upHoldMs });
+      new LinkStateMachine({
+        direction,
+        initial: withVideo ? 'constrained' : 'poor',
+        probationUntil,
+        upHoldMs,
+      });
     this.#down = machine('down');
     this.#up = machine('up');
     this.#plan = this.#makePlan();

@@ -44,6 +44,8 @@ export interface SupervisorOptions {
 
 export interface AttachOptions {
   linkProfile?: 'good' | 'poor';
+  /** The device measured its link good: start with video (EndpointLinkOptions). */
+  startWithVideo?: boolean;
   forcedAudioOnly?: boolean;
 }
 
@@ -81,6 +83,7 @@ export class LinkSupervisor {
     const selection = this.#selection(meeting.id);
     const link = new EndpointLink(endpoint, {
       linkProfile: opts.linkProfile ?? 'good',
+      startWithVideo: opts.startWithVideo,
       forcedAudioOnly: opts.forcedAudioOnly,
       fecRepair: this.#opts.fecRepair ?? true,
       floorEndpointId: () => this.#floorFor(meeting.id, endpoint.id),

@@ -96,6 +96,7 @@ export const sfuMethods = {
         link: z
           .object({
             linkProfile: z.enum(['good', 'poor']).optional(),
+            startWithVideo: z.boolean().optional(),
             forcedAudioOnly: z.boolean().optional(),
           })
           .optional(),

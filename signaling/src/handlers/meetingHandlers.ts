@@ -20,7 +20,7 @@ export const meetingHandlers: HandlerMap<Names> = {
     };
   },
 
-  async 'meeting:join'(ctx, { meetingId, deviceId }) {
+  async 'meeting:join'(ctx, { meetingId, deviceId, link: hint }) {
     const { core, socket, session } = ctx;
     const { sfu, gate, attendance, config, describeUnit } = core.deps;
     // Only units the scheduler invited (and hosts above them) get a grant; others get its coded error.
@@ -36,6 +36,7 @@ export const meetingHandlers: HandlerMap<Names> = {
     const endpointId = randomUUID();
     const unit = describeUnit?.(session.unitId);
     // Link adaptation starts audio-only; mountain communes (profile 'poor') stay so until proven.
+    // A device that measured its link good starts with video (sfu/src/link/endpointLink.ts).
     // The join counts as under way so that an emptied meeting keeps its media meanwhile.
     core.joining.set(meetingId, (core.joining.get(meetingId) ?? 0) + 1);
     let media;
@@ -44,7 +45,11 @@ export const meetingHandlers: HandlerMap<Names> = {
         meetingId,
         endpointId,
         unitId: session.unitId,
-        link: { linkProfile: unit?.linkProfile ?? 'good' },
+        link: {
+          linkProfile: unit?.linkProfile ?? 'good',
+          startWithVideo: hint?.measured === 'good',
+          forcedAudioOnly: hint?.audioOnly ?? false,
+        },
         group: unit?.parentId ?? undefined,
       });
     } finally {

@@ -52,6 +52,20 @@ export const meetingViewSchema = z.object({
 });
 export type MeetingView = z.infer<typeof meetingViewSchema>;
 
+/**
+ * What the browser knows of its own link before joining: `measured` is the
+ * device's latest measurement (pre-join link test, else its last meetings);
+ * 'good' starts the endpoint with video instead of audio first. `audioOnly`:
+ * the user chose audio-only before joining (forced from the first packet).
+ */
+export const joinLinkSchema = z
+  .object({
+    measured: z.enum(['good', 'weak', 'unknown']),
+    audioOnly: z.boolean().optional(),
+  })
+  .strict();
+export type JoinLink = z.infer<typeof joinLinkSchema>;
+
 const transportParamsSchema = z.object({
   id: z.string(),
   iceParameters: mediaObjectSchema,
@@ -101,6 +115,8 @@ export const meetingRequests = {
       meetingId: idSchema,
       /** Stable per browser: a rejoin from the same device replaces its old endpoint. */
       deviceId: idSchema,
+      /** Where link adaptation starts for this device (absent: audio first). */
+      link: joinLinkSchema.optional(),
     }),
     joinResponseSchema,
     { outsideMeeting: true },

@@ -1,4 +1,5 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { create } from 'zustand';
 import { useTranslation } from 'react-i18next';
 import { changePasswordRequestSchema, loginResponseSchema } from '@giaoban/scheduler/api/auth';
 import { api, errorCodeOf, setApiToken, type ClientErrorCode } from '../../app/api';
@@ -6,6 +7,11 @@ import { ErrorText } from '../i18n/ErrorText';
 import { LanguageSwitch } from '../i18n/LanguageSwitch';
 import { useAuth } from './authStore';
 import './login.css';
+
+/** When this page last changed the password: the confirmation shows after the form is gone. */
+const usePasswordChanged = create<{ at: number | null }>(() => ({ at: null }));
+/** How long "Đã đổi mật khẩu." stays (it can be closed sooner). */
+export const CHANGED_NOTICE_MS = 10_000;
 
 /** One labelled password input of the change form. */
 function PasswordField(p: {
@@ -69,6 +75,7 @@ function PasswordChangeForm({ required, onCancel }: { required: boolean; onCance
       const res = await api('/api/auth/password', loginResponseSchema, { method: 'POST', body });
       // Older tokens are void now: carry on with the fresh one.
       setApiToken(res.token);
+      usePasswordChanged.setState({ at: Date.now() });
       useAuth.setState({ token: res.token, account: res.account });
     } catch (err) {
       setError(errorCodeOf(err));
@@ -137,6 +144,28 @@ export function PasswordNotice() {
   const { t } = useTranslation();
   const account = useAuth((s) => s.account);
   const [open, setOpen] = useState(false);
+  const changedAt = usePasswordChanged((s) => s.at);
+  useEffect(() => {
+    if (changedAt === null) return;
+    const timer = setTimeout(() => usePasswordChanged.setState({ at: null }), CHANGED_NOTICE_MS);
+    return () => clearTimeout(timer);
+  }, [changedAt]);
+  // The change went through: said where the form was (and after the required screen).
+  if (changedAt !== null)
+    return (
+      <div className="password-notice password-changed" role="status">
+        <p>
+          <strong>{t('password.changed')}</strong>{' '}
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => usePasswordChanged.setState({ at: null })}
+          >
+            {t('app.close')}
+          </button>
+        </p>
+      </div>
+    );
   if (!account?.demoPassword) return null;
 
   return (

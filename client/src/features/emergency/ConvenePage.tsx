@@ -7,12 +7,20 @@ import { useAuth } from '../auth/authStore';
 import { ErrorText } from '../i18n/ErrorText';
 import { useNotifications } from '../notifications/notificationsStore';
 import { useJoinChoice } from '../prejoin/joinChoice';
+import { measureAndRemember } from '../prejoin/linkTest';
 import { toSelectors } from '../scheduling/selectors';
 import { UnitTreePicker } from '../scheduling/UnitTreePicker';
 import { subtree, useUnits } from '../units/unitsStore';
 import { canConvene } from './canConvene';
 import type { Emergency } from '@giaoban/scheduler/api/emergency';
-import { conveneEmergency, endEmergency, getRollCall, listEmergencies } from './emergencyApi';
+import {
+  conveneEmergency,
+  endEmergency,
+  getRollCall,
+  listEmergencies,
+  realertEmergency,
+} from './emergencyApi';
+import { formatTime } from '../i18n/dateTime';
 import { RollCallBoard } from './RollCallBoard';
 import './emergency.css';
 import { Loading } from '../../app/Loading';
@@ -23,7 +31,7 @@ const storeRollCall = (rc: RollCall) =>
 
 /** The commander's screen: choose units, convene in one action, watch the roll call live. */
 export default function ConvenePage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const account = useAuth((s) => s.account);
   const index = useUnits((s) => s.index);
   const id = useId();
@@ -33,8 +41,13 @@ export default function ConvenePage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ClientErrorCode | null>(null);
   const [active, setActive] = useState<Emergency | null>(null);
+  const [realerted, setRealerted] = useState<number | null>(null);
   // Pushes and polls land in one place: the notifications store.
   const rollCall = useNotifications((s) => (active ? s.rollCalls[active.id] : undefined));
+
+  // The commander's link is measured while the form is filled: a good link starts the
+  // room with the camera at once, which is what the convened communes wait to see.
+  useEffect(() => void measureAndRemember(), []);
 
   // After a reload, pick up the emergency this unit convened that is still running.
   useEffect(() => {
@@ -97,6 +110,20 @@ export default function ConvenePage() {
     }
   };
 
+  // Units that neither acknowledged nor joined: the convener may sound their siren again.
+  const silent = rollCall?.units.filter((u) => !u.acknowledgedAt && !u.joinedAt).length ?? 0;
+  const realert = async () => {
+    if (!active) return;
+    setError(null);
+    try {
+      const res = await realertEmergency(active.id);
+      setActive(res.emergency);
+      setRealerted(res.unitIds.length);
+    } catch (err) {
+      setError(errorCodeOf(err));
+    }
+  };
+
   const end = async () => {
     if (!active || !window.confirm(t('convene.confirmEnd'))) return;
     try {
@@ -129,6 +156,14 @@ export default function ConvenePage() {
                 >
                   {t('convene.joinRoom')}
                 </button>
+                <button
+                  type="button"
+                  className="btn btn-emergency"
+                  onClick={() => void realert()}
+                  disabled={silent === 0}
+                >
+                  {t('convene.realert', { count: silent })}
+                </button>
                 <button type="button" className="btn btn-danger" onClick={() => void end()}>
                   {t('convene.end')}
                 </button>
@@ -136,6 +171,12 @@ export default function ConvenePage() {
             )}
           </div>
         </div>
+        {active.realertedAt && (
+          <p role="status" className="realerted">
+            {t('convene.realerted', { time: formatTime(active.realertedAt, i18n.language) })}
+            {realerted !== null && ` ${t('convene.realertedUnits', { count: realerted })}`}
+          </p>
+        )}
         {error && <ErrorText code={error} />}
         {rollCall ? <RollCallBoard rollCall={rollCall} /> : <Loading />}
       </section>

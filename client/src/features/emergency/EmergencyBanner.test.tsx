@@ -29,7 +29,7 @@ describe('EmergencyBanner', () => {
     expect(useNotifications.getState().alerts).toEqual([]);
   });
 
-  it('shows an alert, acknowledges it, then joins audio-only in one click', async () => {
+  it('shows an alert, acknowledges it, then joins audio first in one click', async () => {
     const stages: unknown[] = [];
     const calls = mockFetch({
       'POST /api/emergencies/em1/ack': (init) => {
@@ -47,7 +47,9 @@ describe('EmergencyBanner', () => {
     // Receipt first (automatic), then the person's acknowledgement.
     expect(stages).toEqual(['delivered', 'acknowledged']);
     fireEvent.click(screen.getByRole('button', { name: 'Vào họp ngay (âm thanh)' }));
-    expect(useJoinChoice.getState().choice).toEqual({ meetingId: 'm1', mode: 'audioOnly' });
+    // Audio first, not audio-only: the commander's video may come (emergency meetings keep
+    // the commune's own camera off by themselves, link/audioFirst.ts).
+    expect(useJoinChoice.getState().choice).toEqual({ meetingId: 'm1', mode: 'video' });
     expect(useRouter.getState().route).toEqual({ name: 'room', meetingId: 'm1' });
     expect(screen.queryByRole('alertdialog')).toBeNull();
   });

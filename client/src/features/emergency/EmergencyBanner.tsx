@@ -7,6 +7,7 @@ import { ErrorText } from '../i18n/ErrorText';
 import { useJoinChoice } from '../prejoin/joinChoice';
 import { useAuth } from '../auth/authStore';
 import { warmJoin } from '../meeting/warmJoin';
+import { measureAndRemember } from '../prejoin/linkTest';
 import { useNotifications, type EmergencyAlert } from '../notifications/notificationsStore';
 import { playAlertSound, type AlertSound } from './alertSound';
 import { formatTime } from '../i18n/dateTime';
@@ -15,13 +16,21 @@ import './emergency.css';
 
 /**
  * The emergency alert, over every screen: a siren until someone acknowledges,
- * then one click joins the meeting audio-first (no pre-join check: seconds count).
+ * then one click joins the meeting audio-first (no pre-join check: seconds count):
+ * the microphone only, and the commander's video where the link allows.
  */
 export function EmergencyBanner() {
   const alerts = useNotifications((s) => s.alerts);
   const alert = alerts[0];
   if (!alert) return null;
-  return <AlertBanner key={alert.emergencyId} alert={alert} more={alerts.length - 1} />;
+  // A repeated alert mounts a fresh banner: the siren sounds again, even if it was silenced.
+  return (
+    <AlertBanner
+      key={`${alert.emergencyId}/${alert.realertedAt ?? ''}`}
+      alert={alert}
+      more={alerts.length - 1}
+    />
+  );
 }
 
 function AlertBanner({ alert, more }: { alert: EmergencyAlert; more: number }) {
@@ -48,11 +57,12 @@ function AlertBanner({ alert, more }: { alert: EmergencyAlert; more: number }) {
     (acked ? joinRef : ackRef).current?.focus();
   }, [acked]);
 
-  // Seconds count: the join is prepared while the siren sounds.
+  // Seconds count: the join is prepared, and the link measured, while the siren sounds.
   const token = useAuth((s) => s.token);
   useEffect(() => {
     if (token) warmJoin(alert.meetingId, token);
   }, [alert.meetingId, token]);
+  useEffect(() => void measureAndRemember(), []);
 
   // The receipt goes back at once, so the convener sees "received" before anyone clicks.
   useEffect(() => {
@@ -72,8 +82,10 @@ function AlertBanner({ alert, more }: { alert: EmergencyAlert; more: number }) {
     }
   };
 
+  // Audio first, not audio-only: the unit's camera stays off (cameraOnByDefault) but it
+  // receives the commander's video as soon as its link allows (at once if measured good).
   const join = () => {
-    useJoinChoice.getState().set({ meetingId: alert.meetingId, mode: 'audioOnly' });
+    useJoinChoice.getState().set({ meetingId: alert.meetingId, mode: 'video' });
     useNotifications.getState().dismissAlert(alert.emergencyId);
     navigate({ name: 'room', meetingId: alert.meetingId });
   };

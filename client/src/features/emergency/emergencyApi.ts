@@ -3,7 +3,9 @@ import {
   conveneResponseSchema,
   emergenciesResponseSchema,
   emergencySchema,
+  realertResponseSchema,
   type ConveneRequest,
+  type RealertResponse,
   type Emergency,
 } from '@giaoban/scheduler/api/emergency';
 import { rollCallSchema, type RollCall } from '@giaoban/scheduler/api/notifications';
@@ -37,6 +39,11 @@ export async function endEmergency(id: string): Promise<Emergency> {
       method: 'POST',
     })
   ).emergency;
+}
+
+/** Alerts again the units that neither acknowledged nor joined. */
+export function realertEmergency(id: string): Promise<RealertResponse> {
+  return api(`/api/emergencies/${enc(id)}/realert`, realertResponseSchema, { method: 'POST' });
 }
 
 /** 'delivered' is sent by the browser on receipt; 'acknowledged' when a person confirms. */

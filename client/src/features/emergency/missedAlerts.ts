@@ -22,7 +22,7 @@ export async function recoverMissedAlerts(unitId: string): Promise<number> {
       title: e.title,
       message: e.message,
       convenerUnitId: e.convenerUnitId,
-      convenerName: convener?.name ?? e.convenedBy,
+      convenerName: e.convenerName ?? convener?.name ?? e.convenedBy,
       startedAt: e.startedAt,
       audioFirst: true,
     });

@@ -1,6 +1,7 @@
 import { Device } from 'mediasoup-client';
 import type { IceParameters, Producer, RtpCapabilities, Transport } from 'mediasoup-client/types';
 import type { JoinResponse } from '@giaoban/signaling/protocol/index';
+import type { JoinLink } from '@giaoban/signaling/protocol/meeting';
 import type { LinkNotice } from '@giaoban/signaling/protocol/link';
 import type { ReconnectReason } from '@giaoban/signaling/protocol/media';
 import type { EndedReason, EngineEvent, MediaSource, RemoteTrack } from './engineEvents';
@@ -142,16 +143,21 @@ export class MeetingEngine {
     this.#preparedSocket = socketId;
   }
 
-  async join(): Promise<JoinResponse> {
+  /**
+   * Joins. `link`: what the device knows of its link (a measured good link
+   * starts with video, else audio first) and the user's audio-only choice.
+   */
+  async join(link?: JoinLink): Promise<JoinResponse> {
     this.#o.onEvent({ type: 'connection', state: 'connecting' });
     await this.prepare();
-    return this.#serial(() => this.#join());
+    return this.#serial(() => this.#join(link));
   }
 
-  async #join(): Promise<JoinResponse> {
+  async #join(link: JoinLink | undefined): Promise<JoinResponse> {
     const join = await this.signaling.request('meeting:join', {
       meetingId: this.#o.meetingId,
       deviceId: this.#o.deviceId,
+      ...(link ? { link } : {}),
     });
     this.#selfId = join.self.id;
     this.#ice.setTurn(join.turn);
@@ -304,7 +310,7 @@ export class MeetingEngine {
       // With every worker dead (SFU_WORKERS=1) the first tries meet UNAVAILABLE: keep trying.
       for (let attempt = 0; ; attempt++) {
         try {
-          await this.#join();
+          await this.#join(this.#rejoinLink());
           break;
         } catch (err) {
           if (this.#ended || !rejoinRetryable(err)) throw err;
@@ -316,6 +322,16 @@ export class MeetingEngine {
       // The new link starts audio first again: a camera waits for it (or stays off).
       await this.#sources.republish(held);
     });
+  }
+
+  /** A rejoin starts where the link was: with video if it carried video, the user's choice kept. */
+  #rejoinLink(): JoinLink | undefined {
+    const n = this.#linkNotice;
+    if (!n || n.endpointId !== this.#selfId) return undefined;
+    const carried = !n.audioOnly || n.forced;
+    const bad =
+      n.down === 'poor' || n.down === 'critical' || n.up === 'poor' || n.up === 'critical';
+    return { measured: carried && !bad ? 'good' : 'weak', audioOnly: n.forced };
   }
 
   /** Per consumer: bytes received so far (getStats inbound-rtp matched by the consumer's SSRC). */

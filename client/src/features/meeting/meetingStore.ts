@@ -7,6 +7,7 @@ import type {
   MeetingView,
 } from '@giaoban/signaling/protocol/index';
 import type { StopReason } from '@giaoban/scheduler/api/recordings';
+import type { JoinLink } from '@giaoban/signaling/protocol/meeting';
 import type { ConnectionState, EndedReason, MediaSource, RemoteTrack } from './engineEvents';
 import { MeetingEngine } from './mediaEngine';
 import { SignalingError } from './signalingClient';
@@ -20,6 +21,8 @@ export interface JoinOptions {
   /** Publish the microphone / camera right after joining (pre-join choices). */
   mic?: boolean;
   camera?: boolean;
+  /** Where link adaptation starts: a device measured good starts with video. */
+  link?: JoinLink;
   /** Signaling URL; defaults to this page's origin. */
   url?: string;
 }
@@ -58,7 +61,7 @@ export interface MeetingState {
    * Warms a join up before the click (pre-join screen, emergency alert): socket,
    * Device and capabilities are ready, so join() costs one round trip plus ICE/DTLS.
    */
-  prepare(o: Omit<JoinOptions, 'mic' | 'camera'>): void;
+  prepare(o: Omit<JoinOptions, 'mic' | 'camera' | 'link'>): void;
   /** Drops a warmed-up join that will not be used (back to home, another meeting). */
   discardPrepared(): void;
   join(o: JoinOptions): Promise<boolean>;
@@ -165,7 +168,7 @@ export const useMeeting = create<MeetingState>((set, get) => {
   };
   const req = (fn: (e: MeetingEngine) => Promise<unknown>) => act(fn);
   // Events of an engine that was since replaced, left, or not yet joined are ignored.
-  const newEngine = (o: Omit<JoinOptions, 'mic' | 'camera'>): MeetingEngine => {
+  const newEngine = (o: Omit<JoinOptions, 'mic' | 'camera' | 'link'>): MeetingEngine => {
     const e: MeetingEngine = new MeetingEngine({
       token: o.token,
       meetingId: o.meetingId,
@@ -212,7 +215,7 @@ export const useMeeting = create<MeetingState>((set, get) => {
       engine = e;
       (globalThis as { giaobanMeeting?: MeetingEngine }).giaobanMeeting = e; // diagnostics, e2e
       try {
-        await e.join();
+        await e.join(o.link);
       } catch (err) {
         if (engine === e) engine = null;
         e.ended('left');

@@ -45,12 +45,20 @@ export const useNotifications = create<NotificationsState>((set) => ({
     switch (event) {
       case 'emergency:alert': {
         const alert = payload as EmergencyAlert;
-        set((s) => ({
-          alerts: s.alerts.some((a) => a.emergencyId === alert.emergencyId)
-            ? s.alerts
-            : [...s.alerts, alert],
-          scheduleVersion: s.scheduleVersion + 1,
-        }));
+        set((s) => {
+          // Alerted again (the convener's "alert the silent units again"): the alert is
+          // replaced, so its banner starts over with the siren.
+          const known = s.alerts.find((a) => a.emergencyId === alert.emergencyId);
+          const again = !!alert.realertedAt && alert.realertedAt !== known?.realertedAt;
+          return {
+            alerts: !known
+              ? [...s.alerts, alert]
+              : again
+                ? s.alerts.map((a) => (a.emergencyId === alert.emergencyId ? alert : a))
+                : s.alerts,
+            scheduleVersion: s.scheduleVersion + 1,
+          };
+        });
         break;
       }
       case 'emergency:ended': {

@@ -16,6 +16,10 @@ import {
 } from './linkTest';
 import { useMicLevel } from './useMicLevel';
 import { MeetingHeading } from './MeetingHeading';
+import { JoinOutlook } from './JoinOutlook';
+import { measuredLink, rememberLink } from './linkMemory';
+import { useMeetingAccess } from './meetingAccess';
+import { ErrorText } from '../i18n/ErrorText';
 import './prejoin.css';
 
 type MediaError = 'denied' | 'noDevice' | null;
@@ -23,8 +27,36 @@ type MediaError = 'denied' | 'noDevice' | null;
 /**
  * The check before entering a room: hear your microphone, see your camera, test
  * the link, choose video or audio-only. The choice is remembered on this device.
+ * Nothing opens (no device, no meeting socket) until the server says this unit
+ * may enter: a unit that is not invited is told so at once.
  */
 export default function PreJoinPage({ meetingId }: { meetingId: string }) {
+  const { t } = useTranslation();
+  const access = useMeetingAccess(meetingId);
+  if (access.state === 'allowed') return <PreJoinCheck meetingId={meetingId} />;
+  return (
+    <section className="prejoin" aria-labelledby="prejoin-title">
+      <h1 id="prejoin-title">{t('prejoin.title')}</h1>
+      {access.state === 'checking' ? (
+        <p role="status">{t('prejoin.checkingAccess')}</p>
+      ) : (
+        <div className="panel prejoin-refused">
+          <h2>{t('prejoin.cannotJoin')}</h2>
+          <ErrorText code={access.code} />
+          <button
+            type="button"
+            className="btn btn-primary"
+            onClick={() => navigate({ name: 'home' })}
+          >
+            {t('room.back')}
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function PreJoinCheck({ meetingId }: { meetingId: string }) {
   const { t } = useTranslation();
   const account = useAuth((s) => s.account);
   const token = useAuth((s) => s.token);
@@ -90,8 +122,11 @@ export default function PreJoinPage({ meetingId }: { meetingId: string }) {
   }, [stream]);
 
   const applyTest = (result: LinkTestResult | null) => {
-    setTest({ result, verdict: judgeLink(result) });
+    const verdict = judgeLink(result);
+    setTest({ result, verdict });
     setTesting(false);
+    // This device's latest measurement: its next join (the banner's too) starts from it.
+    if (verdict !== 'failed') rememberLink(verdict, 'test');
   };
   const startTest = () => {
     setTesting(true);
@@ -120,10 +155,11 @@ export default function PreJoinPage({ meetingId }: { meetingId: string }) {
   const join = () => {
     saveDevicePrefs({ mode, micId, cameraId, chosen: userMode !== null });
     stream?.getTracks().forEach((tr) => tr.stop());
-    useJoinChoice.getState().set({ meetingId, mode, micId, cameraId });
+    useJoinChoice.getState().set({ meetingId, mode, micId, cameraId, measured });
     navigate({ name: 'room', meetingId });
   };
 
+  const measured = measuredLink(testing ? null : test?.verdict);
   const mics = devices.filter((d) => d.kind === 'audioinput');
   const cams = devices.filter((d) => d.kind === 'videoinput');
 
@@ -237,6 +273,7 @@ export default function PreJoinPage({ meetingId }: { meetingId: string }) {
               {t('prejoin.retest')}
             </button>
           </div>
+          <JoinOutlook mode={mode} measured={measured} />
           <div className="prejoin-actions">
             <button
               type="button"

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { JoinMode } from './devicePrefs';
+import type { MeasuredLink } from './linkMemory';
 
 /** What the pre-join check decided, handed to the meeting room. */
 export interface JoinChoice {
@@ -7,6 +8,8 @@ export interface JoinChoice {
   mode: JoinMode;
   micId?: string;
   cameraId?: string;
+  /** The link as measured before the click (pre-join test, the banner's quick test). */
+  measured?: MeasuredLink;
 }
 
 interface JoinChoiceState {

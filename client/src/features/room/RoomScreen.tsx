@@ -9,6 +9,8 @@ import { indicatorFromNotice } from '../meeting/link/linkIndicator';
 import { getMeetingEngine, useMeeting } from '../meeting/meetingStore';
 import { loadDevicePrefs } from '../prejoin/devicePrefs';
 import { useJoinChoice } from '../prejoin/joinChoice';
+import { measuredLink, rememberLink, verdictOfNotice } from '../prejoin/linkMemory';
+import { AutoAudioOnlyNotice } from './AutoAudioOnlyNotice';
 import { ChatPanel } from './ChatPanel';
 import { startChosenDevices } from './chosenDevices';
 import { ControlBar } from './ControlBar';
@@ -20,6 +22,7 @@ import { layoutRoom } from './roomLayout';
 import { Tile } from './Tile';
 import { useHostSide } from './useHostSide';
 import { useSeenUnits } from './useSeenUnits';
+import { useTransient } from './useTransient';
 import type { EndedReason } from '../meeting/engineEvents';
 import './room.css';
 
@@ -48,7 +51,8 @@ export default function RoomScreen({ meetingId }: { meetingId: string }) {
   const seen = useSeenUnits();
   const host = useHostSide(meetingId, m.isHost);
   const notice = m.link ?? undefined;
-  const audioOnly = m.link?.audioOnly ?? false;
+  // The button shows the user's own choice only; the link machine's audio-only is said in words.
+  const audioOnlyChosen = m.link?.forced ?? false;
 
   // Join once per meeting with what the pre-join check (or this device's memory) decided.
   useEffect(() => {
@@ -59,18 +63,29 @@ export default function RoomScreen({ meetingId }: { meetingId: string }) {
     // A device picked in the pre-join check is opened here; otherwise the engine opens the defaults.
     const picked = choice?.meetingId === meetingId && (choice.micId || choice.cameraId);
     const camera = mode === 'video';
+    // A device whose link was measured good starts with video; audio-only chosen before
+    // joining is forced from the first packet (the server holds our video and sends us none).
+    const measured =
+      (choice?.meetingId === meetingId ? choice.measured : undefined) ?? measuredLink();
+    const link = { measured, audioOnly: mode === 'audioOnly' };
     void useMeeting
       .getState()
-      .join({ meetingId, token, mic: !picked, camera: camera && !picked })
+      .join({ meetingId, token, mic: !picked, camera: camera && !picked, link })
       .then(async (ok) => {
-        if (!ok) return;
-        if (picked)
+        if (ok && picked)
           await startChosenDevices({ micId: choice.micId, cameraId: choice.cameraId, camera });
-        // Audio-only chosen before joining: the server holds our video and sends us none.
-        if (mode === 'audioOnly') await useMeeting.getState().setAudioOnly(true);
       });
     return () => void useMeeting.getState().leave();
   }, [meetingId, token]);
+
+  // How the link went is remembered on this device: its next meeting starts from it.
+  useEffect(() => {
+    const verdict = m.link && verdictOfNotice(m.link);
+    if (verdict) rememberLink(verdict, 'meeting');
+  }, [m.link]);
+
+  const selfHasFloor = !!m.self && m.meeting?.floorEndpointId === m.self.id;
+  const floorToast = useTransient(selfHasFloor);
 
   const endpoints = useMemo(() => Object.values(m.endpoints), [m.endpoints]);
   const tracks = useMemo(() => Object.values(m.tracks), [m.tracks]);
@@ -92,7 +107,12 @@ export default function RoomScreen({ meetingId }: { meetingId: string }) {
   if (m.connection === 'ended' || (m.connection === 'idle' && m.error))
     return (
       <main id="main" className="room-message panel">
-        <h1>{t(endedText[m.endedReason ?? 'closed'])}</h1>
+        <h1>
+          {t(
+            // The join itself was refused (not invited, not open): it never began.
+            m.error && !m.endedReason ? 'prejoin.cannotJoin' : endedText[m.endedReason ?? 'closed'],
+          )}
+        </h1>
         {m.error && <ErrorText code={m.error as 'UNKNOWN'} />}
         <button
           type="button"
@@ -111,9 +131,10 @@ export default function RoomScreen({ meetingId }: { meetingId: string }) {
       </main>
     );
 
+  // The stage keeps one Tile whoever is on it: its video swaps without a black frame.
   const tile = (x: (typeof layout.grid)[number], large = false) => (
     <Tile
-      key={x.endpoint.id}
+      key={large ? 'stage' : x.endpoint.id}
       large={large}
       tile={{
         ...x,
@@ -124,8 +145,7 @@ export default function RoomScreen({ meetingId }: { meetingId: string }) {
       }}
     />
   );
-  const selfHasFloor = m.meeting.floorEndpointId === m.self.id;
-  const toggleAudioOnly = () => void m.setAudioOnly(!audioOnly);
+  const toggleAudioOnly = () => void m.setAudioOnly(!audioOnlyChosen);
 
   return (
     <main id="main" className="room" aria-labelledby="room-title">
@@ -155,11 +175,12 @@ export default function RoomScreen({ meetingId }: { meetingId: string }) {
           {t('room.recordingDiskFull')}
         </p>
       )}
-      {selfHasFloor && (
+      {floorToast && selfHasFloor && (
         <p className="room-toast" role="status">
           {t('room.floorGiven')}
         </p>
       )}
+      <AutoAudioOnlyNotice notice={m.link} />
       <div className="room-body">
         <div className="room-main">
           {layout.stage && <div className="stage">{tile(layout.stage, true)}</div>}
@@ -196,7 +217,7 @@ export default function RoomScreen({ meetingId }: { meetingId: string }) {
           cameraOn: m.local.camera,
           sharing: m.local.screen,
           handRaised: m.self.handRaised,
-          audioOnly,
+          audioOnly: audioOnlyChosen,
           chatOpen: panel === 'chat',
           hostPanelOpen: panel === 'host',
           isHost: m.isHost,

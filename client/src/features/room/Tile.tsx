@@ -1,4 +1,4 @@
-import { useEffect, useRef, useSyncExternalStore } from 'react';
+import { useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Icon } from '../../app/Icon';
 import type { EndpointView } from '@giaoban/signaling/protocol/meeting';
@@ -7,6 +7,8 @@ import { TierBadge } from '../units/TierBadge';
 import { useUnits } from '../units/unitsStore';
 import { useMeeting } from '../meeting/meetingStore';
 import { LinkBadge } from './LinkBadge';
+import { KeptVideo } from './KeptVideo';
+import { isEmergencyCommand, tileName } from './tileName';
 
 export interface TileModel {
   endpoint: EndpointView;
@@ -69,40 +71,38 @@ export function Tile({ tile, large = false }: { tile: TileModel; large?: boolean
     e.producers.some((p) => p.kind === 'video' && p.paused) &&
     !e.producers.some((p) => p.kind === 'video' && !p.paused);
   const video = live && !cameraPaused ? tile.video : null;
-  const ref = useRef<HTMLVideoElement>(null);
   const tier = useUnits((s) => s.index?.tiers.find((x) => x.id === e.tier));
   const unitType = useUnits((s) => s.index?.byId.get(e.unitId)?.type);
   const micOn = tile.micOn ?? e.producers.some((p) => p.source === 'mic' && !p.paused);
   const link = tile.link ?? indicatorFromPresence({ state: e.linkState, audioOnly: !video });
   // Last-N: a pinned unit's video comes right after the floor holder's.
   const pinned = useMeeting((s) => s.pinnedUnits.includes(e.unitId));
-
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    el.srcObject = video ? new MediaStream([video]) : null;
-  }, [video]);
+  const meeting = useMeeting((s) => s.meeting);
+  const name = tileName(meeting, e);
+  const command = isEmergencyCommand(meeting, e);
 
   return (
     <figure
       className={`tile ${large ? 'tile-large' : ''} ${tile.speaking ? 'is-speaking' : ''} ${video ? '' : 'is-audio'} ${e.connected ? '' : 'is-reconnecting'}`}
       data-endpoint-id={e.id}
       data-unit-id={e.unitId}
-      aria-label={`${e.unitName}${tile.speaking ? `, ${t('room.speaking')}` : ''}`}
+      // Why there is no picture, when there is none (none / paused / muted): for support and tests.
+      data-video={video ? 'on' : !tile.video ? 'none' : cameraPaused ? 'paused' : 'muted'}
+      aria-label={`${name}${tile.speaking ? `, ${t('room.speaking')}` : ''}`}
     >
-      {video ? (
-        <video ref={ref} autoPlay playsInline muted />
-      ) : (
-        <div className="tile-avatar" aria-hidden="true">
-          <span>{initials(e.unitName)}</span>
-        </div>
-      )}
+      {/* The avatar is always underneath: a video shows over it from its first frame on,
+          and a new track keeps the previous picture until it has one (KeptVideo). */}
+      <div className="tile-avatar" aria-hidden="true">
+        <span>{initials(e.unitName)}</span>
+      </div>
+      <KeptVideo track={video} />
       <figcaption className="tile-caption">
         <span className="tile-name">
           {e.handRaised && <Icon name="hand" size={16} label={t('host.handRaised')} />}
-          {e.unitName}
-          {tile.isSelf && ` (${t('room.you')})`}
+          {name}
         </span>
+        {tile.isSelf && <span className="badge tile-you">{t('room.you')}</span>}
+        {command && <span className="badge badge-emergency">{t('room.emergencyCommand')}</span>}
         <TierBadge tier={tier} tierId={e.tier} unitType={unitType} />
         {tile.hasFloor && <span className="badge badge-open">{t('host.hasFloor')}</span>}
         {!micOn && (
