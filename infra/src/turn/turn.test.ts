@@ -115,6 +115,13 @@ describe('TURN: embedded coturn, credentials from signaling', () => {
 
   it('refreshes: media:iceServers gives a later expiry; coturn refuses a wrong or expired password', async () => {
     const a = await member('u18856');
+    // Only an endpoint in a meeting gets a refresh.
+    const outside = await a.request('media:iceServers', {});
+    expect(outside.ok ? 'ok' : outside.error.code).toBe('MEETING_NOT_OPEN');
+    const host = await login(app.url, 'host450');
+    const meetingId = await startMeeting(app.url, host, ['18856']);
+    const joined = await a.request('meeting:join', { meetingId, deviceId: 'dev-refresh' });
+    if (!joined.ok) throw new Error(JSON.stringify(joined.error));
     const first = await a.request('media:iceServers', {});
     if (!first.ok) throw new Error(JSON.stringify(first.error));
     await new Promise((r) => setTimeout(r, 1_100));

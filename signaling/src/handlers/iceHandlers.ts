@@ -13,7 +13,10 @@ export function turnGrantFor(ctx: RequestContext): TurnGrant | undefined {
 }
 
 export const iceHandlers: HandlerMap<Names> = {
+  // A refresh for an endpoint in a meeting (prepare and join hand out the first grant):
+  // a socket that joined nothing gets no relay credentials.
   async 'media:iceServers'(ctx) {
+    ctx.member();
     return { turn: turnGrantFor(ctx) };
   },
 };
