@@ -43,10 +43,15 @@ export async function armVideoStopwatch(
 
 /** Milliseconds from the armed click to the unit's video on screen (waits up to `timeoutMs`). */
 export async function videoShownAfterClick(page: Page, timeoutMs = 30_000): Promise<number> {
-  const handle = await page.waitForFunction('globalThis.__videoShownMs', undefined, {
-    timeout: timeoutMs,
-    polling: 50,
-  });
+  // A function, not a string: Playwright evals a string predicate in the page, which the app's CSP forbids.
+  const handle = await page.waitForFunction(
+    () => (globalThis as { __videoShownMs?: number }).__videoShownMs,
+    undefined,
+    {
+      timeout: timeoutMs,
+      polling: 50,
+    },
+  );
   return Number(await handle.jsonValue());
 }
 
