@@ -7,22 +7,17 @@ import { AppError } from '@giaoban/common/errors';
 import type { Logger } from '@giaoban/common/logger';
 import {
   speakerTurns,
+  recordingTrackViewSchema,
   stopReasonSchema,
   timelineEntrySchema,
   type StopReason,
   type TimelineEntry,
 } from '../api/recordings';
 
-const trackSchema = z.object({
-  file: z.string(),
-  unitId: z.string(),
-  endpointId: z.string(),
-  segment: z.number().int(),
-  offsetMs: z.number().int(),
-  endMs: z.number().int().nullable(),
-  bytes: z.number().int(),
-  state: z.enum(['recording', 'ended', 'lost']),
-});
+/** A stored track: what the view shows, minus the unit's name (looked up), plus its endpoint. */
+const trackSchema = recordingTrackViewSchema
+  .omit({ unitName: true })
+  .extend({ endpointId: z.string() });
 
 export const storedRecordingSchema = z.object({
   id: z.string(),
