@@ -84,6 +84,13 @@ describe('cancelling or un-inviting empties the room', () => {
       .not.toContain(meetingId);
   });
 
+  /** The units with an endpoint in the meeting's room, sorted. */
+  const unitsInRoom = (meetingId: string) =>
+    app.signaling
+      .meetingState(meetingId)
+      ?.endpoints.map((e) => e.unitId)
+      .sort();
+
   it('a unit dropped from the open occurrence is removed and told why; the others stay', async () => {
     const { hostToken, meetingId, clients, occurrenceId } = await meetingWith(['18853', '18859']);
     const [host, kept, dropped] = clients as [TestClient, TestClient, TestClient];
@@ -93,14 +100,7 @@ describe('cancelling or un-inviting empties the room', () => {
     });
     expect(res.status).toBe(200);
     expect(await told).toEqual({ reason: 'uninvited' });
-    await expect
-      .poll(() =>
-        app.signaling
-          .meetingState(meetingId)
-          ?.endpoints.map((e) => e.unitId)
-          .sort(),
-      )
-      .toEqual(['18853', '450']);
+    await expect.poll(() => unitsInRoom(meetingId)).toEqual(['18853', '450']);
     const chat = await dropped.request('chat:send', { text: 'còn nghe không?' });
     expect(chat).toMatchObject({ ok: false, error: { code: 'MEETING_NOT_OPEN' } });
     const back = await dropped.request('meeting:join', { meetingId, deviceId: 'dev-u18859' });
@@ -120,13 +120,6 @@ describe('cancelling or un-inviting empties the room', () => {
     });
     expect(res.status).toBe(200);
     expect(await told).toEqual({ reason: 'uninvited' });
-    await expect
-      .poll(() =>
-        app.signaling
-          .meetingState(meetingId)
-          ?.endpoints.map((e) => e.unitId)
-          .sort(),
-      )
-      .toEqual(['18853', '450']);
+    await expect.poll(() => unitsInRoom(meetingId)).toEqual(['18853', '450']);
   });
 });
