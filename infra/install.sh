@@ -23,7 +23,13 @@ CACHE="${GIAOBAN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/giaoban}"
 # The worker is cached by mediasoup version, libsrtp2 (Debian) version and SRTP crypto backend.
 SRTP_VERSION="$(apt-cache policy libsrtp2-1 2>/dev/null | awk '/Candidate:/ { print $2; exit }')"
 [ -n "$SRTP_VERSION" ] && [ "$SRTP_VERSION" != "(none)" ] || SRTP_VERSION=unknown
-worker_path() { echo "$CACHE/mediasoup-worker-${MS_VERSION}_libsrtp2-${SRTP_VERSION}_$1"; }
+# The OpenSSL build also by the revision of GiaoBan's libsrtp patch (a new patch, a new worker).
+SRTP_PATCH_REV="$(sha256sum "$ROOT/infra/mediasoup/libsrtp-openssl-fastpath.patch" | cut -c1-8)"
+worker_path() {
+  local tag="$1"
+  [ "$1" = openssl ] && tag="openssl-$SRTP_PATCH_REV"
+  echo "$CACHE/mediasoup-worker-${MS_VERSION}_libsrtp2-${SRTP_VERSION}_$tag"
+}
 MODE=all
 for arg in "$@"; do
   case "$arg" in
