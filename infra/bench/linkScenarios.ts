@@ -20,7 +20,7 @@ export type ScenarioName = (typeof scenarioNames)[number];
 
 export interface ScenarioRow {
   scenario: ScenarioName;
-  /** fall: ms from the link turning 2G to the camera paused in the browser. */
+  /** fall: ms from the uplink turning 2G (its tbf replaced) to the camera paused in the browser. */
   cameraPausedMs?: number | null;
   /** fall: the commune's audio packets the host received / sent, first 15 s. */
   audioDelivered15s?: number | null;
@@ -62,9 +62,11 @@ async function fall(stage: Stage, loadStart: number): Promise<ScenarioRow> {
   const c0 = await probeSnapshot(commune);
   const h0 = await probeSnapshot(host);
   const t0 = Date.now();
-  await stage.link.setProfile('2g');
+  // Timed from the moment the uplink's new rate took effect (not from spawning `tc`).
+  const { upAppliedAt } = await stage.link.setProfile('2g');
   const paused = await waitFor(commune, (s) => s.cameraPaused === true, 15_000);
-  const cameraPausedMs = paused.cameraPaused ? Date.now() - t0 : null;
+  const pausedAt = paused.cameraPausedAt.find((t) => t >= upAppliedAt);
+  const cameraPausedMs = pausedAt === undefined ? null : pausedAt - upAppliedAt;
   await sleep(Math.max(0, t0 + 15_000 - Date.now()));
   const c1 = await probeSnapshot(commune);
   await sleep(700); // what was sent by 15 s crosses the 2G delay and queue

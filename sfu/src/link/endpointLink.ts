@@ -33,6 +33,12 @@ export interface LinkSnapshot {
   plan: LinkPlan;
   /** The transition that produced this snapshot, if any. */
   transition?: LinkTransition;
+  /**
+   * The SFU saw this endpoint's uplink fall under its camera (queue and lost
+   * microphone packets): its browser holds the camera now, before the
+   * hysteresis decides (as when the browser sees it itself, FallGuard).
+   */
+  fall?: boolean;
 }
 
 export interface EndpointLinkOptions {
@@ -130,6 +136,7 @@ export class EndpointLink {
       feed: (dir, source, sample, at) => this.#feed(dir, source, sample, at),
       now: this.#now,
       log: opts.log,
+      onFall: (queueMs) => this.#fallSeen(queueMs),
     });
     this.#watch();
   }
@@ -307,6 +314,15 @@ export class EndpointLink {
     if (dir === 'up' && source === 'server' && s.loss !== undefined) this.#repair.loss(s.loss, now);
     const t = (dir === 'down' ? this.#down : this.#up).update(source, s, now);
     if (t) void this.#replan(t);
+  }
+
+  #fallSeen(queueMs: number): void {
+    if (this.#closed || !this.#plan.send.video) return;
+    this.#opts.log.info(
+      { endpointId: this.endpoint.id, unitId: this.endpoint.unitId, queueMs },
+      'uplink fall seen on the microphone',
+    );
+    this.#opts.onChange({ ...this.snapshot, fall: true });
   }
 
   #makePlan(): LinkPlan {

@@ -46,6 +46,8 @@ export interface ProbeSnapshot {
   keyframeRequestsSent: number;
   cameraProduced: boolean;
   cameraPaused: boolean | null;
+  /** Epoch ms (the browser's clock) of each time the camera went from sending to paused (watched every 20 ms). */
+  cameraPausedAt: number[];
   endpointId: string | null;
 }
 
