@@ -9,9 +9,14 @@ import { useBrowserApp } from './fixtures';
  * asset in Cache Storage across visits, answering from there first.
  */
 const CACHE = 'giaoban-assets-v1';
-const kept = (page: Page) =>
+/** Runs in the browser (this file is type-checked without the DOM library). */
+type CacheStorageLike = {
+  open(name: string): Promise<{ keys(): Promise<{ url: string }[]> }>;
+};
+const kept = (page: Page): Promise<string[]> =>
   page.evaluate(async (name) => {
-    const cache = await caches.open(name);
+    const storage = (globalThis as unknown as { caches: CacheStorageLike }).caches;
+    const cache = await storage.open(name);
     return (await cache.keys()).map((r) => new URL(r.url).pathname);
   }, CACHE);
 
