@@ -12,10 +12,13 @@ import { COMMUNE_GOOD, createStage, joinCommune, type Stage } from '../../e2e/we
  *   starved  a good link, the commune's Chromium held to 30 % of one core
  *            (cgroup cpu quota): link-state changes over the run
  *   busy     a good link, 4 busy processes on the machine besides: the same
- *   … and `starved`/`busy` last STEADY_MINUTES (default 10).
+ *   vsat     a satellite link (2,000/500 kbit/s, 600 ms RTT), the device's link
+ *            measured good (the pre-join test): seconds from the click to the
+ *            other unit's video decoded, then link-state changes while watched
+ *   … and `starved`/`busy`/`vsat` last STEADY_MINUTES (default 10).
  */
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-export const scenarioNames = ['fall', 'starved', 'busy'] as const;
+export const scenarioNames = ['fall', 'starved', 'busy', 'vsat'] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 
 export interface ScenarioRow {
@@ -26,7 +29,11 @@ export interface ScenarioRow {
   audioDelivered15s?: number | null;
   /** fall: seconds to the server's audio-only notice. */
   audioOnlyS?: number | null;
-  /** starved/busy: minutes watched, and link-state changes the commune was told of. */
+  /** vsat: seconds from the click to the other unit's video decoded (null: never). */
+  videoS?: number | null;
+  /** vsat: audio-only notices while watched. */
+  audioOnlyNotices?: number;
+  /** starved/busy/vsat: minutes watched, and link-state changes the commune was told of. */
   minutes?: number;
   stateChanges?: number;
   states?: string[];
@@ -86,11 +93,24 @@ async function fall(stage: Stage, loadStart: number): Promise<ScenarioRow> {
 
 async function steady(stage: Stage, scenario: ScenarioName, loadStart: number) {
   const minutes = Number(process.env.STEADY_MINUTES ?? 10);
-  const commune = await joinCommune(stage, COMMUNE_GOOD, true, { lookMs: 1_000 });
+  const commune = await joinCommune(stage, COMMUNE_GOOD, true, {
+    lookMs: 1_000,
+    ...(scenario === 'vsat' && { measured: 'good' as const }),
+  });
+  let videoS: number | null | undefined;
+  if (scenario === 'vsat') {
+    const v = await waitFor(
+      commune,
+      (s) => s.consumers.some((c) => c.kind === 'video' && c.framesDecoded > 0),
+      30_000,
+    );
+    const ok = v.consumers.some((c) => c.kind === 'video' && c.framesDecoded > 0);
+    videoS = ok && v.clickAt !== null ? (v.now - v.clickAt) / 1000 : null;
+  }
   // Joining is learning the link (probation): counted from once it has settled.
   await waitFor(commune, cameraOn, 40_000);
-  await sleep(15_000);
-  const from = (await probeSnapshot(commune)).notices.length;
+  await sleep(scenario === 'vsat' ? 0 : 15_000);
+  const from = scenario === 'vsat' ? 0 : (await probeSnapshot(commune)).notices.length;
   const busy: ChildProcess[] = [];
   if (scenario === 'busy') {
     for (let i = 0; i < 4; i++) {
@@ -111,6 +131,10 @@ async function steady(stage: Stage, scenario: ScenarioName, loadStart: number) {
     minutes,
     stateChanges: changes,
     states,
+    ...(videoS !== undefined && {
+      videoS,
+      audioOnlyNotices: s.notices.filter((n) => n.audioOnly).length,
+    }),
     loadStart,
     loadEnd: os.loadavg()[0]!,
   };
@@ -119,7 +143,7 @@ async function steady(stage: Stage, scenario: ScenarioName, loadStart: number) {
 export async function runScenario(scenario: ScenarioName): Promise<ScenarioRow> {
   const loadStart = os.loadavg()[0]!;
   const stage = await createStage({
-    profile: 'good',
+    profile: scenario === 'vsat' ? 'vsat' : 'good',
     speakers: 1,
     speakerVideo: true,
     communeCpuPct: scenario === 'starved' ? 30 : undefined,

@@ -5,6 +5,7 @@ import type { LastNResult, VideoCandidate } from '../selection/lastN';
 import { chooseVideos } from '../selection/receiverVideos';
 import { ConsumerGate } from './consumerGate';
 import { LossRepair } from './lossRepair';
+import { RttFloor } from './rttFloor';
 import { ServerSignals } from './serverSignals';
 import { linkPlan, type LinkPlan } from './linkPolicy';
 import {
@@ -90,6 +91,7 @@ export class EndpointLink {
   #weakestDown: LinkState = 'good';
   #listenersCongested = false;
   readonly #repair = new LossRepair();
+  readonly #rttFloor = new RttFloor();
   /** The repair decision the current plan was made with. */
   #lossy = false;
   #plan: LinkPlan;
@@ -168,7 +170,12 @@ export class EndpointLink {
     const down: LinkSample = {};
     const up: LinkSample = {};
     if (r.rttMs !== undefined) {
-      down.rttMs = up.rttMs = r.rttMs;
+      // A device that measured its link good has shown its capacity: its RTT is
+      // classified by the queue above its own floor, so a satellite's long path
+      // keeps video (RTT then bounds only repair). Unmeasured links keep the
+      // absolute RTT, which tells 2G from 3G before any video is tried.
+      const rtt = this.#opts.startWithVideo ? this.#rttFloor.queue(r.rttMs) : r.rttMs;
+      down.rttMs = up.rttMs = rtt;
       this.#repair.rtt(r.rttMs, now);
     }
     // The receiver reports' fraction lost of our stream (the worst of its

@@ -54,7 +54,7 @@ class Probe implements ProbeApi {
     this.#clickAt = performance.now();
     const engine = this.#engine!;
     void this.#watchFirstAudio(engine);
-    await engine.join();
+    await engine.join(o.measured ? { measured: o.measured } : undefined);
     // As the room screen does after joining: microphone, then the camera the user chose.
     const stream = this.#stream!;
     await engine.start('mic', stream.getAudioTracks()[0]);

@@ -7,6 +7,8 @@ export interface ProbeJoinOptions {
   deviceId: string;
   /** The user wants the camera: the engine publishes it once the link allows video. */
   video: boolean;
+  /** What the device measured of its link (the pre-join test): 'good' starts with video. */
+  measured?: 'good' | 'weak';
 }
 
 export interface ProbeConsumerStats {
