@@ -42,7 +42,18 @@ export async function createPhoneNs(idx = process.pid % 60): Promise<PhoneNs> {
 export async function shapePhoneNs(ns: PhoneNs, lossPct: number, delayMs = 0): Promise<void> {
   const netem = ['netem', 'delay', `${delayMs}ms`, 'loss', `${lossPct}%`];
   await run('tc', ['qdisc', 'replace', 'dev', ns.hostIf, 'root', ...netem]);
-  await run('ip', ['netns', 'exec', ns.name, 'tc', 'qdisc', 'replace', 'dev', ns.nsIf, 'root', ...netem]);
+  await run('ip', [
+    'netns',
+    'exec',
+    ns.name,
+    'tc',
+    'qdisc',
+    'replace',
+    'dev',
+    ns.nsIf,
+    'root',
+    ...netem,
+  ]);
 }
 
 export async function destroyPhoneNs(ns: PhoneNs): Promise<void> {

@@ -5,10 +5,7 @@ const log = createLogger('giaoban-phone');
 try {
   const phone = await startPhone();
   if (process.send) process.send({ ready: 'phone' });
-  const stop = () => {
-    phone.close();
-    process.exit(0);
-  };
+  const stop = () => void phone.close().finally(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   if (process.connected) process.on('disconnect', stop);

@@ -47,8 +47,10 @@ export async function startPhone(env: NodeJS.ProcessEnv = process.env) {
     maxCalls: cfg.PHONE_MAX_CALLS,
     log,
     async join(pin, callId) {
+      const t0 = performance.now();
       const s = await sessionForPin(cfg.PHONE_APP_URL, serviceKey, pin);
       if (!s) return null;
+      const pinMs = Math.round(performance.now() - t0);
       const bridge = await MeetingBridge.open({
         appUrl: cfg.PHONE_APP_URL,
         token: s.token,
@@ -60,7 +62,11 @@ export async function startPhone(env: NodeJS.ProcessEnv = process.env) {
         server.hangUp(callId, reason === 'removed' ? 'removed' : 'meetingEnded'),
       );
       bridge.app.socket.on('disconnect', () => server.hangUp(callId, 'meetingEnded'));
-      log.info({ callId, unitId: s.unitId, meetingId: s.meetingId }, 'caller joined by phone');
+      const joinMs = Math.round(performance.now() - t0) - pinMs;
+      log.info(
+        { callId, unitId: s.unitId, meetingId: s.meetingId, pinMs, joinMs },
+        'caller joined by phone',
+      );
       return { bridge, unitId: s.unitId };
     },
   });
@@ -86,9 +92,9 @@ export async function startPhone(env: NodeJS.ProcessEnv = process.env) {
   );
   return {
     server,
-    close() {
+    async close() {
       stopRegister();
-      server.stop();
+      await server.stop();
     },
   };
 }

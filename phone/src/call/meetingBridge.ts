@@ -97,8 +97,20 @@ export class MeetingBridge {
         if (producer.kind === 'audio') void bridge.#consume(producer.id);
       });
       app.on('media:consumerClosed', ({ consumerId }) => bridge.#dropConsumer(consumerId));
-      await app.request('media:produce', {
-        transportId: joined.send.id,
+      // The caller hears the meeting from here on; its microphone is published meanwhile.
+      void bridge.#produce(joined.send.id);
+      return bridge;
+    } catch (err) {
+      udp.close();
+      app.close();
+      throw err;
+    }
+  }
+
+  async #produce(transportId: string): Promise<void> {
+    try {
+      await this.app.request('media:produce', {
+        transportId,
         kind: 'audio',
         source: 'mic',
         rtpParameters: {
@@ -112,16 +124,13 @@ export class MeetingBridge {
               rtcpFeedback: [],
             },
           ],
-          encodings: [{ ssrc: bridge.#up.ssrc }],
+          encodings: [{ ssrc: this.#up.ssrc }],
           headerExtensions: [],
-          rtcp: { cname: `phone-${joined.self.id.slice(0, 8)}`, reducedSize: true },
+          rtcp: { cname: `phone-${this.endpointId.slice(0, 8)}`, reducedSize: true },
         },
       });
-      return bridge;
     } catch (err) {
-      udp.close();
-      app.close();
-      throw err;
+      if (!this.#closed) this.#log.error({ err }, 'the caller could not be published');
     }
   }
 

@@ -81,9 +81,12 @@ export class PhoneServer {
     return this.#stack;
   }
 
-  stop(): void {
+  /** Hangs up every call (BYE), then closes SIP once the BYEs are out. */
+  async stop(): Promise<void> {
     clearTimeout(this.#clock);
-    for (const d of this.#dialogs.values()) this.hangUp(d.call.callId, 'failed');
+    const hadCalls = this.#dialogs.size > 0;
+    for (const d of [...this.#dialogs.values()]) this.hangUp(d.call.callId, 'failed');
+    if (hadCalls) await new Promise((r) => setTimeout(r, 300));
     this.#stack?.destroy();
     this.#stack = null;
   }

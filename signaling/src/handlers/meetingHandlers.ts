@@ -194,7 +194,7 @@ export async function admitEndpoint<M>(
     hostMuted: previous?.hostMuted ?? false,
     phone: session.via === 'phone',
     linkState: link ? presenceLinkState(link) : 'good',
-    audioOnly: link?.audioOnly ?? false,
+    audioOnly: session.via === 'phone' || (link?.audioOnly ?? false),
     rtpCapabilities: socket.data.rtpCapabilities ?? null,
     producers: new Map(),
     graceTimer: null,
