@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { MeetingPhone } from '@giaoban/scheduler/api/phone';
-import { meanVolumeDb, writeToneWav } from '../sfu/src/recording/testing/audioProbe';
+import { writeToneWav } from '../sfu/src/recording/testing/audioProbe';
 import { startTestApp } from '../infra/test/app';
 import { loadScaledMs } from '../infra/test/loadScaled';
 import { connect, login, startMeeting, type TestClient } from '../signaling/src/testing/clients';
@@ -32,6 +32,7 @@ async function waitProducer(host: TestClient, endpointId: string): Promise<strin
   }
   throw new Error('no producer');
 }
+const say = (s: string) => process.stdout.write(`${s}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const SERVICE_KEY = 'phone-test-key-0123456789abcdef';
 
@@ -80,16 +81,21 @@ function receivedAudio(page: Page): Promise<{ energy: number; duration: number }
 /** Every received audio track into an <audio> element (the room's RemoteAudio, without the UI). */
 function playRemoteAudio(page: Page): Promise<number> {
   return page.evaluate(() => {
-    type Track = { kind: string; track: MediaStreamTrack };
+    type Track = { kind: string; track: unknown };
     const g = globalThis as unknown as {
       gb: { useMeeting: { getState(): { tracks: Record<string, Track> } } };
+      document: {
+        createElement(t: 'audio'): { srcObject: unknown; play(): Promise<void> };
+        body: { append(e: unknown): void };
+      };
+      MediaStream: new (tracks: unknown[]) => unknown;
     };
     let n = 0;
     for (const t of Object.values(g.gb.useMeeting.getState().tracks)) {
       if (t.kind !== 'audio') continue;
-      const el = document.createElement('audio');
-      el.srcObject = new MediaStream([t.track]);
-      document.body.append(el);
+      const el = g.document.createElement('audio');
+      el.srcObject = new g.MediaStream([t.track]);
+      g.document.body.append(el);
       void el.play();
       n++;
     }
@@ -229,7 +235,7 @@ describe('phone bridge (baresip ↔ SIP ↔ SFU ↔ Chromium)', () => {
       // Hears the meeting within 3 s of the PIN (issue 17's goal).
       await expect.poll(() => call.times.heardAt, { timeout: 5_000 }).toBeDefined();
       const setupMs = call.times.heardAt! - call.times.pinAt!;
-      console.log(`phone: PIN → meeting heard in ${setupMs} ms (load ${loadavg()[0]!.toFixed(1)})`);
+      say(`phone: PIN → meeting heard in ${setupMs} ms (load ${loadavg()[0]!.toFixed(1)})`);
       expect(setupMs).toBeLessThan(loadScaledMs(3_000));
 
       // Both ways for 4 s: Chromium hears the phone's 880 Hz; the phone hears Chromium's 440 Hz.
@@ -238,7 +244,7 @@ describe('phone bridge (baresip ↔ SIP ↔ SFU ↔ Chromium)', () => {
       // As the room's RemoteAudio does: a received track is decoded once it plays.
       await playRemoteAudio(page);
       const chromiumHeard = await heardDb(page, 4_000);
-      console.log(`phone → Chromium: ${chromiumHeard.toFixed(1)} dBFS`);
+      say(`phone → Chromium: ${chromiumHeard.toFixed(1)} dBFS`);
       expect(chromiumHeard).toBeGreaterThan(-30);
 
       // The host mutes the phone like any endpoint: Chromium hears nothing from it.
@@ -247,9 +253,7 @@ describe('phone bridge (baresip ↔ SIP ↔ SFU ↔ Chromium)', () => {
       expect(muted.ok, JSON.stringify(muted)).toBe(true);
       await sleep(1_000);
       const mutedHeard = await heardDb(page, 2_000);
-      console.log(
-        `phone → Chromium, muted by the host: ${mutedHeard.toFixed(1)} dBFS (${producerId})`,
-      );
+      say(`phone → Chromium, muted by the host: ${mutedHeard.toFixed(1)} dBFS (${producerId})`);
       expect(mutedHeard).toBeLessThan(chromiumHeard - 20);
 
       // The host removes it like any endpoint: the call ends (BYE to the phone).
@@ -260,7 +264,7 @@ describe('phone bridge (baresip ↔ SIP ↔ SFU ↔ Chromium)', () => {
       const dec = b.dumps().find((f) => f.endsWith('-dec.wav'))!;
       const commune = await bandDb(dec, 440, inMeetingFrom, 4);
       const self = await bandDb(dec, 880, inMeetingFrom, 4);
-      console.log(
+      say(
         `Chromium → phone: 440 Hz ${commune.toFixed(1)} dB, its own 880 Hz ${self.toFixed(1)} dB`,
       );
       expect(commune).toBeGreaterThan(-40);
@@ -277,7 +281,7 @@ describe('phone bridge (baresip ↔ SIP ↔ SFU ↔ Chromium)', () => {
         )
         .toBe(true);
     } finally {
-      if (process.env.PHONE_DEBUG) console.log(b.output);
+      if (process.env.PHONE_DEBUG) say(b.output);
       b.stop();
     }
   });
@@ -297,7 +301,7 @@ describe('phone bridge (baresip ↔ SIP ↔ SFU ↔ Chromium)', () => {
       expect(phone.server.ended.at(-1)!.reason).toBe('wrongPin');
       expect(phone.server.calls.length).toBe(0);
     } finally {
-      if (process.env.PHONE_DEBUG) console.log(b.output);
+      if (process.env.PHONE_DEBUG) say(b.output);
       b.stop();
     }
   });
