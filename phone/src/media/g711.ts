@@ -33,7 +33,6 @@ const ENCODE = new Uint8Array(65536);
 for (let i = 0; i < 65536; i++) ENCODE[i] = encodeSample(i - 32768);
 const DECODE = new Int16Array(256);
 for (let i = 0; i < 256; i++) DECODE[i] = decodeSample(i);
-
 export function alawEncode(pcm: Int16Array): Buffer {
   const out = Buffer.allocUnsafe(pcm.length);
   for (let i = 0; i < pcm.length; i++) out[i] = ENCODE[pcm[i]! + 32768]!;
