@@ -52,7 +52,7 @@ export class AppClient {
       const t = setTimeout(() => {
         socket.close();
         reject(new AppError('UNAVAILABLE', { reason: 'signaling connect timeout' }));
-      }, 5_000);
+      }, 10_000);
       socket.once('connect', () => {
         clearTimeout(t);
         resolve(new AppClient(socket));
