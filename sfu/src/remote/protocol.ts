@@ -118,7 +118,10 @@ export const sfuMethods = {
         endpointId: id,
         unitId: id,
         group: id.optional(),
-        recvTo: z.object({ ip: z.string().min(1).max(100), port: z.number().int().min(1).max(65535) }),
+        recvTo: z.object({
+          ip: z.string().min(1).max(100),
+          port: z.number().int().min(1).max(65535),
+        }),
       }),
     ]),
     result: z.object({
