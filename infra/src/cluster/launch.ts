@@ -7,6 +7,7 @@ import { loadAppConfig } from '../config';
 import { startRedisServer, type RedisChild } from '../redisServer';
 import { startLocalEdge, type LocalEdge } from '../edge/localEdge';
 import { spawnNode, type ChildNode } from './childNode';
+import { phoneConfigured } from '@giaoban/phone/config';
 
 /**
  * `npm run cluster`: a whole cluster on one machine to prove the layout —
@@ -109,6 +110,12 @@ async function main(): Promise<void> {
       SEED_DEMO: i === 1 ? (process.env.SEED_DEMO ?? 'true') : 'false',
     };
     started.push(await spawnNode(`sig-${i}`, 'signaling', env));
+  }
+  if (phoneConfigured()) {
+    // The phone role talks to the first signaling node directly (REST and socket.io).
+    const first = started.find((c) => c.ready.ready === 'signaling');
+    const appUrl = process.env.PHONE_APP_URL ?? z.string().url().parse(first?.ready.url);
+    started.push(await spawnNode('phone', 'phone', { ...base, PHONE_APP_URL: appUrl }));
   }
   if (!cfg.TLS_CERT !== !cfg.TLS_KEY) throw new Error('TLS_CERT and TLS_KEY go together');
   const nodes = started
