@@ -276,10 +276,19 @@ export class LabNet {
   }
 }
 
-/** The commune's firewall, on the far side of its link (its router), as an operator's would be. */
+/**
+ * The commune's firewall, on the far side of its link (its router), as an
+ * operator's would be: packets from the commune are dropped as they enter the
+ * router (raw PREROUTING, matched on the commune's port, before the delay TUN),
+ * where the sender cannot see the drop — a DROP in the commune's own OUTPUT
+ * chain would fail its send() and Chromium would just retry. Not in FORWARD:
+ * the link shaping (infra/netem shapeNamespace → applyLoss) flushes FORWARD
+ * each time a profile is applied, which silently lifted every firewall.
+ * infra/lab/firewall.test.ts proves each one with real datagrams.
+ */
 async function firewallRules(router: string, fromCommune: string, fw: Firewall, edge: string) {
   const rule = (...args: string[]) =>
-    inNs(router, 'iptables', '-A', 'FORWARD', '-i', fromCommune, ...args);
+    inNs(router, 'iptables', '-t', 'raw', '-A', 'PREROUTING', '-i', fromCommune, ...args);
   if (fw === 'open') return;
   if (fw === 'noUdp') return void (await rule('-p', 'udp', '-j', 'DROP'));
   await rule('-p', 'tcp', '--dport', '443', '-j', 'ACCEPT');
