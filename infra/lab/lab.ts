@@ -200,7 +200,10 @@ export class ProvinceLab {
   }> {
     const ca = readFileSync(this.cert.caCert);
     return new Promise((resolve, reject) => {
-      const req = request(`${this.edgeUrl}${pathname}`, { ca, timeout: 5_000 }, (res) => {
+      // ALPN as every browser (and curl) offers it: the edge's 443 sends TLS without
+      // ALPN to coturn (TURN over TLS), as Chromium's TURN client offers none.
+      const opts = { ca, timeout: 5_000, ALPNProtocols: ['http/1.1'] };
+      const req = request(`${this.edgeUrl}${pathname}`, opts, (res) => {
         let body = '';
         res.on('data', (d: Buffer) => (body += d.toString()));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
