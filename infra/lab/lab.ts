@@ -105,6 +105,7 @@ export class ProvinceLab {
     await this.#start('redis', 'giaoban-redis.service');
     await until('redis answers', 30_000, async () => {
       const r = new Redis(this.redisUrl, { maxRetriesPerRequest: 0, lazyConnect: true });
+      r.on('error', () => undefined); // not up yet: the loop asks again
       try {
         await r.connect();
         return (await r.ping()) === 'PONG';
