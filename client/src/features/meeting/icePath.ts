@@ -21,8 +21,13 @@ export interface IcePathInfo {
 export const ICE_PATH_KEY = 'giaoban.icePath';
 /** Direct ICE+DTLS takes ≈ 3.5 s on EDGE (840 ms RTT): switching earlier would abandon working paths. */
 export const DIRECT_TIMEOUT_MS = 5_000;
-/** TURN over TLS costs TCP + TLS + TURN round trips before ICE even starts. */
-export const RELAY_TIMEOUT_MS = 10_000;
+/**
+ * TURN over TLS costs TCP + TLS + TURN round trips before ICE even starts: on EDGE
+ * (840 ms RTT) a device that starts relay-only over TLS has its first audio 8.4 s
+ * after the click (npm run bench:paths); 10 s left too little margin for a lossy
+ * link, where switching back to direct would start the whole dance again.
+ */
+export const RELAY_TIMEOUT_MS = 15_000;
 /**
  * Direct checks sent this long without one answer from the SFU: the network drops
  * them (a firewall that lets only TCP 443 out), so switch to the relay now rather
