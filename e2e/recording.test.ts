@@ -13,7 +13,7 @@ import {
 import { startTestApp } from '../infra/test/app';
 import { connect, login, startMeeting, type TestClient } from '../signaling/src/testing/clients';
 import { launchChromium } from './browser';
-import { buildMeetingHarness, harnessJoin, openHarnessPage } from './fixtures';
+import { buildMeetingHarness, harnessJoin, harnessSelfId, openHarnessPage } from './fixtures';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 type Gb = {
@@ -114,11 +114,20 @@ describe('recording a meeting (real server, Chromium, ffmpeg)', () => {
         ),
       )
       .toBe(true);
-    // Commune A speaks alone, then B alone (A muted), then both.
+    // Commune A speaks alone, then B alone (A muted), then both. Each phase
+    // lasts until the SFU has named its speaker (3.5 s at least): on a loaded
+    // machine the active-speaker observer can take longer to switch.
+    const speakerIs = (page: Page) => async () => {
+      const id = await harnessSelfId(page);
+      const last = host.events.filter((e) => e.name === 'media:activeSpeaker').at(-1);
+      return (last?.payload as { endpointId?: string } | undefined)?.endpointId === id;
+    };
     await sleep(3_500);
+    await expect.poll(speakerIs(a), { timeout: 15_000 }).toBe(true);
     expect(await toggleMic(a)).toBe(true);
     expect(await toggleMic(b)).toBe(true);
     await sleep(3_500);
+    await expect.poll(speakerIs(b), { timeout: 15_000 }).toBe(true);
     expect(await toggleMic(a)).toBe(true);
     await sleep(1_500);
     const totalS = (Date.now() - t0) / 1000;

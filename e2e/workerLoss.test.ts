@@ -78,7 +78,23 @@ describe('rejoin while every SFU worker is dead', () => {
         },
       )
       .toBe(2);
-    const bAfter = (await harnessSelfId(b!))!;
-    await expect.poll(() => audioBytesFrom(a!, bAfter), { timeout: 20_000 }).toBeGreaterThan(0);
+    // B's current endpoint (a late rejoin may have replaced the one counted above).
+    const heard = async () => audioBytesFrom(a!, (await harnessSelfId(b!))!);
+    await expect
+      .poll(heard, { timeout: 20_000 })
+      .toBeGreaterThan(0)
+      .catch(async (err: unknown) => {
+        const stats = await a!.evaluate(() =>
+          (
+            globalThis as unknown as { giaobanMeeting: { inboundStats(): Promise<unknown> } }
+          ).giaobanMeeting.inboundStats(),
+        );
+        console.error('A hears nothing from B', {
+          b: await harnessSelfId(b!),
+          room: app.signaling.meetings()[0],
+          stats,
+        });
+        throw err;
+      });
   });
 });

@@ -101,7 +101,7 @@ async function salvage(dir: string, t: RecordingTrack, tools: Tools): Promise<Re
 /**
  * After the last segment stopped: salvages tracks of dead writers, then mixes
  * every track into one (decoded, each delayed by its offset, silence where
- * nobody spoke or across failures, Opus 16 kbit/s mono). Files are written
+ * nobody spoke or across failures, Opus 12 kbit/s mono: wideband speech, the units' own tracks keep their quality). Files are written
  * as `.part` and renamed once complete.
  */
 export async function finishRecording(o: {
@@ -172,7 +172,7 @@ export async function finishRecording(o: {
         '-c:a',
         'libopus',
         '-b:a',
-        '16k',
+        '12k',
         '-application',
         'voip',
         '-f',

@@ -32,9 +32,14 @@ function recorderCapabilities(router: ms.Router): ms.RtpCapabilities {
   };
 }
 
-function sdpFor(consumer: ms.Consumer, rtpPort: number, rtcpPort: number): string {
-  const codec = consumer.rtpParameters.codecs[0]!;
-  const pt = codec.payloadType;
+/** The payload type the router gives Opus: a consumer of the recorder's capabilities gets it. */
+function opusPayloadType(router: ms.Router): number {
+  const pt = recorderCapabilities(router).codecs?.[0]?.preferredPayloadType;
+  if (pt === undefined) throw new Error('the router has no Opus');
+  return pt;
+}
+
+function sdpFor(pt: number, rtpPort: number, rtcpPort: number): string {
   return [
     'v=0',
     'o=- 0 0 IN IP4 127.0.0.1',
@@ -118,35 +123,50 @@ export class TrackRecorder extends EventEmitter<{ ended: [TrackEnd] }> {
   static async start(spec: TrackSpec): Promise<TrackRecorder> {
     const { router } = spec;
     const part = path.join(spec.dir, `${spec.name}.part`);
+    const pt = opusPayloadType(router);
     for (let attempt = 0; ; attempt++) {
-      const transport = await router.createPlainTransport({
-        listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
-        rtcpMux: false,
-        comedia: false,
-        appData: { recording: true },
-      });
+      let transport: ms.PlainTransport | undefined;
       const warm = spec.pool.take();
       try {
-        const [rtpPort, rtcpPort] = await freePortPair();
-        await transport.connect({ ip: '127.0.0.1', port: rtpPort, rtcpPort });
-        const consumer = await transport.consume({
-          producerId: spec.producerId,
-          rtpCapabilities: recorderCapabilities(router),
-          paused: true,
-        });
+        // What does not depend on each other runs at once: start is on the host's click path.
+        const [t, [rtpPort, rtcpPort]] = await Promise.all([
+          router
+            .createPlainTransport({
+              listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
+              rtcpMux: false,
+              comedia: false,
+              appData: { recording: true },
+            })
+            // Kept at once: closed below should the port search fail.
+            .then((created) => (transport = created)),
+          freePortPair(),
+        ]);
         // The warm ffmpeg opens its output once its input is open: it writes into our `.part`.
         await symlink(part, warm.output);
-        warm.child.stdin?.end(sdpFor(consumer, rtpPort, rtcpPort));
-        await waitListening(rtpPort, warm.alive, 10_000);
-        const track = new TrackRecorder(spec, transport, consumer, warm);
-        // The first packet sent to the recorder is where the file's audio starts (its offset).
-        await consumer.enableTraceEvent(['rtp']);
-        // Audio needs no keyframe request (a future video track would ask for one here).
+        warm.child.stdin?.end(sdpFor(pt, rtpPort, rtcpPort));
+        const [consumer] = await Promise.all([
+          (async () => {
+            await t.connect({ ip: '127.0.0.1', port: rtpPort, rtcpPort });
+            const c = await t.consume({
+              producerId: spec.producerId,
+              rtpCapabilities: recorderCapabilities(router),
+              paused: true,
+            });
+            if (c.rtpParameters.codecs[0]?.payloadType !== pt)
+              throw new Error('recorder consumer got another payload type than its SDP');
+            // The first packet sent to the recorder is where the file's audio starts (its offset).
+            await c.enableTraceEvent(['rtp']);
+            return c;
+          })(),
+          waitListening(rtpPort, warm.alive, 10_000),
+        ]);
+        const track = new TrackRecorder(spec, t, consumer, warm);
+        // Resumed only once ffmpeg listens. Audio needs no keyframe request (video would ask here).
         await consumer.resume();
         return track;
       } catch (err) {
         warm.child.kill('SIGKILL');
-        transport.close();
+        transport?.close();
         await rm(warm.output, { force: true });
         await rm(part, { force: true });
         if (attempt >= 2) throw Object.assign(err as Error, { stderr: warm.stderr() });

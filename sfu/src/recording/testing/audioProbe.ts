@@ -146,6 +146,9 @@ export function opusSender(o: {
       'libopus',
       '-b:a',
       `${o.kbps ?? 24}k`,
+      // A pure tone at plain VBR takes ~40 kbit/s for "24k": constrained keeps to the rate asked.
+      '-vbr',
+      'constrained',
       '-application',
       'voip',
       '-frame_duration',
