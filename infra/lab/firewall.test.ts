@@ -8,7 +8,8 @@ import { LabNet, type Firewall, type Role } from './topology';
  * connections from a commune's namespace to the edge (TURN 3478, HTTPS 443)
  * and to an SFU node's port (40000), across the shaped, delayed link. What a
  * firewall drops must not arrive (a drop a hop away, which the sender cannot
- * see), what it lets through must. Root: network namespaces.
+ * see), what it lets through must. A lossy profile loses that share of the
+ * datagrams each way, on the wire too. Root: network namespaces.
  */
 describe('lab communes: what each firewall lets through (real sockets, namespaces)', () => {
   let net: LabNet;
@@ -50,4 +51,24 @@ describe('lab communes: what each firewall lets through (real sockets, namespace
     },
     60_000,
   );
+
+  it('a lossy profile loses packets on the wire, both ways, and the sender is never told', async () => {
+    // 20 % each way: 300 datagrams, 240 expected to arrive (binomial sd ≈ 7).
+    const commune = await net.addCommune(profile('3g', { lossPct: 20 }), 'open', edge.address);
+    await sendFrom(commune.ns, edge.address, ['udp/3478'], 300);
+    await new Promise((r) => setTimeout(r, 1_000));
+    const up = listener.count(commune.address, 'udp/3478');
+    expect(up).toBeGreaterThan(200);
+    expect(up).toBeLessThan(280);
+    const back = await listenOn(commune.ns, commune.address, ['udp/5000']);
+    try {
+      await sendFrom(edge.ns, commune.address, ['udp/5000'], 300);
+      await new Promise((r) => setTimeout(r, 1_000));
+      const down = back.count(edge.address, 'udp/5000');
+      expect(down).toBeGreaterThan(200);
+      expect(down).toBeLessThan(280);
+    } finally {
+      back.close();
+    }
+  }, 60_000);
 });

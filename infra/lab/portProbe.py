@@ -6,8 +6,9 @@ a namespace with ip netns exec).
       "<proto>/<port> <source address>" per datagram or connection that arrives
       (TCP connections get "ok" back); EOF on stdin stops it.
   portProbe.py send <addr> <proto>/<port>...     per target: UDP sends 3
-      datagrams (no answer expected: a firewall drop is silent); TCP connects
-      (2 s) and prints "<proto>/<port> connected" or "<proto>/<port> refused".
+      datagrams (PROBE_UDP_COUNT; no answer expected: a firewall drop is
+      silent, a send() error fails the probe); TCP connects (2 s) and prints
+      "<proto>/<port> connected" or "<proto>/<port> refused".
 """
 import os
 import select
@@ -59,9 +60,9 @@ def send(addr: str, specs: list[tuple[str, int]]) -> None:
     for proto, port in specs:
         if proto == "udp":
             s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-            for _ in range(3):
+            for _ in range(int(os.environ.get("PROBE_UDP_COUNT", "3"))):
                 s.sendto(b"probe", (addr, port))
-                time.sleep(0.05)
+                time.sleep(0.01)
             s.close()
             print(f"udp/{port} sent", flush=True)
         else:

@@ -14,6 +14,8 @@ export type Target = `${'udp' | 'tcp'}/${number}`;
 export interface Listener {
   /** The targets something from `source` reached so far. */
   arrived(source: string): Set<Target>;
+  /** Datagrams (or connections) from `source` to `target` so far. */
+  count(source: string, target: Target): number;
   close(): void;
 }
 
@@ -42,13 +44,21 @@ export async function listenOn(ns: string, address: string, targets: Target[]): 
   });
   return {
     arrived: (source) => new Set(seen.filter((s) => s.source === source).map((s) => s.target)),
+    count: (source, target) =>
+      seen.filter((s) => s.source === source && s.target === target).length,
     close: () => child.stdin.end(),
   };
 }
 
-/** Sends to each target from a namespace: UDP datagrams, TCP connections (2 s each). */
-export async function sendFrom(ns: string, address: string, targets: Target[]): Promise<void> {
+/** Sends to each target from a namespace: UDP datagrams (3, or `udpCount`), TCP connections (2 s each). */
+export async function sendFrom(
+  ns: string,
+  address: string,
+  targets: Target[],
+  udpCount = 3,
+): Promise<void> {
   await exec('ip', ['netns', 'exec', ns, python, script, 'send', address, ...targets], {
     timeout: 30_000,
+    env: { ...process.env, PROBE_UDP_COUNT: String(udpCount) },
   });
 }

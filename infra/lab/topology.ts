@@ -249,6 +249,7 @@ export class LabNet {
       },
       profile,
     );
+    await lossRules(router, rIf, up, profile);
     for (const role of this.roles.values()) await this.#routeTo(role, commune);
     return commune;
   }
@@ -263,6 +264,7 @@ export class LabNet {
       },
       profile,
     );
+    await lossRules(c.router, `gl${this.k}c${c.index}r`, `gl${this.k}c${c.index}u`, profile);
     c.delay.stdin?.write(`${JSON.stringify({ delayMs: profile.oneWayDelayMs })}\n`);
     c.profile = profile;
   }
@@ -294,6 +296,29 @@ async function firewallRules(router: string, fromCommune: string, fw: Firewall, 
   await rule('-p', 'tcp', '--dport', '443', '-j', 'ACCEPT');
   if (fw === 'turnUdpOnly') await rule('-p', 'udp', '-d', edge, '--dport', '3478', '-j', 'ACCEPT');
   await rule('-j', 'DROP');
+}
+
+/**
+ * The profile's random loss, on the wire: packets entering the router from the
+ * commune (its uplink) or from the LAN (its downlink) are dropped a hop away from
+ * both senders (mangle PREROUTING, kept apart from the firewall's raw rules).
+ * infra/netem's own loss rules match bridged frames (physdev) and never fire in
+ * this routed router.
+ */
+async function lossRules(router: string, fromCommune: string, fromLan: string, p: LinkProfile) {
+  await inNs(router, 'iptables', '-t', 'mangle', '-F', 'PREROUTING');
+  const rules: [string, number][] = [
+    [fromLan, p.lossPct],
+    [fromCommune, p.upLossPct ?? p.lossPct],
+  ];
+  for (const [dev, pct] of rules) {
+    if (pct <= 0) continue;
+    await inNs(
+      router,
+      ...['iptables', '-t', 'mangle', '-A', 'PREROUTING', '-i', dev],
+      ...['-m', 'statistic', '--mode', 'random', '--probability', String(pct / 100), '-j', 'DROP'],
+    );
+  }
 }
 
 async function startDelay(router: string, delayMs: number): Promise<ChildProcess> {
