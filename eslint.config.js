@@ -25,6 +25,10 @@ export default tseslint.config(
     rules: { ...reactHooks.configs.recommended.rules },
   },
   {
+    files: ['client/public/**/*.js'],
+    languageOptions: { globals: { ...globals.serviceworker } },
+  },
+  {
     files: ['infra/bench/**', 'infra/src/start.ts', 'infra/netem/**', 'infra/test/**'],
     rules: { 'no-console': 'off' },
   },

@@ -10,6 +10,7 @@ export default defineConfig({
             '{common,sfu,signaling,scheduler,infra,phone}/src/**/*.test.ts',
             'infra/netem/**/*.test.ts',
             'infra/deploy/**/*.test.ts',
+            'infra/lab/**/*.test.ts',
           ],
           environment: 'node',
           pool: 'forks',

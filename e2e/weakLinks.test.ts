@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
@@ -60,14 +61,20 @@ describe('weak links (shaped namespace, real Chromium and mediasoup)', () => {
 
   it('on 2G it becomes audio-only within a few seconds and keeps hearing the speaker', async () => {
     const before = await probeSnapshot(commune);
-    await stage.link.setProfile('2g');
-    // Audio first: the browser pauses its camera itself (FallGuard) on the first
-    // receiver report that crossed the flooded queue, before the server's verdict.
-    // Issue 13 asks ≤ 1 s; measured 3.3 s under load (not met, the issue stays open): the
-    // bound here is that the browser pauses it at all, before the server's verdict.
+    const { upAppliedAt } = await stage.link.setProfile('2g');
+    // Audio first: the camera pauses on the first sign of the fall — the SFU sees the
+    // microphone's packets queue behind it (UplinkFallDetector) and tells the browser,
+    // or the browser's own receiver reports show it (FallGuard) — before the server's verdict.
+    // Issue 13 asks ≤ 1 s; the bound here leaves room for a loaded CI machine.
     const held = await waitFor(commune, (x) => x.cameraPaused === true, 8_000);
-    expect(held, 'camera paused by the browser within 8 s of the fall').toBeDefined();
-    console.warn(`camera paused by the browser ${held!.now - before.now} ms after the fall`);
+    expect(held, 'camera paused by the browser').toBeDefined();
+    const pausedAt = held!.cameraPausedAt.find((t) => t >= upAppliedAt);
+    expect(pausedAt, 'the pause was timed').toBeDefined();
+    const pausedMs = pausedAt! - upAppliedAt;
+    console.warn(
+      `camera paused ${pausedMs} ms after the uplink fell to 2G (load ${os.loadavg()[0]!.toFixed(1)})`,
+    );
+    expect(pausedMs, 'camera paused ≤ 2 s after the fall').toBeLessThanOrEqual(2_000);
     expect(held!.notices.slice(before.notices.length).some((n) => n.audioOnly)).toBe(false);
     const s = await waitFor(commune, (x) => lastNotice(x)?.audioOnly === true, 12_000);
     expect(s, 'audio-only within 12 s of the browser pausing its camera').toBeDefined();

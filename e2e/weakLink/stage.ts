@@ -111,7 +111,7 @@ export async function joinCommune(
   stage: Stage,
   username: string,
   video: boolean,
-  o: { cold?: boolean; lookMs?: number; deviceId?: string } = {},
+  o: { cold?: boolean; lookMs?: number; deviceId?: string; measured?: 'good' | 'weak' } = {},
 ): Promise<Page> {
   const token = await login(stage.hostOrigin, username);
   const page = await openProbe(stage.shapedBrowser, stage.shapedOrigin);
@@ -120,6 +120,7 @@ export async function joinCommune(
     meetingId: stage.meetingId,
     deviceId: o.deviceId ?? `shaped-${username}`,
     video,
+    ...(o.measured && { measured: o.measured }),
   };
   if (!o.cold) {
     await probePrepare(page, opts);

@@ -12,21 +12,28 @@ import { COMMUNE_GOOD, createStage, joinCommune, type Stage } from '../../e2e/we
  *   starved  a good link, the commune's Chromium held to 30 % of one core
  *            (cgroup cpu quota): link-state changes over the run
  *   busy     a good link, 4 busy processes on the machine besides: the same
- *   … and `starved`/`busy` last STEADY_MINUTES (default 10).
+ *   vsat     a satellite link (2,000/500 kbit/s, 600 ms RTT), the device's link
+ *            measured good (the pre-join test): seconds from the click to the
+ *            other unit's video decoded, then link-state changes while watched
+ *   … and `starved`/`busy`/`vsat` last STEADY_MINUTES (default 10).
  */
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-export const scenarioNames = ['fall', 'starved', 'busy'] as const;
+export const scenarioNames = ['fall', 'starved', 'busy', 'vsat'] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 
 export interface ScenarioRow {
   scenario: ScenarioName;
-  /** fall: ms from the link turning 2G to the camera paused in the browser. */
+  /** fall: ms from the uplink turning 2G (its tbf replaced) to the camera paused in the browser. */
   cameraPausedMs?: number | null;
   /** fall: the commune's audio packets the host received / sent, first 15 s. */
   audioDelivered15s?: number | null;
   /** fall: seconds to the server's audio-only notice. */
   audioOnlyS?: number | null;
-  /** starved/busy: minutes watched, and link-state changes the commune was told of. */
+  /** vsat: seconds from the click to the other unit's video decoded (null: never). */
+  videoS?: number | null;
+  /** vsat: audio-only notices while watched. */
+  audioOnlyNotices?: number;
+  /** starved/busy/vsat: minutes watched, and link-state changes the commune was told of. */
   minutes?: number;
   stateChanges?: number;
   states?: string[];
@@ -62,9 +69,11 @@ async function fall(stage: Stage, loadStart: number): Promise<ScenarioRow> {
   const c0 = await probeSnapshot(commune);
   const h0 = await probeSnapshot(host);
   const t0 = Date.now();
-  await stage.link.setProfile('2g');
+  // Timed from the moment the uplink's new rate took effect (not from spawning `tc`).
+  const { upAppliedAt } = await stage.link.setProfile('2g');
   const paused = await waitFor(commune, (s) => s.cameraPaused === true, 15_000);
-  const cameraPausedMs = paused.cameraPaused ? Date.now() - t0 : null;
+  const pausedAt = paused.cameraPausedAt.find((t) => t >= upAppliedAt);
+  const cameraPausedMs = pausedAt === undefined ? null : pausedAt - upAppliedAt;
   await sleep(Math.max(0, t0 + 15_000 - Date.now()));
   const c1 = await probeSnapshot(commune);
   await sleep(700); // what was sent by 15 s crosses the 2G delay and queue
@@ -84,11 +93,24 @@ async function fall(stage: Stage, loadStart: number): Promise<ScenarioRow> {
 
 async function steady(stage: Stage, scenario: ScenarioName, loadStart: number) {
   const minutes = Number(process.env.STEADY_MINUTES ?? 10);
-  const commune = await joinCommune(stage, COMMUNE_GOOD, true, { lookMs: 1_000 });
+  const commune = await joinCommune(stage, COMMUNE_GOOD, true, {
+    lookMs: 1_000,
+    ...(scenario === 'vsat' && { measured: 'good' as const }),
+  });
+  let videoS: number | null | undefined;
+  if (scenario === 'vsat') {
+    const v = await waitFor(
+      commune,
+      (s) => s.consumers.some((c) => c.kind === 'video' && c.framesDecoded > 0),
+      30_000,
+    );
+    const ok = v.consumers.some((c) => c.kind === 'video' && c.framesDecoded > 0);
+    videoS = ok && v.clickAt !== null ? (v.now - v.clickAt) / 1000 : null;
+  }
   // Joining is learning the link (probation): counted from once it has settled.
   await waitFor(commune, cameraOn, 40_000);
-  await sleep(15_000);
-  const from = (await probeSnapshot(commune)).notices.length;
+  await sleep(scenario === 'vsat' ? 0 : 15_000);
+  const from = scenario === 'vsat' ? 0 : (await probeSnapshot(commune)).notices.length;
   const busy: ChildProcess[] = [];
   if (scenario === 'busy') {
     for (let i = 0; i < 4; i++) {
@@ -109,6 +131,10 @@ async function steady(stage: Stage, scenario: ScenarioName, loadStart: number) {
     minutes,
     stateChanges: changes,
     states,
+    ...(videoS !== undefined && {
+      videoS,
+      audioOnlyNotices: s.notices.filter((n) => n.audioOnly).length,
+    }),
     loadStart,
     loadEnd: os.loadavg()[0]!,
   };
@@ -117,7 +143,7 @@ async function steady(stage: Stage, scenario: ScenarioName, loadStart: number) {
 export async function runScenario(scenario: ScenarioName): Promise<ScenarioRow> {
   const loadStart = os.loadavg()[0]!;
   const stage = await createStage({
-    profile: 'good',
+    profile: scenario === 'vsat' ? 'vsat' : 'good',
     speakers: 1,
     speakerVideo: true,
     communeCpuPct: scenario === 'starved' ? 30 : undefined,

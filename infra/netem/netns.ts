@@ -134,25 +134,23 @@ function tbf(kbps: number): string[] {
   return ['tbf', 'rate', `${kbps}kbit`, 'burst', String(burst), 'latency', '500ms'];
 }
 
-/** Applies (or changes) the profile's rates and loss; the relay applies its delay. */
-export async function shapeNamespace(ns: Namespace, p: LinkProfile): Promise<void> {
-  await inNs(ns.router, 'tc', [
-    'qdisc',
-    'replace',
-    'dev',
-    ns.routerNsIf,
-    'root',
-    ...tbf(p.downKbps),
-  ]);
-  await inNs(ns.router, 'tc', [
-    'qdisc',
-    'replace',
-    'dev',
-    ns.routerHostIf,
-    'root',
-    ...tbf(p.upKbps),
+/**
+ * Applies (or changes) the profile's rates and loss; the relay applies its delay.
+ * Both rates change in one shell in the router namespace, the uplink first (a
+ * fall is one moment: two `ip netns exec` in a row were ~0.4 s apart on a
+ * loaded machine). Returns when the uplink's new rate took effect (epoch ms,
+ * bash's clock read right after its `tc` returned), so a reaction to a fall is
+ * timed from the fall, not from this call's process start-up.
+ */
+export async function shapeNamespace(ns: Namespace, p: LinkProfile): Promise<number> {
+  const tc = (dev: string, kbps: number) =>
+    ['tc', 'qdisc', 'replace', 'dev', dev, 'root', ...tbf(kbps)].join(' ');
+  const out = await inNs(ns.router, 'bash', [
+    '-c',
+    `${tc(ns.routerHostIf, p.upKbps)} && echo $EPOCHREALTIME && ${tc(ns.routerNsIf, p.downKbps)}`,
   ]);
   await applyLoss(ns, p.lossPct, p.upLossPct ?? p.lossPct);
+  return Math.round(Number(out.trim()) * 1000);
 }
 
 /**

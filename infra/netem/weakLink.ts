@@ -105,11 +105,13 @@ export class WeakLink {
   }
 
   /** Changes rate, loss and delay of the running link (e.g. 2G → good). */
-  async setProfile(p: LinkProfile | LinkProfileName): Promise<void> {
+  /** Changes the link live; resolves to when the uplink's new rate took effect (epoch ms). */
+  async setProfile(p: LinkProfile | LinkProfileName): Promise<{ upAppliedAt: number }> {
     const prof = typeof p === 'string' ? linkProfiles[p] : p;
-    await shapeNamespace(this.ns, prof);
     this.#relay?.stdin?.write(`${JSON.stringify({ delayMs: prof.oneWayDelayMs })}\n`);
+    const upAppliedAt = await shapeNamespace(this.ns, prof);
     this.#profile = prof;
+    return { upAppliedAt };
   }
 
   /**

@@ -13,9 +13,16 @@ import { navigate, useRouter } from './router';
 const loadShell = () => import('./AppShell');
 const AppShell = lazy(loadShell);
 
-/** Starts loading the logged-in app before it is needed (the login form calls this). */
+/**
+ * Starts loading the logged-in app before it is needed (the login form calls
+ * this), then the meeting engine behind it (meetingEngineCache.ts): on a first
+ * visit over GPRS both download while the user types, one after the other.
+ */
 export function prefetchShell() {
-  void loadShell().catch(() => undefined);
+  void loadShell()
+    .then(() => import('./meetingEngineCache'))
+    .then((m) => m.keepMeetingEngine())
+    .catch(() => undefined);
 }
 
 export function App() {

@@ -13,6 +13,7 @@ import { AppHeader } from './AppHeader';
 import { ChunkErrorBoundary } from './ChunkErrorBoundary';
 import { Link } from './Link';
 import { Loading } from './Loading';
+import { keepMeetingEngine } from './meetingEngineCache';
 import { navigate, useRouter, type Route } from './router';
 
 // Screens a commune rarely opens load on demand, so home stays small.
@@ -78,6 +79,13 @@ export default function AppShell() {
     if (!mustChangePassword) void loadUnits();
     if (route.name === 'login') navigate({ name: 'home' }, { replace: true });
   }, [route.name, loadUnits, mustChangePassword]);
+
+  // The meeting engine on the device before any click (and kept across visits).
+  useEffect(() => {
+    if (mustChangePassword) return;
+    const timer = setTimeout(() => void keepMeetingEngine(), 1_000);
+    return () => clearTimeout(timer);
+  }, [mustChangePassword]);
 
   // Without a live push connection (signaling unreachable, websockets blocked on
   // the link), fall back to asking for missed alerts over plain HTTP every 20 s.

@@ -5,6 +5,7 @@ import type { LastNResult, VideoCandidate } from '../selection/lastN';
 import { chooseVideos } from '../selection/receiverVideos';
 import { ConsumerGate } from './consumerGate';
 import { LossRepair } from './lossRepair';
+import { RttFloor } from './rttFloor';
 import { ServerSignals } from './serverSignals';
 import { linkPlan, type LinkPlan } from './linkPolicy';
 import {
@@ -33,6 +34,12 @@ export interface LinkSnapshot {
   plan: LinkPlan;
   /** The transition that produced this snapshot, if any. */
   transition?: LinkTransition;
+  /**
+   * The SFU saw this endpoint's uplink fall under its camera (queue and lost
+   * microphone packets): its browser holds the camera now, before the
+   * hysteresis decides (as when the browser sees it itself, FallGuard).
+   */
+  fall?: boolean;
 }
 
 export interface EndpointLinkOptions {
@@ -84,6 +91,7 @@ export class EndpointLink {
   #weakestDown: LinkState = 'good';
   #listenersCongested = false;
   readonly #repair = new LossRepair();
+  readonly #rttFloor = new RttFloor();
   /** The repair decision the current plan was made with. */
   #lossy = false;
   #plan: LinkPlan;
@@ -130,6 +138,7 @@ export class EndpointLink {
       feed: (dir, source, sample, at) => this.#feed(dir, source, sample, at),
       now: this.#now,
       log: opts.log,
+      onFall: (queueMs) => this.#fallSeen(queueMs),
     });
     this.#watch();
   }
@@ -161,7 +170,12 @@ export class EndpointLink {
     const down: LinkSample = {};
     const up: LinkSample = {};
     if (r.rttMs !== undefined) {
-      down.rttMs = up.rttMs = r.rttMs;
+      // A device that measured its link good has shown its capacity: its RTT is
+      // classified by the queue above its own floor, so a satellite's long path
+      // keeps video (RTT then bounds only repair). Unmeasured links keep the
+      // absolute RTT, which tells 2G from 3G before any video is tried.
+      const rtt = this.#opts.startWithVideo ? this.#rttFloor.queue(r.rttMs) : r.rttMs;
+      down.rttMs = up.rttMs = rtt;
       this.#repair.rtt(r.rttMs, now);
     }
     // The receiver reports' fraction lost of our stream (the worst of its
@@ -307,6 +321,15 @@ export class EndpointLink {
     if (dir === 'up' && source === 'server' && s.loss !== undefined) this.#repair.loss(s.loss, now);
     const t = (dir === 'down' ? this.#down : this.#up).update(source, s, now);
     if (t) void this.#replan(t);
+  }
+
+  #fallSeen(queueMs: number): void {
+    if (this.#closed || !this.#plan.send.video) return;
+    this.#opts.log.info(
+      { endpointId: this.endpoint.id, unitId: this.endpoint.unitId, queueMs },
+      'uplink fall seen on the microphone',
+    );
+    this.#opts.onChange({ ...this.snapshot, fall: true });
   }
 
   #makePlan(): LinkPlan {

@@ -20,6 +20,8 @@ export interface LinkStateEvent {
   send: SendPlan;
   /** Set when the state machine moved (not for a user's own choice). */
   transition?: { direction: 'down' | 'up'; from: LinkState; to: LinkState };
+  /** The SFU saw the uplink fall under the camera: the browser holds it now (LinkSnapshot.fall). */
+  fall?: boolean;
 }
 
 /** The videos the SFU forwards to one receiver changed (last-N; signaling tells its browser). */
@@ -271,6 +273,7 @@ export class LinkSupervisor {
       audioOnly: s.plan.audioOnly,
       forced: s.forced,
       send: s.plan.send,
+      ...(s.fall && { fall: true }),
       ...(s.transition && {
         transition: {
           direction: s.transition.direction,

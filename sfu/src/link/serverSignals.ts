@@ -4,6 +4,7 @@ import type { Endpoint } from '../endpoint';
 import type { ConsumerGate } from './consumerGate';
 import type { LinkSample, LinkSource } from './linkSignals';
 import { eventLoopDelayMs } from './loopDelay';
+import { UplinkFallDetector } from './uplinkFall';
 import { silenceRttMs, UplinkLossMeter } from './uplinkLoss';
 
 export type FeedSample = (
@@ -34,6 +35,10 @@ export class ServerSignals {
   #starvedUntil = -Infinity;
   /** The largest event-loop delay of this server in the recent windows (ms). */
   #loopDelayMs: () => number;
+  readonly #onFall: ((queueMs: number) => void) | undefined;
+  readonly #fall = new UplinkFallDetector();
+  /** The microphone whose packets are traced (only while the camera runs). */
+  #traced: ms.Producer | undefined;
 
   constructor(o: {
     endpoint: Endpoint;
@@ -42,7 +47,10 @@ export class ServerSignals {
     now: () => number;
     log: Logger;
     loopDelayMs?: () => number;
+    /** The microphone's packets show the uplink falling under the camera (UplinkFallDetector). */
+    onFall?: (queueMs: number) => void;
   }) {
+    this.#onFall = o.onFall;
     this.#loopDelayMs = o.loopDelayMs ?? (() => eventLoopDelayMs());
     this.#endpoint = o.endpoint;
     this.#gate = o.gate;
@@ -85,7 +93,46 @@ export class ServerSignals {
   tick(now: number): void {
     this.#feedScores(now);
     this.#feedReportSilence(now);
+    this.#watchFall();
   }
+
+  /**
+   * While the camera runs (only then can a fall flood the uplink), every
+   * microphone packet is traced as it arrives: its queue and gaps show a fall
+   * at once (UplinkFallDetector), where the browser waits for receiver reports.
+   * Audio alone is ~17 packets/s; the trace stops with the camera.
+   */
+  #watchFall(): void {
+    if (!this.#onFall) return;
+    const live = this.#endpoint.producers.filter((p) => !p.closed && !p.paused);
+    const mic = live.find((p) => p.kind === 'audio');
+    const want = live.some((p) => p.kind === 'video') ? mic : undefined;
+    if (want === this.#traced) return;
+    const before = this.#traced;
+    if (before && !before.closed) {
+      void before.enableTraceEvent([]).catch(() => undefined);
+      before.removeListener('trace', this.#onTrace);
+    }
+    this.#fall.reset();
+    this.#traced = want;
+    if (!want) return;
+    want.on('trace', this.#onTrace);
+    void want.enableTraceEvent(['rtp']).catch(() => undefined);
+  }
+
+  readonly #onTrace = (t: ms.ProducerTraceEventData): void => {
+    if (t.type !== 'rtp' || t.direction !== 'in') return;
+    const info = t.info as
+      { isRtx?: boolean; rtpPacket?: { sequenceNumber?: number; timestamp?: number } } | undefined;
+    const pkt = info?.rtpPacket;
+    if (info?.isRtx || pkt?.sequenceNumber === undefined || pkt.timestamp === undefined) return;
+    const fell = this.#fall.packet({
+      sequenceNumber: pkt.sequenceNumber,
+      timestamp: pkt.timestamp,
+      arrivalMs: t.timestamp,
+    });
+    if (fell) this.#onFall?.(Math.round(this.#fall.queueMs));
+  };
 
   /**
    * Scores are read every tick, not only on mediasoup's 'score' events: a

@@ -99,4 +99,31 @@ describe('EndpointLink start with video (real mediasoup worker)', () => {
     expect(paused()).toBe(true);
     expect(link.flaps).toBe(0);
   });
+
+  it('a satellite link (600 ms RTT, plenty of rate) keeps its video: the delay is its floor, not a queue', async () => {
+    const clock = { now: 0 };
+    const { link, paused } = await listener({ startWithVideo: true }, clock);
+    const vsat = (queueMs = 0) => ({
+      rttMs: 600 + queueMs + (clock.now % 3_000 === 0 ? 25 : 0),
+      availableOutgoingKbps: 450,
+    });
+    for (clock.now = 0; clock.now <= 40_000; clock.now += 1_000) link.report(vsat());
+    await new Promise((r) => setTimeout(r, 50));
+    expect(link.snapshot.plan.audioOnly).toBe(false);
+    expect(paused()).toBe(false);
+    expect(link.flaps).toBe(0);
+    // Its own queue still counts: 700 ms above the floor is a drowning link.
+    for (let i = 0; i < 5; i++, clock.now += 1_000) link.report(vsat(700));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(link.snapshot.plan.audioOnly).toBe(true);
+  });
+
+  it('an unmeasured link keeps the absolute RTT: 600 ms is audio-only before video is tried', async () => {
+    const clock = { now: 0 };
+    const { link } = await listener({}, clock);
+    for (clock.now = 0; clock.now <= 20_000; clock.now += 1_000)
+      link.report({ rttMs: 600, availableOutgoingKbps: 450 });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(link.snapshot.plan.audioOnly).toBe(true);
+  });
 });

@@ -45,6 +45,7 @@ export function onLinkState(
     audioOnly: ev.audioOnly,
     forced: ev.forced,
     send: ev.send,
+    ...(ev.fall && { fall: true }),
     ...(ev.transition && {
       reason: `${ev.transition.direction} ${ev.transition.from}→${ev.transition.to}`,
     }),

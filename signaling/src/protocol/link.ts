@@ -9,7 +9,8 @@ import { emptySchema, req } from './common';
  *   'link:report'    LinkReport, every ~2 s: what the browser's getStats() sees.
  *   'link:audioOnly' { audioOnly }: the user forces (or releases) audio-only.
  * server → client (notification)
- *   'link:state'     LinkNotice, on join and on every change of this endpoint's link.
+ *   'link:state'     LinkNotice, on join and on every change of this endpoint's link;
+ *                    with `fall` when the SFU sees its uplink fall under the camera.
  * Presence carries `LinkPresence` for every endpoint (roll call, tiles).
  */
 export const linkStateSchema = z.enum(linkStates);
@@ -54,6 +55,12 @@ export const linkNoticeSchema = z.object({
   send: sendPlanSchema,
   /** Why: the signals that decided the last transition (for the user's details view). */
   reason: z.string().max(200).optional(),
+  /**
+   * The SFU saw this uplink fall under the camera (queue and lost microphone
+   * packets): hold the camera now, until a notice without video confirms or
+   * the hold ends (the state fields are unchanged).
+   */
+  fall: z.boolean().optional(),
 });
 export type LinkNotice = z.infer<typeof linkNoticeSchema>;
 

@@ -8,7 +8,9 @@ describe('pre-join link test', () => {
     expect(judgeLink({ rttMs: 120, downKbps: 750 })).toBe('good');
     expect(judgeLink({ rttMs: 840, downKbps: 240 })).toBe('weak');
     expect(judgeLink({ rttMs: 60, downKbps: 200 })).toBe('weak');
-    expect(judgeLink({ rttMs: 900, downKbps: 5000 })).toBe('weak');
+    // Capacity decides, not delay: a VSAT satellite carries video; a queue past any satellite's does not.
+    expect(judgeLink({ rttMs: 620, downKbps: 1800 })).toBe('good');
+    expect(judgeLink({ rttMs: 1200, downKbps: 5000 })).toBe('weak');
     expect(judgeLink(null)).toBe('failed');
   });
 

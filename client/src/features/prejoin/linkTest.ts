@@ -12,9 +12,12 @@ export interface LinkTestResult {
  * Below these the room would be unusable with video: the weak-link measurements
  * (shared/design/WEAK-LINKS.md) show 3G (750 kbit/s down, 100 ms) copes with the
  * lowest simulcast layer, EDGE (240 kbit/s, 840 ms) needs 15–37 s to settle.
+ * Capacity decides, not delay: a VSAT satellite terminal (2,000 kbit/s, ~600 ms)
+ * carries video; only a round trip past any satellite's says the link is
+ * drowning in its own queue.
  */
 export const audioOnlyBelowKbps = 500;
-export const audioOnlyAboveRttMs = 400;
+export const audioOnlyAboveRttMs = 1_000;
 
 export type LinkVerdict = 'good' | 'weak' | 'failed';
 

@@ -262,4 +262,28 @@ describe('LinkController', () => {
     }
     expect(cam.paused).toBe(false);
   });
+
+  it('the SFU saw the uplink fall (a notice with `fall`): the camera pauses at once and stays held', async () => {
+    const { ctl, cam, calls, clock } = setup();
+    await ctl.handleNotice(notice({}));
+    await ctl.cameraProduced();
+    expect(cam.paused).toBe(false);
+    clock.now = 1_000;
+    await ctl.handleNotice(notice({ fall: true }));
+    expect(cam.paused).toBe(true);
+    expect(calls).toContain('pause');
+    expect(ctl.fallHold).toBe(true);
+    // The same state again (no fall flag): still held until the server confirms or the hold ends.
+    await ctl.handleNotice(notice({}));
+    expect(cam.paused).toBe(true);
+    // The server confirms: audio-only, then its own way back brings the camera.
+    await ctl.handleNotice(poor);
+    expect(ctl.fallHold).toBe(false);
+    await ctl.handleNotice(notice({}));
+    expect(cam.paused).toBe(false);
+    // A fall notice while the camera is already paused changes nothing.
+    await ctl.handleNotice(poor);
+    await ctl.handleNotice({ ...poor, fall: true });
+    expect(ctl.fallHold).toBe(false);
+  });
 });

@@ -133,18 +133,28 @@ export class LinkController {
     try {
       const now = this.#now();
       const entries = statsEntries(await this.#d.sendTransport.getStats());
-      if (!this.#fall.observe(entries, now)) return;
-      this.#fallUntil = now + fallHoldMs;
-      this.#cameraHeld = true;
-      this.#fall.reset();
-      // Not awaited: the request crosses the flooded uplink; the pause is local at once.
-      void this.#d.setCameraPaused(true).catch(() => undefined);
-      void this.sampleNow();
+      if (this.#fall.observe(entries, now)) this.#holdForFall(now);
     } catch {
       // transports closing
     } finally {
       this.#fallBusy = false;
     }
+  }
+
+  /**
+   * The uplink fell (seen here by FallGuard, or by the SFU on the microphone's
+   * packets): the camera pauses at once — audio first — until the server
+   * confirms with a notice without video, or for `fallHoldMs`; a report goes out now.
+   */
+  #holdForFall(now: number): void {
+    const cam = this.#d.camera();
+    if (!cam || cam.closed || cam.paused) return;
+    this.#fallUntil = now + fallHoldMs;
+    this.#cameraHeld = true;
+    this.#fall.reset();
+    // Not awaited: the request crosses the flooded uplink; the pause is local at once.
+    void this.#d.setCameraPaused(true).catch(() => undefined);
+    void this.sampleNow();
   }
 
   /** Call right after the microphone is produced: start at the poor-link rate. */
@@ -264,9 +274,12 @@ export class LinkController {
   }
 
   /** A 'link:state' notification from the server. */
-  async handleNotice(n: LinkNotice): Promise<void> {
+  async handleNotice(notice: LinkNotice): Promise<void> {
+    const { fall, ...n } = notice;
     const before = this.#notice;
     this.#notice = n;
+    // The SFU saw the microphone's packets queue and go missing under the camera.
+    if (fall) this.#holdForFall(this.#now());
     // The server saw the fall too: from here its hysteresis brings video back.
     if (!n.send.video) this.#fallUntil = undefined;
     await this.#setAudio(n.send.audioMaxKbps);

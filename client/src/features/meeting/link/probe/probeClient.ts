@@ -22,6 +22,8 @@ class Probe implements ProbeApi {
   #clickAt: number | null = null;
   #joinedAt: number | null = null;
   #firstAudioAt: number | null = null;
+  #cameraPausedAt: number[] = [];
+  #cameraWatch: ReturnType<typeof setInterval> | undefined;
 
   async request(name: string, payload: unknown): Promise<unknown> {
     if (!this.#engine) throw new Error('not joined');
@@ -52,13 +54,26 @@ class Probe implements ProbeApi {
     this.#clickAt = performance.now();
     const engine = this.#engine!;
     void this.#watchFirstAudio(engine);
-    await engine.join();
+    await engine.join(o.measured ? { measured: o.measured } : undefined);
     // As the room screen does after joining: microphone, then the camera the user chose.
     const stream = this.#stream!;
     await engine.start('mic', stream.getAudioTracks()[0]);
     this.#joinedAt = performance.now();
     const camera = stream.getVideoTracks()[0];
     if (o.video && camera) await engine.start('camera', camera);
+    this.#watchCamera(engine);
+  }
+
+  /** When the camera pauses (the link's hold is local first): timed to 20 ms for bench:links' fall. */
+  #watchCamera(engine: MeetingEngine): void {
+    let sending = false;
+    clearInterval(this.#cameraWatch);
+    this.#cameraWatch = setInterval(() => {
+      const cam = engine.producer('camera');
+      const now = !!cam && !cam.closed && !cam.paused;
+      if (sending && !now) this.#cameraPausedAt.push(Date.now());
+      sending = now;
+    }, 20);
   }
 
   async setAudioOnly(audioOnly: boolean): Promise<void> {
@@ -121,11 +136,13 @@ class Probe implements ProbeApi {
       keyframeRequestsSent,
       cameraProduced: !!cam && !cam.closed,
       cameraPaused: cam && !cam.closed ? cam.paused : null,
+      cameraPausedAt: [...this.#cameraPausedAt],
       endpointId: e?.endpointId ?? null,
     };
   }
 
   async leave(): Promise<void> {
+    clearInterval(this.#cameraWatch);
     await this.#engine?.leave();
     this.#stream?.getTracks().forEach((t) => t.stop());
     for (const el of this.#elements.values()) el.remove();

@@ -7,6 +7,8 @@ export interface ProbeJoinOptions {
   deviceId: string;
   /** The user wants the camera: the engine publishes it once the link allows video. */
   video: boolean;
+  /** What the device measured of its link (the pre-join test): 'good' starts with video. */
+  measured?: 'good' | 'weak';
 }
 
 export interface ProbeConsumerStats {
@@ -46,6 +48,8 @@ export interface ProbeSnapshot {
   keyframeRequestsSent: number;
   cameraProduced: boolean;
   cameraPaused: boolean | null;
+  /** Epoch ms (the browser's clock) of each time the camera went from sending to paused (watched every 20 ms). */
+  cameraPausedAt: number[];
   endpointId: string | null;
 }
 
