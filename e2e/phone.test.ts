@@ -90,14 +90,17 @@ function playRemoteAudio(page: Page): Promise<number> {
       };
       MediaStream: new (tracks: unknown[]) => unknown;
     };
+    const played = ((g as unknown as { played?: Set<unknown> }).played ??= new Set());
     let n = 0;
     for (const t of Object.values(g.gb.useMeeting.getState().tracks)) {
       if (t.kind !== 'audio') continue;
+      n++;
+      if (played.has(t.track)) continue;
+      played.add(t.track);
       const el = g.document.createElement('audio');
       el.srcObject = new g.MediaStream([t.track]);
       g.document.body.append(el);
       void el.play();
-      n++;
     }
     return n;
   });
@@ -242,7 +245,7 @@ describe('phone bridge (baresip ↔ SIP ↔ SFU ↔ Chromium)', () => {
       await sleep(1_000);
       const inMeetingFrom = (Date.now() - call.times.answered) / 1000;
       // As the room's RemoteAudio does: a received track is decoded once it plays.
-      await playRemoteAudio(page);
+      await expect.poll(() => playRemoteAudio(page), { timeout: 10_000 }).toBeGreaterThan(0);
       const chromiumHeard = await heardDb(page, 4_000);
       say(`phone → Chromium: ${chromiumHeard.toFixed(1)} dBFS`);
       expect(chromiumHeard).toBeGreaterThan(-30);
@@ -282,7 +285,7 @@ describe('phone bridge (baresip ↔ SIP ↔ SFU ↔ Chromium)', () => {
         .toBe(true);
     } finally {
       if (process.env.PHONE_DEBUG) say(b.output);
-      b.stop();
+      await b.stop();
     }
   });
 
@@ -302,7 +305,7 @@ describe('phone bridge (baresip ↔ SIP ↔ SFU ↔ Chromium)', () => {
       expect(phone.server.calls.length).toBe(0);
     } finally {
       if (process.env.PHONE_DEBUG) say(b.output);
-      b.stop();
+      await b.stop();
     }
   });
 });

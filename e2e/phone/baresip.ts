@@ -68,7 +68,7 @@ export class Baresip {
       if (await b.#reachable()) return b;
       await new Promise((r) => setTimeout(r, 100));
     }
-    b.stop();
+    await b.stop();
     throw new Error(`baresip ctrl_tcp not up: ${b.output.slice(-1000)}`);
   }
 
@@ -122,7 +122,13 @@ export class Baresip {
     return this.#child.exitCode !== null;
   }
 
-  stop(): void {
-    if (this.#child.exitCode === null) this.#child.kill('SIGTERM');
+  /** Stops it and waits until it is gone (the next one reuses its control port). */
+  async stop(): Promise<void> {
+    if (this.#child.exitCode !== null || this.#child.signalCode !== null) return;
+    const gone = new Promise((r) => this.#child.once('exit', r));
+    this.#child.kill('SIGTERM');
+    const t = setTimeout(() => this.#child.kill('SIGKILL'), 3_000);
+    await gone;
+    clearTimeout(t);
   }
 }

@@ -1,4 +1,5 @@
 import express, { type Router } from 'express';
+import * as phone from '../api/phone';
 import { z } from 'zod';
 import { errorBodySchema } from '@giaoban/common/errors';
 import * as auth from '../api/auth';
@@ -189,6 +190,20 @@ const operations: Op[] = [
   ],
   ['get', '/attendance/{id}/csv', 'Attendance as CSV (text/csv)'],
   ['get', '/audit', 'Audit log (admin, commander)', undefined, audit.auditResponseSchema],
+  [
+    'get',
+    '/meetings/{id}/phone',
+    'Dial-in number and PINs (host: every invited unit; a unit: its own)',
+    undefined,
+    phone.meetingPhoneSchema,
+  ],
+  [
+    'post',
+    '/phone/session',
+    "The phone role (Bearer: the phone key) turns a caller's PIN into a session of its unit",
+    phone.phoneSessionRequestSchema,
+    phone.phoneSessionResponseSchema,
+  ],
 ];
 
 const json = (schema: z.ZodType, io: 'input' | 'output') =>
