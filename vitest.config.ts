@@ -7,9 +7,10 @@ export default defineConfig({
         test: {
           name: 'server',
           include: [
-            '{common,sfu,signaling,scheduler,infra}/src/**/*.test.ts',
+            '{common,sfu,signaling,scheduler,infra,phone}/src/**/*.test.ts',
             'infra/netem/**/*.test.ts',
             'infra/deploy/**/*.test.ts',
+            'infra/lab/**/*.test.ts',
           ],
           environment: 'node',
           pool: 'forks',

@@ -23,7 +23,13 @@ CACHE="${GIAOBAN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/giaoban}"
 # The worker is cached by mediasoup version, libsrtp2 (Debian) version and SRTP crypto backend.
 SRTP_VERSION="$(apt-cache policy libsrtp2-1 2>/dev/null | awk '/Candidate:/ { print $2; exit }')"
 [ -n "$SRTP_VERSION" ] && [ "$SRTP_VERSION" != "(none)" ] || SRTP_VERSION=unknown
-worker_path() { echo "$CACHE/mediasoup-worker-${MS_VERSION}_libsrtp2-${SRTP_VERSION}_$1"; }
+# The OpenSSL build also by the revision of GiaoBan's libsrtp patch (a new patch, a new worker).
+SRTP_PATCH_REV="$(sha256sum "$ROOT/infra/mediasoup/libsrtp-openssl-fastpath.patch" | cut -c1-8)"
+worker_path() {
+  local tag="$1"
+  [ "$1" = openssl ] && tag="openssl-$SRTP_PATCH_REV"
+  echo "$CACHE/mediasoup-worker-${MS_VERSION}_libsrtp2-${SRTP_VERSION}_$tag"
+}
 MODE=all
 for arg in "$@"; do
   case "$arg" in
@@ -39,12 +45,15 @@ die() { printf '\n\033[31mLỗi cài đặt / install error: %s\033[0m\n' "$*" >
 loud() { { printf '\n' && printf '\033[1;41;97m %s \033[0m\n' "$@"; } >&2; }
 t0=$(date +%s)
 
-# Packages the product needs at run time (redis-server, coturn for TURN, openssl
-# for `npm run cert` and the lab's test CA, ffmpeg for recordings, haproxy for the
-# cluster's edge, chromium for browser tests, iproute2/iptables for the weak-link
-# harness and the lab, systemd for `systemd-analyze verify` of infra/deploy/systemd)
-# and the worker's build deps.
-APT_PKGS=(redis-server coturn openssl ffmpeg haproxy systemd chromium iproute2 iptables ca-certificates
+# Packages the product needs at run time (redis-server, coturn for TURN, ssl-cert
+# for the group that reads the TLS key, openssl for `npm run cert` and the lab's
+# test CA, ffmpeg for recordings, haproxy for the cluster's edge, chromium for
+# browser tests, iproute2/iptables for the weak-link harness and the lab, systemd
+# for `systemd-analyze verify` of infra/deploy/systemd, espeak-ng for the phone
+# role's voice prompts, baresip as the test phone of e2e/phone.test.ts and
+# bench:phone) and the worker's build deps.
+APT_PKGS=(redis-server coturn ssl-cert openssl ffmpeg haproxy systemd chromium iproute2 iptables ca-certificates
+  espeak-ng baresip
   build-essential pkg-config patch ninja-build python3-venv libssl-dev libuv1-dev
   libsrtp2-dev libusrsctp-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler)
 
@@ -215,6 +224,9 @@ echo "worker: $WORKER (SRTP crypto: $(srtp_backend_of "$WORKER"))"
 
 step "Building the client"
 npm run -s build || die "client build failed"
+
+step "Phone prompts (espeak-ng, Vietnamese, G.711 A-law 8 kHz)"
+node --import tsx phone/src/media/buildPromptsMain.ts || die "phone prompts failed (espeak-ng, ffmpeg)"
 
 [ -z "$SRTP_FALLBACK" ] || loud "CẢNH BÁO / WARNING: the worker uses Debian's NSS-backed libsrtp2 (fallback, see above)."
 printf '\n\033[32mGiaoBan installed in %ss. Start it with: npm start\033[0m\n' "$(($(date +%s) - t0))"

@@ -17,6 +17,7 @@ export const errorMessages = {
     en: 'You are not allowed to do this.',
   },
   NOT_FOUND: { vi: 'Không tìm thấy.', en: 'Not found.' },
+  PHONE_PIN_WRONG: { vi: 'Mã PIN không đúng.', en: 'Wrong PIN.' },
   CONFLICT: { vi: 'Dữ liệu đã bị thay đổi hoặc trùng lặp.', en: 'Conflicting or duplicate data.' },
   RATE_LIMITED: {
     vi: 'Bạn thao tác quá nhanh, vui lòng thử lại sau ít phút.',
@@ -96,6 +97,7 @@ export const errorBodySchema = z.object({
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 const httpStatus: Partial<Record<ErrorCode, number>> = {
+  PHONE_PIN_WRONG: 404,
   BAD_REQUEST: 400,
   UNAUTHENTICATED: 401,
   INVALID_CREDENTIALS: 401,

@@ -16,6 +16,8 @@ export const sessionClaimsSchema = z.object({
   role: roleSchema,
   /** The token's id (jti): logout ends this session's live sockets. */
   sessionId: z.string().optional(),
+  /** `phone`: a session the phone role got for a caller's PIN (docs/phone.md). */
+  via: z.literal('phone').optional(),
   /** The account's session epoch when issued: a password change ends older ones. */
   epoch: z.number().int().optional(),
 });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -30,6 +30,7 @@ describe('infra/deploy: what a province installs', () => {
         'giaoban-redis.service',
         'giaoban-sfu.service',
         'giaoban-signaling.service',
+        'giaoban-turn.service',
       ]);
       const r = await exec(analyzer!, ['verify', ...units.map((u) => path.join(unitsDir, u))], {
         timeout: 30_000,
@@ -72,6 +73,55 @@ describe('infra/deploy: what a province installs', () => {
     // The key is in the PEM HAProxy reads, readable by its owner only.
     const pem = path.join(tmp, 'run/edge.pem');
     expect(readFileSync(pem, 'utf8')).toContain('PRIVATE KEY');
+  });
+
+  it("turn.env as shipped: the unit's ExecStartPre renders coturn's configuration with the hardening", async () => {
+    const unit = readUnit('giaoban-turn.service');
+    const env = envOf('turn.env');
+    // The unit's own command, with its paths moved into a scratch folder.
+    const run = path.join(tmp, 'run-turn');
+    const [pre] = unit.execStartPre.map((w) =>
+      expandCommand(w, env).map((x) => x.replace('/run/giaoban-turn', run)),
+    );
+    expect(pre!.slice(0, 4)).toEqual([
+      '/usr/bin/node',
+      '--import',
+      'tsx',
+      'infra/src/turn/coturnConfigMain.ts',
+    ]);
+    mkdirSync(run, { recursive: true });
+    await exec(process.execPath, pre!.slice(1), {
+      cwd: path.resolve(unitsDir, '../../..'),
+      env: { PATH: process.env.PATH, ...env },
+      timeout: 60_000,
+    });
+    const conf = readFileSync(path.join(run, 'turnserver.conf'), 'utf8').split('\n');
+    for (const line of [
+      'no-cli',
+      'no-multicast-peers',
+      'no-tcp-relay',
+      'use-auth-secret',
+      `static-auth-secret=${env.TURN_SECRET}`,
+      'user-quota=16',
+      'total-quota=1200',
+      'denied-peer-ip=10.0.0.0-10.255.255.255',
+      'allowed-peer-ip=10.10.0.21',
+      'allowed-peer-ip=10.10.0.22',
+      'relay-ip=10.10.0.10',
+      'cert=/etc/giaoban/tls/server.crt',
+      `pidfile=${run}/turnserver.pid`,
+    ])
+      expect(conf).toContain(line);
+    expect(conf).not.toContain('allow-loopback-peers');
+    // ExecStart reads the file ExecStartPre wrote.
+    expect(unit.execStart).toEqual([
+      '/usr/bin/turnserver',
+      '-c',
+      '/run/giaoban-turn/turnserver.conf',
+    ]);
+    // Signaling signs credentials with the secret coturn checks them with.
+    expect(envOf('signaling.env').TURN_SECRET).toBe(env.TURN_SECRET);
+    expect(envOf('signaling.env').TURN_URLS).toMatch(/turns:[^,]+:443\?transport=tcp/);
   });
 
   it('refuses half a TLS configuration, TURN sharing 443 without TLS, and a bad node list', () => {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { createLogger } from '@giaoban/common/logger';
 import { NodeRegistry } from '@giaoban/sfu/remote/nodeRegistry';
+import { stunPing } from '../src/turn/coturnServer';
 import { sfuNodeInfoSchema } from '@giaoban/sfu/remote/protocol';
 import type { LinkProfile } from '../netem/profiles';
 import { startUnit, writeEnvFile, type RoleProcess } from './roleProcess';
@@ -27,8 +28,9 @@ async function until(what: string, ms: number, ok: () => Promise<boolean>): Prom
 
 /**
  * The province data centre on one machine: Redis, two SFU nodes, two
- * signaling nodes and the edge (HAProxy), each in its own namespace with its
- * own address, each started from its systemd unit (infra/deploy/systemd) with
+ * signaling nodes and the edge (HAProxy and coturn, two units in one
+ * namespace), each in its own namespace with its own address, each started
+ * from its systemd unit (infra/deploy/systemd) with
  * its environment file made from infra/deploy/env as docs/deploy.md says;
  * communes join through shaped links. `close()` removes everything.
  */
@@ -37,8 +39,10 @@ export class ProvinceLab {
   readonly dir: string;
   readonly cert: TestCertificate;
   readonly redisPassword = randomBytes(16).toString('hex');
+  readonly turnSecret = randomBytes(16).toString('hex');
   readonly roles = new Map<RoleName, Role>();
-  readonly processes = new Map<RoleName, RoleProcess>();
+  /** By `<role>/<unit>`: the edge runs giaoban-edge and giaoban-turn. */
+  readonly processes = new Map<string, RoleProcess>();
 
   private constructor(net: LabNet, dir: string, cert: TestCertificate) {
     this.net = net;
@@ -101,6 +105,7 @@ export class ProvinceLab {
     await this.#start('redis', 'giaoban-redis.service');
     await until('redis answers', 30_000, async () => {
       const r = new Redis(this.redisUrl, { maxRetriesPerRequest: 0, lazyConnect: true });
+      r.on('error', () => undefined); // not up yet: the loop asks again
       try {
         await r.connect();
         return (await r.ping()) === 'PONG';
@@ -130,6 +135,10 @@ export class ProvinceLab {
         // The lab logs in as the demo accounts (production refuses their passwords).
         NODE_ENV: 'development',
         SEED_DEMO: String(name === 'sig-1'),
+        // The edge's coturn: UDP 3478, and TLS through HAProxy's 443 (no TURN name in
+        // the lab's DNS-less LAN: Chromium sends no ALPN, HAProxy routes that to coturn).
+        TURN_URLS: `turn:${this.role('edge').address}:3478?transport=udp,turns:${this.role('edge').address}:443?transport=tcp`,
+        TURN_SECRET: this.turnSecret,
       });
       await this.#start(name, 'giaoban-signaling.service');
       await until(`${name} answers /healthz`, 180_000, async () => {
@@ -143,8 +152,16 @@ export class ProvinceLab {
         .map((n) => `${n}=${this.role(n).address}:8080`)
         .join(','),
       EDGE_LOG_LEVEL: 'warning',
-      // coturn comes with TURN (issue 14, HTTPS/TURN part): until then 443 is HTTPS only.
-      EDGE_TURN_TLS: '',
+    });
+    writeEnvFile(etc('edge'), 'turn.env', {
+      TURN_SECRET: this.turnSecret,
+      TURN_RELAY_IP: this.role('edge').address,
+      TURN_ALLOWED_PEER_IPS: `${this.role('sfu-1').address},${this.role('sfu-2').address}`,
+    });
+    await this.#start('edge', 'giaoban-turn.service');
+    await until('coturn answers STUN on the edge', 30_000, async () => {
+      await stunPing(this.role('edge').address, 3478, 300);
+      return true;
     });
     await this.#start('edge', 'giaoban-edge.service');
     await until('the edge serves /healthz over HTTPS', 60_000, async () => {
@@ -155,7 +172,7 @@ export class ProvinceLab {
 
   async #start(name: RoleName, unit: string): Promise<void> {
     const p = await startUnit({ unit, ns: this.role(name).ns, machineDir: this.machineDir(name) });
-    this.processes.set(name, p);
+    this.processes.set(`${name}/${unit}`, p);
   }
 
   async #untilSfuNodes(ids: string[]): Promise<void> {
@@ -184,7 +201,10 @@ export class ProvinceLab {
   }> {
     const ca = readFileSync(this.cert.caCert);
     return new Promise((resolve, reject) => {
-      const req = request(`${this.edgeUrl}${pathname}`, { ca, timeout: 5_000 }, (res) => {
+      // ALPN as every browser (and curl) offers it: the edge's 443 sends TLS without
+      // ALPN to coturn (TURN over TLS), as Chromium's TURN client offers none.
+      const opts = { ca, timeout: 5_000, ALPNProtocols: ['http/1.1'] };
+      const req = request(`${this.edgeUrl}${pathname}`, opts, (res) => {
         let body = '';
         res.on('data', (d: Buffer) => (body += d.toString()));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
@@ -210,11 +230,7 @@ export class ProvinceLab {
   }
 
   async close(): Promise<void> {
-    for (const name of ['edge', 'sig-2', 'sig-1', 'sfu-2', 'sfu-1', 'redis'] as const)
-      await this.processes
-        .get(name)
-        ?.stop()
-        .catch(() => undefined);
+    for (const p of [...this.processes.values()].reverse()) await p.stop().catch(() => undefined);
     await this.net.destroy();
     if (!process.env.GIAOBAN_LAB_KEEP) rmSync(this.dir, { recursive: true, force: true });
   }

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { shapeNamespace } from '../netem/netns';
 import type { LinkProfile } from '../netem/profiles';
+import { firewallRules, lossRules } from './linkRules';
 
 const exec = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -249,6 +250,7 @@ export class LabNet {
       },
       profile,
     );
+    await lossRules(router, rIf, up, profile);
     for (const role of this.roles.values()) await this.#routeTo(role, commune);
     return commune;
   }
@@ -263,6 +265,7 @@ export class LabNet {
       },
       profile,
     );
+    await lossRules(c.router, `gl${this.k}c${c.index}r`, `gl${this.k}c${c.index}u`, profile);
     c.delay.stdin?.write(`${JSON.stringify({ delayMs: profile.oneWayDelayMs })}\n`);
     c.profile = profile;
   }
@@ -274,17 +277,6 @@ export class LabNet {
     for (const n of mine) await run('ip', ['netns', 'del', n]).catch(() => undefined);
     await run('ip', ['link', 'del', this.hostIf]).catch(() => undefined);
   }
-}
-
-/** The commune's firewall, on the far side of its link (its router), as an operator's would be. */
-async function firewallRules(router: string, fromCommune: string, fw: Firewall, edge: string) {
-  const rule = (...args: string[]) =>
-    inNs(router, 'iptables', '-A', 'FORWARD', '-i', fromCommune, ...args);
-  if (fw === 'open') return;
-  if (fw === 'noUdp') return void (await rule('-p', 'udp', '-j', 'DROP'));
-  await rule('-p', 'tcp', '--dport', '443', '-j', 'ACCEPT');
-  if (fw === 'turnUdpOnly') await rule('-p', 'udp', '-d', edge, '--dport', '3478', '-j', 'ACCEPT');
-  await rule('-j', 'DROP');
 }
 
 async function startDelay(router: string, delayMs: number): Promise<ChildProcess> {

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { connect, login } from '@giaoban/signaling/testing/clients';
 import { alive, childrenOf, spawnApp, type AppProcess } from '../test/appProcess';
 import { redisServersOn } from './redis/dataDirLock';
+import { freePort } from './redisServer';
 
 /**
  * The app killed with SIGKILL (no shutdown code runs), as an OOM killer or a
@@ -37,6 +38,30 @@ describe('after kill -9 of the app', { timeout: 120_000 }, () => {
     await app.exited;
     await expect.poll(() => alive(redisPid!), { timeout: 5_000 }).toBe(false);
     expect(redisServersOn(redisDir)).toEqual([]);
+  });
+
+  it('its coturn child (TURN=embedded) stops with it too (the same watchdog)', async () => {
+    const turnDir = mkdtempSync(path.join(tmpdir(), 'gb-crash-turn-'));
+    try {
+      const base = 20_000 + Math.floor(Math.random() * 80) * 100;
+      const app = await spawnApp(turnDir, {
+        TURN: 'embedded',
+        TURN_PORT: String(await freePort()),
+        TURN_TLS_PORT: String(await freePort()),
+        TURN_LISTEN_IP: '127.0.0.1',
+        TURN_RELAY_IP: '127.0.0.1',
+        TURN_RELAY_PORTS: `${base}-${base + 49}`,
+      }).ready;
+      const turnserver = childrenOf(app.proc.pid!).find((pid) =>
+        readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('turnserver'),
+      );
+      expect(turnserver).toBeGreaterThan(0);
+      app.proc.kill('SIGKILL');
+      await app.exited;
+      await expect.poll(() => alive(turnserver!), { timeout: 5_000 }).toBe(false);
+    } finally {
+      rmSync(turnDir, { recursive: true, force: true });
+    }
   });
 
   it('a restart stops a redis-server left behind and runs one only; units are no longer present', async () => {

@@ -19,14 +19,19 @@ describe('all-in-one server', () => {
       status: string;
       redis: { ok: boolean };
       workers: { ok: boolean; pid: number }[];
-      srtp: { backend: string; linkage: string; ok: boolean };
+      srtp: { backend: string; linkage: string; fastPath: boolean; ok: boolean };
     };
     expect(body.status).toBe('ok');
     expect(body.redis.ok).toBe(true);
     expect(body.workers).toHaveLength(2);
     expect(body.workers.every((w) => w.ok && w.pid > 0)).toBe(true);
     // The worker's SRTP crypto, read from the binary (NSS = the install's fallback).
-    expect(body.srtp).toMatchObject({ backend: 'openssl', linkage: 'static', ok: true });
+    expect(body.srtp).toMatchObject({
+      backend: 'openssl',
+      linkage: 'static',
+      fastPath: true,
+      ok: true,
+    });
   });
 
   it('serves the seeded Quảng Bình org tree to signed-in users only', async () => {

@@ -3,6 +3,8 @@ import { srtpWarning } from '@giaoban/sfu/srtpBackend';
 import { loadAppConfig } from './config';
 import { startAllInOne } from './server';
 import { startSignalingNode } from './cluster/signalingNode';
+import { spawnNode, type ChildNode } from './cluster/childNode';
+import { phoneConfigured } from '@giaoban/phone/config';
 
 const log = createLogger('giaoban');
 const t0 = performance.now();
@@ -38,11 +40,24 @@ try {
     );
   }
 
+  // PHONE_SIP_* configured: the phone role, its own process, beside the all-in-one server
+  // (a cluster's launcher starts it instead: docs/phone.md).
+  let phone: ChildNode | undefined;
+  if (config.SFU_MODE === 'local' && phoneConfigured() && 'redisUrl' in app) {
+    phone = await spawnNode('phone', 'phone', {
+      ...process.env,
+      REDIS_URL: app.redisUrl,
+      PHONE_APP_URL: process.env.PHONE_APP_URL ?? app.url,
+    });
+    log.info({ pid: phone.process.pid }, 'phone role started');
+  }
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping');
+    await phone?.stop();
     await app.close();
     process.exit(0);
   };

@@ -12,6 +12,10 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** HS256 signing secret; when unset one is generated once and kept in Redis. */
   JWT_SECRET: z.string().min(32).optional(),
+  /** The phone role's key (docs/phone.md); default: generated once into Redis. */
+  PHONE_SERVICE_KEY: z.string().min(16).optional(),
+  /** The number callers dial (shown beside each unit's PIN); unset: no phone bridge. */
+  PHONE_SIP_NUMBER: z.string().max(40).optional(),
   SESSION_TTL_HOURS: z.coerce
     .number()
     .min(0.01)

@@ -43,6 +43,8 @@ import { recordingsDir } from '@giaoban/common/recordingsDir';
 import { RecordingStore } from './recordings/recordingStore';
 import { RecordingPurge } from './recordings/recordingPurge';
 import { recordingRoutes } from './http/recordingRoutes';
+import { phoneRoutes } from './http/phoneRoutes';
+import { PhonePins, loadPhoneServiceKey } from './phone/phonePins';
 
 const UNITS_CHANNEL = 'gb:units:changed';
 
@@ -168,6 +170,19 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
       .catch((err: unknown) => log.error({ err, meetingId: m.id }, 'planning jobs failed'));
   });
   await jobs.start();
+  const phonePins = new PhonePins(redis);
+  router.use(
+    phoneRoutes({
+      tree: orgTree,
+      meetings: meetingStore,
+      pins: phonePins,
+      accounts: accountStore,
+      tokens,
+      sessions: tokens,
+      serviceKey: await loadPhoneServiceKey(redis, config.PHONE_SERVICE_KEY),
+      number: config.PHONE_SIP_NUMBER,
+    }),
+  );
   router.use(
     meetingRoutes({
       tree: orgTree,

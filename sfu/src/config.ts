@@ -12,6 +12,8 @@ const schema = z.object({
   RTC_PORT: portVar(40000),
   /** IP the WebRtcServer listens on. */
   RTC_LISTEN_IP: z.string().default('0.0.0.0'),
+  /** IP the PlainTransports of phone endpoints listen on (the phone role reaches it; docs/phone.md). */
+  PLAIN_RTP_IP: z.string().default('127.0.0.1'),
   /** Address announced to browsers (public IP or hostname behind NAT). */
   RTC_ANNOUNCED_ADDRESS: z.string().optional(),
   /** Consumers a router takes before a meeting spills onto another worker. */

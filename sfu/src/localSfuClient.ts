@@ -11,6 +11,8 @@ import type {
   ConsumerLayers,
   ConsumerParams,
   MediaSource,
+  PlainJoin,
+  PlainTransportParams,
   ProducerInfo,
   RouterInfo,
 } from './mediaTypes';
@@ -28,6 +30,8 @@ export interface LocalSfuOptions {
   recording?: RecordingSettings;
   /** AUDIO_REPAIR: how lost audio is repaired (FEC rate, audio NACK); default auto. */
   audioRepair?: AudioRepairMode;
+  /** PLAIN_RTP_IP: where phone endpoints' PlainTransports listen (default: the env's config). */
+  plainRtpIp?: string;
   log: Logger;
 }
 
@@ -104,6 +108,35 @@ export class LocalSfuClient implements SfuClient {
       }),
       sendTransport: endpoint.webRtcParams('send'),
       recvTransport: endpoint.webRtcParams('recv'),
+      producers: meeting.producers().filter((p) => p.endpointId !== endpoint.id),
+    };
+  }
+
+  async joinPlain(req: Parameters<SfuClient['joinPlain']>[0]): Promise<PlainJoin> {
+    const meeting = await this.#getOrCreate(req.meetingId);
+    if (meeting.hasEndpoint(req.endpointId)) meeting.removeEndpoint(req.endpointId);
+    const listenIp = this.#opts.plainRtpIp ?? loadSfuConfig().PLAIN_RTP_IP;
+    const endpoint = await meeting.addEndpoint({
+      id: req.endpointId,
+      unitId: req.unitId,
+      group: req.group,
+      transport: { type: 'plain', listenIp, comedia: undefined },
+    });
+    const recv = endpoint.recvTransport as ms.PlainTransport;
+    try {
+      await recv.connect({ ip: req.recvTo.ip, port: req.recvTo.port });
+    } catch (err) {
+      meeting.removeEndpoint(req.endpointId);
+      throw new AppError('BAD_REQUEST', { reason: `recvTo: ${(err as Error).message}` });
+    }
+    const params = (t: ms.PlainTransport): PlainTransportParams => ({
+      id: t.id,
+      ip: t.tuple.localAddress || t.tuple.localIp,
+      port: t.tuple.localPort,
+    });
+    return {
+      send: params(endpoint.sendTransport as ms.PlainTransport),
+      recv: params(recv),
       producers: meeting.producers().filter((p) => p.endpointId !== endpoint.id),
     };
   }

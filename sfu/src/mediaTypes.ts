@@ -17,6 +17,22 @@ export interface WebRtcTransportParams {
   dtlsParameters: ms.DtlsParameters;
 }
 
+/** A PlainTransport of a phone endpoint: where its RTP goes (send) or comes from (recv). */
+export interface PlainTransportParams {
+  id: string;
+  ip: string;
+  port: number;
+}
+
+/** What the phone role gets back from a join: RTP over UDP, no ICE or DTLS. */
+export interface PlainJoin {
+  /** Comedia: the first RTP packet sent here fixes where the SFU sends RTCP back. */
+  send: PlainTransportParams;
+  /** Already connected to `recvTo`: every consumer's RTP goes there. */
+  recv: PlainTransportParams;
+  producers: ProducerInfo[];
+}
+
 export interface ProducerInfo {
   id: string;
   endpointId: string;

@@ -10,6 +10,7 @@ import type {
   ConsumerLayers,
   ConsumerParams,
   MediaSource,
+  PlainJoin,
   ProducerInfo,
   RouterInfo,
   WebRtcTransportParams,
@@ -79,6 +80,18 @@ export interface SfuClient {
     /** Org-tree group (the unit's parent): the SFU keeps a group on one router when it can. */
     group?: string;
   }): Promise<MediaJoin>;
+  /**
+   * A phone endpoint (the phone role, docs/phone.md): the same place in the
+   * meeting, but PlainTransports (RTP over UDP) instead of WebRTC; its
+   * consumers' RTP goes to `recvTo`. No link adaptation: the call is audio only.
+   */
+  joinPlain(req: {
+    meetingId: string;
+    endpointId: string;
+    unitId: string;
+    group?: string;
+    recvTo: { ip: string; port: number };
+  }): Promise<PlainJoin>;
   /**
    * The routers' RTP capabilities: the same for every meeting of this deployment
    * (one codec list), so a browser can load its Device before it joins.

@@ -17,9 +17,17 @@ export interface SrtpBackend {
   version: string | null;
   /** The worker binary mediasoup spawns. */
   worker: string;
+  /**
+   * libsrtp carries GiaoBan's OpenSSL fast path (infra/mediasoup/libsrtp-openssl-fastpath.patch:
+   * HMAC-SHA1 and AES-CM without OpenSSL 3.0's per-packet EVP re-initialisation).
+   */
+  fastPath: boolean;
   /** OpenSSL-backed. Anything else costs about twice as much per packet (docs/bench-sfu.md). */
   ok: boolean;
 }
+
+/** The fast-path patch renames libsrtp's HMAC ("hmac sha-1 authentication function, …"). */
+const FAST_PATH_MARKER = 'OpenSSL SHA-1 fast path (GiaoBan)';
 
 /**
  * libsrtp names each cipher after its crypto ("AES-128 counter mode using openssl",
@@ -71,13 +79,20 @@ export function srtpBackendOf(worker: string): SrtpBackend {
     library,
     version,
     worker,
+    fastPath: backend === 'openssl' && bytes.includes(FAST_PATH_MARKER),
     ok: backend === 'openssl',
   };
 }
 
 /** The warning `npm start` prints and logs when the worker's SRTP is not OpenSSL-backed. */
 export function srtpWarning(s: SrtpBackend): string | null {
-  if (s.ok) return null;
+  if (s.ok && s.fastPath) return null;
+  if (s.ok)
+    return (
+      `CẢNH BÁO / WARNING: mediasoup-worker dùng SRTP qua OpenSSL nhưng thiếu bản vá tăng tốc ` +
+      `(${s.library}) / SRTP through OpenSSL without GiaoBan's fast path (an older build): more ` +
+      'CPU per packet. Re-run `bash infra/install.sh`; see docs/bench-sfu.md.'
+    );
   return (
     `CẢNH BÁO / WARNING: mediasoup-worker dùng SRTP qua ${s.backend} (${s.linkage}, ${s.library}), ` +
     `không phải OpenSSL: khoảng một nửa số luồng mỗi lõi / SRTP crypto is ${s.backend}, not OpenSSL: ` +

@@ -12,6 +12,7 @@ import { moderationHandlers } from './handlers/moderationHandlers';
 import { videoHandlers } from './handlers/videoHandlers';
 import { iceHandlers } from './handlers/iceHandlers';
 import { recordingHandlers } from './handlers/recordingHandlers';
+import { phoneHandlers } from './handlers/phoneHandlers';
 import { requestNames, requests, type Ack, type RequestName } from './protocol/index';
 
 const handlers: HandlerMap<RequestName> = {
@@ -23,6 +24,7 @@ const handlers: HandlerMap<RequestName> = {
   ...videoHandlers,
   ...iceHandlers,
   ...recordingHandlers,
+  ...phoneHandlers,
 };
 
 function errorBody(err: unknown, log: Logger, event: string): ErrorBody {

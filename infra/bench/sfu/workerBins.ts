@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,24 +19,26 @@ const cacheDir = () =>
   process.env.GIAOBAN_CACHE ??
   path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'giaoban');
 
+/** The newest cached build of a variant (the OpenSSL one is `_openssl-<patch revision>`). */
 function cached(variant: 'openssl' | 'nss'): string | undefined {
   const dir = cacheDir();
   if (!existsSync(dir)) return undefined;
   const re = new RegExp(
-    `^mediasoup-worker-${mediasoup.version.replace(/\./g, '\\.')}_libsrtp2-.*_${variant}$`,
+    `^mediasoup-worker-${mediasoup.version.replace(/\./g, '\\.')}_libsrtp2-.*_${variant}(-[0-9a-f]+)?$`,
   );
   const hit = readdirSync(dir)
     .filter((f) => re.test(f))
-    .sort()
+    .map((f) => path.join(dir, f))
+    .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs)
     .at(-1);
-  return hit ? path.join(dir, hit) : undefined;
+  return hit;
 }
 
-/** `--worker-openssl` / `--worker-nss` paths, else the cached builds (the installed worker for OpenSSL). */
+/** `--worker-openssl` / `--worker-nss` paths, else the installed worker (OpenSSL) and the cached NSS build. */
 export function findWorkerBins(given: { openssl?: string; nss?: string }): WorkerBins {
   const installed = mediasoupWorkerBin();
   const opensslBin =
-    given.openssl ?? cached('openssl') ?? (srtpBackendOf(installed).ok ? installed : undefined);
+    given.openssl ?? (srtpBackendOf(installed).ok ? installed : undefined) ?? cached('openssl');
   const nssBin = given.nss ?? cached('nss');
   if (!opensslBin)
     throw new Error('no OpenSSL-backed worker: run `bash infra/install.sh --worker-only`');

@@ -8,9 +8,11 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const entries = {
   sfu: path.join(here, 'sfuNodeMain.ts'),
   signaling: path.resolve(here, '../start.ts'),
+  /** The phone role (docs/phone.md). */
+  phone: path.resolve(here, '../../../phone/src/index.ts'),
 } as const;
 
-const readySchema = z.object({ ready: z.enum(['sfu', 'signaling']) }).loose();
+const readySchema = z.object({ ready: z.enum(['sfu', 'signaling', 'phone']) }).loose();
 
 export interface ChildNode {
   readonly name: string;

@@ -6,13 +6,18 @@ import { parseEnv, portVar } from '@giaoban/common/env';
 import { loadAppConfig } from '../config';
 import { startRedisServer, type RedisChild } from '../redisServer';
 import { startLocalEdge, type LocalEdge } from '../edge/localEdge';
+import type { CoturnChild } from '../turn/coturnServer';
+import { startEmbeddedTurn } from '../turn/embeddedTurn';
 import { spawnNode, type ChildNode } from './childNode';
+import { phoneConfigured } from '@giaoban/phone/config';
 
 /**
  * `npm run cluster`: a whole cluster on one machine to prove the layout —
  * one redis-server, SFU nodes, signaling nodes (SFU_MODE=remote) and HAProxy
  * in front (its configuration rendered from infra/deploy/haproxy, as the
- * edge's unit does). Ctrl-C stops everything; so does killing this process
+ * edge's unit does); with TURN=embedded one coturn for the whole cluster
+ * (the template of infra/deploy/coturn, as the edge's giaoban-turn unit),
+ * whose credentials every signaling node hands out. Ctrl-C stops everything; so does killing this process
  * (every node watches its IPC channel to the launcher, a watchdog stops
  * HAProxy and redis-server).
  */
@@ -38,12 +43,14 @@ const log = createLogger('giaoban-cluster');
 const started: ChildNode[] = [];
 let redis: RedisChild | undefined;
 let edge: LocalEdge | undefined;
+let turn: CoturnChild | undefined;
 const watchdog = launcherWatchdog();
 
 async function stopAll(): Promise<void> {
   await edge?.stop();
   // Signaling first (it closes its rooms through the SFU nodes), then the SFU nodes.
   for (const child of [...started].reverse()) await child.stop();
+  await turn?.stop();
   await redis?.stop();
 }
 
@@ -85,6 +92,13 @@ async function main(): Promise<void> {
   // The certificate is the edge's: the nodes behind it speak plain HTTP.
   delete base.TLS_CERT;
   delete base.TLS_KEY;
+  if (app.TURN === 'embedded') {
+    // One coturn (stopped by its own watchdog if the launcher is killed); the nodes
+    // must not start one each on the same ports: they get its URLs and secret instead.
+    const started = await startEmbeddedTurn(app, process.env, log);
+    turn = started.child;
+    Object.assign(base, started.signalingEnv, { TURN: 'off' });
+  }
 
   for (let i = 1; i <= cfg.CLUSTER_SFU_NODES; i++) {
     const rtcPort = cfg.RTC_PORT === 0 ? 0 : cfg.RTC_PORT + 100 * (i - 1);
@@ -110,6 +124,12 @@ async function main(): Promise<void> {
     };
     started.push(await spawnNode(`sig-${i}`, 'signaling', env));
   }
+  if (phoneConfigured()) {
+    // The phone role talks to the first signaling node directly (REST and socket.io).
+    const first = started.find((c) => c.ready.ready === 'signaling');
+    const appUrl = process.env.PHONE_APP_URL ?? z.string().url().parse(first?.ready.url);
+    started.push(await spawnNode('phone', 'phone', { ...base, PHONE_APP_URL: appUrl }));
+  }
   if (!cfg.TLS_CERT !== !cfg.TLS_KEY) throw new Error('TLS_CERT and TLS_KEY go together');
   const nodes = started
     .filter((c) => c.ready.ready === 'signaling')
@@ -123,6 +143,8 @@ async function main(): Promise<void> {
       cfg.TLS_CERT && cfg.TLS_KEY
         ? { cert: cfg.TLS_CERT, key: cfg.TLS_KEY, httpsPort: cfg.HTTPS_PORT }
         : undefined,
+    // HTTPS_PORT shared with TURN over TLS (clients without ALPN), as on the edge machine.
+    turnTls: turn?.settings.tls ? `127.0.0.1:${turn.settings.tlsPort}` : undefined,
     stdio: 'inherit',
   });
   if (edge.process.pid) watchdog.pid(edge.process.pid);

@@ -23,6 +23,8 @@ export async function startLocalEdge(o: {
   host?: string;
   /** With a certificate: HTTPS on httpsPort, httpPort only redirects. */
   tls?: { cert: string; key: string; httpsPort: number };
+  /** coturn's TLS listener (host:port): httpsPort passes TLS without ALPN to it. */
+  turnTls?: string;
   /** Faster health checks for tests (ms). */
   checkMs?: number;
   stdio?: 'inherit' | 'ignore';
@@ -45,6 +47,7 @@ export async function startLocalEdge(o: {
       TLS_CERT: o.tls.cert,
       TLS_KEY: o.tls.key,
       EDGE_HTTPS_PORT: String(o.tls.httpsPort),
+      EDGE_TURN_TLS: o.turnTls ?? '',
     });
   if (o.checkMs)
     Object.assign(env, {

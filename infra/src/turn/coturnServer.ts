@@ -4,6 +4,7 @@ import { createSocket } from 'node:dgram';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '@giaoban/common/logger';
+import { startWatchdog } from '../redis/watchdog';
 import { renderCoturnConfig, type CoturnSettings } from './coturnConfig';
 
 /** A supervised coturn child (Debian's `turnserver`) with a generated configuration file. */
@@ -40,7 +41,10 @@ export function stunPing(host: string, port: number, timeoutMs = 500): Promise<v
 /**
  * Starts turnserver with the settings rendered into `<runDir>/turnserver.conf`,
  * waits until it answers STUN, restarts it if it dies (at most once a second),
- * and stops it (SIGTERM, then SIGKILL after 5 s) with the node.
+ * and stops it (SIGTERM, then SIGKILL after 5 s) with the node. When the node
+ * dies without stopping it (kill -9, OOM), redis-server's watchdog
+ * (infra/src/redis/watchdog.ts) stops the last turnserver: no orphan keeps
+ * the TURN ports.
  */
 export async function startCoturn(
   settings: CoturnSettings & { runDir: string },
@@ -57,10 +61,12 @@ export async function startCoturn(
   let stopping = false;
   let output = '';
   let lastStart = 0;
+  const watchdog = startWatchdog(0, 'giaoban-turn-watchdog');
   const launch = () => {
     lastStart = Date.now();
     output = '';
     const c = spawn(bin, ['-c', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    if (c.pid) watchdog.watch(c.pid);
     const keep = (d: Buffer) => (output = (output + d.toString()).slice(-4_000));
     c.stdout?.on('data', keep);
     c.stderr?.on('data', keep);
@@ -83,6 +89,7 @@ export async function startCoturn(
     const c = child!;
     if (c.exitCode !== null || c.signalCode !== null) {
       stopping = true;
+      watchdog.stop();
       throw new Error(
         `turnserver exited at start (is the coturn package installed? port ${settings.port} busy?) ${output}`,
       );
@@ -93,6 +100,7 @@ export async function startCoturn(
     } catch {
       if (Date.now() > deadline) {
         stopping = true;
+        watchdog.stop();
         c.kill('SIGKILL');
         throw new Error(`turnserver did not answer STUN on ${settings.port}: ${output}`);
       }
@@ -106,6 +114,7 @@ export async function startCoturn(
     pid: () => child?.pid,
     async stop() {
       stopping = true;
+      watchdog.stop();
       const c = child;
       if (!c || c.exitCode !== null || c.signalCode !== null) return;
       const exited = new Promise((resolve) => c.once('exit', resolve));

@@ -43,8 +43,10 @@ export class SessionTokens implements SessionVerifier {
     this.#ttlSeconds = ttlSeconds;
   }
 
-  async issue(account: StoredAccount): Promise<IssuedToken> {
+  /** `extra.via`: a session the phone role asked for a caller's PIN (always a member's rights). */
+  async issue(account: StoredAccount, extra: { via?: 'phone' } = {}): Promise<IssuedToken> {
     const claims: SessionClaims = {
+      ...extra,
       accountId: account.id,
       username: account.username,
       displayName: account.displayName,
@@ -135,7 +137,7 @@ export class SessionTokens implements SessionVerifier {
     return {
       claims: {
         ...parsed.data,
-        role: account.role,
+        role: parsed.data.via === 'phone' ? 'member' : account.role,
         unitId: account.unitId,
         sessionId: jti,
         epoch: account.sessionEpoch,

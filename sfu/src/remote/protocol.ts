@@ -51,6 +51,7 @@ const webRtcTransport = z.object({
   iceCandidates: z.array(z.custom<ms.IceCandidate>(isRecord)),
   dtlsParameters,
 });
+const plainTransport = z.object({ id, ip: z.string(), port: z.number().int() });
 const producerInfo = z.object({
   id,
   endpointId: id,
@@ -107,6 +108,25 @@ export const sfuMethods = {
       routerRtpCapabilities: rtpCapabilities,
       sendTransport: webRtcTransport,
       recvTransport: webRtcTransport,
+      producers: z.array(producerInfo),
+    }),
+  },
+  joinPlain: {
+    args: z.tuple([
+      z.object({
+        meetingId: id,
+        endpointId: id,
+        unitId: id,
+        group: id.optional(),
+        recvTo: z.object({
+          ip: z.string().min(1).max(100),
+          port: z.number().int().min(1).max(65535),
+        }),
+      }),
+    ]),
+    result: z.object({
+      send: plainTransport,
+      recv: plainTransport,
       producers: z.array(producerInfo),
     }),
   },

@@ -5,7 +5,13 @@ import { AppError } from '@giaoban/common/errors';
 import type { Logger } from '@giaoban/common/logger';
 import type { ClientLinkReport } from '../link/endpointLink';
 import type { LinkStateEvent } from '../link/linkSupervisor';
-import type { ConsumerLayers, ConsumerParams, ProducerInfo, RouterInfo } from '../mediaTypes';
+import type {
+  ConsumerLayers,
+  ConsumerParams,
+  PlainJoin,
+  ProducerInfo,
+  RouterInfo,
+} from '../mediaTypes';
 import type { MediaJoin, SfuClient, SfuEvent } from '../sfuClient';
 import type { RecordingResult, RecordingStatus, StartRecording } from '../recording/recordingTypes';
 import { DeafNodes } from './deafNodes';
@@ -113,6 +119,13 @@ export class RemoteSfuClient implements SfuClient {
     const lost = this.#meetings.joined(req.meetingId, node, req.endpointId);
     if (lost) this.#lose(lost);
     return this.#rpc.call(node.id, 'join', [req]);
+  }
+
+  async joinPlain(req: Parameters<SfuClient['joinPlain']>[0]): Promise<PlainJoin> {
+    const node = await this.#placement.place(req.meetingId);
+    const lost = this.#meetings.joined(req.meetingId, node, req.endpointId);
+    if (lost) this.#lose(lost);
+    return this.#rpc.call(node.id, 'joinPlain', [req]);
   }
 
   routerRtpCapabilities(): Promise<ms.RtpCapabilities> {

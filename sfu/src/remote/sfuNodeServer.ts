@@ -37,6 +37,7 @@ type Handlers = { [M in SfuMethod]: (args: SfuArgs<M>) => Promise<unknown> };
 function handlersFor(sfu: SfuClient): Handlers {
   return {
     join: ([req]) => sfu.join(req),
+    joinPlain: ([req]) => sfu.joinPlain(req),
     routerRtpCapabilities: () => sfu.routerRtpCapabilities(),
     leave: ([m, e]) => sfu.leave(m, e),
     connectTransport: ([m, e, t, dtls]) => sfu.connectTransport(m, e, t, dtls),
@@ -219,7 +220,7 @@ export class SfuNodeServer {
   async #run(from: string, method: SfuMethod, args: unknown): Promise<unknown> {
     // The tuple was validated against this method's schema by the caller.
     const run = this.#handlers[method] as (a: unknown) => Promise<unknown>;
-    if (method === 'join') {
+    if (method === 'join' || method === 'joinPlain') {
       const [req] = args as SfuArgs<'join'>;
       this.#owners.joinStarted(req.meetingId);
       let owner: string | undefined;

@@ -3,6 +3,7 @@ import { AppError } from '@giaoban/common/errors';
 import type { meetingRequests } from '../protocol/meeting';
 import { MeetingRoom, type EndpointState } from '../room/meetingRoom';
 import type { HandlerMap, RequestContext } from './context';
+import type { UnitDescription } from '../core';
 import { consumeProducers } from './mediaHandlers';
 import { onLinkState, presenceLinkState } from './linkHandlers';
 import { turnGrantFor } from './iceHandlers';
@@ -21,104 +22,27 @@ export const meetingHandlers: HandlerMap<Names> = {
   },
 
   async 'meeting:join'(ctx, { meetingId, deviceId, link: hint }) {
-    const { core, socket, session } = ctx;
-    const { sfu, gate, attendance, config, describeUnit } = core.deps;
-    // Only units the scheduler invited (and hosts above them) get a grant; others get its coded error.
-    const grant = await gate.authorizeJoin(meetingId, session);
-    const current = core.endpointOf(socket);
-    if (current) await core.leave(current.room, current.endpoint, 'left');
-
-    let room = core.rooms.get(meetingId);
-    if (room?.locked && !grant.isHost && !room.mayReturn(session, deviceId))
-      throw new AppError('MEETING_LOCKED');
-    const previous = room?.byDevice(session, deviceId);
-
-    const endpointId = randomUUID();
-    const unit = describeUnit?.(session.unitId);
-    // Link adaptation starts audio-only; mountain communes (profile 'poor') stay so until proven.
-    // A device that measured its link good starts with video (sfu/src/link/endpointLink.ts).
-    // The join counts as under way so that an emptied meeting keeps its media meanwhile.
-    core.joining.set(meetingId, (core.joining.get(meetingId) ?? 0) + 1);
-    let media;
-    try {
-      media = await sfu.join({
+    const { sfu } = ctx.core.deps;
+    const {
+      room: r,
+      endpoint,
+      grant,
+      media,
+    } = await admitEndpoint(ctx, meetingId, deviceId, ({ endpointId, unit }) =>
+      // Link adaptation starts audio-only; mountain communes (profile 'poor') stay so until proven.
+      // A device that measured its link good starts with video (sfu/src/link/endpointLink.ts).
+      sfu.join({
         meetingId,
         endpointId,
-        unitId: session.unitId,
+        unitId: ctx.session.unitId,
         link: {
           linkProfile: unit?.linkProfile ?? 'good',
           startWithVideo: hint?.measured === 'good',
           forcedAudioOnly: hint?.audioOnly ?? false,
         },
         group: unit?.parentId ?? undefined,
-      });
-    } finally {
-      const n = (core.joining.get(meetingId) ?? 1) - 1;
-      if (n > 0) core.joining.set(meetingId, n);
-      else core.joining.delete(meetingId);
-    }
-    const link = await sfu.linkState(meetingId, endpointId);
-    if (socket.disconnected) {
-      await sfu.leave(meetingId, endpointId);
-      throw new AppError('UNAVAILABLE', { reason: 'socket closed during join' });
-    }
-    room = core.rooms.get(meetingId);
-    const newRoom = !room;
-    if (!room) {
-      room = new MeetingRoom(grant, config.SIGNALING_CHAT_HISTORY);
-      core.addRoom(room);
-    }
-    const endpoint: EndpointState = {
-      id: endpointId,
-      meetingId,
-      deviceId,
-      session,
-      grant,
-      unitName: unit?.name ?? session.unitId,
-      tier: unit?.tier ?? '',
-      socketId: socket.id,
-      handRaised: false,
-      // Host mutes survive a reconnection; a mute-all applies to newcomers too.
-      hostMuted: previous?.hostMuted ?? false,
-      linkState: link ? presenceLinkState(link) : 'good',
-      audioOnly: link?.audioOnly ?? false,
-      rtpCapabilities: socket.data.rtpCapabilities ?? null,
-      producers: new Map(),
-      graceTimer: null,
-    };
-    room.admit(endpoint);
-    socket.data.meetingId = meetingId;
-    socket.data.endpointId = endpointId;
-    await socket.join(room.channel);
-    // Same unit, same device: a reconnection. The new endpoint is in first, so the room never empties.
-    if (previous && room.endpoints.get(previous.id) === previous) {
-      core.notify(previous.socketId, 'meeting:ended', { reason: 'replaced' });
-      await core.leave(room, previous, 'replaced');
-    }
-    attendance.record({
-      type: 'joined',
-      meetingId,
-      occurrenceId: grant.occurrenceId,
-      unitId: session.unitId,
-      endpointId,
-      at: Date.now(),
-      audioOnly: endpoint.audioOnly,
-      reconnect: previous !== undefined,
-    });
-    ctx.log.info(
-      { meetingId, unitId: session.unitId, endpointId, reconnect: !!previous },
-      'endpoint joined',
+      }),
     );
-    core.broadcast(room, 'presence:joined', { endpoint: room.endpointView(endpoint) }, endpoint);
-    // A recording in progress goes on (a new segment where the meeting moved); an emergency starts one.
-    // Not awaited: the join answer does not wait for Redis; members learn it by meeting:updated.
-    void core.recording
-      .joined(room, newRoom)
-      .catch((err: unknown) => ctx.log.error({ err, meetingId }, 'recording check failed'));
-    // The browser learns its starting link state right after the join answer.
-    const joinedRoom = room;
-    if (link) setTimeout(() => onLinkState(core, joinedRoom, endpoint, link), 0);
-    const r = room;
     const others = [...r.endpoints.values()].filter((e) => e !== endpoint);
     const consumers = endpoint.rtpCapabilities
       ? await consumeAtJoin(ctx, endpoint, others)
@@ -165,7 +89,7 @@ export const meetingHandlers: HandlerMap<Names> = {
  * wires the tracks without asking). Producers that fail here are simply left
  * out: the client consumes whatever the answer does not cover the usual way.
  */
-async function consumeAtJoin(
+export async function consumeAtJoin(
   ctx: RequestContext,
   endpoint: EndpointState,
   others: EndpointState[],
@@ -207,4 +131,105 @@ function toWire(t: {
       fingerprints: t.dtlsParameters.fingerprints.filter((f) => f.algorithm === 'sha-256'),
     },
   };
+}
+
+/**
+ * Admits the socket's session into the meeting's room: the gate's grant, the
+ * lock, the media (`openMedia`: WebRTC for a browser, PlainTransports for a
+ * phone), presence, attendance, the recording. Shared by `meeting:join` and
+ * `phone:join` (handlers/phoneHandlers.ts).
+ */
+export async function admitEndpoint<M>(
+  ctx: RequestContext,
+  meetingId: string,
+  deviceId: string,
+  openMedia: (a: { endpointId: string; unit: UnitDescription | undefined }) => Promise<M>,
+) {
+  const { core, socket, session } = ctx;
+  const { sfu, gate, attendance, config, describeUnit } = core.deps;
+  // Only units the scheduler invited (and hosts above them) get a grant; others get its coded error.
+  const grant = await gate.authorizeJoin(meetingId, session);
+  const current = core.endpointOf(socket);
+  if (current) await core.leave(current.room, current.endpoint, 'left');
+
+  let room = core.rooms.get(meetingId);
+  if (room?.locked && !grant.isHost && !room.mayReturn(session, deviceId))
+    throw new AppError('MEETING_LOCKED');
+  const previous = room?.byDevice(session, deviceId);
+
+  const endpointId = randomUUID();
+  const unit = describeUnit?.(session.unitId);
+  // The join counts as under way so that an emptied meeting keeps its media meanwhile.
+  core.joining.set(meetingId, (core.joining.get(meetingId) ?? 0) + 1);
+  let media: M;
+  try {
+    media = await openMedia({ endpointId, unit });
+  } finally {
+    const n = (core.joining.get(meetingId) ?? 1) - 1;
+    if (n > 0) core.joining.set(meetingId, n);
+    else core.joining.delete(meetingId);
+  }
+  const link = await sfu.linkState(meetingId, endpointId);
+  if (socket.disconnected) {
+    await sfu.leave(meetingId, endpointId);
+    throw new AppError('UNAVAILABLE', { reason: 'socket closed during join' });
+  }
+  room = core.rooms.get(meetingId);
+  const newRoom = !room;
+  if (!room) {
+    room = new MeetingRoom(grant, config.SIGNALING_CHAT_HISTORY);
+    core.addRoom(room);
+  }
+  const endpoint: EndpointState = {
+    id: endpointId,
+    meetingId,
+    deviceId,
+    session,
+    grant,
+    unitName: unit?.name ?? session.unitId,
+    tier: unit?.tier ?? '',
+    socketId: socket.id,
+    handRaised: false,
+    // Host mutes survive a reconnection; a mute-all applies to newcomers too.
+    hostMuted: previous?.hostMuted ?? false,
+    phone: session.via === 'phone',
+    linkState: link ? presenceLinkState(link) : 'good',
+    audioOnly: session.via === 'phone' || (link?.audioOnly ?? false),
+    rtpCapabilities: socket.data.rtpCapabilities ?? null,
+    producers: new Map(),
+    graceTimer: null,
+  };
+  room.admit(endpoint);
+  socket.data.meetingId = meetingId;
+  socket.data.endpointId = endpointId;
+  await socket.join(room.channel);
+  // Same unit, same device: a reconnection. The new endpoint is in first, so the room never empties.
+  if (previous && room.endpoints.get(previous.id) === previous) {
+    core.notify(previous.socketId, 'meeting:ended', { reason: 'replaced' });
+    await core.leave(room, previous, 'replaced');
+  }
+  attendance.record({
+    type: 'joined',
+    meetingId,
+    occurrenceId: grant.occurrenceId,
+    unitId: session.unitId,
+    endpointId,
+    at: Date.now(),
+    audioOnly: endpoint.audioOnly,
+    reconnect: previous !== undefined,
+  });
+  ctx.log.info(
+    { meetingId, unitId: session.unitId, endpointId, reconnect: !!previous },
+    'endpoint joined',
+  );
+  core.broadcast(room, 'presence:joined', { endpoint: room.endpointView(endpoint) }, endpoint);
+  // A recording in progress goes on (a new segment where the meeting moved); an emergency starts one.
+  // Not awaited: the join answer does not wait for Redis; members learn it by meeting:updated.
+  void core.recording
+    .joined(room, newRoom)
+    .catch((err: unknown) => ctx.log.error({ err, meetingId }, 'recording check failed'));
+  // The browser learns its starting link state right after the join answer.
+  const joinedRoom = room;
+  if (link) setTimeout(() => onLinkState(core, joinedRoom, endpoint, link), 0);
+  return { room, endpoint, grant, media };
 }

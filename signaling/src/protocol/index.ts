@@ -9,6 +9,7 @@ import { meetingNotifications, meetingRequests } from './meeting';
 import { moderationNotifications, moderationRequests } from './moderation';
 import { videoNotifications, videoRequests } from './video';
 import { recordingNotifications, recordingRequests } from './recording';
+import { phoneRequests } from './phone';
 
 /**
  * The GiaoBan signaling protocol, declared once and imported by the server
@@ -27,6 +28,7 @@ export const requests = {
   ...videoRequests,
   ...iceRequests,
   ...recordingRequests,
+  ...phoneRequests,
 } satisfies Record<string, RequestSpec>;
 
 export const notifications = {
@@ -60,3 +62,4 @@ export * from './link';
 export * from './video';
 export * from './ice';
 export * from './recording';
+export * from './phone';

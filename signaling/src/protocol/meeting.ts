@@ -22,6 +22,8 @@ export const endpointViewSchema = z.object({
   linkState: linkStateSchema,
   /** Audio-only now: link fallback or the user's choice (roll call, tiles). */
   audioOnly: z.boolean().optional(),
+  /** Joined by telephone (the phone role, docs/phone.md): a phone mark, audio only. */
+  phone: z.boolean().optional(),
   /** False while the socket is gone and its grace period runs (flaky link). */
   connected: z.boolean(),
   producers: z.array(producerInfoSchema),

@@ -22,6 +22,8 @@ export interface EndpointState {
   socketId: string | null;
   handRaised: boolean;
   hostMuted: boolean;
+  /** Joined by telephone (the phone role): shown with a phone mark, audio only. */
+  readonly phone?: boolean;
   linkState: LinkState;
   /** Audio-only now (link fallback or the user's choice); counted in attendance. */
   audioOnly: boolean;
@@ -166,6 +168,7 @@ export class MeetingRoom {
       hostMuted: e.hostMuted,
       linkState: e.linkState,
       audioOnly: e.audioOnly,
+      ...(e.phone ? { phone: true } : {}),
       connected: e.socketId !== null,
       producers: [...e.producers.values()],
     };

@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { DialIn } from '../room/DialIn';
 import { useTranslation } from 'react-i18next';
 import { Icon } from '../../app/Icon';
 import type { EndpointView, MeetingView } from '@giaoban/signaling/protocol/meeting';
@@ -87,6 +88,7 @@ export function HostPanel(props: Props) {
           </button>
         )}
       </div>
+      <DialIn meetingId={meeting.id} />
       <div className="host-controls" role="group" aria-label={t('host.controls')}>
         <button
           type="button"
@@ -181,6 +183,11 @@ export function HostPanel(props: Props) {
                 )}
                 {r.unitName}
                 {!r.invited && <span className="badge">{t('host.guest')}</span>}
+                {r.endpoint?.phone && (
+                  <span className="badge badge-phone" data-phone="true">
+                    {t('room.phone')}
+                  </span>
+                )}
                 {r.hasFloor && <span className="badge badge-open">{t('host.hasFloor')}</span>}
               </span>
               <span className="rollcall-status">

@@ -301,6 +301,9 @@ export const en: Resources = {
     unpin: 'Unpin',
     you: 'You',
     emergencyCommand: 'Emergency command',
+    phone: 'Phone',
+    dialIn: 'Dial in: {{number}}, PIN {{pin}} then #',
+    dialInAll: 'Dial in {{number}}: PINs of the units',
     autoAudioOnly: {
       start: 'Joined with audio first: video comes on by itself when the link allows.',
       fell: 'The link is weak, so the system switched to audio only (not your choice). Video comes back by itself once the link is stable.',

@@ -301,6 +301,10 @@ export const vi = {
     unpin: 'Bỏ ghim',
     you: 'Bạn',
     emergencyCommand: 'Chỉ huy khẩn cấp',
+    /** Joined by telephone (the phone bridge). */
+    phone: 'Điện thoại',
+    dialIn: 'Gọi điện vào: {{number}}, mã PIN {{pin}} rồi bấm #',
+    dialInAll: 'Gọi điện vào {{number}}: mã PIN các đơn vị',
     autoAudioOnly: {
       start: 'Vào bằng âm thanh trước: hình sẽ tự bật khi đường truyền cho phép.',
       fell: 'Đường truyền yếu nên hệ thống tạm chuyển sang chỉ âm thanh (không phải do bạn chọn). Hình sẽ tự bật lại khi đường truyền ổn định.',

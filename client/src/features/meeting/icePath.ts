@@ -21,8 +21,23 @@ export interface IcePathInfo {
 export const ICE_PATH_KEY = 'giaoban.icePath';
 /** Direct ICE+DTLS takes ≈ 3.5 s on EDGE (840 ms RTT): switching earlier would abandon working paths. */
 export const DIRECT_TIMEOUT_MS = 5_000;
-/** TURN over TLS costs TCP + TLS + TURN round trips before ICE even starts. */
-export const RELAY_TIMEOUT_MS = 10_000;
+/**
+ * TURN over TLS costs TCP + TLS + TURN round trips before ICE even starts: on EDGE
+ * (840 ms RTT) a device that starts relay-only over TLS has its first audio 8.4 s
+ * after the click (npm run bench:paths); 10 s left too little margin for a lossy
+ * link, where switching back to direct would start the whole dance again.
+ */
+export const RELAY_TIMEOUT_MS = 15_000;
+/**
+ * Direct checks sent this long without one answer from the SFU: the network drops
+ * them (a firewall that lets only TCP 443 out), so switch to the relay now rather
+ * than at DIRECT_TIMEOUT_MS. mediasoup (ICE-lite) answers every check at once; on
+ * EDGE (840 ms RTT, plus the join's own traffic queued ahead) the first answer is
+ * back within ≈ 1.3 s of the first check.
+ */
+export const DIRECT_SILENT_MS = 2_000;
+/** How often a direct attempt's checks are looked at (getStats). */
+const SILENT_POLL_MS = 250;
 
 function storage(): Storage | undefined {
   try {
@@ -52,6 +67,20 @@ function peerConnectionOf(t: Transport): RTCPeerConnection | undefined {
     : undefined;
 }
 
+/** Connectivity checks the browser sent and the answers it got, over every candidate pair. */
+async function checks(t: Transport): Promise<{ sent: number; answered: number } | undefined> {
+  const stats = await t.getStats().catch(() => undefined);
+  if (!stats) return undefined;
+  let sent = 0;
+  let answered = 0;
+  stats.forEach((s: Record<string, unknown>) => {
+    if (s.type !== 'candidate-pair') return;
+    sent += Number(s.requestsSent ?? 0);
+    answered += Number(s.responsesReceived ?? 0);
+  });
+  return { sent, answered };
+}
+
 async function selectedPath(t: Transport): Promise<IcePathInfo | undefined> {
   const stats = await t.getStats().catch(() => undefined);
   if (!stats) return undefined;
@@ -76,6 +105,7 @@ export class IcePathController {
   #turn: TurnGrant | undefined;
   #path: IcePath;
   #timers = new Map<Transport, ReturnType<typeof setTimeout>>();
+  #silence = new Map<Transport, ReturnType<typeof setInterval>>();
   #refresh: ReturnType<typeof setTimeout> | undefined;
   readonly #transports = new Set<Transport>();
 
@@ -88,6 +118,7 @@ export class IcePathController {
       onPath: (info: IcePathInfo) => void;
       directTimeoutMs?: number;
       relayTimeoutMs?: number;
+      directSilentMs?: number;
     },
   ) {
     this.#path = rememberedPath();
@@ -160,14 +191,46 @@ export class IcePathController {
       t,
       setTimeout(() => {
         this.#timers.delete(t);
+        this.#stopSilence(t);
         if (!t.closed && t.connectionState !== 'connected') void this.#switch(t, !relay);
       }, ms),
     );
+    if (!relay) this.#watchSilence(t);
+  }
+
+  /** A direct attempt whose checks all go unanswered switches before its timeout. */
+  #watchSilence(t: Transport): void {
+    const silentMs = this.o.directSilentMs ?? DIRECT_SILENT_MS;
+    let firstSentAt: number | undefined;
+    let busy = false;
+    const poll = async () => {
+      if (busy) return;
+      busy = true;
+      const c = await checks(t);
+      busy = false;
+      if (!c || !this.#silence.has(t)) return;
+      if (c.answered > 0) return this.#stopSilence(t); // direct answers: let it finish
+      if (c.sent === 0) return;
+      firstSentAt ??= Date.now();
+      if (Date.now() - firstSentAt < silentMs) return;
+      this.#disarm(t);
+      if (!t.closed && t.connectionState !== 'connected') void this.#switch(t, true);
+    };
+    this.#silence.set(
+      t,
+      setInterval(() => void poll(), SILENT_POLL_MS),
+    );
+  }
+
+  #stopSilence(t: Transport): void {
+    clearInterval(this.#silence.get(t));
+    this.#silence.delete(t);
   }
 
   #disarm(t: Transport): void {
     clearTimeout(this.#timers.get(t));
     this.#timers.delete(t);
+    this.#stopSilence(t);
   }
 
   /** Relay-only (or back to direct), then an ICE restart; re-armed for the new attempt. */
@@ -191,7 +254,7 @@ export class IcePathController {
 
   stop(): void {
     clearTimeout(this.#refresh);
-    for (const t of [...this.#timers.keys()]) this.#disarm(t);
+    for (const t of [...this.#timers.keys(), ...this.#silence.keys()]) this.#disarm(t);
     this.#transports.clear();
   }
 }

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { navigate } from '../../app/router';
 import { useAuth } from '../auth/authStore';
 import { HostPanel } from '../hostPanel/HostPanel';
+import { DialIn } from './DialIn';
 import { ErrorText } from '../i18n/ErrorText';
 import { LanguageSwitch } from '../i18n/LanguageSwitch';
 import { indicatorFromNotice } from '../meeting/link/linkIndicator';
@@ -161,6 +162,7 @@ export default function RoomScreen({ meetingId }: { meetingId: string }) {
           </span>
         )}
         <span className="muted">{t('room.participants', { count: endpoints.length + 1 })}</span>
+        <DialIn meetingId={m.meeting.id} only={m.self.unitId} />
         <LinkBadge indicator={indicatorFromNotice(notice)} showText />
         <IcePathBadge info={m.icePath} />
         <LanguageSwitch />

@@ -103,6 +103,11 @@ export function Tile({ tile, large = false }: { tile: TileModel; large?: boolean
         </span>
         {tile.isSelf && <span className="badge tile-you">{t('room.you')}</span>}
         {command && <span className="badge badge-emergency">{t('room.emergencyCommand')}</span>}
+        {e.phone && (
+          <span className="badge badge-phone" data-phone="true">
+            {t('room.phone')}
+          </span>
+        )}
         <TierBadge tier={tier} tierId={e.tier} unitType={unitType} />
         {tile.hasFloor && <span className="badge badge-open">{t('host.hasFloor')}</span>}
         {!micOn && (
