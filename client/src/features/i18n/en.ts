@@ -435,6 +435,7 @@ export const en: Resources = {
     BAD_REQUEST: 'The request data is invalid.',
     UNAUTHENTICATED: 'You need to log in.',
     INVALID_CREDENTIALS: 'Wrong username or password.',
+    PHONE_PIN_WRONG: 'Wrong PIN.',
     FORBIDDEN: 'You are not allowed to do this.',
     NOT_FOUND: 'Not found.',
     CONFLICT: 'Conflicting or duplicate data.',

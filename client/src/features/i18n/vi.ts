@@ -439,6 +439,7 @@ export const vi = {
     BAD_REQUEST: 'Dữ liệu gửi lên không hợp lệ.',
     UNAUTHENTICATED: 'Bạn cần đăng nhập.',
     INVALID_CREDENTIALS: 'Tên đăng nhập hoặc mật khẩu không đúng.',
+    PHONE_PIN_WRONG: 'Mã PIN không đúng.',
     FORBIDDEN: 'Bạn không có quyền thực hiện thao tác này.',
     NOT_FOUND: 'Không tìm thấy.',
     CONFLICT: 'Dữ liệu đã bị thay đổi hoặc trùng lặp.',
