@@ -16,6 +16,12 @@ export const DEMO_PASSWORD = 'GiaoBan@2026';
 
 export interface LoginOptions {
   lang?: 'vi' | 'en';
+  /**
+   * 'block': no service worker in this context. Chromium's network emulation
+   * (CDP) throttles the page's own requests only: with the app's worker in
+   * control, the link test's download would escape the emulated slow link.
+   */
+  serviceWorkers?: 'allow' | 'block';
 }
 
 /** Logs in through the real login form of an open page and waits for the app shell. */
@@ -46,6 +52,7 @@ export async function loginAs(
   const context = await browser.newContext({
     baseURL: baseUrl,
     viewport: { width: 1280, height: 800 },
+    serviceWorkers: options.serviceWorkers ?? 'allow',
   });
   const page = await context.newPage();
   await login(page, username, options);

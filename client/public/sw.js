@@ -16,7 +16,10 @@ const CACHE = 'giaoban-assets-v1';
 /** Old builds' files leave once the cache holds more than this many. */
 const MAX_ENTRIES = 300;
 
-const isAsset = (url) => url.origin === self.location.origin && url.pathname.startsWith('/assets/');
+// A hashed file never carries a query: a URL with one (the link test's `?probe=` download)
+// goes to the network untouched, never into the cache.
+const isAsset = (url) =>
+  url.origin === self.location.origin && url.pathname.startsWith('/assets/') && url.search === '';
 
 self.addEventListener('install', () => self.skipWaiting());
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));

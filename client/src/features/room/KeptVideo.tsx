@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'react';
  * yet (a consumer just resumed, its keyframe late on a loaded machine); after
  * that the tile's avatar shows until the first frame, never a black box.
  */
-export const FIRST_FRAME_TIMEOUT_MS = 5_000;
+export const FIRST_FRAME_TIMEOUT_MS = 10_000;
 
 type FrameVideo = HTMLVideoElement & {
   requestVideoFrameCallback?: (cb: () => void) => number;
