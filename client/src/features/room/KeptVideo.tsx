@@ -1,11 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 
-/**
- * The previous picture is kept this long for a new track that has no frame
- * yet (a consumer just resumed, its keyframe late on a loaded machine); after
- * that the tile's avatar shows until the first frame, never a black box.
- */
-export const FIRST_FRAME_TIMEOUT_MS = 10_000;
+/** A new track that never brings a frame (paused consumer) is shown anyway after this long. */
+export const FIRST_FRAME_TIMEOUT_MS = 3_000;
 
 type FrameVideo = HTMLVideoElement & {
   requestVideoFrameCallback?: (cb: () => void) => number;
@@ -88,15 +84,7 @@ export function KeptVideo({ track }: { track: MediaStreamTrack | null }) {
       });
     };
     const cancel = onFirstFrame(el, swap);
-    // Still no frame: the old picture goes (it belongs to someone else), the avatar shows.
-    const timer = setTimeout(() => {
-      if (done) return;
-      if (el.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA) return swap();
-      const old = els[cur];
-      if (old) old.srcObject = null;
-      playingNow[cur] = null;
-      show(cur, false);
-    }, FIRST_FRAME_TIMEOUT_MS);
+    const timer = setTimeout(swap, FIRST_FRAME_TIMEOUT_MS);
     return () => {
       cancel();
       clearTimeout(timer);
