@@ -64,9 +64,11 @@ export class PhonePins {
     throw new Error('no free PIN');
   }
 
+  /** Every unit's PIN: the meeting's existing PINs in one read, only the missing ones made. */
   async pinsFor(meetingId: string, unitIds: readonly string[]): Promise<Map<string, string>> {
+    const existing = await this.#redis.hgetall(MEETING_PREFIX + meetingId);
     const out = new Map<string, string>();
-    for (const u of unitIds) out.set(u, await this.pinFor(meetingId, u));
+    for (const u of unitIds) out.set(u, existing[u] ?? (await this.pinFor(meetingId, u)));
     return out;
   }
 
