@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -123,4 +123,24 @@ describe('meeting recorder (real workers, real ffmpeg)', () => {
     expect(await meanVolumeDb(mix, 440)).toBeGreaterThan(-40);
     expect(await meanVolumeDb(mix, 880)).toBeGreaterThan(-40);
   }, 60_000);
+
+  it('starts one recorder when the endpoints rejoining together each ask to resume', async () => {
+    const req = { recordingId: 'rec2', startedAt: Date.now(), segment: 1 };
+    const [s1, s2] = await Promise.all([
+      recorders.start(meeting, req),
+      recorders.start(meeting, req),
+    ]);
+    expect(s1.tracks.map((t) => t.file).sort()).toEqual(s2.tracks.map((t) => t.file).sort());
+    await sleep(1_500);
+    const result = await recorders.stop('m-rec', 'rec2');
+    expect(result.tracks.length).toBeGreaterThan(0);
+    const sizes = () =>
+      result.tracks.map((t) => statSync(path.join(root, 'rec2', t.file)).size).join(',');
+    const before = sizes();
+    // A second recorder left behind would go on writing into the same files.
+    await sleep(1_000);
+    expect(sizes()).toBe(before);
+    for (const t of result.tracks)
+      expect(await codecOf(path.join(root, 'rec2', t.file))).toBe('opus');
+  }, 30_000);
 });

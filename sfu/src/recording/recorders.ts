@@ -50,12 +50,21 @@ export class Recorders {
   }
 
   async start(meeting: Meeting, req: StartRecording): Promise<RecordingStatus> {
-    const current = await this.#current(meeting.id);
-    if (current && !current.stopped) {
-      if (current.recordingId === req.recordingId) return current.status();
-      throw new AppError('CONFLICT', { recordingId: current.recordingId });
-    }
     const meetingId = meeting.id;
+    // Check and claim without an await between them: endpoints rejoining together each ask
+    // to resume the recording, and two recorders would write the same files.
+    for (;;) {
+      const pending = this.#active.get(meetingId);
+      if (!pending) break;
+      const current = await pending.catch(() => undefined);
+      if (this.#active.get(meetingId) !== pending) continue; // changed while we waited
+      if (current && !current.stopped) {
+        if (current.recordingId === req.recordingId) return current.status();
+        throw new AppError('CONFLICT', { recordingId: current.recordingId });
+      }
+      this.#forget(meetingId, pending);
+      break;
+    }
     const pending = MeetingRecorder.start({
       ...req,
       meeting,
