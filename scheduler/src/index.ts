@@ -45,6 +45,7 @@ import { RecordingPurge } from './recordings/recordingPurge';
 import { recordingRoutes } from './http/recordingRoutes';
 import { phoneRoutes } from './http/phoneRoutes';
 import { PhonePins, loadPhoneServiceKey } from './phone/phonePins';
+import { UnitPhoneBook } from './phone/unitPhones';
 
 const UNITS_CHANNEL = 'gb:units:changed';
 
@@ -248,6 +249,7 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
       tree: orgTree,
       audit,
       sessions: tokens,
+      phones: new UnitPhoneBook(redis),
       onUnitChanged: (unitId) => void redis.publish(UNITS_CHANNEL, unitId).catch(() => undefined),
     }),
   );

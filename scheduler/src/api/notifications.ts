@@ -58,6 +58,14 @@ export const rollCallUnitSchema = z.object({
   /** A person of the unit pressed "acknowledge". */
   acknowledgedAt: z.string().nullable(),
   joinedAt: z.string().nullable(),
+  /** Escalation when the app alert went unanswered: an SMS went to the unit's numbers (SMPP). */
+  smsSentAt: z.string().nullable(),
+  /** The SMSC reported the SMS delivered to a handset (delivery receipt). */
+  smsDeliveredAt: z.string().nullable(),
+  /** The phone bridge called the unit's numbers (dial-out: the host or the automatic escalation). */
+  calledAt: z.string().nullable(),
+  /** The unit joined by phone (dial-in with its PIN or an answered dial-out). */
+  phoneJoinedAt: z.string().nullable(),
   /** Currently connected to the meeting. */
   present: z.boolean(),
   audioOnly: z.boolean(),

@@ -20,3 +20,30 @@ export const meetingPhoneSchema = z.object({
   pins: z.array(z.object({ unitId: z.string(), unitName: z.string(), pin: z.string() })),
 });
 export type MeetingPhone = z.infer<typeof meetingPhoneSchema>;
+
+/**
+ * A unit's phone number as the admin types it: digits, spaces, dots or dashes, an optional
+ * leading +; kept as digits (with the +). Vietnamese numbers: 0912 345 678, +84 912 345 678.
+ */
+export const phoneNumberSchema = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9][0-9 .-]{6,20}$/, 'not a phone number')
+  .transform((v) => v.replace(/[ .-]/g, ''))
+  .refine((v) => /^\+?[0-9]{8,15}$/.test(v), 'not a phone number');
+
+/** The numbers the phone bridge calls and texts for a unit (alert escalation, dial-out). */
+export const unitPhonesSchema = z.object({
+  unitId: z.string(),
+  numbers: z.array(z.string()),
+});
+export type UnitPhones = z.infer<typeof unitPhonesSchema>;
+
+/** Admin edit: the unit's whole list (at most 5 numbers, no duplicates). */
+export const updateUnitPhonesRequestSchema = z.object({
+  numbers: z
+    .array(phoneNumberSchema)
+    .max(5)
+    .refine((l) => new Set(l).size === l.length, 'duplicate number'),
+});
+export type UpdateUnitPhonesRequest = z.infer<typeof updateUnitPhonesRequestSchema>;

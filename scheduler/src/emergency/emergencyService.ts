@@ -5,7 +5,7 @@ import type { AttendanceEvent } from '@giaoban/common/ports';
 import type { SessionClaims } from '@giaoban/common/session';
 import { conveneRequestSchema, type ConveneRequest, type Emergency } from '../api/emergency';
 import type { RollCall } from '../api/notifications';
-import { buildRollCall, type UnitStatus } from './rollCall';
+import { buildRollCall, type EscalationStep, type UnitStatus } from './rollCall';
 import type { AttendanceStore } from '../attendance/attendanceStore';
 import type { AuditLog } from '../audit/auditLog';
 import type { MeetingService } from '../meetings/meetingService';
@@ -213,6 +213,22 @@ export class EmergencyService {
       if (stage === 'acknowledged') next.deliveredAt = s.deliveredAt ?? now;
       return next;
     });
+    this.#schedulePush(e);
+  }
+
+  /**
+   * The phone bridge's escalation reached a step for a unit (SMS sent or delivered, called,
+   * joined by phone): the first time counts; the convener's roll call is pushed.
+   */
+  async markEscalation(
+    id: string,
+    unitId: string,
+    step: EscalationStep,
+    at = new Date(),
+  ): Promise<void> {
+    const e = await this.get(id);
+    if (!e.unitIds.includes(unitId)) return;
+    await this.#updateUnit(id, unitId, (s) => ({ ...s, [step]: s[step] ?? at.toISOString() }));
     this.#schedulePush(e);
   }
 

@@ -9,7 +9,15 @@ export interface UnitStatus {
   deliveredAt: string | null;
   acknowledgedAt: string | null;
   joinedAt: string | null;
+  /** Escalation steps (absent in statuses stored before they existed). */
+  smsSentAt?: string | null;
+  smsDeliveredAt?: string | null;
+  calledAt?: string | null;
+  phoneJoinedAt?: string | null;
 }
+
+/** The escalation steps the phone bridge records, each set once (the first time counts). */
+export type EscalationStep = 'smsSentAt' | 'smsDeliveredAt' | 'calledAt' | 'phoneJoinedAt';
 
 /** The roll call: per unit alert states plus live presence from attendance, and totals. */
 export function buildRollCall(
@@ -30,6 +38,10 @@ export function buildRollCall(
       deliveredAt: s?.deliveredAt ?? null,
       acknowledgedAt: s?.acknowledgedAt ?? null,
       joinedAt: s?.joinedAt ?? (p?.firstJoin ? new Date(p.firstJoin).toISOString() : null),
+      smsSentAt: s?.smsSentAt ?? null,
+      smsDeliveredAt: s?.smsDeliveredAt ?? null,
+      calledAt: s?.calledAt ?? null,
+      phoneJoinedAt: s?.phoneJoinedAt ?? null,
       present: live ? presentNow(live) : false,
       audioOnly: live ? audioOnlyNow(live) : false,
     };

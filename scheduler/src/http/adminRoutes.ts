@@ -3,16 +3,19 @@ import { z } from 'zod';
 import { AppError, parseOrThrow } from '@giaoban/common/errors';
 import type { SessionVerifier } from '@giaoban/common/ports';
 import type { AuditResponse } from '../api/audit';
+import { updateUnitPhonesRequestSchema, type UnitPhones } from '../api/phone';
 import { updateUnitRequestSchema } from '../api/units';
 import type { AuditLog } from '../audit/auditLog';
 import { requireRole, requireSession, sessionOf } from '../auth/middleware';
 import type { OrgTree } from '../orgTree/orgTree';
+import type { UnitPhoneBook } from '../phone/unitPhones';
 
 /** Admin and command tools: unit edits (admin) and the audit log (admin, commander). */
 export function adminRoutes(deps: {
   tree: OrgTree;
   audit: AuditLog;
   sessions: SessionVerifier;
+  phones: UnitPhoneBook;
   /** Other processes reload their org tree. */
   onUnitChanged(unitId: string): void;
 }): Router {
@@ -28,6 +31,24 @@ export function adminRoutes(deps: {
     deps.onUnitChanged(updated.id);
     await deps.audit.record(sessionOf(req), 'unit.update', unit.id, body);
     res.json({ unit: updated });
+  });
+
+  // A unit's phone numbers (alert SMS, dial-out): admin only; the audit keeps how many, never which.
+  router.get('/units/:id/phones', auth, requireRole('admin'), async (req, res) => {
+    const unitId = req.params.id as string;
+    if (!deps.tree.get(unitId)) throw new AppError('NOT_FOUND');
+    const out: UnitPhones = { unitId, numbers: await deps.phones.get(unitId) };
+    res.json(out);
+  });
+
+  router.put('/units/:id/phones', auth, requireRole('admin'), async (req, res) => {
+    const unitId = req.params.id as string;
+    if (!deps.tree.get(unitId)) throw new AppError('NOT_FOUND');
+    const { numbers } = parseOrThrow(updateUnitPhonesRequestSchema, req.body);
+    await deps.phones.set(unitId, numbers);
+    await deps.audit.record(sessionOf(req), 'unit.phones', unitId, { count: numbers.length });
+    const out: UnitPhones = { unitId, numbers };
+    res.json(out);
   });
 
   router.get('/audit', auth, requireRole('admin', 'commander'), async (req, res) => {

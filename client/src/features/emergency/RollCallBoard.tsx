@@ -14,6 +14,17 @@ export function unitState(u: RollCallUnit): UnitState {
   return 'waiting';
 }
 
+/** The furthest escalation step reached by phone or SMS, with its time; null if none. */
+export function escalationStep(
+  u: RollCallUnit,
+): { key: 'phoneJoined' | 'called' | 'smsDelivered' | 'smsSent'; at: string } | null {
+  if (u.phoneJoinedAt) return { key: 'phoneJoined', at: u.phoneJoinedAt };
+  if (u.calledAt) return { key: 'called', at: u.calledAt };
+  if (u.smsDeliveredAt) return { key: 'smsDelivered', at: u.smsDeliveredAt };
+  if (u.smsSentAt) return { key: 'smsSent', at: u.smsSentAt };
+  return null;
+}
+
 const order: UnitState[] = ['waiting', 'delivered', 'acknowledged', 'joined', 'present'];
 
 /** The convener's live roll call: totals, then every unit, the ones still silent first. */
@@ -66,11 +77,13 @@ export function RollCallBoard({ rollCall }: { rollCall: RollCall }) {
             <th scope="col">{t('convene.totals.delivered')}</th>
             <th scope="col">{t('convene.totals.acknowledged')}</th>
             <th scope="col">{t('convene.totals.joined')}</th>
+            <th scope="col">{t('convene.escalation.column')}</th>
           </tr>
         </thead>
         <tbody>
           {units.map((u) => {
             const s = unitState(u);
+            const step = escalationStep(u);
             return (
               <tr key={u.unitId} className={`unit-${s}`} data-unit-id={u.unitId} data-state={s}>
                 <th scope="row">{u.unitName}</th>
@@ -82,6 +95,9 @@ export function RollCallBoard({ rollCall }: { rollCall: RollCall }) {
                 <td>{time(u.deliveredAt)}</td>
                 <td>{time(u.acknowledgedAt)}</td>
                 <td>{time(u.joinedAt)}</td>
+                <td data-escalation={step?.key ?? 'none'}>
+                  {step ? t(`convene.escalation.${step.key}`, { time: time(step.at) }) : '—'}
+                </td>
               </tr>
             );
           })}

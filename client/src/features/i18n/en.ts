@@ -273,6 +273,13 @@ export const en: Resources = {
     ended: 'Ended',
     rollCall: 'Live roll call',
     onlyMissing: 'Only units that have not acknowledged',
+    escalation: {
+      column: 'Phone',
+      phoneJoined: 'Joined by phone {{time}}',
+      called: 'Called {{time}}',
+      smsDelivered: 'SMS delivered {{time}}',
+      smsSent: 'SMS sent {{time}}',
+    },
     unit: 'Unit',
     state: 'State',
     totals: {

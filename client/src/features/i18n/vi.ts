@@ -273,6 +273,13 @@ export const vi = {
     ended: 'Đã kết thúc',
     rollCall: 'Điểm danh trực tiếp',
     onlyMissing: 'Chỉ hiện đơn vị chưa xác nhận',
+    escalation: {
+      column: 'Điện thoại',
+      phoneJoined: 'Vào bằng điện thoại {{time}}',
+      called: 'Đã gọi {{time}}',
+      smsDelivered: 'SMS đã đến {{time}}',
+      smsSent: 'Đã gửi SMS {{time}}',
+    },
     unit: 'Đơn vị',
     state: 'Trạng thái',
     totals: {
