@@ -18,6 +18,10 @@ export const errorMessages = {
   },
   NOT_FOUND: { vi: 'Không tìm thấy.', en: 'Not found.' },
   PHONE_PIN_WRONG: { vi: 'Mã PIN không đúng.', en: 'Wrong PIN.' },
+  PHONE_NUMBER_INVALID: {
+    vi: 'Số điện thoại không hợp lệ (8–15 chữ số, có thể bắt đầu bằng +), bị trùng hoặc quá 5 số.',
+    en: 'A phone number is invalid (8–15 digits, optionally starting with +), repeated, or more than 5.',
+  },
   CONFLICT: { vi: 'Dữ liệu đã bị thay đổi hoặc trùng lặp.', en: 'Conflicting or duplicate data.' },
   RATE_LIMITED: {
     vi: 'Bạn thao tác quá nhanh, vui lòng thử lại sau ít phút.',
@@ -98,6 +102,7 @@ export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 const httpStatus: Partial<Record<ErrorCode, number>> = {
   PHONE_PIN_WRONG: 404,
+  PHONE_NUMBER_INVALID: 400,
   BAD_REQUEST: 400,
   UNAUTHENTICATED: 401,
   INVALID_CREDENTIALS: 401,

@@ -45,7 +45,8 @@ import { RecordingPurge } from './recordings/recordingPurge';
 import { recordingRoutes } from './http/recordingRoutes';
 import { phoneRoutes } from './http/phoneRoutes';
 import { PhonePins, loadPhoneServiceKey } from './phone/phonePins';
-import { UnitPhoneBook } from './phone/unitPhones';
+import { UnitEscalationDelays, UnitPhoneBook } from './phone/unitPhones';
+import { startSms } from './sms/smsModule';
 
 const UNITS_CHANNEL = 'gb:units:changed';
 
@@ -237,6 +238,9 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
     durationMinutes: config.EMERGENCY_DURATION_MIN,
   });
   router.use(emergencyRoutes({ emergencies, sessions: tokens }));
+  const phones = new UnitPhoneBook(redis);
+  const delays = new UnitEscalationDelays(redis);
+  const sms = startSms({ config, redis, log, emergencies, pins: phonePins, phones, delays, audit });
   // Unit edits by an admin on one process reach the org tree of every process.
   const unitsSub = redis.duplicate();
   watchRedisConnection(unitsSub, log, 'units');
@@ -249,7 +253,9 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
       tree: orgTree,
       audit,
       sessions: tokens,
-      phones: new UnitPhoneBook(redis),
+      phones,
+      delays,
+      sms: { defaultAfterMin: config.SMS_ESCALATE_AFTER_MIN, enabled: sms !== null },
       onUnitChanged: (unitId) => void redis.publish(UNITS_CHANNEL, unitId).catch(() => undefined),
     }),
   );
@@ -284,6 +290,7 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
       clearInterval(presenceCheck);
       unitsSub.disconnect();
       emergencies.close();
+      await sms?.close();
       await recordingPurge.close();
       await attendance.flush();
       await jobs.close();

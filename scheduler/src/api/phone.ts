@@ -32,10 +32,19 @@ export const phoneNumberSchema = z
   .transform((v) => v.replace(/[ .-]/g, ''))
   .refine((v) => /^\+?[0-9]{8,15}$/.test(v), 'not a phone number');
 
+/** The shortest per-unit escalation delay the admin may set, in minutes (3 s). */
+export const ESCALATE_MIN_MIN = 0.05;
+
 /** The numbers the phone bridge calls and texts for a unit (alert escalation, dial-out). */
 export const unitPhonesSchema = z.object({
   unitId: z.string(),
   numbers: z.array(z.string()),
+  /** Minutes without acknowledgement before the alert SMS; null: the default below. */
+  escalateAfterMin: z.number().nullable(),
+  /** SMS_ESCALATE_AFTER_MIN. */
+  defaultEscalateAfterMin: z.number(),
+  /** Whether this server sends SMS at all (SMPP_URL set). */
+  smsEnabled: z.boolean(),
 });
 export type UnitPhones = z.infer<typeof unitPhonesSchema>;
 
@@ -45,5 +54,12 @@ export const updateUnitPhonesRequestSchema = z.object({
     .array(phoneNumberSchema)
     .max(5)
     .refine((l) => new Set(l).size === l.length, 'duplicate number'),
+  /** Omitted: unchanged; null: back to the default. */
+  escalateAfterMin: z
+    .number()
+    .min(ESCALATE_MIN_MIN)
+    .max(24 * 60)
+    .nullable()
+    .optional(),
 });
 export type UpdateUnitPhonesRequest = z.infer<typeof updateUnitPhonesRequestSchema>;

@@ -18,6 +18,12 @@ const KEY = (id: string) => `gb:emergency:${id}`;
 const UNITS_KEY = (id: string) => `gb:emergency:${id}:units`;
 const BY_MEETING_KEY = 'gb:emergency:byMeeting';
 const LIST_KEY = 'gb:emergencies';
+/** What escalation (SMS, dial-out) follows: a new emergency, a unit that answered, the end. */
+export type EmergencyEvent =
+  | { type: 'convened'; emergency: Emergency }
+  | { type: 'settled'; emergencyId: string; unitId: string; by: 'acknowledged' | 'joined' }
+  | { type: 'ended'; emergency: Emergency };
+
 /** Roll-call pushes to the convener are coalesced to one per this interval. */
 const PUSH_EVERY_MS = 250;
 
@@ -38,6 +44,7 @@ export class EmergencyService {
   readonly #durationMinutes: number;
   readonly #byMeeting = new Map<string, string>();
   readonly #pushTimers = new Map<string, NodeJS.Timeout>();
+  readonly #listeners: ((event: EmergencyEvent) => Promise<void>)[] = [];
 
   constructor(deps: {
     redis: Redis;
@@ -120,6 +127,7 @@ export class EmergencyService {
       title: emergency.title,
       units: emergency.unitIds.length,
     });
+    this.#emit({ type: 'convened', emergency });
     return { emergency, rollCall: await this.rollCall(emergency.id) };
   }
 
@@ -213,6 +221,8 @@ export class EmergencyService {
       if (stage === 'acknowledged') next.deliveredAt = s.deliveredAt ?? now;
       return next;
     });
+    if (stage === 'acknowledged')
+      this.#emit({ type: 'settled', emergencyId: e.id, unitId: session.unitId, by: stage });
     this.#schedulePush(e);
   }
 
@@ -251,6 +261,7 @@ export class EmergencyService {
       occurrenceId: e.occurrenceId,
     });
     await this.#audit.record(session, 'emergency.end', id);
+    this.#emit({ type: 'ended', emergency: ended });
     this.#schedulePush(ended);
     return ended;
   }
@@ -283,11 +294,24 @@ export class EmergencyService {
           ...s,
           joinedAt: s.joinedAt ?? new Date(event.at).toISOString(),
         }));
+        this.#emit({ type: 'settled', emergencyId: id, unitId: event.unitId, by: 'joined' });
       }
       this.#schedulePush(e);
     } catch (err) {
       this.#log.error({ err, meetingId: event.meetingId }, 'emergency roll call update failed');
     }
+  }
+
+  /** Escalation listens (errors are logged, never thrown back into the convene or ack). */
+  onEvent(listener: (event: EmergencyEvent) => Promise<void>): void {
+    this.#listeners.push(listener);
+  }
+
+  #emit(event: EmergencyEvent): void {
+    for (const l of this.#listeners)
+      l(event).catch((err: unknown) =>
+        this.#log.error({ err, event: event.type }, 'emergency escalation hook failed'),
+      );
   }
 
   #schedulePush(e: Emergency): void {

@@ -442,6 +442,8 @@ export const en: Resources = {
     BAD_REQUEST: 'The request data is invalid.',
     UNAUTHENTICATED: 'You need to log in.',
     INVALID_CREDENTIALS: 'Wrong username or password.',
+    PHONE_NUMBER_INVALID:
+      'A phone number is invalid (8–15 digits, optionally starting with +), repeated, or more than 5.',
     PHONE_PIN_WRONG: 'Wrong PIN.',
     FORBIDDEN: 'You are not allowed to do this.',
     NOT_FOUND: 'Not found.',

@@ -446,6 +446,8 @@ export const vi = {
     BAD_REQUEST: 'Dữ liệu gửi lên không hợp lệ.',
     UNAUTHENTICATED: 'Bạn cần đăng nhập.',
     INVALID_CREDENTIALS: 'Tên đăng nhập hoặc mật khẩu không đúng.',
+    PHONE_NUMBER_INVALID:
+      'Số điện thoại không hợp lệ (8–15 chữ số, có thể bắt đầu bằng +), bị trùng hoặc quá 5 số.',
     PHONE_PIN_WRONG: 'Mã PIN không đúng.',
     FORBIDDEN: 'Bạn không có quyền thực hiện thao tác này.',
     NOT_FOUND: 'Không tìm thấy.',
