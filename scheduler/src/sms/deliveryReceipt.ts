@@ -54,4 +54,3 @@ function messageText(sm: unknown): string {
   if (sm && typeof sm === 'object' && 'message' in sm) return messageText(sm.message);
   return '';
 }
-

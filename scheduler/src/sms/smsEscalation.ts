@@ -163,7 +163,8 @@ export class SmsEscalation {
       if (taken !== 'OK') {
         // Sent already; or being sent by another process (or one that died mid-send):
         // then this job tries again later rather than count it as done.
-        if ((await this.#redis.get(claim)) !== 'sent') failed = new Error('SMS being sent elsewhere');
+        if ((await this.#redis.get(claim)) !== 'sent')
+          failed = new Error('SMS being sent elsewhere');
         continue;
       }
       const to = maskPhone(number);
@@ -175,7 +176,10 @@ export class SmsEscalation {
         await this.#audit.record(SYSTEM, 'emergency.sms', e.id, { unitId: j.unitId, slot, parts });
       } catch (err) {
         await this.#redis.del(claim);
-        log.warn({ to, err: err instanceof Error ? err.message : String(err) }, 'alert SMS not sent');
+        log.warn(
+          { to, err: err instanceof Error ? err.message : String(err) },
+          'alert SMS not sent',
+        );
         failed = err;
       }
     }

@@ -86,11 +86,19 @@ export class SmsSender {
     }
     const parsed = raw ? messageRefSchema.safeParse(JSON.parse(raw)) : null;
     if (!parsed?.success) {
-      this.#log.info({ messageId: r.messageId, state: r.state }, 'SMS receipt for an unknown message');
+      this.#log.info(
+        { messageId: r.messageId, state: r.state },
+        'SMS receipt for an unknown message',
+      );
       return;
     }
     const ref = parsed.data;
-    const log = { emergencyId: ref.emergencyId, unitId: ref.unitId, slot: ref.slot, state: r.state };
+    const log = {
+      emergencyId: ref.emergencyId,
+      unitId: ref.unitId,
+      slot: ref.slot,
+      state: r.state,
+    };
     if (!r.delivered) {
       this.#log.warn(log, 'SMS not delivered');
       return;

@@ -46,8 +46,7 @@ export interface SmsPart {
 /** The text as submit_sm short_messages: one part, or concatenated parts sharing `ref`. */
 export function ucs2Parts(text: string, ref: number): SmsPart[] {
   const units = text.normalize('NFC');
-  if (units.length <= SINGLE_PART_CHARS)
-    return [{ bytes: utf16be(units), esmClass: 0 }];
+  if (units.length <= SINGLE_PART_CHARS) return [{ bytes: utf16be(units), esmClass: 0 }];
   const chunks: string[] = [];
   let rest = units;
   while (rest.length > 0) {
