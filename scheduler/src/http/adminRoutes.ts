@@ -57,7 +57,10 @@ export function adminRoutes(deps: {
     const parsed = updateUnitPhonesRequestSchema.safeParse(req.body);
     if (!parsed.success) {
       const onNumbers = parsed.error.issues.some((i) => i.path[0] === 'numbers');
-      throw new AppError(onNumbers ? 'PHONE_NUMBER_INVALID' : 'BAD_REQUEST', zodDetails(parsed.error));
+      throw new AppError(
+        onNumbers ? 'PHONE_NUMBER_INVALID' : 'BAD_REQUEST',
+        zodDetails(parsed.error),
+      );
     }
     const { numbers, escalateAfterMin } = parsed.data;
     await deps.phones.set(unitId, numbers);

@@ -85,6 +85,24 @@ export const en: Resources = {
     createTitle: 'New account',
     created:
       'Account {{username}} created. The user must change the password at the first sign-in.',
+    phones: {
+      open: 'Phone numbers',
+      openFor: 'SMS phone numbers of {{unit}}',
+      title: 'Phone numbers for alert SMS: {{unit}}',
+      none: 'This unit has no phone number yet.',
+      newNumber: 'Add a phone number',
+      numberHint: 'At most 5 numbers, 8–15 digits, e.g. 0912 345 678 or +84 912 345 678.',
+      add: 'Add',
+      remove: 'Remove',
+      removeNumber: 'Remove {{number}}',
+      delay: 'Send the SMS when the alert is not acknowledged within (minutes)',
+      delayHint: "Empty: the server's default ({{min}} minutes).",
+      smsOff:
+        'The server is not connected to an SMS centre (SMPP_URL): numbers are kept but no SMS is sent.',
+      save: 'Save',
+      saved: 'Phone numbers and delay saved.',
+      close: 'Close',
+    },
   },
   role: {
     member: 'Meeting point',
