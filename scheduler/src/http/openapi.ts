@@ -74,6 +74,20 @@ const operations: Op[] = [
   ],
   [
     'get',
+    '/units/{id}/phones',
+    "A unit's phone numbers and alert-SMS delay (admin)",
+    undefined,
+    phone.unitPhonesSchema,
+  ],
+  [
+    'put',
+    '/units/{id}/phones',
+    "Set a unit's phone numbers (≤ 5) and alert-SMS delay in minutes (admin)",
+    phone.updateUnitPhonesRequestSchema,
+    phone.unitPhonesSchema,
+  ],
+  [
+    'get',
     '/units/{id}/calendar',
     'Secret iCal URL of a unit',
     undefined,

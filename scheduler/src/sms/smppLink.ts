@@ -99,7 +99,12 @@ export class SmppLink {
         },
       );
     });
-    session.on('error', (err: Error) => log.warn({ err: err.message }, 'SMSC link error'));
+    // Socket errors close the link anyway; a PDU that does not parse leaves the stream
+    // out of step: drop the link either way and bind again.
+    session.on('error', (err: Error) => {
+      log.warn({ err: err.message }, 'SMSC link error');
+      session.destroy();
+    });
     session.on('close', () => this.#onClose(session));
     session.on('enquire_link', (pdu) => session.send(pdu.response()));
     session.on('unbind', (pdu) => {
