@@ -93,7 +93,7 @@ describe('alert escalation by SMS (whole app, test SMSC over SMPP)', () => {
   afterAll(async () => {
     await app?.close();
     await smsc?.stop();
-  });
+  }, 60_000);
 
   it('texts each number of a silent unit once (title, dial-in number, PIN in UCS2); not a unit that acknowledged', async () => {
     await until('the bind', () => (smsc.binds.some((b) => b.ok) ? true : undefined));
@@ -133,7 +133,7 @@ describe('alert escalation by SMS (whole app, test SMSC over SMPP)', () => {
     const acked = await rollCallUnit(e.id, '18907');
     expect(acked.smsSentAt).toBeNull();
     expect(acked.smsDeliveredAt).toBeNull();
-  });
+  }, 60_000);
 
   it('an SMSC down at convene does not stop the app; the SMS goes out once it is back', async () => {
     const before = smsc.received.length;
@@ -159,5 +159,5 @@ describe('alert escalation by SMS (whole app, test SMSC over SMPP)', () => {
     );
     await sleep(2000);
     expect(smsc.received.length - before).toBe(1);
-  });
+  }, 60_000);
 });

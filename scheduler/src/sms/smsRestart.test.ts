@@ -27,7 +27,7 @@ describe('SMS escalation across a scheduler restart (real redis-server, test SMS
   afterAll(async () => {
     await app?.close();
     await smsc?.stop();
-  });
+  }, 60_000);
 
   it('the per-unit delay holds and the SMS is sent once after a restart', async () => {
     const admin = await app.as('admin');
@@ -65,5 +65,5 @@ describe('SMS escalation across a scheduler restart (real redis-server, test SMS
       (u) => u.unitId === '18913',
     );
     expect(unit?.smsSentAt).not.toBeNull();
-  });
+  }, 60_000);
 });
