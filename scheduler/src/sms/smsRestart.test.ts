@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSmsc, type TestSmsc } from '../../../infra/test/smsc';
 import type { ConveneResponse } from '../api/emergency';
+import { createLogger } from '@giaoban/common/logger';
+import { createScheduler } from '../index';
 import { startSchedulerApp, type SchedulerTestApp } from '../testing/schedulerApp';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -14,15 +16,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('SMS escalation across a scheduler restart (real redis-server, test SMSC)', () => {
   let app: SchedulerTestApp;
   let smsc: TestSmsc;
+  let env: Record<string, string>;
   beforeAll(async () => {
     smsc = await startTestSmsc({ systemId: 'gb', password: 'pw' });
-    app = await startSchedulerApp({
+    env = {
       SMPP_URL: smsc.url,
       SMPP_SYSTEM_ID: 'gb',
       SMPP_PASSWORD: 'pw',
       SMPP_RECONNECT_MAX_S: '1',
       SMS_ESCALATE_AFTER_MIN: '60',
-    });
+    };
+    app = await startSchedulerApp(env);
   });
   afterAll(async () => {
     await app?.close();
@@ -65,5 +69,41 @@ describe('SMS escalation across a scheduler restart (real redis-server, test SMS
       (u) => u.unitId === '18913',
     );
     expect(unit?.smsSentAt).not.toBeNull();
+  }, 60_000);
+
+  it('two scheduler processes on one Redis send one SMS per number', async () => {
+    // A second scheduler (its own SMPP bind, job worker and Redis connections) beside the app's.
+    const second = await createScheduler({
+      redis: app.redis.client(),
+      log: createLogger('test', 'silent'),
+      seed: false,
+      env,
+    });
+    try {
+      const before = smsc.received.length;
+      const admin = await app.as('admin');
+      await admin.call('PUT', '/units/18919/phones', {
+        numbers: ['0955555555', '0966666666'],
+        escalateAfterMin: 0.05,
+      });
+      const chihuy = await app.as('chihuy');
+      const res = await chihuy.call('POST', '/emergencies', {
+        title: 'Lũ lớn',
+        selectors: [{ type: 'unit', unitId: '18919' }],
+      });
+      expect(res.status).toBe(201);
+      const end = Date.now() + 25_000;
+      while (smsc.received.length < before + 2 && Date.now() < end) await sleep(200);
+      await sleep(4000);
+      expect(
+        smsc.received
+          .slice(before)
+          .map((s) => s.destination)
+          .sort(),
+      ).toEqual(['0955555555', '0966666666']);
+      expect(smsc.binds.filter((b) => b.ok).length).toBeGreaterThanOrEqual(3);
+    } finally {
+      await second.close();
+    }
   }, 60_000);
 });
