@@ -16,6 +16,13 @@ const schema = z.object({
   PHONE_SERVICE_KEY: z.string().min(16).optional(),
   /** The number callers dial (shown beside each unit's PIN); unset: no phone bridge. */
   PHONE_SIP_NUMBER: z.string().max(40).optional(),
+  /**
+   * Dial-out is offered (host panel, emergency auto-call) when the phone bridge is configured:
+   * PHONE_SIP_NUMBER set, or PHONE_DIAL_OUT=true for a bridge without a dial-in number.
+   */
+  PHONE_DIAL_OUT: z.enum(['true', 'false']).optional(),
+  /** Emergency: units neither acknowledged nor joined this long after the alert are called. */
+  PHONE_ESCALATE_CALL_AFTER_MIN: minutes(5),
   SESSION_TTL_HOURS: z.coerce
     .number()
     .min(0.01)

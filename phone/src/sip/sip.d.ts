@@ -80,5 +80,5 @@ declare module 'sip/digest' {
     rq: SipRequest,
     rs?: SipResponse,
     credentials?: { user: string; password: string; realm?: string },
-  ): SipRequest;
+  ): unknown;
 }

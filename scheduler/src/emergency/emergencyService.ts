@@ -38,6 +38,7 @@ export class EmergencyService {
   readonly #durationMinutes: number;
   readonly #byMeeting = new Map<string, string>();
   readonly #pushTimers = new Map<string, NodeJS.Timeout>();
+  readonly #convenedListeners: ((e: Emergency) => Promise<void>)[] = [];
 
   constructor(deps: {
     redis: Redis;
@@ -58,6 +59,11 @@ export class EmergencyService {
     this.#log = deps.log;
     this.#durationMinutes = deps.durationMinutes;
     deps.attendance.onChange((event) => void this.#onAttendance(event));
+  }
+
+  /** Escalation (phone calls, SMS) plans its steps when an emergency is convened. */
+  onConvened(listener: (e: Emergency) => Promise<void>): void {
+    this.#convenedListeners.push(listener);
   }
 
   async convene(
@@ -120,6 +126,10 @@ export class EmergencyService {
       title: emergency.title,
       units: emergency.unitIds.length,
     });
+    for (const l of this.#convenedListeners)
+      await l(emergency).catch((err: unknown) =>
+        this.#log.error({ err, meetingId: meeting.id }, 'emergency escalation not planned'),
+      );
     return { emergency, rollCall: await this.rollCall(emergency.id) };
   }
 
@@ -279,9 +289,12 @@ export class EmergencyService {
       if (!id) return;
       const e = await this.get(id);
       if (event.type === 'joined' && e.unitIds.includes(event.unitId)) {
+        const at = new Date(event.at).toISOString();
+        // Joined by phone (dial-in or dial-out): the roll call's escalation step too.
         await this.#updateUnit(id, event.unitId, (s) => ({
           ...s,
-          joinedAt: s.joinedAt ?? new Date(event.at).toISOString(),
+          joinedAt: s.joinedAt ?? at,
+          ...(event.phone ? { phoneJoinedAt: s.phoneJoinedAt ?? at } : {}),
         }));
       }
       this.#schedulePush(e);
