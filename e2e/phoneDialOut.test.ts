@@ -64,6 +64,8 @@ describe('phone dial-out (scheduler queue → phone role → baresip)', () => {
     await expect.poll(() => phone.server.calls.length, { timeout: 20_000 }).toBe(1);
     const call = phone.server.calls[0]!;
     await sleep(500);
+    // The key from the line that was called (baresip sends DTMF on its current user agent's call).
+    await b.command('uafind', `sip:${ANSWERS}@${ns.nsAddress}`);
     await b.typeDigits('1');
     await expect.poll(() => call.state, { timeout: 10_000 }).toBe('inMeeting');
     return call;
@@ -187,7 +189,8 @@ describe('phone dial-out (scheduler queue → phone role → baresip)', () => {
     expect(commune).toBeGreaterThan(-40);
 
     // Attendance: commune 18856 joined by phone, with its minutes by phone.
-    const att = (await rest('GET', `/attendance/${meetingId}`, 'host450'))
+    const occurrence = `${meetingId}.${app.scheduler.meetings.store.get(meetingId)!.starts[0]}`;
+    const att = (await rest('GET', `/attendance/${occurrence}`, 'host450'))
       .body as AttendanceResponse;
     const row = att.rows.find((r) => r.unitId === '18856')!;
     expect(row.joinedByPhone).toBe(true);
