@@ -81,4 +81,10 @@ declare module 'sip/digest' {
     rs?: SipResponse,
     credentials?: { user: string; password: string; realm?: string },
   ): unknown;
+  export function challenge(ctx: Record<string, unknown>, rs: SipResponse): SipResponse;
+  export function authenticateRequest(
+    ctx: Record<string, unknown>,
+    rq: SipRequest,
+    creds: { user: string; password: string },
+  ): boolean;
 }
