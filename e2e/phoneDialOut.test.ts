@@ -91,7 +91,7 @@ describe('phone dial-out (scheduler queue → phone role → baresip)', () => {
       PHONE_SIP_LISTEN_IP: ns.hostAddress,
       PHONE_APP_URL: app.url,
       PHONE_SIP_DIAL_URI: `sip:{number}@${ns.nsAddress}:5060`,
-      PHONE_DIAL_TIMEOUT_S: '6',
+      PHONE_DIAL_TIMEOUT_S: '8',
     });
     b = await Baresip.start({
       dir: path.join(dir, 'callee'),
@@ -246,5 +246,27 @@ describe('phone dial-out (scheduler queue → phone role → baresip)', () => {
     expect(acked.calledAt).toBeNull();
     await b.command('hangup');
     await expect.poll(() => phone.server.calls.length, { timeout: 10_000 }).toBe(0);
+  });
+
+  it('a unit that acknowledges while its phone rings: the call is cancelled (CANCEL), not "noAnswer"', async () => {
+    const res = await rest('POST', '/emergencies', 'chihuy', {
+      title: 'Sạt lở',
+      selectors: [{ type: 'unit', unitId: '18853' }],
+    });
+    const e = (res.body as ConveneResponse).emergency;
+    const state = async () =>
+      (
+        (await rest('GET', `/meetings/${e.meetingId}/phone`, 'chihuy')).body as MeetingPhone
+      ).calls?.find((c) => c.unitId === '18853')?.state;
+    await expect.poll(state, { timeout: 20_000 }).toBe('ringing');
+    const acked = Date.now();
+    expect(
+      (await rest('POST', `/emergencies/${e.id}/ack`, 'u18853', { stage: 'acknowledged' })).status,
+    ).toBe(204);
+    await expect.poll(state, { timeout: 6_000 }).toBe('cancelled');
+    say(`dial-out cancelled ${Date.now() - acked} ms after the acknowledgement`);
+    await sleep(1_000);
+    expect(await state()).toBe('cancelled');
+    expect(phone.server.calls.length).toBe(0);
   });
 });

@@ -8,6 +8,9 @@ import type { PhoneServer } from '../sip/phoneServer';
 import type { DialApi } from './dialApi';
 import { placeCall, type PlaceOutcome } from './placeCall';
 
+/** How often a ringing call asks whether it is still needed. */
+const RECHECK_MS = 3_000;
+
 export interface DialDeps {
   api: DialApi;
   server: PhoneServer;
@@ -58,10 +61,19 @@ export async function runDialJob(job: DialJob, d: DialDeps): Promise<void> {
       log.info({ attempt }, 'dial-out stopped: no longer needed');
       return;
     }
-    const report = (state: 'ringing' | 'answered') =>
-      void d.api.report(callId, state, attempt).catch((err: unknown) => {
-        log.warn({ err, state }, 'dial-out progress not reported');
-      });
+    // While it rings the scheduler is asked again now and then: acknowledged or joined meanwhile, CANCEL.
+    const stop = new AbortController();
+    let ringing: NodeJS.Timeout | undefined;
+    const report = (state: 'ringing' | 'answered') => {
+      clearInterval(ringing);
+      const ask = () =>
+        d.api
+          .report(callId, state, attempt)
+          .then((go) => !go && state === 'ringing' && stop.abort())
+          .catch((err: unknown) => log.warn({ err, state }, 'dial-out progress not reported'));
+      void ask();
+      if (state === 'ringing') ringing = setInterval(() => void ask(), RECHECK_MS);
+    };
     try {
       last = await placeCall({
         server: d.server,
@@ -76,6 +88,7 @@ export async function runDialJob(job: DialJob, d: DialDeps): Promise<void> {
         log,
         onRinging: () => report('ringing'),
         onAnswered: () => report('answered'),
+        signal: stop.signal,
         join: async (sipCallId) => {
           const s = await d.api.unitSession(plan.meetingId, plan.unitId);
           return d.join(s, sipCallId);
@@ -84,6 +97,12 @@ export async function runDialJob(job: DialJob, d: DialDeps): Promise<void> {
     } catch (err) {
       log.error({ err, attempt }, 'dial-out call failed');
       last = 'failed';
+    } finally {
+      clearInterval(ringing);
+    }
+    if (last === 'cancelled') {
+      log.info({ attempt }, 'dial-out cancelled while ringing: no longer needed');
+      return;
     }
     log.info(
       { attempt, of: plan.numbers.length, number: maskPhone(number), outcome: last },

@@ -5,7 +5,7 @@ import type { PhoneServer } from '../sip/phoneServer';
 import { buildAnswer, parseOffer } from '../sip/sdp';
 
 /** How one number's call ended: the callee joined, or why not. */
-export type PlaceOutcome = 'joined' | 'noAnswer' | 'busy' | 'failed';
+export type PlaceOutcome = 'joined' | 'noAnswer' | 'busy' | 'failed' | 'cancelled';
 
 /** RFC 4733 payload type offered (the callee's answer may pick another: its own is used). */
 const DTMF_PT = 101;
@@ -30,6 +30,8 @@ export async function placeCall(o: {
   log: Logger;
   onRinging(): void;
   onAnswered(): void;
+  /** Aborted while ringing: the call is no longer needed (CANCEL). */
+  signal?: AbortSignal;
   join(callId: string): Promise<PinResult | null>;
 }): Promise<PlaceOutcome> {
   const stack = o.server.stack;
@@ -50,6 +52,7 @@ export async function placeCall(o: {
       credentials: o.user && o.password ? { user: o.user, password: o.password } : undefined,
       timeoutMs: o.timeoutMs,
       onRinging: o.onRinging,
+      signal: o.signal,
     });
   } catch (err) {
     rtp.close();

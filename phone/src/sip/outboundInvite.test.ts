@@ -71,7 +71,10 @@ describe('outgoing INVITE (digest, busy, ring timeout) against a SIP trunk', () 
     caller?.destroy();
   });
 
-  const invite = (number: string, o: { credentials?: typeof creds; timeoutMs?: number } = {}) => {
+  const invite = (
+    number: string,
+    o: { credentials?: typeof creds; timeoutMs?: number; signal?: AbortSignal } = {},
+  ) => {
     let rang = false;
     const p = sendInvite({
       stack: caller,
@@ -82,6 +85,7 @@ describe('outgoing INVITE (digest, busy, ring timeout) against a SIP trunk', () 
       credentials: 'credentials' in o ? o.credentials : creds,
       timeoutMs: o.timeoutMs ?? 5_000,
       onRinging: () => (rang = true),
+      signal: o.signal,
     });
     return p.then((out) => ({ out, rang }));
   };
@@ -110,5 +114,16 @@ describe('outgoing INVITE (digest, busy, ring timeout) against a SIP trunk', () 
     expect(out).toMatchObject({ kind: 'noAnswer', status: 487 });
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1_400);
     expect(seen).toContain('CANCEL');
+  });
+
+  it('no longer needed while ringing (aborted): CANCEL, then "cancelled"', async () => {
+    const before = seen.filter((m) => m === 'CANCEL').length;
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 300);
+    const t0 = Date.now();
+    const { out } = await invite('0900000003', { timeoutMs: 10_000, signal: stop.signal });
+    expect(out).toMatchObject({ kind: 'cancelled', status: 487 });
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    expect(seen.filter((m) => m === 'CANCEL').length).toBe(before + 1);
   });
 });

@@ -5,7 +5,7 @@ import digest from 'sip/digest';
 /** How an outgoing INVITE ended before any media: answered, or why not. */
 export type InviteOutcome =
   | { kind: 'answered'; response: SipResponse; request: SipRequest }
-  | { kind: 'noAnswer' | 'busy' | 'failed'; status: number };
+  | { kind: 'noAnswer' | 'busy' | 'failed' | 'cancelled'; status: number };
 
 export interface InviteOptions {
   stack: SipStack;
@@ -21,6 +21,8 @@ export interface InviteOptions {
   timeoutMs: number;
   /** 180/183: the callee's phone rings (early media is not played: the prompt waits for the answer). */
   onRinging?: () => void;
+  /** Aborted while ringing (no longer needed): CANCEL, outcome `cancelled`. */
+  signal?: AbortSignal;
 }
 
 const tag = () => randomBytes(6).toString('hex');
@@ -64,12 +66,19 @@ export function sendInvite(o: InviteOptions): Promise<InviteOutcome> {
       clearTimeout(timer);
       resolve(out);
     };
-    const timer = setTimeout(() => {
+    let aborted = false;
+    const giveUp = () => {
+      if (cancelled || done) return;
       cancelled = true;
       // A CANCEL only once the callee has answered provisionally; else the transaction times out.
       if (provisional) o.stack.send(cancelOf(current), () => undefined);
-      else finish({ kind: 'noAnswer', status: 408 });
-    }, o.timeoutMs);
+      else finish({ kind: aborted ? 'cancelled' : 'noAnswer', status: 408 });
+    };
+    const timer = setTimeout(giveUp, o.timeoutMs);
+    o.signal?.addEventListener('abort', () => {
+      aborted = true;
+      giveUp();
+    });
 
     const onResponse = (rq: SipRequest) => (rs: SipResponse) => {
       if (rs.status < 200) {
@@ -85,7 +94,7 @@ export function sendInvite(o: InviteOptions): Promise<InviteOutcome> {
         if (cancelled || done) {
           // Answered as the CANCEL crossed it: end the call at once.
           o.stack.send(byeOf(rq, rs), () => undefined);
-          finish({ kind: 'noAnswer', status: 487 });
+          finish({ kind: aborted ? 'cancelled' : 'noAnswer', status: 487 });
           return;
         }
         finish({ kind: 'answered', response: rs, request: rq });
@@ -99,7 +108,8 @@ export function sendInvite(o: InviteOptions): Promise<InviteOutcome> {
         return;
       }
       const s = rs.status;
-      if (s === 486 || s === 600 || s === 603) finish({ kind: 'busy', status: s });
+      if (aborted) finish({ kind: 'cancelled', status: s });
+      else if (s === 486 || s === 600 || s === 603) finish({ kind: 'busy', status: s });
       else if (s === 408 || s === 480 || s === 487) finish({ kind: 'noAnswer', status: s });
       else finish({ kind: 'failed', status: s });
     };
