@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import sip, { type NameAddr, type SipRequest, type SipStack } from 'sip';
 import type { Logger } from '@giaoban/common/logger';
+import { maskPhone } from '@giaoban/scheduler/phone/unitPhones';
 import type { Prompts } from '../media/prompts';
 import { PhoneCall, type CallEnd, type PinResult } from '../call/phoneCall';
 import { buildAnswer, parseOffer } from './sdp';
@@ -89,7 +90,11 @@ export class PhoneServer {
         address: this.#o.listenIp,
         publicAddress: this.#o.publicIp,
         tcp: false,
-        logger: { error: (e: unknown) => this.#o.log.warn({ err: e }, 'sip error') },
+        // The package's errors may quote a request URI (`sip:<number>@trunk`): numbers masked.
+        logger: {
+          error: (e: unknown) =>
+            this.#o.log.warn({ error: String(e).replace(/\+?\d{7,}/g, maskPhone) }, 'sip error'),
+        },
       },
       (rq) => this.#onRequest(rq),
     );
