@@ -41,6 +41,13 @@ const schema = z.object({
   /** Attempts of one unit's SMS job when the SMSC is down or refuses (exponential from SMS_RETRY_BASE_S). */
   SMS_SEND_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
   SMS_RETRY_BASE_S: z.coerce.number().min(0.1).max(600).default(2),
+  /**
+   * Dial-out is offered (host panel, emergency auto-call) when the phone bridge is configured:
+   * PHONE_SIP_NUMBER set, or PHONE_DIAL_OUT=true for a bridge without a dial-in number.
+   */
+  PHONE_DIAL_OUT: z.enum(['true', 'false']).optional(),
+  /** Emergency: units neither acknowledged nor joined this long after the alert are called. */
+  PHONE_ESCALATE_CALL_AFTER_MIN: minutes(5),
   SESSION_TTL_HOURS: z.coerce
     .number()
     .min(0.01)

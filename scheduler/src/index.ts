@@ -47,6 +47,9 @@ import { phoneRoutes } from './http/phoneRoutes';
 import { PhonePins, loadPhoneServiceKey } from './phone/phonePins';
 import { UnitEscalationDelays, UnitPhoneBook } from './phone/unitPhones';
 import { startSms } from './sms/smsModule';
+import { DialOutService } from './phone/dialOut';
+import { CallEscalation } from './phone/callEscalation';
+import { dialOutRoutes } from './http/dialOutRoutes';
 
 const UNITS_CHANNEL = 'gb:units:changed';
 
@@ -173,6 +176,18 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
   });
   await jobs.start();
   const phonePins = new PhonePins(redis);
+  const phoneBook = new UnitPhoneBook(redis);
+  const phoneServiceKey = await loadPhoneServiceKey(redis, config.PHONE_SERVICE_KEY);
+  const dialOutOn =
+    config.PHONE_DIAL_OUT === 'true' ||
+    (!!config.PHONE_SIP_NUMBER && config.PHONE_DIAL_OUT !== 'false');
+  const dialOut = new DialOutService({
+    redis,
+    tree: orgTree,
+    meetings: meetingStore,
+    phones: phoneBook,
+    log: log.child({ part: 'dialOut' }),
+  });
   router.use(
     phoneRoutes({
       tree: orgTree,
@@ -181,8 +196,9 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
       accounts: accountStore,
       tokens,
       sessions: tokens,
-      serviceKey: await loadPhoneServiceKey(redis, config.PHONE_SERVICE_KEY),
+      serviceKey: phoneServiceKey,
       number: config.PHONE_SIP_NUMBER,
+      ...(dialOutOn ? { dialOut: { service: dialOut, phones: phoneBook } } : {}),
     }),
   );
   router.use(
@@ -238,9 +254,39 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
     durationMinutes: config.EMERGENCY_DURATION_MIN,
   });
   router.use(emergencyRoutes({ emergencies, sessions: tokens }));
-  const phones = new UnitPhoneBook(redis);
   const delays = new UnitEscalationDelays(redis);
-  const sms = startSms({ config, redis, log, emergencies, pins: phonePins, phones, delays, audit });
+  const sms = startSms({
+    config,
+    redis,
+    log,
+    emergencies,
+    pins: phonePins,
+    phones: phoneBook,
+    delays,
+    audit,
+  });
+  dialOut.useEmergencies(emergencies);
+  router.use(
+    dialOutRoutes({
+      tree: orgTree,
+      meetings: meetingStore,
+      dialOut,
+      sessions: tokens,
+      audit,
+      serviceKey: phoneServiceKey,
+      configured: dialOutOn,
+    }),
+  );
+  const callEscalation = dialOutOn
+    ? new CallEscalation({
+        redis,
+        emergencies,
+        dialOut,
+        phones: phoneBook,
+        log: log.child({ part: 'phoneEscalation' }),
+        afterMinutes: config.PHONE_ESCALATE_CALL_AFTER_MIN,
+      })
+    : undefined;
   // Unit edits by an admin on one process reach the org tree of every process.
   const unitsSub = redis.duplicate();
   watchRedisConnection(unitsSub, log, 'units');
@@ -253,7 +299,7 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
       tree: orgTree,
       audit,
       sessions: tokens,
-      phones,
+      phones: phoneBook,
       delays,
       sms: { defaultAfterMin: config.SMS_ESCALATE_AFTER_MIN, enabled: sms !== null },
       onUnitChanged: (unitId) => void redis.publish(UNITS_CHANNEL, unitId).catch(() => undefined),
@@ -291,6 +337,8 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
       unitsSub.disconnect();
       emergencies.close();
       await sms?.close();
+      await callEscalation?.close();
+      await dialOut.close();
       await recordingPurge.close();
       await attendance.flush();
       await jobs.close();

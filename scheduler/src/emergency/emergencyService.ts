@@ -290,9 +290,12 @@ export class EmergencyService {
       if (!id) return;
       const e = await this.get(id);
       if (event.type === 'joined' && e.unitIds.includes(event.unitId)) {
+        const at = new Date(event.at).toISOString();
+        // Joined by phone (dial-in or dial-out): the roll call's escalation step too.
         await this.#updateUnit(id, event.unitId, (s) => ({
           ...s,
-          joinedAt: s.joinedAt ?? new Date(event.at).toISOString(),
+          joinedAt: s.joinedAt ?? at,
+          ...(event.phone ? { phoneJoinedAt: s.phoneJoinedAt ?? at } : {}),
         }));
         this.#emit({ type: 'settled', emergencyId: id, unitId: event.unitId, by: 'joined' });
       }

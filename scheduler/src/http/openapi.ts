@@ -218,6 +218,34 @@ const operations: Op[] = [
     phone.phoneSessionRequestSchema,
     phone.phoneSessionResponseSchema,
   ],
+  [
+    'post',
+    '/meetings/{id}/phone/calls',
+    'Dial-out: the host calls an invited unit at its numbers (202; its progress in GET /meetings/{id}/phone)',
+    phone.dialRequestSchema,
+    phone.dialCallSchema,
+  ],
+  [
+    'post',
+    '/phone/unit-session',
+    'Dial-out (phone key): a session of the called unit for the meeting, while its call goes on',
+    phone.unitSessionRequestSchema,
+    phone.phoneSessionResponseSchema,
+  ],
+  [
+    'post',
+    '/phone/dial/{callId}/plan',
+    'Dial-out (phone key): a queued call taken up — the numbers and what the callee hears',
+    undefined,
+    phone.dialPlanSchema,
+  ],
+  [
+    'post',
+    '/phone/dial/{callId}/state',
+    "Dial-out (phone key): the call's progress; the answer says whether to go on",
+    phone.dialReportSchema,
+    phone.dialReportResponseSchema,
+  ],
 ];
 
 const json = (schema: z.ZodType, io: 'input' | 'output') =>

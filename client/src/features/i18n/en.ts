@@ -329,6 +329,19 @@ export const en: Resources = {
     phone: 'Phone',
     dialIn: 'Dial in: {{number}}, PIN {{pin}} then #',
     dialInAll: 'Dial in {{number}}: PINs of the units',
+    dialOutAll: 'PINs and calls of the units',
+    call: 'Call',
+    callState: {
+      queued: 'queued',
+      calling: 'calling',
+      ringing: 'ringing',
+      answered: 'answered',
+      joined: 'joined',
+      noAnswer: 'no answer',
+      busy: 'busy',
+      failed: 'call failed',
+      cancelled: 'cancelled',
+    },
     autoAudioOnly: {
       start: 'Joined with audio first: video comes on by itself when the link allows.',
       fell: 'The link is weak, so the system switched to audio only (not your choice). Video comes back by itself once the link is stable.',
@@ -463,6 +476,8 @@ export const en: Resources = {
     PHONE_NUMBER_INVALID:
       'A phone number is invalid (8–15 digits, optionally starting with +), repeated, or more than 5.',
     PHONE_PIN_WRONG: 'Wrong PIN.',
+    PHONE_NO_NUMBER: 'The unit has no phone number.',
+    PHONE_NOT_CONFIGURED: 'The phone bridge is not configured.',
     FORBIDDEN: 'You are not allowed to do this.',
     NOT_FOUND: 'Not found.',
     CONFLICT: 'Conflicting or duplicate data.',

@@ -330,6 +330,19 @@ export const vi = {
     phone: 'Điện thoại',
     dialIn: 'Gọi điện vào: {{number}}, mã PIN {{pin}} rồi bấm #',
     dialInAll: 'Gọi điện vào {{number}}: mã PIN các đơn vị',
+    dialOutAll: 'Mã PIN và gọi điện các đơn vị',
+    call: 'Gọi điện',
+    callState: {
+      queued: 'chờ gọi',
+      calling: 'đang gọi',
+      ringing: 'đổ chuông',
+      answered: 'đã nhấc máy',
+      joined: 'đã vào họp',
+      noAnswer: 'không trả lời',
+      busy: 'máy bận',
+      failed: 'gọi không được',
+      cancelled: 'đã hủy',
+    },
     autoAudioOnly: {
       start: 'Vào bằng âm thanh trước: hình sẽ tự bật khi đường truyền cho phép.',
       fell: 'Đường truyền yếu nên hệ thống tạm chuyển sang chỉ âm thanh (không phải do bạn chọn). Hình sẽ tự bật lại khi đường truyền ổn định.',
@@ -467,6 +480,8 @@ export const vi = {
     PHONE_NUMBER_INVALID:
       'Số điện thoại không hợp lệ (8–15 chữ số, có thể bắt đầu bằng +), bị trùng hoặc quá 5 số.',
     PHONE_PIN_WRONG: 'Mã PIN không đúng.',
+    PHONE_NO_NUMBER: 'Đơn vị chưa có số điện thoại.',
+    PHONE_NOT_CONFIGURED: 'Chưa cấu hình cầu nối điện thoại.',
     FORBIDDEN: 'Bạn không có quyền thực hiện thao tác này.',
     NOT_FOUND: 'Không tìm thấy.',
     CONFLICT: 'Dữ liệu đã bị thay đổi hoặc trùng lặp.',
