@@ -70,7 +70,6 @@ interface Phases {
   gathering: number | null;
   host: number | null;
   relay: number | null;
-  relays: string[];
   ice: number | null;
   dtls: number | null;
   audio: number | null;
@@ -85,7 +84,6 @@ function phasesOf(s: ProbeSnapshot): Phases | null {
     gathering: at(t.gatheringAt),
     host: at(t.firstCandidateAt.host),
     relay: at(t.firstCandidateAt.relay),
-    relays: t.relays,
     ice: at(t.iceConnectedAt),
     dtls: at(t.connectedAt),
     audio: at(s.firstAudioAt),

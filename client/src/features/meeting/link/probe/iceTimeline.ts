@@ -12,7 +12,6 @@ export function watchIceTimeline(t: Transport, since: number): IceTimeline {
   const out: IceTimeline = {
     gatheringAt: null,
     firstCandidateAt: {},
-    relays: [],
     iceConnectedAt: null,
     connectedAt: null,
   };
@@ -27,8 +26,6 @@ export function watchIceTimeline(t: Transport, since: number): IceTimeline {
     if (!c?.candidate) return;
     const type = c.type ?? 'unknown';
     out.firstCandidateAt[type] ??= now();
-    // Which TURN server allocated it (the event's url: turn:…udp or turns:…:443).
-    if (type === 'relay') out.relays.push(`${(e as { url?: string | null }).url ?? '?'} @${now()}`);
   });
   pc.addEventListener('iceconnectionstatechange', () => {
     if (pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed')

@@ -61,8 +61,6 @@ export interface IceTimeline {
   gatheringAt: number | null;
   /** First local candidate of each type: host, srflx, relay (the TURN allocation done). */
   firstCandidateAt: Record<string, number>;
-  /** Each relay candidate as "<TURN server url> @<ms>". */
-  relays: string[];
   /** A candidate pair answered a check. */
   iceConnectedAt: number | null;
   /** DTLS done too (what mediasoup-client calls connected). */
