@@ -1,3 +1,4 @@
+import { connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { Redis } from 'ioredis';
@@ -154,6 +155,19 @@ describe('province lab (network namespaces, units of infra/deploy, Chromium in c
     // allocated over TLS (getStats: local candidateType relay, relayProtocol tls).
     for (const p of await paths(closed.page))
       expect(p).toMatchObject({ path: 'turn-tls', remoteAddress: nodeAddress });
+    // TLS without ALPN on the edge's 443 (as Chromium's TURN client) is TURN's, and HAProxy
+    // ends it with TLS 1.3 (coturn 4.6.1 itself speaks 1.2: one round trip more).
+    const version = await new Promise<string | null>((resolve, reject) => {
+      const s = tlsConnect(
+        { host: lab.role('edge').address, port: 443, rejectUnauthorized: false },
+        () => {
+          resolve(s.getProtocol());
+          s.end();
+        },
+      );
+      s.on('error', reject);
+    });
+    expect(version).toBe('TLSv1.3');
   }, 240_000);
 
   it("killing every process of the SFU node's machine moves the meeting: the communes hear each other again through the other node", async () => {
