@@ -85,6 +85,13 @@ export class SignalingCore {
   readonly rooms = new Map<string, MeetingRoom>();
   /** Joins in flight per meeting: an emptied meeting keeps its media while one is under way. */
   readonly joining = new Map<string, number>();
+  /**
+   * Meetings whose emptied room is closing its media: a join waits for it, or its new
+   * endpoint would be made in the SFU meeting being closed and die with it, unnoticed.
+   */
+  readonly #closingMedia = new Map<string, Promise<void>>();
+  /** Endpoints the SFU lost (worker death) while their join was still under way: not admitted. */
+  readonly #lostBeforeAdmit = new Map<string, number>();
   readonly #log: Logger;
   readonly #keeper: RoomKeeper;
   /** Recording the meetings held here (start/stop, resume after failures, the timeline). */
@@ -219,13 +226,43 @@ export class SignalingCore {
     this.#keeper.left(room, e, reason, emptied);
     if (emptied) {
       this.rooms.delete(room.id);
-      // Everyone lost with a worker or an SFU node comes back: the recording goes on then.
-      if (reason !== 'workerDied' && reason !== 'sfuNodeLost' && !this.#closing)
-        await this.recording.stop(room, reason === 'closed' ? 'meetingEnded' : 'meetingClosed');
-      await this.deps.sfu.closeMeeting(room.id).catch((err: unknown) => {
-        this.#log.error({ err, meetingId: room.id }, 'sfu closeMeeting failed');
-      });
+      const closed = (async () => {
+        // Everyone lost with a worker or an SFU node comes back: the recording goes on then.
+        if (reason !== 'workerDied' && reason !== 'sfuNodeLost' && !this.#closing)
+          await this.recording.stop(room, reason === 'closed' ? 'meetingEnded' : 'meetingClosed');
+        await this.deps.sfu.closeMeeting(room.id).catch((err: unknown) => {
+          this.#log.error({ err, meetingId: room.id }, 'sfu closeMeeting failed');
+        });
+      })();
+      this.#closingMedia.set(room.id, closed);
+      try {
+        await closed;
+      } finally {
+        if (this.#closingMedia.get(room.id) === closed) this.#closingMedia.delete(room.id);
+      }
     }
+  }
+
+  #noteLostBeforeAdmit(endpointId: string): void {
+    const now = Date.now();
+    for (const [id, at] of this.#lostBeforeAdmit)
+      if (now - at > 60_000) this.#lostBeforeAdmit.delete(id);
+    this.#lostBeforeAdmit.set(endpointId, now);
+  }
+
+  /**
+   * Whether the SFU lost this endpoint's media before the join admitted it into
+   * the room (its `endpointLost` found no endpoint to tell): admitted, it would
+   * sit in the room without media, unnoticed.
+   */
+  lostBeforeAdmit(endpointId: string): boolean {
+    return this.#lostBeforeAdmit.delete(endpointId);
+  }
+
+  /** Resolves once no emptied room of this meeting is closing its media any more. */
+  async mediaClosed(meetingId: string): Promise<void> {
+    for (let p = this.#closingMedia.get(meetingId); p; p = this.#closingMedia.get(meetingId))
+      await p.catch(() => undefined);
   }
 
   /** A socket dropped without leaving: keep its endpoint for the grace period (it may recover). */
@@ -269,8 +306,9 @@ export class SignalingCore {
       return;
     }
     const room = this.rooms.get(event.meetingId);
+    const e = room?.endpoints.get(event.endpointId);
+    if (event.type === 'endpointLost' && !e) this.#noteLostBeforeAdmit(event.endpointId);
     if (!room) return;
-    const e = room.endpoints.get(event.endpointId);
     switch (event.type) {
       case 'consumerClosed':
         if (e)

@@ -159,5 +159,7 @@ export async function consumeProducers(
       failed.push({ producerId, code: err instanceof AppError ? err.code : 'BAD_REQUEST' });
     }
   }
+  // Left out of the answer: the endpoint will not hear these unless announced again.
+  if (failed.length > 0) ctx.log.warn({ meetingId, endpointId, failed }, 'consume failed');
   return { consumers, failed };
 }

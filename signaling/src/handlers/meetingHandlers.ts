@@ -159,6 +159,8 @@ export async function admitEndpoint<M>(
 
   const endpointId = randomUUID();
   const unit = describeUnit?.(session.unitId);
+  // The last endpoint's leave may still be closing the meeting's media: after it, not into it.
+  await core.mediaClosed(meetingId);
   // The join counts as under way so that an emptied meeting keeps its media meanwhile.
   core.joining.set(meetingId, (core.joining.get(meetingId) ?? 0) + 1);
   let media: M;
@@ -173,6 +175,11 @@ export async function admitEndpoint<M>(
   if (socket.disconnected) {
     await sfu.leave(meetingId, endpointId);
     throw new AppError('UNAVAILABLE', { reason: 'socket closed during join' });
+  }
+  // Its worker died meanwhile: the client joins again (UNAVAILABLE is retried with backoff).
+  if (core.lostBeforeAdmit(endpointId)) {
+    await sfu.leave(meetingId, endpointId).catch(() => undefined);
+    throw new AppError('UNAVAILABLE', { reason: 'media lost during join' });
   }
   room = core.rooms.get(meetingId);
   const newRoom = !room;

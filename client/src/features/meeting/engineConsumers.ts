@@ -12,6 +12,8 @@ import type { SignalingClient } from './signalingClient';
  * moment: when a large meeting fills up, hundreds arrive together and one
  * request each would hit the signaling rate limit.
  */
+const RETRY_DELAYS_MS = [500, 1_500, 3_000];
+
 export class RemoteConsumers {
   readonly #signaling: SignalingClient;
   readonly #emit: (e: EngineEvent) => void;
@@ -20,10 +22,24 @@ export class RemoteConsumers {
   #soonBatch: Promise<void> | undefined;
   /** The receive capabilities go with the first consume of each join only. */
   #capsSent = false;
+  /** Producers the server could not consume for us yet, and how often it failed. */
+  readonly #failures = new Map<string, number>();
+  readonly #retryTimers = new Set<ReturnType<typeof setTimeout>>();
+  readonly #retry: (producerIds: string[]) => void;
 
-  constructor(signaling: SignalingClient, emit: (e: EngineEvent) => void) {
+  /**
+   * `retry`: consumes again (through the engine's queue) producers the server
+   * could not consume: in a meeting recovering from a worker loss a producer's
+   * router may still be coming back. Up to 3 more tries, 0.5, 1.5 and 3 s later.
+   */
+  constructor(
+    signaling: SignalingClient,
+    emit: (e: EngineEvent) => void,
+    retry: (producerIds: string[]) => void = () => undefined,
+  ) {
     this.#signaling = signaling;
     this.#emit = emit;
+    this.#retry = retry;
   }
 
   get tracks(): RemoteTrack[] {
@@ -59,14 +75,38 @@ export class RemoteConsumers {
   async consume(recv: Transport, device: Device, producerIds: string[]): Promise<void> {
     const wanted = this.missing(producerIds);
     if (wanted.length === 0) return;
-    const { consumers } = await this.#signaling.request('media:consume', {
+    const { consumers, failed } = await this.#signaling.request('media:consume', {
       producerIds: wanted,
       rtpCapabilities: this.#capsSent
         ? undefined
         : (device.recvRtpCapabilities as unknown as Record<string, unknown>),
     });
     if (consumers.length > 0) this.#capsSent = true;
+    for (const c of consumers) this.#failures.delete(c.producerId);
+    this.#retryLater(failed.map((f) => f.producerId));
     await this.adopt(recv, consumers);
+  }
+
+  #retryLater(producerIds: string[]): void {
+    const again: string[] = [];
+    let attempt = 0;
+    for (const id of producerIds) {
+      const n = (this.#failures.get(id) ?? 0) + 1;
+      this.#failures.set(id, n);
+      if (n <= RETRY_DELAYS_MS.length) {
+        again.push(id);
+        attempt = Math.max(attempt, n);
+      }
+    }
+    if (again.length === 0) return;
+    const timer = setTimeout(
+      () => {
+        this.#retryTimers.delete(timer);
+        this.#retry(again);
+      },
+      RETRY_DELAYS_MS[attempt - 1],
+    );
+    this.#retryTimers.add(timer);
   }
 
   /**
@@ -111,8 +151,12 @@ export class RemoteConsumers {
     this.#emit({ type: 'trackEnded', consumerId });
   }
 
+  /** A new join (or the end): its own failures and retries start afresh. */
   closeAll(): void {
     for (const id of [...this.#consumers.keys()]) this.closed(id);
+    for (const t of this.#retryTimers) clearTimeout(t);
+    this.#retryTimers.clear();
+    this.#failures.clear();
   }
 
   /** Per consumer: bytes received so far (getStats inbound-rtp matched by SSRC). */

@@ -11,6 +11,19 @@ export interface HeldSource {
   on: boolean;
 }
 
+/**
+ * What a rejoin publishes again: the sources a failed rejoin kept (`earlier`)
+ * and what was being sent until now (`now`), one per source, `now` first.
+ */
+export function mergeHeld(
+  earlier: readonly HeldSource[],
+  now: readonly HeldSource[],
+): HeldSource[] {
+  const bySource = new Map<MediaSource, HeldSource>();
+  for (const h of [...now, ...earlier]) if (!bySource.has(h.source)) bySource.set(h.source, h);
+  return [...bySource.values()];
+}
+
 export interface LocalSourcesDeps {
   signaling: SignalingClient;
   emit: (e: EngineEvent) => void;

@@ -5,7 +5,7 @@ import type { JoinLink } from '@giaoban/signaling/protocol/meeting';
 import type { LinkNotice } from '@giaoban/signaling/protocol/link';
 import type { ReconnectReason } from '@giaoban/signaling/protocol/media';
 import type { EndedReason, EngineEvent, MediaSource, RemoteTrack } from './engineEvents';
-import { LocalSources, type HeldSource } from './engineSources';
+import { LocalSources, mergeHeld, type HeldSource } from './engineSources';
 import { SignalingClient, SignalingError } from './signalingClient';
 import { wireNotifications } from './engineNotifications';
 import { createTransport, type InboundStat } from './engineTransports';
@@ -47,6 +47,8 @@ export class MeetingEngine {
   /** Link adaptation: getStats reports up, the server's send plan applied down. */
   #link: LinkController | undefined;
   #linkNotice: LinkNotice | undefined;
+  /** Sources a failed rejoin could not publish again: the next rejoin does. */
+  #unpublished: HeldSource[] = [];
   #prepared: Promise<void> | undefined;
   /** The socket our capabilities were told on: a new socket (long outage) must tell them again. */
   #preparedSocket: string | undefined;
@@ -62,7 +64,9 @@ export class MeetingEngine {
       url: o.url,
       query: { meetingId: o.meetingId },
     });
-    this.#remote = new RemoteConsumers(this.signaling, o.onEvent);
+    this.#remote = new RemoteConsumers(this.signaling, o.onEvent, (ids) => {
+      if (!this.#ended) void this.consume(ids).catch(() => undefined);
+    });
     this.#sources = new LocalSources({
       signaling: this.signaling,
       emit: o.onEvent,
@@ -306,21 +310,26 @@ export class MeetingEngine {
     return this.#serial(async () => {
       if (this.#ended) return;
       this.#o.onEvent({ type: 'connection', state: 'reconnecting', reason });
-      const held = this.#closeMedia();
+      // What a failed rejoin could not publish again is kept for the next one.
+      const held = mergeHeld(this.#unpublished, this.#closeMedia());
+      this.#unpublished = [];
       // With every worker dead (SFU_WORKERS=1) the first tries meet UNAVAILABLE: keep trying.
       for (let attempt = 0; ; attempt++) {
         try {
           await this.#join(this.#rejoinLink());
-          break;
+          // The new link starts audio first again: a camera waits for it (or stays off).
+          await this.#sources.republish(held);
+          return;
         } catch (err) {
-          if (this.#ended || !rejoinRetryable(err)) throw err;
           this.#closeMedia();
+          if (this.#ended || !rejoinRetryable(err)) {
+            this.#unpublished = held;
+            throw err;
+          }
           await new Promise((r) => setTimeout(r, rejoinDelayMs(attempt)));
           if (this.#ended) return;
         }
       }
-      // The new link starts audio first again: a camera waits for it (or stays off).
-      await this.#sources.republish(held);
     });
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rejoinDelayMs, rejoinRetryable } from './rejoinBackoff';
+import { mergeHeld } from './engineSources';
 import { SignalingError } from './signalingClient';
 
 describe('rejoin backoff', () => {
@@ -18,5 +19,22 @@ describe('rejoin backoff', () => {
     for (const code of ['MEETING_NOT_OPEN', 'FORBIDDEN', 'UNAUTHENTICATED', 'MEETING_LOCKED'])
       expect(rejoinRetryable(new SignalingError(code))).toBe(false);
     expect(rejoinRetryable(new Error('x'))).toBe(false);
+  });
+});
+
+describe('mergeHeld: what a rejoin publishes again', () => {
+  const track = (id: string) => ({ id }) as unknown as MediaStreamTrack;
+  it('keeps what a failed rejoin could not publish, and what is sent now first', () => {
+    const earlier = [
+      { source: 'mic' as const, track: track('old-mic'), on: true },
+      { source: 'camera' as const, track: track('cam'), on: true },
+    ];
+    const now = [{ source: 'mic' as const, track: track('new-mic'), on: false }];
+    expect(mergeHeld(earlier, now)).toEqual([
+      { source: 'mic', track: track('new-mic'), on: false },
+      { source: 'camera', track: track('cam'), on: true },
+    ]);
+    expect(mergeHeld(earlier, [])).toEqual(earlier);
+    expect(mergeHeld([], now)).toEqual(now);
   });
 });
