@@ -1,11 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Meeting } from '@giaoban/sfu/meeting';
-import { finishRecording } from '@giaoban/sfu/recording/mixdown';
 import type { Recorders } from '@giaoban/sfu/recording/recorders';
 import { largestGapMs, sendPattern } from '@giaoban/sfu/recording/testing/audioProbe';
 import type { WorkerPool } from '@giaoban/sfu/workerPool';
-import type { Logger } from '@giaoban/common/logger';
 
 /** What one recorded phase of bench:recording measured (CPU in % of one core). */
 export interface RecordedPhase {
@@ -17,7 +16,7 @@ export interface RecordedPhase {
   /** CPU the recording's ffmpeg processes spent before that: their start-up, paid once. */
   recorderOnceS: number;
   rssMb: number[];
-  /** The mix's CPU at the stop; split into a fixed part (processes starting: a 1 s mix) and per second of recording. */
+  /** The mix's CPU at the stop; split into a fixed part (ffmpeg and ffprobe starting) and per second of recording. */
   mixCpuS: number;
   mixFixedS: number;
   mixPerSecondS: number;
@@ -94,7 +93,6 @@ export async function recordPhase(o: {
   recordingId: string;
   seconds: number;
   frameMs: number;
-  log: Logger;
 }): Promise<RecordedPhase> {
   const dir = path.join(o.recorders.settings.root, o.recordingId);
   const startedAt = Date.now();
@@ -140,18 +138,35 @@ export async function recordPhase(o: {
   const stopS = (performance.now() - stopAt) / 1000;
   // Children reaped during the stop: the recorders (after SIGINT: ffEnd plus their trailer), the mix, ffprobe.
   const mixCpuS = Math.max(0, procCpuMs('self').children - children0 - ffEnd) / 1000;
-  // The same mix over 1 s of the recording: what does not grow with its length (ffmpeg and ffprobe starting).
+  // What does not grow with the recording's length: ffmpeg and ffprobe starting (a 60 ms
+  // mix of nothing, then a probe), as the mix at the stop starts them.
   const c1 = procCpuMs('self').children;
-  await finishRecording({
-    dir,
-    recordingId: o.recordingId,
-    durationMs: 1_000,
-    tools: o.recorders.settings.tools,
-    encoding: o.recorders.settings.encoding!,
-    log: o.log,
-  });
+  const { ffmpeg, ffprobe } = o.recorders.settings.tools;
+  spawnSync(ffmpeg, [
+    '-v',
+    'error',
+    '-f',
+    'lavfi',
+    '-t',
+    '0.06',
+    '-i',
+    'anullsrc=r=16000:cl=mono',
+    '-c:a',
+    'libopus',
+    '-f',
+    'ogg',
+    '-y',
+    path.join(dir, 'startup.ogg'),
+  ]);
+  spawnSync(ffprobe, [
+    '-v',
+    'error',
+    '-show_entries',
+    'format=duration',
+    path.join(dir, 'startup.ogg'),
+  ]);
   const mixFixedS = Math.max(0, procCpuMs('self').children - c1) / 1000;
-  const mixPerSecondS = Math.max(0, mixCpuS - mixFixedS) / Math.max(1, recordedS - 1);
+  const mixPerSecondS = Math.max(0, mixCpuS - mixFixedS) / recordedS;
   const wall = (b1.at - b0.at) / 1000;
   const perHour = (bytes: number) => ((bytes / recordedS) * 3600) / 1e6;
   const files = [
