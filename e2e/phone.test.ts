@@ -1,7 +1,4 @@
-import { execFile } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { loadavg } from 'node:os';
-import { promisify } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,103 +14,18 @@ import { launchChromium } from './browser';
 import { buildMeetingHarness, harnessJoin, openHarnessPage } from './fixtures';
 import { Baresip } from './phone/baresip';
 import { createPhoneNs, destroyPhoneNs, type PhoneNs } from './phone/phoneNs';
+import {
+  bandDb,
+  freeUdpPort,
+  heardDb,
+  playRemoteAudio,
+  toneWav8k,
+  waitProducer,
+} from './phone/audioLevels';
 
-const run = promisify(execFile);
-/** The endpoint's microphone producer, as the host sees it. */
-async function waitProducer(host: TestClient, endpointId: string): Promise<string> {
-  for (let i = 0; i < 50; i++) {
-    const e = host.events.find(
-      (x) =>
-        x.name === 'media:newProducer' &&
-        (x.payload as { producer: { endpointId: string } }).producer.endpointId === endpointId,
-    );
-    if (e) return (e.payload as { producer: { id: string } }).producer.id;
-    await sleep(100);
-  }
-  throw new Error('no producer');
-}
-const say = (s: string) => process.stdout.write(`${s}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const say = (s: string) => process.stdout.write(`${s}\n`);
 const SERVICE_KEY = 'phone-test-key-0123456789abcdef';
-
-async function freeUdpPort(ip: string): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, ip, () => r()));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-/** The level (dBFS) of a band around `freqHz` in a window of a WAV file. */
-async function bandDb(file: string, freqHz: number, fromS: number, durS: number): Promise<number> {
-  const { stderr } = await run('ffmpeg', [
-    ...['-hide_banner', '-nostats', '-ss', String(fromS), '-t', String(durS), '-i', file],
-    ...[
-      '-af',
-      `bandpass=f=${freqHz}:width_type=q:w=8,bandpass=f=${freqHz}:width_type=q:w=8,volumedetect`,
-    ],
-    ...['-f', 'null', '-'],
-  ]);
-  const m = /mean_volume:\s*(-?[\d.]+|-inf) dB/.exec(stderr);
-  if (!m) throw new Error(`no level for ${file}`);
-  return m[1] === '-inf' ? Number.NEGATIVE_INFINITY : Number.parseFloat(m[1]!);
-}
-
-/** Chromium's received audio (every inbound audio stream): energy and duration so far. */
-function receivedAudio(page: Page): Promise<{ energy: number; duration: number }> {
-  return page.evaluate(async () => {
-    interface T {
-      getStats(): Promise<Map<string, Record<string, unknown>>>;
-    }
-    const t = (globalThis as { giaobanMeeting?: { recvTransport?: T } }).giaobanMeeting
-      ?.recvTransport;
-    let energy = 0;
-    let duration = 0;
-    for (const s of (await t?.getStats())?.values() ?? []) {
-      if (s.type !== 'inbound-rtp' || s.kind !== 'audio') continue;
-      energy += Number(s.totalAudioEnergy ?? 0);
-      duration += Number(s.totalSamplesDuration ?? 0);
-    }
-    return { energy, duration };
-  });
-}
-
-/** Every received audio track into an <audio> element (the room's RemoteAudio, without the UI). */
-function playRemoteAudio(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    type Track = { kind: string; track: unknown };
-    const g = globalThis as unknown as {
-      gb: { useMeeting: { getState(): { tracks: Record<string, Track> } } };
-      document: {
-        createElement(t: 'audio'): { srcObject: unknown; play(): Promise<void> };
-        body: { append(e: unknown): void };
-      };
-      MediaStream: new (tracks: unknown[]) => unknown;
-    };
-    const played = ((g as unknown as { played?: Set<unknown> }).played ??= new Set());
-    let n = 0;
-    for (const t of Object.values(g.gb.useMeeting.getState().tracks)) {
-      if (t.kind !== 'audio') continue;
-      n++;
-      if (played.has(t.track)) continue;
-      played.add(t.track);
-      const el = g.document.createElement('audio');
-      el.srcObject = new g.MediaStream([t.track]);
-      g.document.body.append(el);
-      void el.play();
-    }
-    return n;
-  });
-}
-
-/** The mean power (dBFS) Chromium received over `ms`. */
-async function heardDb(page: Page, ms: number): Promise<number> {
-  const a = await receivedAudio(page);
-  await sleep(ms);
-  const b = await receivedAudio(page);
-  const d = b.duration - a.duration;
-  return d > 0 ? 10 * Math.log10(Math.max(1e-12, (b.energy - a.energy) / d)) : -Infinity;
-}
 
 /**
  * The phone bridge end to end: Debian's baresip (in a network namespace, its
@@ -140,17 +52,7 @@ describe('phone bridge (baresip ↔ SIP ↔ SFU ↔ Chromium)', () => {
     ns = await createPhoneNs();
     await writeToneWav(path.join(dir, 'commune.wav'), 440, 120);
     // baresip's aufile takes 8 kHz only.
-    await writeToneWav(path.join(dir, 'phone48k.wav'), 880, 120);
-    await run('ffmpeg', [
-      '-v',
-      'error',
-      '-y',
-      '-i',
-      path.join(dir, 'phone48k.wav'),
-      '-ar',
-      '8000',
-      path.join(dir, 'phone.wav'),
-    ]);
+    await toneWav8k(path.join(dir, 'phone.wav'), 880, 120);
     const env = { PHONE_SERVICE_KEY: SERVICE_KEY, PHONE_SIP_NUMBER: '02323800017' };
     [app, browser] = await Promise.all([
       startTestApp({ SFU_WORKERS: '1', ...env }),

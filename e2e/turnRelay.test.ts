@@ -25,14 +25,23 @@ interface PathInfo {
   protocol: string;
 }
 
+/** A transport's selected candidate pair (getStats) and its RTCPeerConnection's configuration. */
+interface PairInfo {
+  local: string;
+  remote: string;
+  protocol: string;
+  policy: string;
+  turnServers: number;
+}
+
 const RELAY_MIN = 21_000 + Math.floor(Math.random() * 50) * 100;
 const RELAY_MAX = RELAY_MIN + 49;
 
 /**
  * Media through a real coturn child (TURN=embedded) in Debian's Chromium, on
- * loopback: the real client meeting store and engine (direct first, relay-only
- * after DIRECT_SILENT_MS of unanswered checks or DIRECT_TIMEOUT_MS, the path
- * remembered in localStorage).
+ * loopback: the real client meeting store and engine (direct and relay
+ * candidates gathered together, ICE preferring direct; relay-only from the
+ * start when the device remembers the relay in localStorage).
  */
 describe('TURN relay in Chromium', () => {
   let app: Awaited<ReturnType<typeof startTestApp>>;
@@ -82,6 +91,35 @@ describe('TURN relay in Chromium', () => {
           }
         ).gb.useMeeting.getState().icePath,
     );
+  const pairs = (page: Page) =>
+    page.evaluate(async () => {
+      interface T {
+        handler: {
+          _pc: { getConfiguration(): { iceTransportPolicy?: string; iceServers?: unknown[] } };
+        };
+        getStats(): Promise<Map<string, Record<string, unknown>>>;
+      }
+      const e = (
+        globalThis as unknown as { giaobanMeeting: { sendTransport: T; recvTransport: T } }
+      ).giaobanMeeting;
+      const out: PairInfo[] = [];
+      for (const t of [e.sendTransport, e.recvTransport]) {
+        const stats = [...(await t.getStats()).values()];
+        const transport = stats.find((s) => s.type === 'transport');
+        const pair = stats.find((s) => s.id === transport?.selectedCandidatePairId);
+        const local = stats.find((s) => s.id === pair?.localCandidateId);
+        const remote = stats.find((s) => s.id === pair?.remoteCandidateId);
+        const config = t.handler._pc.getConfiguration();
+        out.push({
+          local: String(local?.candidateType),
+          remote: String(remote?.candidateType),
+          protocol: String(local?.protocol),
+          policy: String(config.iceTransportPolicy),
+          turnServers: config.iceServers?.length ?? 0,
+        });
+      }
+      return out;
+    });
   const audioBytesFrom = async (page: Page, endpointId: string) =>
     (
       (await page.evaluate(() =>
@@ -98,7 +136,7 @@ describe('TURN relay in Chromium', () => {
     await expect.poll(() => audioBytesFrom(page, other), { timeout: 10_000 }).toBeGreaterThan(x);
   };
 
-  it('a device that remembers the relay joins relay-only through coturn and hears a direct one', async () => {
+  it('a device that remembers the relay joins relay-only through coturn and hears a fresh one (direct and relay candidates)', async () => {
     const host = await login(app.url, 'host450');
     const meetingId = await startMeeting(app.url, host, ['18853', '18856']);
     const [a, b] = await Promise.all([open('u18853', 'relay'), open('u18856')]);
@@ -111,15 +149,24 @@ describe('TURN relay in Chromium', () => {
     const [aId, bId] = [await harnessSelfId(a), await harnessSelfId(b)];
     await hears(a, bId!);
     await hears(b, aId!);
-    // The selected candidate pair's local candidate: a TURN relay for a (UDP or TCP to coturn:
-    // Chrome picks), a host candidate (UDP or ICE-TCP) for b.
+    // a: relay-only from the start, on a relay pair (getStats).
     await expect.poll(() => icePath(a), { timeout: 10_000 }).toMatchObject({ path: 'relay' });
-    await expect.poll(() => icePath(b), { timeout: 10_000 }).toMatchObject({ path: 'direct' });
+    for (const p of await pairs(a)) expect(p).toMatchObject({ local: 'relay', policy: 'relay' });
+    // b, a fresh device: the TURN servers from the start beside its direct candidates (policy
+    // all). Which pair wins is not this harness's to show: on loopback Chromium's host address
+    // gets no answer from 127.0.0.1 over UDP, and the coturn child allocates in a millisecond,
+    // before ICE-TCP is gathered. e2e/lab.test.ts shows an open commune selecting direct UDP
+    // with the same servers on real (namespaced) links, bench:paths every profile.
+    await expect.poll(() => icePath(b), { timeout: 10_000 }).not.toBeNull();
+    for (const p of await pairs(b)) {
+      expect(p.policy).toBe('all');
+      expect(p.turnServers).toBeGreaterThan(0);
+    }
     await a.context().close();
     await b.context().close();
   });
 
-  it('direct blocked by a firewall: falls back to relay-only within seconds, hears, and remembers', async () => {
+  it('direct blocked by a firewall: a fresh device is heard through the relay at once (no wait for direct to fail), and remembers', async () => {
     // Only coturn's relay ports may reach the SFU's port: the loopback stand-in for a commune
     // network that blocks UDP (the namespace lab blocks it for real, infra/ lab tests).
     const rules = [
@@ -150,22 +197,44 @@ describe('TURN relay in Chromium', () => {
     expect(
       await harnessJoin(b, { token: await login(app.url, 'u18907'), meetingId, mic: true }),
     ).toBe(true);
+    const cToken = await login(app.url, 'u18910');
+    const bId = await harnessSelfId(b);
+    // b speaks already (its send transport connected): the clock below is c's alone.
+    await expect
+      .poll(
+        () =>
+          b.evaluate(
+            () =>
+              (
+                globalThis as unknown as {
+                  giaobanMeeting: { sendTransport?: { connectionState: string } };
+                }
+              ).giaobanMeeting.sendTransport?.connectionState,
+          ),
+        { timeout: 20_000 },
+      )
+      .toBe('connected');
     const t0 = Date.now();
-    expect(
-      await harnessJoin(c, { token: await login(app.url, 'u18910'), meetingId, mic: true }),
-    ).toBe(true);
-    const [bId, cId] = [await harnessSelfId(b), await harnessSelfId(c)];
-    await hears(c, bId!);
+    const joined = harnessJoin(c, { token: cToken, meetingId, mic: true });
+    // Heard from the click on: the first audio byte from b (polled every 50 ms).
+    await expect
+      .poll(() => audioBytesFrom(c, bId!).catch(() => 0), { timeout: 20_000, interval: 50 })
+      .toBeGreaterThan(0);
     const heardAfterMs = Date.now() - t0;
+    expect(await joined).toBe(true);
+    const cId = await harnessSelfId(c);
+    await hears(c, bId!);
     await hears(b, cId!);
     expect(await icePath(c)).toMatchObject({ path: 'relay' });
+    // Connected by the first attempt (policy still 'all': no relay-only ICE restart), on a relay.
+    for (const p of await pairs(c)) expect(p).toMatchObject({ local: 'relay', policy: 'all' });
     const remembered = await c.evaluate(() =>
       (globalThis as unknown as PageStorage).localStorage.getItem('giaoban.icePath'),
     );
     expect(remembered).toBe('relay');
-    // 2 s of unanswered direct checks (DIRECT_SILENT_MS), then the relay: within a few seconds more.
-    expect(heardAfterMs).toBeGreaterThan(1_500);
-    expect(heardAfterMs).toBeLessThan(15_000);
+    // Before, direct had to go unanswered for 2 s before the relay was even asked for
+    // (heard ≥ 2.3 s after the click); relay candidates gathered from the start: well under 2 s.
+    expect(heardAfterMs).toBeLessThan(2_000);
     console.warn(`direct blocked → heard through the relay after ${heardAfterMs} ms`);
     await b.context().close();
     await c.context().close();

@@ -18,6 +18,18 @@ export const errorMessages = {
   },
   NOT_FOUND: { vi: 'Không tìm thấy.', en: 'Not found.' },
   PHONE_PIN_WRONG: { vi: 'Mã PIN không đúng.', en: 'Wrong PIN.' },
+  PHONE_NUMBER_INVALID: {
+    vi: 'Số điện thoại không hợp lệ (8–15 chữ số, có thể bắt đầu bằng +), bị trùng hoặc quá 5 số.',
+    en: 'A phone number is invalid (8–15 digits, optionally starting with +), repeated, or more than 5.',
+  },
+  PHONE_NO_NUMBER: {
+    vi: 'Đơn vị chưa có số điện thoại.',
+    en: 'The unit has no phone number.',
+  },
+  PHONE_NOT_CONFIGURED: {
+    vi: 'Chưa cấu hình cầu nối điện thoại.',
+    en: 'The phone bridge is not configured.',
+  },
   CONFLICT: { vi: 'Dữ liệu đã bị thay đổi hoặc trùng lặp.', en: 'Conflicting or duplicate data.' },
   RATE_LIMITED: {
     vi: 'Bạn thao tác quá nhanh, vui lòng thử lại sau ít phút.',
@@ -98,6 +110,9 @@ export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 const httpStatus: Partial<Record<ErrorCode, number>> = {
   PHONE_PIN_WRONG: 404,
+  PHONE_NUMBER_INVALID: 400,
+  PHONE_NO_NUMBER: 409,
+  PHONE_NOT_CONFIGURED: 409,
   BAD_REQUEST: 400,
   UNAUTHENTICATED: 401,
   INVALID_CREDENTIALS: 401,

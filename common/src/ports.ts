@@ -41,6 +41,8 @@ export type AttendanceEvent =
       at: number;
       audioOnly: boolean;
       reconnect: boolean;
+      /** Joined by telephone (the phone role: dial-in or dial-out). */
+      phone?: boolean;
     }
   | {
       type: 'left';

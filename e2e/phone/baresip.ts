@@ -28,6 +28,11 @@ export class Baresip {
     ip: string;
     /** The microphone: a WAV file (mono 8 kHz or 48 kHz s16). */
     source: string;
+    /**
+     * Accounts to be called at (dial-out): the number as SIP user, and whether the phone
+     * answers by itself. Default: one account `phone`, answered by hand (a caller).
+     */
+    lines?: { user: string; autoAnswer: boolean }[];
   }): Promise<Baresip> {
     mkdirSync(path.join(o.dir, 'dump'), { recursive: true });
     const ctrlPort = 4444;
@@ -54,9 +59,15 @@ export class Baresip {
         '',
       ].join('\n'),
     );
+    const lines = o.lines ?? [{ user: 'phone', autoAnswer: false }];
     writeFileSync(
       path.join(o.dir, 'accounts'),
-      `<sip:phone@${o.ip}>;regint=0;audio_codecs=PCMA/8000/1\n`,
+      lines
+        .map(
+          (l) =>
+            `<sip:${l.user}@${o.ip}>;regint=0;audio_codecs=PCMA/8000/1;answermode=${l.autoAnswer ? 'auto' : 'manual'}\n`,
+        )
+        .join(''),
     );
     const child = spawn('ip', ['netns', 'exec', o.netns, 'baresip', '-f', o.dir], {
       stdio: ['pipe', 'pipe', 'pipe'],

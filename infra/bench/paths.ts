@@ -9,9 +9,11 @@
  * on the good, 3G and EDGE profiles (rates, delay, firewall on the far side
  * of the commune's link). For each: join = the click on the prepared pre-join
  * screen → the first remote audio packet, the first time on a fresh device
- * (direct first, relay after 5 s without ICE: docs/edge.md) and again once the
+ * (direct and relay candidates together: docs/edge.md) and again once the
  * device remembers the path that worked; audio delivered = the speaker's
- * audio packets the commune received over BENCH_PATHS_WINDOW_S seconds.
+ * audio packets the commune received over BENCH_PATHS_WINDOW_S seconds; and
+ * where a join's time goes (the receive transport: gathering, first relay
+ * candidate, ICE connected, DTLS connected, first audio; ms after the click).
  * Prints a table and writes bench-results/paths.json. Root (namespaces).
  *   npm run bench:paths [-- good,3g,edge [udp,tcp,turn-udp,turn-tls]]
  */
@@ -52,13 +54,44 @@ interface Row {
   firstJoinMs: number | null;
   /** The same, on the device's next join (it starts on the path it remembers). */
   joinMs: number | null;
-  /** The path ICE actually selected (send and receive transports). */
+  /** The path ICE actually selected (send and receive transports): first join, next join. */
+  firstSelected: string[];
   selected: string[];
+  /** The receive transport's way to connected, ms after the click: first join, next join. */
+  firstPhases: Phases | null;
+  phases: Phases | null;
   audioSent: number | null;
   audioReceived: number | null;
   delivered: number | null;
   error?: string;
 }
+
+interface Phases {
+  gathering: number | null;
+  host: number | null;
+  relay: number | null;
+  ice: number | null;
+  dtls: number | null;
+  audio: number | null;
+}
+
+function phasesOf(s: ProbeSnapshot): Phases | null {
+  const t = s.ice?.recv;
+  if (!t || s.clickAt === null) return null;
+  const at = (ms: number | null | undefined) =>
+    ms === null || ms === undefined ? null : Math.round(ms - s.clickAt!);
+  return {
+    gathering: at(t.gatheringAt),
+    host: at(t.firstCandidateAt.host),
+    relay: at(t.firstCandidateAt.relay),
+    ice: at(t.iceConnectedAt),
+    dtls: at(t.connectedAt),
+    audio: at(s.firstAudioAt),
+  };
+}
+
+const describePairs = async (page: Page) =>
+  ((await selectedPaths(page)) ?? []).map((p) => `${p.path} → ${p.remoteAddress}:${p.remotePort}`);
 
 const audioFrom = (s: ProbeSnapshot, endpointId: string) =>
   s.consumers
@@ -118,8 +151,10 @@ async function main(): Promise<void> {
             firewall: firewallFor[path],
             firstJoinMs: null,
             joinMs: null,
+            firstSelected: [],
             selected: [],
           },
+          ...{ firstPhases: null, phases: null },
           ...{ audioSent: null, audioReceived: null, delivered: null },
         };
         rows.push(row);
@@ -147,17 +182,18 @@ async function main(): Promise<void> {
               first.firstAudioAt !== null && first.clickAt !== null
                 ? Math.round(first.firstAudioAt - first.clickAt)
                 : null;
-            return { p, ms };
+            return { p, ms, phases: phasesOf(first) };
           };
           const once = await join();
           row.firstJoinMs = once.ms;
+          row.firstPhases = once.phases;
+          row.firstSelected = await describePairs(once.p);
           await probeLeave(once.p);
           await once.p.close();
-          const { p: page, ms } = await join();
+          const { p: page, ms, phases } = await join();
           row.joinMs = ms;
-          row.selected = ((await selectedPaths(page)) ?? []).map(
-            (p) => `${p.path} → ${p.remoteAddress}:${p.remotePort}`,
-          );
+          row.phases = phases;
+          row.selected = await describePairs(page);
           if (row.joinMs !== null) {
             await sleep(3_000);
             const [s0, c0] = [await probeSnapshot(speaker), await probeSnapshot(page)];
@@ -182,8 +218,9 @@ async function main(): Promise<void> {
     await lab.close();
   }
   const fmt = (ms: number | null) => (ms === null ? '–' : (ms / 1000).toFixed(2));
+  const kinds = (sel: string[]) => [...new Set(sel.map((s) => s.split(' ')[0]))].join(', ') || '–';
   console.log(
-    '\n| profile | path (firewall) | selected by ICE | join, fresh device (s) | join, path remembered (s) | audio delivered |',
+    '\n| profile | path (firewall) | selected: fresh / remembered | join, fresh device (s) | join, path remembered (s) | audio delivered |',
   );
   console.log('| --- | --- | --- | --- | --- | --- |');
   for (const r of rows) {
@@ -192,9 +229,24 @@ async function main(): Promise<void> {
         ? '–'
         : `${(r.delivered * 100).toFixed(1)} % (${r.audioReceived}/${r.audioSent})`;
     console.log(
-      `| ${r.profile} | ${r.path} (${r.firewall}) | ${[...new Set(r.selected.map((s) => s.split(' ')[0]))].join(', ') || '–'} | ${fmt(r.firstJoinMs)} | ${fmt(r.joinMs)} | ${got}${r.error ? ` ${r.error}` : ''} |`,
+      `| ${r.profile} | ${r.path} (${r.firewall}) | ${kinds(r.firstSelected)} / ${kinds(r.selected)} | ${fmt(r.firstJoinMs)} | ${fmt(r.joinMs)} | ${got}${r.error ? ` ${r.error}` : ''} |`,
     );
   }
+  // Where the time goes: the receive transport, ms after the click (fresh device / remembered path).
+  console.log(
+    '\n| profile | path | join | gathering starts | first host cand. | first relay cand. | ICE connected | DTLS connected | first audio |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  const ms = (v: number | null | undefined) => (v === null || v === undefined ? '–' : String(v));
+  for (const r of rows)
+    for (const [which, p] of [
+      ['fresh', r.firstPhases],
+      ['remembered', r.phases],
+    ] as const)
+      if (p)
+        console.log(
+          `| ${r.profile} | ${r.path} | ${which} | ${ms(p.gathering)} | ${ms(p.host)} | ${ms(p.relay)} | ${ms(p.ice)} | ${ms(p.dtls)} | ${ms(p.audio)} |`,
+        );
   const file = writeBenchResult('paths', { windowS: WINDOW_S, rows });
   console.log(`\n→ ${file}`);
 }

@@ -67,6 +67,10 @@ describe('infra/deploy: what a province installs', () => {
     expect(text).toContain('balance url_param meetingId');
     expect(text).toContain('hash-type consistent');
     expect(text).toContain('use_backend turn_tls if !{ req.ssl_alpn -m found }');
+    // TURN's TLS ends in HAProxy (TLS 1.3), coturn gets plain TURN over TCP on its TURN port.
+    expect(text).toMatch(/bind abns@giaoban-turn-tls accept-proxy ssl crt \S+/);
+    expect(text).toContain('server coturn 127.0.0.1:3478');
+    expect(text).not.toContain('server coturn 127.0.0.1:5349');
     expect(text).toMatch(
       /server sig-2 10\.10\.0\.32:8080 cookie sig-2 track signaling_meeting\/sig-2/,
     );

@@ -36,6 +36,21 @@ const schema = z.object({
   /** Calls at once; more are answered 486 Busy Here. */
   PHONE_MAX_CALLS: z.coerce.number().int().min(1).max(500).default(60),
   PHONE_PROMPT_DIR: z.string().optional(),
+  /**
+   * Dial-out: a number → the SIP URI the INVITE goes to; `{number}` is replaced. Default:
+   * `sip:{number}@<host of PHONE_SIP_OUTBOUND_PROXY, else of PHONE_SIP_REGISTRAR>`; neither
+   * set: no dial-out (the role does not take calls from the queue).
+   */
+  PHONE_SIP_DIAL_URI: z
+    .string()
+    .regex(/^sips?:.*\{number\}/, 'a SIP URI with {number}')
+    .optional(),
+  /** Seconds a called phone may ring before the call is given up (CANCEL): "không trả lời". */
+  PHONE_DIAL_TIMEOUT_S: z.coerce.number().min(3).max(300).default(45),
+  /** Dial-out calls this process places at once (queue concurrency). */
+  PHONE_DIAL_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(10),
+  /** Times the callee hears "… Bấm phím 1 để vào họp." before the call ends. */
+  PHONE_DIAL_PROMPT_REPEATS: z.coerce.number().int().min(1).max(10).default(3),
 });
 
 export type PhoneConfig = z.infer<typeof schema>;
@@ -46,5 +61,19 @@ export function loadPhoneConfig(env: NodeJS.ProcessEnv = process.env): PhoneConf
 
 /** Whether `npm start` should start the phone role. */
 export function phoneConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(env.PHONE_SIP_NUMBER || env.PHONE_SIP_PORT || env.PHONE_SIP_REGISTRAR);
+  return Boolean(
+    env.PHONE_SIP_NUMBER || env.PHONE_SIP_PORT || env.PHONE_SIP_REGISTRAR || env.PHONE_SIP_DIAL_URI,
+  );
+}
+
+/** The dial-out URI template (`sip:{number}@trunk`), or undefined: no dial-out. */
+export function dialUriTemplate(cfg: PhoneConfig): string | undefined {
+  if (cfg.PHONE_SIP_DIAL_URI) return cfg.PHONE_SIP_DIAL_URI;
+  const via = cfg.PHONE_SIP_OUTBOUND_PROXY ?? cfg.PHONE_SIP_REGISTRAR;
+  if (!via) return undefined;
+  const host = via
+    .replace(/^sips?:/, '')
+    .replace(/^[^@]*@/, '')
+    .split(';')[0];
+  return `sip:{number}@${host}`;
 }

@@ -2,8 +2,11 @@ import os from 'node:os';
 import { Redis } from 'ioredis';
 import { createLogger } from '@giaoban/common/logger';
 import { loadPhoneServiceKey } from '@giaoban/scheduler/phone/phonePins';
-import { loadPhoneConfig } from './config';
+import { dialWorker } from '@giaoban/scheduler/phone/dialQueue';
+import { dialUriTemplate, loadPhoneConfig } from './config';
 import { defaultPromptDir, loadPrompts } from './media/prompts';
+import { DialApi } from './dial/dialApi';
+import { runDialJob } from './dial/dialJob';
 import { PhoneServer } from './sip/phoneServer';
 import { keepRegistered } from './sip/register';
 import { sessionForPin } from './call/appClient';
@@ -25,14 +28,20 @@ function firstAddress(): string {
 export async function startPhone(env: NodeJS.ProcessEnv = process.env) {
   const cfg = loadPhoneConfig(env);
   let serviceKey = cfg.PHONE_SERVICE_KEY;
+  const uriTemplate = dialUriTemplate(cfg);
+  // Redis: the phone key (unless given) and the dial-out queue (when a trunk to call through is set).
+  const redis =
+    cfg.REDIS_URL && (!serviceKey || uriTemplate)
+      ? new Redis(cfg.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 })
+      : undefined;
   if (!serviceKey) {
-    if (!cfg.REDIS_URL) throw new Error('the phone role needs REDIS_URL or PHONE_SERVICE_KEY');
-    const redis = new Redis(cfg.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 });
+    if (!redis) throw new Error('the phone role needs REDIS_URL or PHONE_SERVICE_KEY');
     await redis.connect();
     serviceKey = await loadPhoneServiceKey(redis);
-    redis.disconnect();
   }
-  const prompts = await loadPrompts(cfg.PHONE_PROMPT_DIR ?? defaultPromptDir);
+  const key = serviceKey;
+  const promptDir = cfg.PHONE_PROMPT_DIR ?? defaultPromptDir;
+  const prompts = await loadPrompts(promptDir);
   const publicIp =
     cfg.PHONE_SIP_PUBLIC_IP ??
     (cfg.PHONE_SIP_LISTEN_IP === '0.0.0.0' ? firstAddress() : cfg.PHONE_SIP_LISTEN_IP);
@@ -48,28 +57,36 @@ export async function startPhone(env: NodeJS.ProcessEnv = process.env) {
     log,
     async join(pin, callId) {
       const t0 = performance.now();
-      const s = await sessionForPin(cfg.PHONE_APP_URL, serviceKey, pin);
+      const s = await sessionForPin(cfg.PHONE_APP_URL, key, pin);
       if (!s) return null;
       const pinMs = Math.round(performance.now() - t0);
-      const bridge = await MeetingBridge.open({
-        appUrl: cfg.PHONE_APP_URL,
-        token: s.token,
-        meetingId: s.meetingId,
-        rtpIp: cfg.PHONE_RTP_IP,
-        log,
-      });
-      bridge.app.on('meeting:ended', ({ reason }) =>
-        server.hangUp(callId, reason === 'removed' ? 'removed' : 'meetingEnded'),
-      );
-      bridge.app.socket.on('disconnect', () => server.hangUp(callId, 'meetingEnded'));
+      const joined = await openBridge(s, callId);
       const joinMs = Math.round(performance.now() - t0) - pinMs;
       log.info(
         { callId, unitId: s.unitId, meetingId: s.meetingId, pinMs, joinMs },
         'caller joined by phone',
       );
-      return { bridge, unitId: s.unitId };
+      return joined;
     },
   });
+  /** A caller (dial-in) or callee (dial-out) into the meeting as its unit. */
+  const openBridge = async (
+    s: { token: string; meetingId: string; unitId: string },
+    callId: string,
+  ) => {
+    const bridge = await MeetingBridge.open({
+      appUrl: cfg.PHONE_APP_URL,
+      token: s.token,
+      meetingId: s.meetingId,
+      rtpIp: cfg.PHONE_RTP_IP,
+      log,
+    });
+    bridge.app.on('meeting:ended', ({ reason }) =>
+      server.hangUp(callId, reason === 'removed' ? 'removed' : 'meetingEnded'),
+    );
+    bridge.app.socket.on('disconnect', () => server.hangUp(callId, 'meetingEnded'));
+    return { bridge, unitId: s.unitId };
+  };
   const stack = server.start();
   // The actual port (PHONE_SIP_PORT=0 in tests) is not exposed by the sip package: the configured one.
   const stopRegister =
@@ -86,15 +103,50 @@ export async function startPhone(env: NodeJS.ProcessEnv = process.env) {
           log,
         })
       : () => undefined;
+  // Dial-out: calls the scheduler queued (host panel, emergency escalation), one job per call.
+  const dialing =
+    redis && uriTemplate
+      ? dialWorker(
+          redis,
+          (job) =>
+            runDialJob(job, {
+              api: new DialApi(cfg.PHONE_APP_URL, key),
+              server,
+              prompts,
+              promptDir,
+              uriTemplate,
+              user: cfg.PHONE_SIP_USER,
+              password: cfg.PHONE_SIP_PASSWORD,
+              outboundProxy: cfg.PHONE_SIP_OUTBOUND_PROXY,
+              timeoutMs: cfg.PHONE_DIAL_TIMEOUT_S * 1000,
+              repeats: cfg.PHONE_DIAL_PROMPT_REPEATS,
+              log,
+              join: openBridge,
+            }),
+          cfg.PHONE_DIAL_CONCURRENCY,
+        )
+      : undefined;
+  dialing?.worker.on('failed', (job, err) =>
+    log.error({ err, jobId: job?.id }, 'dial-out job failed'),
+  );
+  if (!dialing && !uriTemplate) redis?.disconnect();
   log.info(
-    { sip: `${cfg.PHONE_SIP_LISTEN_IP}:${cfg.PHONE_SIP_PORT}`, publicIp, app: cfg.PHONE_APP_URL },
+    {
+      sip: `${cfg.PHONE_SIP_LISTEN_IP}:${cfg.PHONE_SIP_PORT}`,
+      publicIp,
+      app: cfg.PHONE_APP_URL,
+      dialOut: Boolean(dialing),
+    },
     'phone role ready',
   );
   return {
     server,
     async close() {
       stopRegister();
+      await dialing?.worker.close();
+      dialing?.connection.disconnect();
       await server.stop();
+      redis?.disconnect();
     },
   };
 }

@@ -16,6 +16,38 @@ const schema = z.object({
   PHONE_SERVICE_KEY: z.string().min(16).optional(),
   /** The number callers dial (shown beside each unit's PIN); unset: no phone bridge. */
   PHONE_SIP_NUMBER: z.string().max(40).optional(),
+  /**
+   * Alert escalation by SMS (docs/phone.md): the carrier's SMSC as smpp://host:port
+   * (ssmpp:// for TLS); unset: no SMS, said at start.
+   */
+  SMPP_URL: z
+    .string()
+    .regex(/^s?smpp:\/\/[^/\s]+$/, 'smpp://host:port')
+    .optional(),
+  SMPP_SYSTEM_ID: z.string().max(16).default(''),
+  SMPP_PASSWORD: z.string().max(9).default(''),
+  /** The sender shown on the phone (alphanumeric ≤ 11 or a number), as the carrier allows. */
+  SMS_SENDER: z.string().max(20).default('GiaoBan'),
+  /** A unit that has neither acknowledged nor joined within this many minutes is texted (per-unit override by the admin). */
+  SMS_ESCALATE_AFTER_MIN: z.coerce
+    .number()
+    .min(0.01)
+    .max(24 * 60)
+    .default(3),
+  /** enquire_link keep-alive period; a link with no answer within it is dropped and bound again. */
+  SMPP_ENQUIRE_LINK_S: z.coerce.number().min(1).max(600).default(30),
+  /** Reconnect after a lost link: 1 s, doubling up to this. */
+  SMPP_RECONNECT_MAX_S: z.coerce.number().min(1).max(600).default(30),
+  /** Attempts of one unit's SMS job when the SMSC is down or refuses (exponential from SMS_RETRY_BASE_S). */
+  SMS_SEND_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  SMS_RETRY_BASE_S: z.coerce.number().min(0.1).max(600).default(2),
+  /**
+   * Dial-out is offered (host panel, emergency auto-call) when the phone bridge is configured:
+   * PHONE_SIP_NUMBER set, or PHONE_DIAL_OUT=true for a bridge without a dial-in number.
+   */
+  PHONE_DIAL_OUT: z.enum(['true', 'false']).optional(),
+  /** Emergency: units neither acknowledged nor joined this long after the alert are called. */
+  PHONE_ESCALATE_CALL_AFTER_MIN: minutes(5),
   SESSION_TTL_HOURS: z.coerce
     .number()
     .min(0.01)

@@ -45,7 +45,11 @@ import { RecordingPurge } from './recordings/recordingPurge';
 import { recordingRoutes } from './http/recordingRoutes';
 import { phoneRoutes } from './http/phoneRoutes';
 import { PhonePins, loadPhoneServiceKey } from './phone/phonePins';
-import { UnitPhoneBook } from './phone/unitPhones';
+import { UnitEscalationDelays, UnitPhoneBook } from './phone/unitPhones';
+import { startSms } from './sms/smsModule';
+import { DialOutService } from './phone/dialOut';
+import { CallEscalation } from './phone/callEscalation';
+import { dialOutRoutes } from './http/dialOutRoutes';
 
 const UNITS_CHANNEL = 'gb:units:changed';
 
@@ -172,6 +176,18 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
   });
   await jobs.start();
   const phonePins = new PhonePins(redis);
+  const phoneBook = new UnitPhoneBook(redis);
+  const phoneServiceKey = await loadPhoneServiceKey(redis, config.PHONE_SERVICE_KEY);
+  const dialOutOn =
+    config.PHONE_DIAL_OUT === 'true' ||
+    (!!config.PHONE_SIP_NUMBER && config.PHONE_DIAL_OUT !== 'false');
+  const dialOut = new DialOutService({
+    redis,
+    tree: orgTree,
+    meetings: meetingStore,
+    phones: phoneBook,
+    log: log.child({ part: 'dialOut' }),
+  });
   router.use(
     phoneRoutes({
       tree: orgTree,
@@ -180,8 +196,9 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
       accounts: accountStore,
       tokens,
       sessions: tokens,
-      serviceKey: await loadPhoneServiceKey(redis, config.PHONE_SERVICE_KEY),
+      serviceKey: phoneServiceKey,
       number: config.PHONE_SIP_NUMBER,
+      ...(dialOutOn ? { dialOut: { service: dialOut, phones: phoneBook } } : {}),
     }),
   );
   router.use(
@@ -237,6 +254,39 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
     durationMinutes: config.EMERGENCY_DURATION_MIN,
   });
   router.use(emergencyRoutes({ emergencies, sessions: tokens }));
+  const delays = new UnitEscalationDelays(redis);
+  const sms = startSms({
+    config,
+    redis,
+    log,
+    emergencies,
+    pins: phonePins,
+    phones: phoneBook,
+    delays,
+    audit,
+  });
+  dialOut.useEmergencies(emergencies);
+  router.use(
+    dialOutRoutes({
+      tree: orgTree,
+      meetings: meetingStore,
+      dialOut,
+      sessions: tokens,
+      audit,
+      serviceKey: phoneServiceKey,
+      configured: dialOutOn,
+    }),
+  );
+  const callEscalation = dialOutOn
+    ? new CallEscalation({
+        redis,
+        emergencies,
+        dialOut,
+        phones: phoneBook,
+        log: log.child({ part: 'phoneEscalation' }),
+        afterMinutes: config.PHONE_ESCALATE_CALL_AFTER_MIN,
+      })
+    : undefined;
   // Unit edits by an admin on one process reach the org tree of every process.
   const unitsSub = redis.duplicate();
   watchRedisConnection(unitsSub, log, 'units');
@@ -249,7 +299,9 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
       tree: orgTree,
       audit,
       sessions: tokens,
-      phones: new UnitPhoneBook(redis),
+      phones: phoneBook,
+      delays,
+      sms: { defaultAfterMin: config.SMS_ESCALATE_AFTER_MIN, enabled: sms !== null },
       onUnitChanged: (unitId) => void redis.publish(UNITS_CHANNEL, unitId).catch(() => undefined),
     }),
   );
@@ -284,6 +336,9 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
       clearInterval(presenceCheck);
       unitsSub.disconnect();
       emergencies.close();
+      await sms?.close();
+      await callEscalation?.close();
+      await dialOut.close();
       await recordingPurge.close();
       await attendance.flush();
       await jobs.close();

@@ -47,6 +47,13 @@ const schema = z.object({
   TLS_KEY: z.string().min(1).optional(),
   /** coturn's TLS listener behind 443 (host:port); empty: 443 is HTTPS only. */
   EDGE_TURN_TLS: z.string().default(''),
+  /**
+   * coturn's plain TCP listener (host:port, its TURN_PORT). Set: HAProxy terminates TURN's
+   * TLS itself — TLS 1.3, one round trip, where Debian 12's coturn 4.6.1 offers only TLS 1.2
+   * (two; 840 ms each on EDGE) — and hands coturn TURN over TCP. Empty: the TLS goes
+   * through to EDGE_TURN_TLS untouched.
+   */
+  EDGE_TURN_TCP: z.string().default(''),
   /** A TLS server name that always means TURN (e.g. turn.province.gov.vn); optional. */
   EDGE_TURN_SNI: z.string().default(''),
   /** Loopback port over which a reloading HAProxy hands its stick table (meeting → node) on. */

@@ -68,6 +68,7 @@ export function renderHaproxyConfig(
     HTTP_PORT: String(cfg.EDGE_HTTP_PORT),
     HTTPS_PORT: String(cfg.EDGE_HTTPS_PORT),
     TURN_TLS: tls ? cfg.EDGE_TURN_TLS : '',
+    TURN_TCP: tls && cfg.EDGE_TURN_TLS ? cfg.EDGE_TURN_TCP : '',
     TURN_SNI: cfg.EDGE_TURN_SNI || 'turn.invalid',
     PEERS_PORT: String(cfg.EDGE_PEERS_PORT),
     CHECK_INTERVAL_MS: String(cfg.EDGE_CHECK_INTERVAL_MS),

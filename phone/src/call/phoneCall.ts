@@ -10,7 +10,22 @@ import { FRAME, type MeetingBridge } from './meetingBridge';
 
 export type CallState = 'pin' | 'joining' | 'inMeeting' | 'ended';
 export type CallEnd =
-  'callerHungUp' | 'wrongPin' | 'pinTimeout' | 'removed' | 'meetingEnded' | 'failed';
+  | 'callerHungUp'
+  | 'wrongPin'
+  | 'pinTimeout'
+  | 'removed'
+  | 'meetingEnded'
+  | 'failed'
+  /** Dial-out: the callee answered but did not press 1. */
+  | 'noKey';
+
+/** Dial-out: the callee hears `prompt`, presses 1 and `join`s as the called unit. */
+export interface DialOutMenu {
+  prompt: Buffer;
+  /** Times the prompt is played (with a pause after each) before the call ends. */
+  repeats: number;
+  join(): Promise<PinResult | null>;
+}
 
 export interface PinResult {
   bridge: MeetingBridge;
@@ -23,7 +38,7 @@ export interface PinResult {
  * `tick()` is called every 20 ms by the PhoneServer: it sends the caller the
  * next frame of a prompt or of the meeting's mix.
  */
-export class PhoneCall extends EventEmitter<{ ended: [CallEnd] }> {
+export class PhoneCall extends EventEmitter<{ ended: [CallEnd]; joined: [] }> {
   readonly callId: string;
   readonly rtp: UdpSocket;
   state: CallState = 'pin';
@@ -48,6 +63,8 @@ export class PhoneCall extends EventEmitter<{ ended: [CallEnd] }> {
   #pinTimer: NodeJS.Timeout | undefined;
   /** The caller's samples not yet a full frame. */
   #pending: Int16Array = new Int16Array(0);
+  readonly #menu: DialOutMenu | undefined;
+  #played = 0;
 
   constructor(o: {
     callId: string;
@@ -58,6 +75,8 @@ export class PhoneCall extends EventEmitter<{ ended: [CallEnd] }> {
     tries: number;
     pinTimeoutMs: number;
     checkPin: (pin: string) => Promise<PinResult | null>;
+    /** A dial-out call: the "press 1" menu instead of the PIN dialogue. */
+    menu?: DialOutMenu;
   }) {
     super();
     this.callId = o.callId;
@@ -69,6 +88,7 @@ export class PhoneCall extends EventEmitter<{ ended: [CallEnd] }> {
     this.#checkPin = o.checkPin;
     this.#tries = o.tries;
     this.#pinTimeoutMs = o.pinTimeoutMs;
+    this.#menu = o.menu;
     this.rtp.on('message', (b, rinfo) => this.#onRtp(b, rinfo.address, rinfo.port));
   }
 
@@ -82,7 +102,22 @@ export class PhoneCall extends EventEmitter<{ ended: [CallEnd] }> {
   }
 
   start(): void {
-    this.#play('welcome', () => this.#armPinTimer());
+    if (this.#menu) this.#playMenu();
+    else this.#play('welcome', () => this.#armPinTimer());
+  }
+
+  /** Dial-out: the prompt, a pause for the key, again; after the last one the call ends. */
+  #playMenu(): void {
+    const menu = this.#menu!;
+    if (this.#played >= menu.repeats) {
+      this.end('noKey');
+      return;
+    }
+    this.#played++;
+    this.#play(menu.prompt, () => {
+      clearTimeout(this.#pinTimer);
+      this.#pinTimer = setTimeout(() => this.state === 'pin' && this.#playMenu(), 4_000);
+    });
   }
 
   /** Every 20 ms: a prompt frame, else the meeting's mix, else nothing (the caller's side keeps its own comfort). */
@@ -132,8 +167,9 @@ export class PhoneCall extends EventEmitter<{ ended: [CallEnd] }> {
     this.#play(prompt, () => this.end(reason));
   }
 
-  #play(name: PromptName, then?: () => void): void {
-    this.#prompt = { data: this.#prompts[name], at: 0, then };
+  #play(prompt: PromptName | Buffer, then?: () => void): void {
+    const data = typeof prompt === 'string' ? this.#prompts[prompt] : prompt;
+    this.#prompt = { data, at: 0, then };
   }
 
   #armPinTimer(): void {
@@ -164,6 +200,10 @@ export class PhoneCall extends EventEmitter<{ ended: [CallEnd] }> {
 
   #onDigit(d: string): void {
     if (this.state !== 'pin') return;
+    if (this.#menu) {
+      if (d === '1') void this.#join(this.#menu.join);
+      return;
+    }
     if (d === '#') {
       void this.#submit();
       return;
@@ -209,10 +249,35 @@ export class PhoneCall extends EventEmitter<{ ended: [CallEnd] }> {
       return;
     }
     this.times.pinAt = pinAt;
+    this.#joined(result);
+  }
+
+  #joined(result: PinResult): void {
     this.times.joinedAt = Date.now();
     this.bridge = result.bridge;
     this.unitId = result.unitId;
     // No prompt here: the meeting itself says the caller is in (≤ 3 s after the PIN, issue 17).
     this.state = 'inMeeting';
+    this.emit('joined');
+  }
+
+  /** Dial-out: 1 pressed — the called unit's session, then the meeting. */
+  async #join(join: () => Promise<PinResult | null>): Promise<void> {
+    clearTimeout(this.#pinTimer);
+    this.#prompt = null;
+    this.state = 'joining';
+    this.times.pinAt = Date.now();
+    let result: PinResult | null = null;
+    try {
+      result = await join();
+    } catch (err) {
+      this.#log.error({ err, callId: this.callId }, 'dial-out join failed');
+    }
+    if (this.state !== 'joining') {
+      result?.bridge.close();
+      return;
+    }
+    if (!result) this.endWith('ended', 'failed');
+    else this.#joined(result);
   }
 }

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -15,7 +16,10 @@ export const promptTexts = {
   joining: 'Đang vào cuộc họp.',
   muted: 'Chủ tọa đã tắt micro của bạn.',
   ended: 'Cuộc họp đã kết thúc. Xin tạm biệt.',
+  /** Dial-out when the meeting's own sentence cannot be spoken (no espeak-ng at run time). */
   dialOut: 'Đây là cuộc gọi từ hệ thống giao ban. Bấm phím một để vào cuộc họp.',
+  /** Dial-out, after "Cuộc họp … của … đang diễn ra." (spoken per meeting, `speak`). */
+  pressOne: 'Bấm phím một để vào họp.',
 } as const;
 export type PromptName = keyof typeof promptTexts;
 export type Prompts = Record<PromptName, Buffer>;
@@ -45,26 +49,45 @@ export async function buildPrompts(
       )
     )
       continue;
-    const wav = path.join(dir, `${name}.wav`);
-    await run(tools.espeak, ['-v', 'vi', '-s', '150', '-w', wav, text]);
-    await run(tools.ffmpeg, [
-      '-v',
-      'error',
-      '-y',
-      '-i',
-      wav,
-      '-ar',
-      '8000',
-      '-ac',
-      '1',
-      '-f',
-      'alaw',
-      out,
-    ]);
-    await rm(wav, { force: true });
+    await synthesize(text, out, tools);
     made.push(name);
   }
   return made;
+}
+
+/** One sentence → raw A-law 8 kHz at `out` (espeak-ng's Vietnamese voice, then ffmpeg). */
+async function synthesize(
+  text: string,
+  out: string,
+  tools = { espeak: 'espeak-ng', ffmpeg: 'ffmpeg' },
+): Promise<void> {
+  const wav = `${out}.${process.pid}.wav`;
+  const tmp = `${out}.${process.pid}.tmp`;
+  try {
+    await run(tools.espeak, ['-v', 'vi', '-s', '150', '-w', wav, text]);
+    await run(tools.ffmpeg, [
+      ...['-v', 'error', '-y', '-i', wav],
+      ...['-ar', '8000', '-ac', '1', '-f', 'alaw', tmp],
+    ]);
+    await rename(tmp, out);
+  } finally {
+    await rm(wav, { force: true });
+    await rm(tmp, { force: true });
+  }
+}
+
+/**
+ * A sentence made at run time (dial-out: "Cuộc họp <title> của <unit> đang
+ * diễn ra."), spoken like the fixed prompts and kept in `dir` by its text's hash.
+ */
+export async function speak(text: string, dir = defaultPromptDir): Promise<Buffer> {
+  const name = createHash('sha1').update(text).digest('hex').slice(0, 16);
+  const out = path.join(dir, 'spoken', `${name}.alaw`);
+  const cached = await readFile(out).catch(() => null);
+  if (cached && cached.length > 0) return cached;
+  await mkdir(path.dirname(out), { recursive: true });
+  await synthesize(text, out);
+  return readFile(out);
 }
 
 export async function loadPrompts(dir = defaultPromptDir): Promise<Prompts> {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import sip, { type SipRequest, type SipStack } from 'sip';
+import sip, { type NameAddr, type SipRequest, type SipStack } from 'sip';
 import type { Logger } from '@giaoban/common/logger';
+import { maskPhone } from '@giaoban/scheduler/phone/unitPhones';
 import type { Prompts } from '../media/prompts';
 import { PhoneCall, type CallEnd, type PinResult } from '../call/phoneCall';
 import { buildAnswer, parseOffer } from './sdp';
@@ -20,9 +21,12 @@ export interface PhoneServerOptions {
   join(pin: string, callId: string): Promise<PinResult | null>;
 }
 
-interface Dialog {
+/** One call's SIP dialog, whichever side placed it. */
+export interface Dialog {
   call: PhoneCall;
-  invite: SipRequest;
+  /** Our side (From of the requests we send, with our tag) and theirs (To, with their tag). */
+  local: NameAddr;
+  remote: NameAddr;
   localTag: string;
   /** Where in-dialog requests go: the caller's Contact. */
   remoteTarget: string;
@@ -51,6 +55,30 @@ export class PhoneServer {
     this.#o = o;
   }
 
+  get options(): Readonly<PhoneServerOptions> {
+    return this.#o;
+  }
+
+  /** The SIP stack (dial-out sends its INVITEs through it). */
+  get stack(): SipStack | null {
+    return this.#stack;
+  }
+
+  /**
+   * A call this side placed (dial-out) joins the dialogs: the callee's BYE,
+   * re-INVITEs and the 20 ms clock reach it; `ended` sends our BYE.
+   */
+  adopt(d: Dialog, onEnded: (reason: CallEnd) => void): void {
+    const callId = d.call.callId;
+    this.#dialogs.set(callId, d);
+    d.call.once('ended', (reason) => {
+      this.#sendBye(d);
+      this.#dialogs.delete(callId);
+      this.ended.push({ callId, reason, call: d.call });
+      onEnded(reason);
+    });
+  }
+
   get calls(): PhoneCall[] {
     return [...this.#dialogs.values()].map((d) => d.call);
   }
@@ -62,7 +90,11 @@ export class PhoneServer {
         address: this.#o.listenIp,
         publicAddress: this.#o.publicIp,
         tcp: false,
-        logger: { error: (e: unknown) => this.#o.log.warn({ err: e }, 'sip error') },
+        // The package's errors may quote a request URI (`sip:<number>@trunk`): numbers masked.
+        logger: {
+          error: (e: unknown) =>
+            this.#o.log.warn({ error: String(e).replace(/\+?\d{7,}/g, maskPhone) }, 'sip error'),
+        },
       },
       (rq) => this.#onRequest(rq),
     );
@@ -161,10 +193,12 @@ export class PhoneServer {
       pinTimeoutMs: this.#o.pinTimeoutMs,
       checkPin: (pin) => this.#o.join(pin, callId),
     });
+    const localTag = tag();
     const d: Dialog = {
       call,
-      invite: rq,
-      localTag: tag(),
+      local: { ...rq.headers.to, params: { ...rq.headers.to.params, tag: localTag } },
+      remote: rq.headers.from,
+      localTag,
       remoteTarget: rq.headers.contact?.[0]?.uri ?? rq.headers.from.uri,
       cseq: 1,
       byeSent: false,
@@ -208,15 +242,14 @@ export class PhoneServer {
   #sendBye(d: Dialog): void {
     if (d.byeSent || !this.#stack) return;
     d.byeSent = true;
-    const inv = d.invite;
     this.#stack.send(
       {
         method: 'BYE',
         uri: d.remoteTarget,
         headers: {
-          to: inv.headers.from,
-          from: { ...inv.headers.to, params: { ...inv.headers.to.params, tag: d.localTag } },
-          'call-id': inv.headers['call-id'],
+          to: d.remote,
+          from: d.local,
+          'call-id': d.call.callId,
           cseq: { method: 'BYE', seq: ++d.cseq },
           via: [],
         },

@@ -44,13 +44,11 @@ export function keepRegistered(o: {
 
   const send = (authed?: SipResponse) => {
     if (stopped) return;
-    let rq = request();
+    const rq = request();
+    // signRequest adds the Authorization header to `rq` (it returns its context, not the request).
     if (authed && o.password)
-      rq = digest.signRequest(session, rq, authed, {
-        user: o.user,
-        password: o.password,
-      }) as typeof rq;
-    else if (session.nonce) rq = digest.signRequest(session, rq) as typeof rq;
+      digest.signRequest(session, rq, authed, { user: o.user, password: o.password });
+    else if (session.nonce) digest.signRequest(session, rq);
     o.stack.send(rq, (rs) => {
       if (rs.status < 200) return;
       if ((rs.status === 401 || rs.status === 407) && !authed) return send(rs);

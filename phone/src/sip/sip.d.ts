@@ -80,5 +80,11 @@ declare module 'sip/digest' {
     rq: SipRequest,
     rs?: SipResponse,
     credentials?: { user: string; password: string; realm?: string },
-  ): SipRequest;
+  ): unknown;
+  export function challenge(ctx: Record<string, unknown>, rs: SipResponse): SipResponse;
+  export function authenticateRequest(
+    ctx: Record<string, unknown>,
+    rq: SipRequest,
+    creds: { user: string; password: string },
+  ): boolean;
 }

@@ -16,6 +16,10 @@ export const attendanceRowSchema = z.object({
   reconnects: z.number(),
   /** Connected right now. */
   present: z.boolean(),
+  /** The unit joined by telephone (dial-in or dial-out) at least once. */
+  joinedByPhone: z.boolean().optional(),
+  /** Minutes with at least one of its endpoints in by telephone. */
+  minutesByPhone: z.number().optional(),
 });
 export type AttendanceRow = z.infer<typeof attendanceRowSchema>;
 

@@ -122,7 +122,7 @@ describe('attendance per occurrence and unit (real redis-server)', () => {
     expect(lines[0]).toMatch(/^occurrence_id,meeting_title/);
     expect(lines).toHaveLength(1 + 25);
     expect(lines.find((l) => l.includes('"18904"'))).toContain('"Xã Dân Hóa"');
-    expect(lines.find((l) => l.includes('"18904"'))).toMatch(/"9","3","1","false"$/);
+    expect(lines.find((l) => l.includes('"18904"'))).toMatch(/"9","3","1","false","false","0"$/);
     // Times in Vietnam wall-clock time, year first (no spreadsheet reads 07/12 as July).
     const report = (await host44.call('GET', `/attendance/${occurrenceId}`))
       .body as AttendanceResponse;

@@ -44,6 +44,8 @@ export async function attendanceReport(
       minutesAudioOnly: p ? minutes(p.audioOnlyMs) : 0,
       reconnects: p?.reconnects ?? 0,
       present: p ? presentNow(p) : false,
+      joinedByPhone: p?.joinedByPhone ?? false,
+      minutesByPhone: p ? minutes(p.phoneMs ?? 0) : 0,
     };
   });
   rows.sort(
@@ -90,6 +92,8 @@ export function attendanceCsv(report: AttendanceResponse): string {
     'minutes_audio_only',
     'reconnects',
     'present_now',
+    'joined_by_phone',
+    'minutes_by_phone',
   ];
   const lines = report.rows.map((r) =>
     [
@@ -106,6 +110,8 @@ export function attendanceCsv(report: AttendanceResponse): string {
       r.minutesAudioOnly,
       r.reconnects,
       r.present,
+      r.joinedByPhone ?? false,
+      r.minutesByPhone ?? 0,
     ]
       .map(csvCell)
       .join(','),

@@ -18,6 +18,12 @@ export interface UnitPresence {
    * signaling retry) is recognised and not counted twice. Absent in older records.
    */
   applied?: Record<string, string>;
+  /** Connected endpoints that joined by telephone (absent in older records). */
+  phoneEndpoints?: Record<string, true>;
+  /** Time with at least one of the unit's endpoints in by telephone. */
+  phoneMs?: number;
+  /** The unit joined by telephone at least once. */
+  joinedByPhone?: boolean;
 }
 
 export function emptyPresence(unitId: string, at: number): UnitPresence {
@@ -35,6 +41,7 @@ export function emptyPresence(unitId: string, at: number): UnitPresence {
 
 const isPresent = (p: UnitPresence) => Object.keys(p.endpoints).length > 0;
 const isAudioOnly = (p: UnitPresence) => isPresent(p) && Object.values(p.endpoints).every(Boolean);
+const byPhone = (p: UnitPresence) => Object.keys(p.phoneEndpoints ?? {}).length > 0;
 
 /** Adds the time since the last event to the totals of the state the unit was in. */
 export function accrue(p: UnitPresence, at: number): UnitPresence {
@@ -44,6 +51,7 @@ export function accrue(p: UnitPresence, at: number): UnitPresence {
     ...p,
     presentMs: p.presentMs + (isPresent(p) ? dt : 0),
     audioOnlyMs: p.audioOnlyMs + (isAudioOnly(p) ? dt : 0),
+    ...(byPhone(p) ? { phoneMs: (p.phoneMs ?? 0) + dt } : {}),
     lastAt: t,
   };
 }
@@ -77,12 +85,20 @@ function applyOnce(before: UnitPresence, event: AttendanceEvent): UnitPresence {
       const cameBack = p.firstJoin !== null && !isPresent(p);
       const reconnects = p.reconnects + (event.reconnect || cameBack ? 1 : 0);
       endpoints[event.endpointId] = event.audioOnly;
-      return { ...p, endpoints, reconnects, firstJoin: p.firstJoin ?? p.lastAt };
+      const joined = { ...p, endpoints, reconnects, firstJoin: p.firstJoin ?? p.lastAt };
+      if (!event.phone) return joined;
+      const phoneEndpoints = { ...p.phoneEndpoints, [event.endpointId]: true as const };
+      return { ...joined, phoneEndpoints, joinedByPhone: true, phoneMs: p.phoneMs ?? 0 };
     }
-    case 'left':
+    case 'left': {
       if (!(event.endpointId in endpoints)) return p;
       delete endpoints[event.endpointId];
-      return { ...p, endpoints, lastLeave: p.lastAt };
+      const left = { ...p, endpoints, lastLeave: p.lastAt };
+      if (!p.phoneEndpoints?.[event.endpointId]) return left;
+      const phoneEndpoints = { ...p.phoneEndpoints };
+      delete phoneEndpoints[event.endpointId];
+      return { ...left, phoneEndpoints };
+    }
     case 'audioOnly':
       if (!(event.endpointId in endpoints)) return p;
       endpoints[event.endpointId] = event.audioOnly;

@@ -18,6 +18,12 @@ const KEY = (id: string) => `gb:emergency:${id}`;
 const UNITS_KEY = (id: string) => `gb:emergency:${id}:units`;
 const BY_MEETING_KEY = 'gb:emergency:byMeeting';
 const LIST_KEY = 'gb:emergencies';
+/** What escalation (SMS, dial-out) follows: a new emergency, a unit that answered, the end. */
+export type EmergencyEvent =
+  | { type: 'convened'; emergency: Emergency }
+  | { type: 'settled'; emergencyId: string; unitId: string; by: 'acknowledged' | 'joined' }
+  | { type: 'ended'; emergency: Emergency };
+
 /** Roll-call pushes to the convener are coalesced to one per this interval. */
 const PUSH_EVERY_MS = 250;
 
@@ -38,6 +44,7 @@ export class EmergencyService {
   readonly #durationMinutes: number;
   readonly #byMeeting = new Map<string, string>();
   readonly #pushTimers = new Map<string, NodeJS.Timeout>();
+  readonly #listeners: ((event: EmergencyEvent) => Promise<void>)[] = [];
 
   constructor(deps: {
     redis: Redis;
@@ -120,6 +127,7 @@ export class EmergencyService {
       title: emergency.title,
       units: emergency.unitIds.length,
     });
+    this.#emit({ type: 'convened', emergency });
     return { emergency, rollCall: await this.rollCall(emergency.id) };
   }
 
@@ -213,6 +221,8 @@ export class EmergencyService {
       if (stage === 'acknowledged') next.deliveredAt = s.deliveredAt ?? now;
       return next;
     });
+    if (stage === 'acknowledged')
+      this.#emit({ type: 'settled', emergencyId: e.id, unitId: session.unitId, by: stage });
     this.#schedulePush(e);
   }
 
@@ -251,6 +261,7 @@ export class EmergencyService {
       occurrenceId: e.occurrenceId,
     });
     await this.#audit.record(session, 'emergency.end', id);
+    this.#emit({ type: 'ended', emergency: ended });
     this.#schedulePush(ended);
     return ended;
   }
@@ -279,15 +290,31 @@ export class EmergencyService {
       if (!id) return;
       const e = await this.get(id);
       if (event.type === 'joined' && e.unitIds.includes(event.unitId)) {
+        const at = new Date(event.at).toISOString();
+        // Joined by phone (dial-in or dial-out): the roll call's escalation step too.
         await this.#updateUnit(id, event.unitId, (s) => ({
           ...s,
-          joinedAt: s.joinedAt ?? new Date(event.at).toISOString(),
+          joinedAt: s.joinedAt ?? at,
+          ...(event.phone ? { phoneJoinedAt: s.phoneJoinedAt ?? at } : {}),
         }));
+        this.#emit({ type: 'settled', emergencyId: id, unitId: event.unitId, by: 'joined' });
       }
       this.#schedulePush(e);
     } catch (err) {
       this.#log.error({ err, meetingId: event.meetingId }, 'emergency roll call update failed');
     }
+  }
+
+  /** Escalation listens (errors are logged, never thrown back into the convene or ack). */
+  onEvent(listener: (event: EmergencyEvent) => Promise<void>): void {
+    this.#listeners.push(listener);
+  }
+
+  #emit(event: EmergencyEvent): void {
+    for (const l of this.#listeners)
+      l(event).catch((err: unknown) =>
+        this.#log.error({ err, event: event.type }, 'emergency escalation hook failed'),
+      );
   }
 
   #schedulePush(e: Emergency): void {

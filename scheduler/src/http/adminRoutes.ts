@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import { AppError, parseOrThrow } from '@giaoban/common/errors';
+import { AppError, parseOrThrow, zodDetails } from '@giaoban/common/errors';
 import type { SessionVerifier } from '@giaoban/common/ports';
 import type { AuditResponse } from '../api/audit';
 import { updateUnitPhonesRequestSchema, type UnitPhones } from '../api/phone';
@@ -8,7 +8,7 @@ import { updateUnitRequestSchema } from '../api/units';
 import type { AuditLog } from '../audit/auditLog';
 import { requireRole, requireSession, sessionOf } from '../auth/middleware';
 import type { OrgTree } from '../orgTree/orgTree';
-import type { UnitPhoneBook } from '../phone/unitPhones';
+import type { UnitEscalationDelays, UnitPhoneBook } from '../phone/unitPhones';
 
 /** Admin and command tools: unit edits (admin) and the audit log (admin, commander). */
 export function adminRoutes(deps: {
@@ -16,6 +16,9 @@ export function adminRoutes(deps: {
   audit: AuditLog;
   sessions: SessionVerifier;
   phones: UnitPhoneBook;
+  delays: UnitEscalationDelays;
+  /** SMS_ESCALATE_AFTER_MIN, and whether SMS are sent at all (SMPP_URL). */
+  sms: { defaultAfterMin: number; enabled: boolean };
   /** Other processes reload their org tree. */
   onUnitChanged(unitId: string): void;
 }): Router {
@@ -33,22 +36,40 @@ export function adminRoutes(deps: {
     res.json({ unit: updated });
   });
 
-  // A unit's phone numbers (alert SMS, dial-out): admin only; the audit keeps how many, never which.
+  // A unit's phone numbers (alert SMS, dial-out) and escalation delay: admin only; the
+  // audit keeps how many numbers, never which.
+  const view = async (unitId: string): Promise<UnitPhones> => ({
+    unitId,
+    numbers: await deps.phones.get(unitId),
+    escalateAfterMin: await deps.delays.get(unitId),
+    defaultEscalateAfterMin: deps.sms.defaultAfterMin,
+    smsEnabled: deps.sms.enabled,
+  });
   router.get('/units/:id/phones', auth, requireRole('admin'), async (req, res) => {
     const unitId = req.params.id as string;
     if (!deps.tree.get(unitId)) throw new AppError('NOT_FOUND');
-    const out: UnitPhones = { unitId, numbers: await deps.phones.get(unitId) };
-    res.json(out);
+    res.json(await view(unitId));
   });
 
   router.put('/units/:id/phones', auth, requireRole('admin'), async (req, res) => {
     const unitId = req.params.id as string;
     if (!deps.tree.get(unitId)) throw new AppError('NOT_FOUND');
-    const { numbers } = parseOrThrow(updateUnitPhonesRequestSchema, req.body);
+    const parsed = updateUnitPhonesRequestSchema.safeParse(req.body);
+    if (!parsed.success) {
+      const onNumbers = parsed.error.issues.some((i) => i.path[0] === 'numbers');
+      throw new AppError(
+        onNumbers ? 'PHONE_NUMBER_INVALID' : 'BAD_REQUEST',
+        zodDetails(parsed.error),
+      );
+    }
+    const { numbers, escalateAfterMin } = parsed.data;
     await deps.phones.set(unitId, numbers);
-    await deps.audit.record(sessionOf(req), 'unit.phones', unitId, { count: numbers.length });
-    const out: UnitPhones = { unitId, numbers };
-    res.json(out);
+    if (escalateAfterMin !== undefined) await deps.delays.set(unitId, escalateAfterMin);
+    await deps.audit.record(sessionOf(req), 'unit.phones', unitId, {
+      count: numbers.length,
+      ...(escalateAfterMin !== undefined ? { escalateAfterMin } : {}),
+    });
+    res.json(await view(unitId));
   });
 
   router.get('/audit', auth, requireRole('admin', 'commander'), async (req, res) => {

@@ -74,6 +74,20 @@ const operations: Op[] = [
   ],
   [
     'get',
+    '/units/{id}/phones',
+    "A unit's phone numbers and alert-SMS delay (admin)",
+    undefined,
+    phone.unitPhonesSchema,
+  ],
+  [
+    'put',
+    '/units/{id}/phones',
+    "Set a unit's phone numbers (≤ 5) and alert-SMS delay in minutes (admin)",
+    phone.updateUnitPhonesRequestSchema,
+    phone.unitPhonesSchema,
+  ],
+  [
+    'get',
     '/units/{id}/calendar',
     'Secret iCal URL of a unit',
     undefined,
@@ -203,6 +217,34 @@ const operations: Op[] = [
     "The phone role (Bearer: the phone key) turns a caller's PIN into a session of its unit",
     phone.phoneSessionRequestSchema,
     phone.phoneSessionResponseSchema,
+  ],
+  [
+    'post',
+    '/meetings/{id}/phone/calls',
+    'Dial-out: the host calls an invited unit at its numbers (202; its progress in GET /meetings/{id}/phone)',
+    phone.dialRequestSchema,
+    phone.dialCallSchema,
+  ],
+  [
+    'post',
+    '/phone/unit-session',
+    'Dial-out (phone key): a session of the called unit for the meeting, while its call goes on',
+    phone.unitSessionRequestSchema,
+    phone.phoneSessionResponseSchema,
+  ],
+  [
+    'post',
+    '/phone/dial/{callId}/plan',
+    'Dial-out (phone key): a queued call taken up — the numbers and what the callee hears',
+    undefined,
+    phone.dialPlanSchema,
+  ],
+  [
+    'post',
+    '/phone/dial/{callId}/state',
+    "Dial-out (phone key): the call's progress; the answer says whether to go on",
+    phone.dialReportSchema,
+    phone.dialReportResponseSchema,
   ],
 ];
 

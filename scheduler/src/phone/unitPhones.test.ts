@@ -37,6 +37,9 @@ describe('unit phone numbers (whole app, real redis-server)', () => {
     expect(await got.json()).toEqual({
       unitId: '18853',
       numbers: ['0912345678', '+842323822111'],
+      escalateAfterMin: null,
+      defaultEscalateAfterMin: 3,
+      smsEnabled: false,
     });
     for (const who of ['host44', 'chihuy', 'u18853']) {
       const token = await tokenOf(who);
@@ -49,12 +52,32 @@ describe('unit phone numbers (whole app, real redis-server)', () => {
 
   it('refuses what is not a phone number, duplicates and more than 5; unknown units', async () => {
     const admin = await tokenOf('admin');
-    for (const numbers of [['abc'], ['12'], ['0912345678', '0912 345 678'], Array(6).fill('0')])
-      expect((await call('PUT', '/units/18853/phones', admin, { numbers })).status).toBe(400);
+    for (const numbers of [['abc'], ['12'], ['0912345678', '0912 345 678'], Array(6).fill('0')]) {
+      const res = await call('PUT', '/units/18853/phones', admin, { numbers });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
+        'PHONE_NUMBER_INVALID',
+      );
+    }
+    // The escalation delay: 0.05 min (3 s) up to a day; null goes back to the default.
+    for (const escalateAfterMin of [0, -1, 2000])
+      expect(
+        (await call('PUT', '/units/18853/phones', admin, { numbers: [], escalateAfterMin })).status,
+      ).toBe(400);
+    const own = await call('PUT', '/units/18853/phones', admin, {
+      numbers: [],
+      escalateAfterMin: 5,
+    });
+    expect(await own.json()).toMatchObject({ escalateAfterMin: 5, defaultEscalateAfterMin: 3 });
+    const back = await call('PUT', '/units/18853/phones', admin, {
+      numbers: [],
+      escalateAfterMin: null,
+    });
+    expect(await back.json()).toMatchObject({ escalateAfterMin: null });
     expect((await call('GET', '/units/NOPE/phones', admin)).status).toBe(404);
     // An empty list clears them.
     expect((await call('PUT', '/units/18856/phones', admin, { numbers: [] })).status).toBe(200);
-    expect(await (await call('GET', '/units/18856/phones', admin)).json()).toEqual({
+    expect(await (await call('GET', '/units/18856/phones', admin)).json()).toMatchObject({
       unitId: '18856',
       numbers: [],
     });

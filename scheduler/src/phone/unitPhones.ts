@@ -2,6 +2,8 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 
 const KEY = 'gb:phone:numbers';
+/** unit → minutes without acknowledgement before its alert SMS (absent: the default). */
+const ESCALATE_KEY = 'gb:phone:escalateAfterMin';
 const listSchema = z.array(z.string());
 
 /**
@@ -36,6 +38,41 @@ export class UnitPhoneBook {
     if (numbers.length === 0) await this.#redis.hdel(KEY, unitId);
     else await this.#redis.hset(KEY, unitId, JSON.stringify(numbers));
   }
+}
+
+/** Per-unit escalation delay, in minutes (SMS_ESCALATE_AFTER_MIN when a unit has none). */
+export class UnitEscalationDelays {
+  readonly #redis: Redis;
+
+  constructor(redis: Redis) {
+    this.#redis = redis;
+  }
+
+  async get(unitId: string): Promise<number | null> {
+    return minutes(await this.#redis.hget(ESCALATE_KEY, unitId));
+  }
+
+  /** Several units' own delays (units without one are left out). */
+  async getMany(unitIds: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (unitIds.length === 0) return out;
+    const raw = await this.#redis.hmget(ESCALATE_KEY, ...unitIds);
+    unitIds.forEach((u, i) => {
+      const m = minutes(raw[i] ?? null);
+      if (m !== null) out.set(u, m);
+    });
+    return out;
+  }
+
+  async set(unitId: string, min: number | null): Promise<void> {
+    if (min === null) await this.#redis.hdel(ESCALATE_KEY, unitId);
+    else await this.#redis.hset(ESCALATE_KEY, unitId, String(min));
+  }
+}
+
+function minutes(raw: string | null): number | null {
+  const n = raw === null ? NaN : Number(raw);
+  return Number.isFinite(n) && n > 0 ? n : null;
 }
 
 function parse(raw: string | null): string[] {

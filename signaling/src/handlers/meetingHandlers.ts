@@ -224,6 +224,7 @@ export async function admitEndpoint<M>(
     at: Date.now(),
     audioOnly: endpoint.audioOnly,
     reconnect: previous !== undefined,
+    ...(endpoint.phone ? { phone: true } : {}),
   });
   ctx.log.info(
     { meetingId, unitId: session.unitId, endpointId, reconnect: !!previous },

@@ -100,6 +100,71 @@ describe('AccountsPage (admin)', () => {
     await waitFor(() => expect(calls.filter((c) => c.url === '/api/accounts')).toHaveLength(3));
   });
 
+  it("edits a unit's phone numbers and alert-SMS delay; a bad number's error is translated", async () => {
+    const phones = (numbers: string[], escalateAfterMin: number | null) => ({
+      unitId: '18904',
+      numbers,
+      escalateAfterMin,
+      defaultEscalateAfterMin: 3,
+      smsEnabled: true,
+    });
+    let refuse = true;
+    const calls = mockFetch({
+      'GET /api/accounts': () => ({ body: { accounts } }),
+      'GET /api/units/18904/phones': () => ({ body: phones(['0912345678'], null) }),
+      'PUT /api/units/18904/phones': (init) => {
+        if (refuse) {
+          refuse = false;
+          return {
+            status: 400,
+            body: { error: { code: 'PHONE_NUMBER_INVALID', message: '', messageEn: '' } },
+          };
+        }
+        const body = JSON.parse(String(init?.body)) as { escalateAfterMin: number | null };
+        return { body: phones(['0912345678', '0987654321'], body.escalateAfterMin) };
+      },
+    });
+    render(<AccountsPage />);
+    await screen.findByText('u18904');
+    fireEvent.click(screen.getByRole('button', { name: 'Số điện thoại nhận SMS của Xã Dân Hóa' }));
+    const form = await screen.findByRole('form', {
+      name: 'Số điện thoại nhận SMS báo động: Xã Dân Hóa',
+    });
+    await within(form).findByText('0912345678');
+    fireEvent.change(within(form).getByLabelText('Thêm số điện thoại'), {
+      target: { value: '0987 654 321' },
+    });
+    fireEvent.click(within(form).getByRole('button', { name: 'Thêm' }));
+    fireEvent.change(within(form).getByLabelText('Gửi SMS khi chưa xác nhận báo động sau (phút)'), {
+      target: { value: '5' },
+    });
+    fireEvent.submit(form);
+    expect((await within(form).findByRole('alert')).textContent).toContain(
+      'Số điện thoại không hợp lệ',
+    );
+    fireEvent.submit(form);
+    await within(form).findByText('Đã lưu số điện thoại và thời gian chờ.');
+    const puts = calls.filter((c) => c.init?.method === 'PUT');
+    expect(JSON.parse(String(puts[1]?.init?.body))).toEqual({
+      numbers: ['0912345678', '0987 654 321'],
+      escalateAfterMin: 5,
+    });
+    expect(within(form).getByText('0987654321')).toBeTruthy();
+    // Removing a number and emptying the delay (back to the default).
+    fireEvent.click(within(form).getByRole('button', { name: 'Xóa số 0912345678' }));
+    fireEvent.change(within(form).getByLabelText('Gửi SMS khi chưa xác nhận báo động sau (phút)'), {
+      target: { value: '' },
+    });
+    fireEvent.submit(form);
+    await waitFor(() => expect(calls.filter((c) => c.init?.method === 'PUT')).toHaveLength(3));
+    expect(
+      JSON.parse(String(calls.filter((c) => c.init?.method === 'PUT')[2]?.init?.body)),
+    ).toEqual({
+      numbers: ['0987654321'],
+      escalateAfterMin: null,
+    });
+  });
+
   it('tells a non-admin it may not', () => {
     useAuth.setState({ account: account() });
     render(<AccountsPage />);

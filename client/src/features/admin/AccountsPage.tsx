@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useState } from 'react';
+import { Fragment, useEffect, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Account } from '@giaoban/scheduler/api/auth';
 import { errorCodeOf, type ClientErrorCode } from '../../app/api';
@@ -10,6 +10,7 @@ import { tierOf, unitPath, useUnits, type UnitIndex } from '../units/unitsStore'
 import { listAccounts } from './adminApi';
 import { CreateAccountForm } from './CreateAccountForm';
 import { ResetPasswordForm } from './ResetPasswordForm';
+import { UnitPhonesForm } from './UnitPhonesForm';
 import './admin.css';
 import { Loading } from '../../app/Loading';
 
@@ -54,6 +55,8 @@ export default function AccountsPage() {
   const [error, setError] = useState<ClientErrorCode | null>(null);
   const [query, setQuery] = useState('');
   const [resetting, setResetting] = useState<string | null>(null);
+  /** The account whose unit's phone numbers are open below its row. */
+  const [phonesFor, setPhonesFor] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   const [done, setDone] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
@@ -146,55 +149,79 @@ export default function AccountsPage() {
               {g.accounts.map((a) => {
                 const unit = index.byId.get(a.unitId);
                 return (
-                  <tr key={a.id} data-username={a.username}>
-                    <td>
-                      {unit?.name ?? a.unitId}{' '}
-                      {unit && <TierBadge tier={tierOf(index, unit)} unitType={unit.type} />}
-                    </td>
-                    <td>{a.username}</td>
-                    <td>{a.displayName}</td>
-                    <td>{t(`role.${a.role}`)}</td>
-                    <td>
-                      {a.demoPassword ? (
-                        <span className="badge badge-warn">{t('admin.demoPassword')}</span>
-                      ) : a.mustChangePassword ? (
-                        <span className="badge" title={t('admin.mustChangeHint')}>
-                          {t('admin.mustChange')}
-                        </span>
-                      ) : (
-                        <span className="muted">{t('admin.ownPassword')}</span>
-                      )}
-                    </td>
-                    <td>
-                      {a.id === me.id ? (
-                        <span className="muted">{t('admin.you')}</span>
-                      ) : resetting === a.id ? (
-                        <ResetPasswordForm
-                          account={a}
-                          onDone={(updated) => {
-                            setResetting(null);
-                            if (!updated) return;
-                            setDone(t('admin.resetDone', { username: updated.username }));
-                            setAccounts((list) =>
-                              (list ?? []).map((x) => (x.id === updated.id ? updated : x)),
-                            );
-                          }}
-                        />
-                      ) : (
-                        <button
-                          type="button"
-                          className="btn btn-small"
-                          aria-label={t('admin.resetFor', { username: a.username })}
-                          onClick={() => {
-                            setDone(null);
-                            setResetting(a.id);
-                          }}
-                        >
-                          {t('admin.reset')}
-                        </button>
-                      )}
-                    </td>
-                  </tr>
+                  <Fragment key={a.id}>
+                    <tr data-username={a.username}>
+                      <td>
+                        {unit?.name ?? a.unitId}{' '}
+                        {unit && <TierBadge tier={tierOf(index, unit)} unitType={unit.type} />}
+                      </td>
+                      <td>{a.username}</td>
+                      <td>{a.displayName}</td>
+                      <td>{t(`role.${a.role}`)}</td>
+                      <td>
+                        {a.demoPassword ? (
+                          <span className="badge badge-warn">{t('admin.demoPassword')}</span>
+                        ) : a.mustChangePassword ? (
+                          <span className="badge" title={t('admin.mustChangeHint')}>
+                            {t('admin.mustChange')}
+                          </span>
+                        ) : (
+                          <span className="muted">{t('admin.ownPassword')}</span>
+                        )}
+                      </td>
+                      <td>
+                        {a.id === me.id ? (
+                          <span className="muted">{t('admin.you')}</span>
+                        ) : resetting === a.id ? (
+                          <ResetPasswordForm
+                            account={a}
+                            onDone={(updated) => {
+                              setResetting(null);
+                              if (!updated) return;
+                              setDone(t('admin.resetDone', { username: updated.username }));
+                              setAccounts((list) =>
+                                (list ?? []).map((x) => (x.id === updated.id ? updated : x)),
+                              );
+                            }}
+                          />
+                        ) : (
+                          <button
+                            type="button"
+                            className="btn btn-small"
+                            aria-label={t('admin.resetFor', { username: a.username })}
+                            onClick={() => {
+                              setDone(null);
+                              setResetting(a.id);
+                            }}
+                          >
+                            {t('admin.reset')}
+                          </button>
+                        )}{' '}
+                        {a.role === 'member' && (
+                          <button
+                            type="button"
+                            className="btn btn-small"
+                            aria-expanded={phonesFor === a.id}
+                            aria-label={t('admin.phones.openFor', { unit: unit?.name ?? a.unitId })}
+                            onClick={() => setPhonesFor((v) => (v === a.id ? null : a.id))}
+                          >
+                            {t('admin.phones.open')}
+                          </button>
+                        )}
+                      </td>
+                    </tr>
+                    {phonesFor === a.id && (
+                      <tr className="unit-phones-row">
+                        <td colSpan={6}>
+                          <UnitPhonesForm
+                            unitId={a.unitId}
+                            unitName={unit?.name ?? a.unitId}
+                            onClose={() => setPhonesFor(null)}
+                          />
+                        </td>
+                      </tr>
+                    )}
+                  </Fragment>
                 );
               })}
             </tbody>

@@ -4,6 +4,11 @@ import {
   type Account,
   type CreateAccountRequest,
 } from '@giaoban/scheduler/api/auth';
+import {
+  unitPhonesSchema,
+  type UnitPhones,
+  type UpdateUnitPhonesRequest,
+} from '@giaoban/scheduler/api/phone';
 import { api } from '../../app/api';
 
 /** The admin's account tools (GET/POST /api/accounts, POST /api/accounts/:id/password). */
@@ -30,4 +35,19 @@ const alphabet = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 export function generatePassword(length = 12): string {
   const bytes = crypto.getRandomValues(new Uint8Array(length));
   return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
+}
+
+/** A unit's phone numbers and alert-SMS delay (GET/PUT /api/units/:id/phones). */
+export async function getUnitPhones(unitId: string): Promise<UnitPhones> {
+  return api(`/api/units/${encodeURIComponent(unitId)}/phones`, unitPhonesSchema);
+}
+
+export async function saveUnitPhones(
+  unitId: string,
+  body: UpdateUnitPhonesRequest,
+): Promise<UnitPhones> {
+  return api(`/api/units/${encodeURIComponent(unitId)}/phones`, unitPhonesSchema, {
+    method: 'PUT',
+    body,
+  });
 }

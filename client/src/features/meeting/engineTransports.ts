@@ -18,7 +18,7 @@ export function createTransport(
   signaling: SignalingClient,
   onFailed: (t: Transport) => void,
   onConnectFailed: () => void,
-  /** Which path to try first (icePath.ts): no TURN (direct), or relay-only with TURN servers. */
+  /** Which paths to try first (icePath.ts): direct and relay together, relay-only, or no TURN at all. */
   ice: { iceServers: RTCIceServer[]; iceTransportPolicy: RTCIceTransportPolicy },
 ): Transport {
   const params = {

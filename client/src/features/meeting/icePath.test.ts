@@ -20,11 +20,14 @@ describe('ICE path: where a transport starts, and fresh TURN credentials', () =>
   beforeEach(() => localStorage.removeItem(ICE_PATH_KEY));
   afterEach(() => vi.useRealTimers());
 
-  it('starts direct (no TURN servers at all) unless this device last connected through the relay', () => {
+  it('starts with direct and relay candidates together (the TURN servers, policy all) unless this device last connected through the relay', () => {
     const c = controller(async () => undefined);
     c.setTurn(grant(60_000));
     expect(rememberedPath()).toBe('direct');
-    expect(c.transportOptions()).toEqual({ iceServers: [], iceTransportPolicy: 'all' });
+    expect(c.transportOptions()).toEqual({
+      iceServers: grant(60_000).iceServers,
+      iceTransportPolicy: 'all',
+    });
 
     localStorage.setItem(ICE_PATH_KEY, 'relay');
     const relay = controller(async () => undefined);
@@ -33,8 +36,11 @@ describe('ICE path: where a transport starts, and fresh TURN credentials', () =>
       iceServers: grant(60_000).iceServers,
       iceTransportPolicy: 'relay',
     });
-    // Remembered relay but no TURN in this deployment: direct.
-    expect(controller(async () => undefined).transportOptions().iceTransportPolicy).toBe('all');
+    // Remembered relay but no TURN in this deployment: direct only.
+    expect(controller(async () => undefined).transportOptions()).toEqual({
+      iceServers: [],
+      iceTransportPolicy: 'all',
+    });
     c.stop();
     relay.stop();
   });
@@ -59,23 +65,22 @@ describe('ICE path: where a transport starts, and fresh TURN credentials', () =>
     c.stop();
   });
 
-  /**
-   * A transport as the controller sees it: its connection state events and its
-   * candidate pairs' check counters (what Chromium's getStats reports).
-   */
-  const fakeTransport = (pair: { requestsSent: number; responsesReceived: number }) => {
+  /** A transport as the controller sees it: its connection state events (no RTCPeerConnection). */
+  const fakeTransport = () => {
     let onState: ((s: string) => void) | undefined;
+    const servers: RTCIceServer[][] = [];
     const t = {
       closed: false,
       connectionState: 'new',
       handler: {},
       on: (_e: string, cb: (s: string) => void) => (onState = cb),
-      getStats: async () => new Map([['p', { type: 'candidate-pair', ...pair }]]),
-      updateIceServers: async () => undefined,
+      getStats: async () => new Map(),
+      updateIceServers: async ({ iceServers }: { iceServers: RTCIceServer[] }) =>
+        void servers.push(iceServers),
     };
     return {
       transport: t as unknown as Transport,
-      pair,
+      servers,
       state: (s: string) => {
         t.connectionState = s;
         onState?.(s);
@@ -83,43 +88,57 @@ describe('ICE path: where a transport starts, and fresh TURN credentials', () =>
     };
   };
 
-  it('switches to the relay after 2 s of unanswered direct checks, not 5 s; answered checks get the full 5 s', async () => {
+  it('restarts only as a fallback: not at 2 s or 5 s (the relay is being gathered beside direct), at 15 s', async () => {
     vi.useFakeTimers();
-    const restarts: string[] = [];
+    const restarts: number[] = [];
     const c = new IcePathController({
       fetchTurn: async () => undefined,
-      restartIce: async () => void restarts.push('blocked'),
+      restartIce: async () => void restarts.push(Date.now()),
       onPath: () => undefined,
     });
     c.setTurn(grant(600_000));
-    // A firewall drops every check: sent, never answered.
-    const blocked = fakeTransport({ requestsSent: 0, responsesReceived: 0 });
-    c.watch(blocked.transport);
-    blocked.state('connecting');
-    await vi.advanceTimersByTimeAsync(500);
-    blocked.pair.requestsSent = 4;
-    await vi.advanceTimersByTimeAsync(1_500);
+    const t = fakeTransport();
+    c.watch(t.transport);
+    const t0 = Date.now();
+    t.state('connecting');
+    await vi.advanceTimersByTimeAsync(14_000);
     expect(restarts).toEqual([]);
     await vi.advanceTimersByTimeAsync(1_000);
-    expect(restarts).toEqual(['blocked']);
+    expect(restarts.map((at) => at - t0)).toEqual([15_000]);
+    // The restart brought fresh TURN servers (no RTCPeerConnection here: updateIceServers).
+    expect(t.servers).toEqual([grant(600_000).iceServers]);
     c.stop();
 
-    // Checks answered (a slow but open path): no early switch, the 5 s timeout stands.
-    const slowRestarts: number[] = [];
+    // Connected in time: no restart at all.
+    const quiet: number[] = [];
     const d = new IcePathController({
       fetchTurn: async () => undefined,
-      restartIce: async () => void slowRestarts.push(Date.now()),
+      restartIce: async () => void quiet.push(Date.now()),
       onPath: () => undefined,
     });
     d.setTurn(grant(600_000));
-    const slow = fakeTransport({ requestsSent: 6, responsesReceived: 1 });
-    d.watch(slow.transport);
-    const t0 = Date.now();
-    slow.state('connecting');
-    await vi.advanceTimersByTimeAsync(4_500);
-    expect(slowRestarts).toEqual([]);
-    await vi.advanceTimersByTimeAsync(1_000);
-    expect(slowRestarts.map((t) => t - t0)).toEqual([5_000]);
+    const u = fakeTransport();
+    d.watch(u.transport);
+    u.state('connecting');
+    await vi.advanceTimersByTimeAsync(8_000);
+    u.state('connected');
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(quiet).toEqual([]);
     d.stop();
+  });
+
+  it('gives fresh credentials to every transport, not only relay-only ones', async () => {
+    vi.useFakeTimers();
+    const c = new IcePathController({
+      fetchTurn: async () => grant(600_000),
+      restartIce: async () => undefined,
+      onPath: () => undefined,
+    });
+    c.setTurn(grant(60_000));
+    const t = fakeTransport();
+    c.watch(t.transport);
+    await vi.advanceTimersByTimeAsync(31_000);
+    expect(t.servers).toEqual([grant(600_000).iceServers]);
+    c.stop();
   });
 });

@@ -2,12 +2,16 @@ import type { Transport } from 'mediasoup-client/types';
 import type { TurnGrant } from '@giaoban/signaling/protocol/ice';
 
 /**
- * Direct first, relay when direct does not connect. A transport starts with the
- * path this device last connected on (localStorage); 'direct' = host candidates
- * only (no TURN allocation for the 9 communes in 10 that never need one); when
- * ICE has not connected within a few seconds, the transport switches to
- * relay-only (iceTransportPolicy 'relay' with the TURN servers signaling handed
- * out) and restarts ICE — and back if the relay does not connect either.
+ * Direct first, relay in the same breath. A fresh transport gets the TURN
+ * servers signaling handed out with policy 'all': the browser gathers host
+ * candidates (UDP, ICE-TCP to the SFU) and relay candidates in parallel, and
+ * ICE's own priorities (host ≫ relay) select a direct pair whenever one
+ * answers — before the relay is even allocated on an open network. A network
+ * that drops direct checks (only TCP 443 out) connects through the relay as
+ * soon as it is allocated, with no timer in between. A device that last
+ * connected through the relay starts relay-only (localStorage). When an
+ * attempt has not connected within seconds, the transport switches policy
+ * (both → relay-only → both) and restarts ICE.
  */
 export type IcePath = 'direct' | 'relay';
 
@@ -19,25 +23,19 @@ export interface IcePathInfo {
 }
 
 export const ICE_PATH_KEY = 'giaoban.icePath';
-/** Direct ICE+DTLS takes ≈ 3.5 s on EDGE (840 ms RTT): switching earlier would abandon working paths. */
-export const DIRECT_TIMEOUT_MS = 5_000;
 /**
- * TURN over TLS costs TCP + TLS + TURN round trips before ICE even starts: on EDGE
- * (840 ms RTT) a device that starts relay-only over TLS has its first audio 8.4 s
- * after the click (npm run bench:paths); 10 s left too little margin for a lossy
- * link, where switching back to direct would start the whole dance again.
+ * An attempt with direct and relay candidates (or direct only, without TURN) that
+ * has not connected by then restarts relay-only. It covers the relay too: TURN over
+ * TLS on EDGE (840 ms RTT) has its first audio 8.4 s after the click
+ * (npm run bench:paths), so anything near that would restart a relay about to work.
+ */
+export const BOTH_TIMEOUT_MS = 15_000;
+/**
+ * TURN over TLS costs TCP + TLS + TURN round trips before ICE even starts (8.4 s
+ * on EDGE); 10 s left too little margin for a lossy link, where switching back to
+ * both would start the whole dance again.
  */
 export const RELAY_TIMEOUT_MS = 15_000;
-/**
- * Direct checks sent this long without one answer from the SFU: the network drops
- * them (a firewall that lets only TCP 443 out), so switch to the relay now rather
- * than at DIRECT_TIMEOUT_MS. mediasoup (ICE-lite) answers every check at once; on
- * EDGE (840 ms RTT, plus the join's own traffic queued ahead) the first answer is
- * back within ≈ 1.3 s of the first check.
- */
-export const DIRECT_SILENT_MS = 2_000;
-/** How often a direct attempt's checks are looked at (getStats). */
-const SILENT_POLL_MS = 250;
 
 function storage(): Storage | undefined {
   try {
@@ -67,20 +65,6 @@ function peerConnectionOf(t: Transport): RTCPeerConnection | undefined {
     : undefined;
 }
 
-/** Connectivity checks the browser sent and the answers it got, over every candidate pair. */
-async function checks(t: Transport): Promise<{ sent: number; answered: number } | undefined> {
-  const stats = await t.getStats().catch(() => undefined);
-  if (!stats) return undefined;
-  let sent = 0;
-  let answered = 0;
-  stats.forEach((s: Record<string, unknown>) => {
-    if (s.type !== 'candidate-pair') return;
-    sent += Number(s.requestsSent ?? 0);
-    answered += Number(s.responsesReceived ?? 0);
-  });
-  return { sent, answered };
-}
-
 async function selectedPath(t: Transport): Promise<IcePathInfo | undefined> {
   const stats = await t.getStats().catch(() => undefined);
   if (!stats) return undefined;
@@ -105,7 +89,6 @@ export class IcePathController {
   #turn: TurnGrant | undefined;
   #path: IcePath;
   #timers = new Map<Transport, ReturnType<typeof setTimeout>>();
-  #silence = new Map<Transport, ReturnType<typeof setInterval>>();
   #refresh: ReturnType<typeof setTimeout> | undefined;
   readonly #transports = new Set<Transport>();
 
@@ -116,9 +99,8 @@ export class IcePathController {
       /** The engine's ICE restart (new server ICE parameters, then the browser's). */
       restartIce: (t: Transport) => Promise<void>;
       onPath: (info: IcePathInfo) => void;
-      directTimeoutMs?: number;
+      bothTimeoutMs?: number;
       relayTimeoutMs?: number;
-      directSilentMs?: number;
     },
   ) {
     this.#path = rememberedPath();
@@ -142,8 +124,9 @@ export class IcePathController {
       return;
     }
     this.setTurn(next);
+    // Every transport holds TURN servers (both paths or relay-only): ICE restarts allocate anew.
     for (const t of this.#transports)
-      if (!t.closed && this.#policyOf(t) === 'relay')
+      if (!t.closed)
         await t.updateIceServers({ iceServers: next.iceServers }).catch(() => undefined);
   }
 
@@ -151,11 +134,17 @@ export class IcePathController {
     return this.#turn;
   }
 
-  /** Options for a new transport: the remembered path, relay only when TURN exists. */
+  /**
+   * Options for a new transport: relay-only when this device last connected through the
+   * relay; otherwise direct and relay candidates together (ICE prefers direct); without
+   * TURN in this deployment, direct only.
+   */
   transportOptions(): { iceServers: RTCIceServer[]; iceTransportPolicy: RTCIceTransportPolicy } {
-    return this.#path === 'relay' && this.#turn
-      ? { iceServers: this.#turn.iceServers, iceTransportPolicy: 'relay' }
-      : { iceServers: [], iceTransportPolicy: 'all' };
+    if (!this.#turn) return { iceServers: [], iceTransportPolicy: 'all' };
+    return {
+      iceServers: this.#turn.iceServers,
+      iceTransportPolicy: this.#path === 'relay' ? 'relay' : 'all',
+    };
   }
 
   #policyOf(t: Transport): RTCIceTransportPolicy {
@@ -186,54 +175,22 @@ export class IcePathController {
     const relay = this.#policyOf(t) === 'relay';
     const ms = relay
       ? (this.o.relayTimeoutMs ?? RELAY_TIMEOUT_MS)
-      : (this.o.directTimeoutMs ?? DIRECT_TIMEOUT_MS);
+      : (this.o.bothTimeoutMs ?? BOTH_TIMEOUT_MS);
     this.#timers.set(
       t,
       setTimeout(() => {
         this.#timers.delete(t);
-        this.#stopSilence(t);
         if (!t.closed && t.connectionState !== 'connected') void this.#switch(t, !relay);
       }, ms),
     );
-    if (!relay) this.#watchSilence(t);
-  }
-
-  /** A direct attempt whose checks all go unanswered switches before its timeout. */
-  #watchSilence(t: Transport): void {
-    const silentMs = this.o.directSilentMs ?? DIRECT_SILENT_MS;
-    let firstSentAt: number | undefined;
-    let busy = false;
-    const poll = async () => {
-      if (busy) return;
-      busy = true;
-      const c = await checks(t);
-      busy = false;
-      if (!c || !this.#silence.has(t)) return;
-      if (c.answered > 0) return this.#stopSilence(t); // direct answers: let it finish
-      if (c.sent === 0) return;
-      firstSentAt ??= Date.now();
-      if (Date.now() - firstSentAt < silentMs) return;
-      this.#disarm(t);
-      if (!t.closed && t.connectionState !== 'connected') void this.#switch(t, true);
-    };
-    this.#silence.set(
-      t,
-      setInterval(() => void poll(), SILENT_POLL_MS),
-    );
-  }
-
-  #stopSilence(t: Transport): void {
-    clearInterval(this.#silence.get(t));
-    this.#silence.delete(t);
   }
 
   #disarm(t: Transport): void {
     clearTimeout(this.#timers.get(t));
     this.#timers.delete(t);
-    this.#stopSilence(t);
   }
 
-  /** Relay-only (or back to direct), then an ICE restart; re-armed for the new attempt. */
+  /** Relay-only (or back to both), then an ICE restart; re-armed for the new attempt. */
   async #switch(t: Transport, toRelay: boolean): Promise<void> {
     const pc = peerConnectionOf(t);
     const turn = this.#turn;
@@ -241,11 +198,11 @@ export class IcePathController {
     if (pc) {
       pc.setConfiguration({
         ...pc.getConfiguration(),
-        iceServers: toRelay ? turn.iceServers : [],
+        iceServers: turn.iceServers,
         iceTransportPolicy: toRelay ? 'relay' : 'all',
       });
     } else {
-      // An unknown handler: at least offer the relay beside the direct paths.
+      // An unknown handler: at least fresh TURN servers beside the direct paths.
       await t.updateIceServers({ iceServers: turn.iceServers }).catch(() => undefined);
     }
     await this.o.restartIce(t);
@@ -254,7 +211,7 @@ export class IcePathController {
 
   stop(): void {
     clearTimeout(this.#refresh);
-    for (const t of [...this.#timers.keys(), ...this.#silence.keys()]) this.#disarm(t);
+    for (const t of [...this.#timers.keys()]) this.#disarm(t);
     this.#transports.clear();
   }
 }

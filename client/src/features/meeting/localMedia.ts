@@ -40,8 +40,12 @@ export function publish(
         track,
         encodings: cameraEncodings(),
         codecOptions: cameraCodecOptions,
-        // Paused by a weak link: send nothing at all, not black frames.
+        // Paused by a weak link: send nothing at all, not black frames. The track stays
+        // enabled: disabling it (mediasoup-client's default) makes the encoder send black
+        // frames until the sender's track is removed, and the last of them stays frozen on
+        // the receivers' stage for as long as the camera is paused.
         zeroRtpOnPause: true,
+        disableTrackOnPause: false,
         stopTracks: false,
         appData: { source },
       });
@@ -50,6 +54,8 @@ export function publish(
       return transport.produce({
         track,
         encodings: [{ maxBitrate: 1_200_000 }],
+        zeroRtpOnPause: true,
+        disableTrackOnPause: false,
         stopTracks: false,
         appData: { source },
       });

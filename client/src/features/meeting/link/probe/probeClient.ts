@@ -2,7 +2,8 @@ import type { LinkNotice } from '@giaoban/signaling/protocol/link';
 import type { RequestName, RequestOf } from '@giaoban/signaling/protocol/index';
 import { MeetingEngine } from '../../mediaEngine';
 import type { EngineEvent } from '../../engineEvents';
-import type { ProbeApi, ProbeJoinOptions, ProbeSnapshot } from './probeTypes';
+import { watchIceTimeline } from './iceTimeline';
+import type { IceTimeline, ProbeApi, ProbeJoinOptions, ProbeSnapshot } from './probeTypes';
 
 /**
  * A headless meeting client for the weak-link tests and bench
@@ -24,6 +25,7 @@ class Probe implements ProbeApi {
   #firstAudioAt: number | null = null;
   #cameraPausedAt: number[] = [];
   #cameraWatch: ReturnType<typeof setInterval> | undefined;
+  #ice: { send: IceTimeline; recv: IceTimeline } | null = null;
 
   async request(name: string, payload: unknown): Promise<unknown> {
     if (!this.#engine) throw new Error('not joined');
@@ -138,6 +140,7 @@ class Probe implements ProbeApi {
       cameraPaused: cam && !cam.closed ? cam.paused : null,
       cameraPausedAt: [...this.#cameraPausedAt],
       endpointId: e?.endpointId ?? null,
+      ice: this.#ice,
     };
   }
 
@@ -150,6 +153,13 @@ class Probe implements ProbeApi {
   }
 
   #onEvent(e: EngineEvent): void {
+    // The transports exist, nothing gathered yet (their first offer/answer comes next).
+    const { sendTransport: send, recvTransport: recv } = this.#engine ?? {};
+    if (e.type === 'joined' && send && recv)
+      this.#ice = {
+        send: watchIceTimeline(send, this.#startedAt),
+        recv: watchIceTimeline(recv, this.#startedAt),
+      };
     if (e.type === 'link') this.#notices.push({ ...e.notice, at: performance.now() });
     if (e.type === 'track') {
       // Played like the room's RemoteAudio does, so Chrome decodes as it would for a user.

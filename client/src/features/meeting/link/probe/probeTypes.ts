@@ -51,6 +51,20 @@ export interface ProbeSnapshot {
   /** Epoch ms (the browser's clock) of each time the camera went from sending to paused (watched every 20 ms). */
   cameraPausedAt: number[];
   endpointId: string | null;
+  /** The send and receive transports of the last join, on their way to connected. */
+  ice: { send: IceTimeline; recv: IceTimeline } | null;
+}
+
+/** A transport's way to connected, ms since the probe started (iceTimeline.ts). */
+export interface IceTimeline {
+  /** ICE gathering started (setLocalDescription). */
+  gatheringAt: number | null;
+  /** First local candidate of each type: host, srflx, relay (the TURN allocation done). */
+  firstCandidateAt: Record<string, number>;
+  /** A candidate pair answered a check. */
+  iceConnectedAt: number | null;
+  /** DTLS done too (what mediasoup-client calls connected). */
+  connectedAt: number | null;
 }
 
 export interface ProbeApi {
