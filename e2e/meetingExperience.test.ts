@@ -32,11 +32,12 @@ const stageSamplerJs = `(() => {
         && v.readyState >= 2 && v.videoWidth > 0);
     const z = (v) => Number(getComputedStyle(v).zIndex) || 0;
     const top = videos.sort((a, b) => z(a) - z(b)).at(-1);
-    // No picture is a defect only while the stage has video arriving (a track that is not
-    // muted): a speaker whose camera is off or paused by its link shows its avatar, not black.
+    // Without a picture the stage shows the unit's avatar. That is a defect only where a
+    // picture was lost while video goes on arriving (judged after sampling, below); a speaker
+    // whose camera is off or paused by its link, or whose video is just starting, shows its avatar.
     const arriving = [...document.querySelectorAll('.stage video')].some((v) =>
       v.srcObject?.getVideoTracks().some((t) => t.readyState === 'live' && !t.muted));
-    if (!top) return samples.push({ at: performance.now(), ok: !arriving, why: arriving ? 'no picture, video arriving' : 'avatar (no video arriving)', picture: false });
+    if (!top) return samples.push({ at: performance.now(), ok: true, why: arriving ? 'video arriving, no frame yet' : 'avatar (no video arriving)', picture: false, arriving });
     if (top.readyState < 2 || top.videoWidth === 0)
       return samples.push({ at: performance.now(), ok: false, why: 'no frame' });
     g.drawImage(top, 0, 0, 32, 18);
@@ -54,6 +55,21 @@ interface Sample {
   why: string;
   lum?: number;
   picture?: boolean;
+  arriving?: boolean;
+}
+
+/**
+ * A sample without a picture while video is arriving is bad when the stage had a picture
+ * before it (a picture lost at a change), not when it showed the avatar before (video starting).
+ */
+function judgeStage(samples: Sample[]): Sample[] {
+  let hadPicture = false;
+  return samples.map((s) => {
+    if (s.picture) hadPicture = true;
+    else if (!s.arriving) hadPicture = false;
+    else if (hadPicture) return { ...s, ok: false, why: 'picture lost while video arrives' };
+    return s;
+  });
 }
 
 describe('the meeting room as a commune sees it', () => {
@@ -182,9 +198,11 @@ describe('the meeting room as a commune sees it', () => {
         .toBe(unit);
       await sleep(1_500);
     }
-    const samples = (await commune.evaluate(
-      `(clearInterval(globalThis.__stageTimer), globalThis.__stageSamples)`,
-    )) as Sample[];
+    const samples = judgeStage(
+      (await commune.evaluate(
+        `(clearInterval(globalThis.__stageTimer), globalThis.__stageSamples)`,
+      )) as Sample[],
+    );
     const bad = samples.filter((s) => !s.ok);
     const lums = samples.map((s) => s.lum ?? 0);
     console.warn(
