@@ -14,6 +14,7 @@ import type {
   StartRecording,
 } from './recordingTypes';
 import type { RecorderPool } from './recorderPool';
+import type { RecordingEncoding } from './recordingEncoding';
 import { TrackRecorder, type TrackEnd } from './trackRecorder';
 
 export interface RecorderOptions extends StartRecording {
@@ -21,6 +22,7 @@ export interface RecorderOptions extends StartRecording {
   /** The recordings folder (RECORDINGS_DIR); this recording writes into `<root>/<recordingId>/`. */
   root: string;
   tools: Tools;
+  encoding: RecordingEncoding;
   /** Warm ffmpeg processes (one per track start). */
   pool: RecorderPool;
   /** Below this much free space the recording stops (files finalised). */
@@ -110,6 +112,7 @@ export class MeetingRecorder {
       recordingId: this.recordingId,
       durationMs,
       tools: this.#o.tools,
+      encoding: this.#o.encoding,
       log: this.#o.log,
     });
   }
@@ -132,6 +135,7 @@ export class MeetingRecorder {
           recordingId: this.recordingId,
           durationMs,
           tools: this.#o.tools,
+          encoding: this.#o.encoding,
           log: this.#o.log,
         });
       } catch (err) {

@@ -3,6 +3,7 @@ import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from '@giaoban/common/logger';
+import type { RecordingEncoding } from './recordingEncoding';
 import { recordingTrackSchema, type RecordingResult, type RecordingTrack } from './recordingTypes';
 
 const run = promisify(execFile);
@@ -101,8 +102,9 @@ async function salvage(dir: string, t: RecordingTrack, tools: Tools): Promise<Re
 /**
  * After the last segment stopped: salvages tracks of dead writers, then mixes
  * every track into one (decoded, each delayed by its offset, silence where
- * nobody spoke or across failures, Opus 12 kbit/s mono: wideband speech, the units' own tracks keep their quality). Files are written
- * as `.part` and renamed once complete.
+ * nobody spoke or across failures, Opus mono as `encoding.mix` says: wideband
+ * speech, the units' own tracks keep their quality). Files are written as
+ * `.part` and renamed once complete.
  */
 export async function finishRecording(o: {
   dir: string;
@@ -110,6 +112,7 @@ export async function finishRecording(o: {
   durationMs: number;
   /** Tracks of writers still alive here are already final; anything else `recording` is a dead writer's. */
   tools: Tools;
+  encoding: RecordingEncoding;
   log: Logger;
 }): Promise<RecordingResult> {
   const found = await readManifests(o.dir);
@@ -138,20 +141,21 @@ export async function finishRecording(o: {
   };
   if (playable.length === 0) return result;
   const mixPart = path.join(o.dir, 'mix.part');
+  const mix = o.encoding.mix;
   const inputs = [
     '-f',
     'lavfi',
     '-t',
     (durationMs / 1000).toFixed(3),
     '-i',
-    'anullsrc=r=48000:cl=mono',
+    `anullsrc=r=${mix.sampleRate}:cl=mono`,
   ];
   const chains: string[] = [];
   playable.forEach((t, i) => {
     inputs.push('-i', path.join(o.dir, t.file));
     // async=1 fills the gaps of DTX and paused microphones with silence: every track keeps its clock.
     chains.push(
-      `[${i + 1}:a]aresample=48000:async=1:first_pts=0,adelay=${t.offsetMs}:all=1,` +
+      `[${i + 1}:a]aresample=${mix.sampleRate}:async=1:first_pts=0,adelay=${t.offsetMs}:all=1,` +
         `aformat=channel_layouts=mono[a${i + 1}]`,
     );
   });
@@ -172,7 +176,13 @@ export async function finishRecording(o: {
         '-c:a',
         'libopus',
         '-b:a',
-        '12k',
+        `${mix.kbps}k`,
+        '-vbr',
+        mix.vbr,
+        '-frame_duration',
+        String(mix.frameMs),
+        '-compression_level',
+        String(mix.complexity),
         '-application',
         'voip',
         '-f',

@@ -10,7 +10,14 @@ import { OPUS_PT, opusRtpParameters, plainPort } from '../testing/rtp';
 import { WorkerPool } from '../workerPool';
 import type { RecordingEvent } from './recordingTypes';
 import { Recorders } from './recorders';
-import { codecOf, durationS, meanVolumeDb, opusSender } from './testing/audioProbe';
+import {
+  codecOf,
+  durationS,
+  largestGapMs,
+  meanVolumeDb,
+  opusSender,
+  sendPattern,
+} from './testing/audioProbe';
 
 const log = createLogger('test', process.env.LOG_LEVEL ?? 'warn');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -55,15 +62,33 @@ describe('meeting recorder (real workers, real ffmpeg)', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  async function speaker(id: string, unitId: string, ssrc: number, freqHz: number) {
+  async function speaker(
+    id: string,
+    unitId: string,
+    ssrc: number,
+    freqHz: number,
+    talk?: { from: number; to: number },
+  ) {
     const e = await meeting.addEndpoint({ id, unitId, transport: { type: 'plain' } });
-    await meeting.produce(id, {
+    const producer = await meeting.produce(id, {
       kind: 'audio',
       rtpParameters: opusRtpParameters(ssrc),
       source: 'mic',
     });
-    const s = opusSender({ port: plainPort(e.sendTransport), ssrc, payloadType: OPUS_PT, freqHz });
+    const s = opusSender({
+      port: plainPort(e.sendTransport),
+      ssrc,
+      payloadType: OPUS_PT,
+      freqHz,
+      talk,
+    });
     senders.push(s);
+    // The speaker's process is sending (a track that never gets a packet is left as `.part`).
+    await expect
+      .poll(async () => (await meeting.producer(producer.id).getStats())[0]?.byteCount ?? 0, {
+        timeout: 15_000,
+      })
+      .toBeGreaterThan(0);
     return { endpoint: e, sender: s };
   }
 
@@ -110,7 +135,7 @@ describe('meeting recorder (real workers, real ffmpeg)', () => {
       const own = t.unitId === '18853' ? 440 : 880;
       const other = t.unitId === '18853' ? 880 : 440;
       const ownDb = await meanVolumeDb(file, own);
-      expect(ownDb).toBeGreaterThan(-40);
+      expect(ownDb, t.file).toBeGreaterThan(-40);
       expect(ownDb - (await meanVolumeDb(file, other))).toBeGreaterThan(15);
     }
     // Unit a was heard from its start to the stop.
@@ -122,6 +147,10 @@ describe('meeting recorder (real workers, real ffmpeg)', () => {
     expect(Math.abs((await durationS(mix)) - totalS)).toBeLessThan(1);
     expect(await meanVolumeDb(mix, 440)).toBeGreaterThan(-40);
     expect(await meanVolumeDb(mix, 880)).toBeGreaterThan(-40);
+    // The mix: 60 ms frames, 12 kbit/s kept on tones too (plain VBR made 14 kbit/s of "12k").
+    expect((await sendPattern(mix)).frameMs).toBe(60);
+    const kbps = (result.mix!.bytes * 8) / 1000 / (await durationS(mix));
+    expect(kbps).toBeLessThan(12 * 1.1);
   }, 60_000);
 
   it('starts one recorder when the endpoints rejoining together each ask to resume', async () => {
@@ -143,4 +172,25 @@ describe('meeting recorder (real workers, real ffmpeg)', () => {
     for (const t of result.tracks)
       expect(await codecOf(path.join(root, 'rec2', t.file))).toBe('opus');
   }, 30_000);
+
+  it('records a synthetic speaker that sends as Chromium does (60 ms, DTX) without gaps in speech', async () => {
+    // Speaks 2 s of every 6 s, as bench:recording's speakers and e2e/recordingSpeaker.test.ts's Chromium.
+    await speaker('c', '18859', 7004, 660, { from: 0, to: 2 });
+    const req = { recordingId: 'rec3', startedAt: Date.now(), segment: 2 };
+    await recorders.start(meeting, req);
+    await sleep(13_000);
+    const result = await recorders.stop('m-rec', 'rec3');
+    const t = result.tracks.find((x) => x.unitId === '18859')!;
+    const file = path.join(root, 'rec3', t.file);
+    const p = await sendPattern(file);
+    // The figures e2e/recordingSpeaker.test.ts holds Chromium's microphone to.
+    expect(p.frameMs).toBe(60);
+    expect(p.talkPacketsPerS).toBeGreaterThan(15);
+    expect(p.talkPacketsPerS).toBeLessThan(18.5);
+    expect(p.silentPacketsPerS).toBeLessThan(8);
+    expect(p.dtxShare).toBeGreaterThan(0.4);
+    // DTX leaves the track without packets for most of the silence; none is missing in speech.
+    expect(await largestGapMs(file, 60)).toBeLessThan(200);
+    expect(await meanVolumeDb(file, 660)).toBeGreaterThan(-50);
+  }, 60_000);
 });

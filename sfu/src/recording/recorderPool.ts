@@ -24,13 +24,15 @@ export class RecorderPool {
   readonly #ffmpeg: string;
   readonly #dir: string;
   readonly #size: number;
+  readonly #pageMs: number;
   readonly #ready: WarmRecorder[] = [];
   #closed = false;
 
-  constructor(o: { ffmpeg: string; root: string; size: number }) {
+  constructor(o: { ffmpeg: string; root: string; size: number; pageMs: number }) {
     this.#ffmpeg = o.ffmpeg;
     this.#dir = path.join(o.root, '.warm');
     this.#size = o.size;
+    this.#pageMs = o.pageMs;
     mkdirSync(this.#dir, { recursive: true });
     // Links left by a process that died: nothing reads them any more.
     for (const f of readdirSync(this.#dir)) rmSync(path.join(this.#dir, f), { force: true });
@@ -58,9 +60,13 @@ export class RecorderPool {
   #spawn(): WarmRecorder {
     const output = path.join(this.#dir, `${randomUUID()}.part`);
     // setpriv --pdeathsig: if this process dies, ffmpeg gets SIGINT and finalises its file.
-    const child = spawn('setpriv', ['--pdeathsig', 'INT', this.#ffmpeg, ...recorderArgs(output)], {
-      stdio: ['pipe', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      'setpriv',
+      ['--pdeathsig', 'INT', this.#ffmpeg, ...recorderArgs(output, this.#pageMs)],
+      {
+        stdio: ['pipe', 'ignore', 'pipe'],
+      },
+    );
     let alive = true;
     let stderr = '';
     child.once('exit', () => {
@@ -76,11 +82,13 @@ export class RecorderPool {
   }
 }
 
-function recorderArgs(output: string): string[] {
+export function recorderArgs(output: string, pageMs: number): string[] {
   return [
     '-hide_banner',
     // Keys are never read from stdin: it carries the SDP.
     '-nostdin',
+    // Nobody reads the progress line: not built every 500 ms.
+    '-nostats',
     '-loglevel',
     'warning',
     '-protocol_whitelist',
@@ -101,9 +109,9 @@ function recorderArgs(output: string): string[] {
     '-y',
     '-f',
     'ogg',
-    // Pages of ~200 ms, flushed as written: a crash loses at most that much.
+    // Pages of `pageMs` (recordingEncoding), flushed as written.
     '-page_duration',
-    '200000',
+    String(pageMs * 1000),
     '-flush_packets',
     '1',
     output,

@@ -6,6 +6,7 @@ import type { Meeting } from '../meeting';
 import { MeetingRecorder } from './meetingRecorder';
 import { finishRecording, type Tools } from './mixdown';
 import { RecorderPool } from './recorderPool';
+import { recordingEncoding, type RecordingEncoding } from './recordingEncoding';
 import type {
   RecordingEvent,
   RecordingResult,
@@ -22,6 +23,8 @@ export interface RecordingSettings {
   diskCheckMs?: number;
   /** RECORDER_WARM: ffmpeg processes kept started, waiting for a track (start ≤ 1 s). */
   warm?: number;
+  /** Ogg pages and the mix's Opus (default recordingEncoding; the bench compares another). */
+  encoding?: RecordingEncoding;
 }
 
 /**
@@ -70,6 +73,7 @@ export class Recorders {
       meeting,
       root: this.#settings.root,
       tools: this.#settings.tools,
+      encoding: this.#encoding(),
       pool: this.#warmPool(),
       minFreeBytes: this.#settings.minFreeBytes,
       diskCheckMs: this.#settings.diskCheckMs,
@@ -116,6 +120,7 @@ export class Recorders {
       recordingId,
       durationMs: Math.max(0, Date.now() - since),
       tools: this.#settings.tools,
+      encoding: this.#encoding(),
       log: this.#log,
     });
   }
@@ -143,8 +148,13 @@ export class Recorders {
       ffmpeg: this.#settings.tools.ffmpeg,
       root: this.#settings.root,
       size: this.#settings.warm ?? 3,
+      pageMs: this.#encoding().pageMs,
     });
     return this.#pool;
+  }
+
+  #encoding(): RecordingEncoding {
+    return this.#settings.encoding ?? recordingEncoding;
   }
 
   async #current(meetingId: string): Promise<MeetingRecorder | undefined> {
