@@ -10,6 +10,7 @@ import type { RollCall } from '@giaoban/scheduler/api/notifications';
 import type { DialCall, MeetingPhone } from '@giaoban/scheduler/api/phone';
 import { writeToneWav } from '../sfu/src/recording/testing/audioProbe';
 import { startTestApp } from '../infra/test/app';
+import { startTestSmsc, type TestSmsc } from '../infra/test/smsc';
 import { connect, login, startMeeting, type TestClient } from '../signaling/src/testing/clients';
 import { startPhone } from '../phone/src/main';
 import { launchChromium } from './browser';
@@ -37,6 +38,8 @@ const NEVER = '0912000053';
  */
 describe('phone dial-out (scheduler queue → phone role → baresip)', () => {
   let app: Awaited<ReturnType<typeof startTestApp>>;
+  // The carrier's SMSC (the smpp package's real server): the emergency texts before it calls.
+  let smsc: TestSmsc;
   let phone: Awaited<ReturnType<typeof startPhone>>;
   let ns: PhoneNs;
   let browser: Browser;
@@ -77,8 +80,18 @@ describe('phone dial-out (scheduler queue → phone role → baresip)', () => {
     await writeToneWav(path.join(dir, 'commune.wav'), 440, 120);
     await toneWav8k(path.join(dir, 'phone.wav'), 880, 120);
     const env = { PHONE_SERVICE_KEY: SERVICE_KEY, PHONE_SIP_NUMBER: '02323800017' };
+    smsc = await startTestSmsc({ systemId: 'giaoban', password: 'smsc-pw', receiptDelayMs: 200 });
     [app, browser] = await Promise.all([
-      startTestApp({ SFU_WORKERS: '1', PHONE_ESCALATE_CALL_AFTER_MIN: '0.1', ...env }),
+      startTestApp({
+        SFU_WORKERS: '1',
+        // An unacknowledged emergency: SMS after 3 s, the call after 6 s.
+        SMS_ESCALATE_AFTER_MIN: '0.05',
+        PHONE_ESCALATE_CALL_AFTER_MIN: '0.1',
+        SMPP_URL: smsc.url,
+        SMPP_SYSTEM_ID: 'giaoban',
+        SMPP_PASSWORD: 'smsc-pw',
+        ...env,
+      }),
       launchChromium([
         `--use-file-for-fake-audio-capture=${path.join(dir, 'commune.wav')}`,
         '--autoplay-policy=no-user-gesture-required',
@@ -125,6 +138,7 @@ describe('phone dial-out (scheduler queue → phone role → baresip)', () => {
     await phone?.close();
     await browser?.close();
     await app?.close();
+    await smsc?.stop();
     if (ns) await destroyPhoneNs(ns);
     rmSync(dir, { recursive: true, force: true });
   });
@@ -214,7 +228,7 @@ describe('phone dial-out (scheduler queue → phone role → baresip)', () => {
     expect(phone.server.calls.length).toBe(0);
   });
 
-  it('an emergency calls the unit that did not acknowledge (calledAt, phoneJoinedAt), not the one that did', async () => {
+  it('an emergency texts, then calls, the unit that did not acknowledge (smsSentAt, calledAt, phoneJoinedAt), not the one that did', async () => {
     const res = await rest('POST', '/emergencies', 'chihuy', {
       title: 'Lũ quét',
       selectors: [
@@ -241,9 +255,18 @@ describe('phone dial-out (scheduler queue → phone role → baresip)', () => {
     const called = rc.units.find((u) => u.unitId === '18856')!;
     expect(called.calledAt).toBeTruthy();
     expect(Date.parse(called.calledAt!)).toBeLessThanOrEqual(Date.parse(called.phoneJoinedAt!));
+    // The SMS went first: to the unit's number, with the title, the dial-in number and its PIN.
+    expect(called.smsSentAt).toBeTruthy();
+    expect(Date.parse(called.smsSentAt!)).toBeLessThanOrEqual(Date.parse(called.calledAt!));
+    const texts = smsc.received.filter((m) => m.destination === ANSWERS);
+    expect(texts).toHaveLength(1);
+    expect(texts[0]!.text).toContain('Lũ quét');
+    expect(texts[0]!.text).toContain('02323800017');
     const acked = rc.units.find((u) => u.unitId === '18853')!;
     expect(acked.acknowledgedAt).toBeTruthy();
     expect(acked.calledAt).toBeNull();
+    expect(acked.smsSentAt).toBeNull();
+    expect(smsc.received.filter((m) => m.destination === NEVER)).toEqual([]);
     await b.command('hangup');
     await expect.poll(() => phone.server.calls.length, { timeout: 10_000 }).toBe(0);
   });
