@@ -13,7 +13,7 @@ import { startPhone } from '../phone/src/main';
 import { launchChromium } from './browser';
 import { buildMeetingHarness, harnessJoin, openHarnessPage } from './fixtures';
 import { Baresip } from './phone/baresip';
-import { createPhoneNs, destroyPhoneNs, type PhoneNs } from './phone/phoneNs';
+import { createPhoneNs, destroyPhoneNs, shapePhoneNs, type PhoneNs } from './phone/phoneNs';
 import {
   bandDb,
   freeUdpPort,
@@ -50,6 +50,8 @@ describe('phone bridge (baresip ↔ SIP ↔ SFU ↔ Chromium)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'gb-phone-'));
     ns = await createPhoneNs();
+    // The trunk's link to the phone: 256 kbit/s each way (PCMA takes ~90) and 1 % random loss.
+    await shapePhoneNs(ns, { rateKbit: 256, lossPct: 1 });
     await writeToneWav(path.join(dir, 'commune.wav'), 440, 120);
     // baresip's aufile takes 8 kHz only.
     await toneWav8k(path.join(dir, 'phone.wav'), 880, 120);

@@ -6,7 +6,7 @@ const run = promisify(execFile);
 /**
  * A network namespace for a test phone (baresip): a veth pair, 10.217.17.0/24
  * (this harness's own subnet; the netem harness has 10.213.0.0/16), names
- * prefixed `ph17`. `shape` puts netem (loss, delay) on both directions.
+ * prefixed `ph17`; `shapePhoneNs` gives it a rate and random loss each way.
  */
 export interface PhoneNs {
   name: string;
@@ -14,6 +14,8 @@ export interface PhoneNs {
   nsIf: string;
   hostAddress: string;
   nsAddress: string;
+  /** The host's loss rule, deleted with the namespace. */
+  hostLossRule?: string[];
 }
 
 export async function createPhoneNs(idx = process.pid % 60): Promise<PhoneNs> {
@@ -38,10 +40,17 @@ export async function createPhoneNs(idx = process.pid % 60): Promise<PhoneNs> {
   return ns;
 }
 
-/** Loss (%) and delay (ms) each way on the phone's link. */
-export async function shapePhoneNs(ns: PhoneNs, lossPct: number, delayMs = 0): Promise<void> {
-  const netem = ['netem', 'delay', `${delayMs}ms`, 'loss', `${lossPct}%`];
-  await run('tc', ['qdisc', 'replace', 'dev', ns.hostIf, 'root', ...netem]);
+/**
+ * The phone's link: a rate (tc tbf on both veth ends) and random loss each way, dropped on the
+ * receiving side (raw PREROUTING of the host for the phone's uplink, of the namespace for its
+ * downlink) so that the sender is not told and does not resend. (netem is missing here.)
+ */
+export async function shapePhoneNs(
+  ns: PhoneNs,
+  o: { rateKbit: number; lossPct: number },
+): Promise<void> {
+  const tbf = ['tbf', 'rate', `${o.rateKbit}kbit`, 'burst', '4kb', 'latency', '200ms'];
+  await run('tc', ['qdisc', 'replace', 'dev', ns.hostIf, 'root', ...tbf]);
   await run('ip', [
     'netns',
     'exec',
@@ -52,11 +61,32 @@ export async function shapePhoneNs(ns: PhoneNs, lossPct: number, delayMs = 0): P
     'dev',
     ns.nsIf,
     'root',
-    ...netem,
+    ...tbf,
   ]);
+  if (o.lossPct <= 0) return;
+  const drop = (dev: string) => [
+    '-t',
+    'raw',
+    '-A',
+    'PREROUTING',
+    '-i',
+    dev,
+    '-m',
+    'statistic',
+    '--mode',
+    'random',
+    '--probability',
+    String(o.lossPct / 100),
+    '-j',
+    'DROP',
+  ];
+  await run('iptables', drop(ns.hostIf));
+  await run('ip', ['netns', 'exec', ns.name, 'iptables', ...drop(ns.nsIf)]);
+  ns.hostLossRule = drop(ns.hostIf).map((a) => (a === '-A' ? '-D' : a));
 }
 
 export async function destroyPhoneNs(ns: PhoneNs): Promise<void> {
+  if (ns.hostLossRule) await run('iptables', ns.hostLossRule).catch(() => undefined);
   await run('ip', ['link', 'del', ns.hostIf]).catch(() => undefined);
   await run('ip', ['netns', 'del', ns.name]).catch(() => undefined);
 }
