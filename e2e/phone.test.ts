@@ -21,6 +21,7 @@ import {
   playRemoteAudio,
   toneWav8k,
   waitProducer,
+  phoneJoined,
 } from './phone/audioLevels';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -125,19 +126,7 @@ describe('phone bridge (baresip ↔ SIP ↔ SFU ↔ Chromium)', () => {
       await b.typeDigits(`${pinOf('18856')}#`);
       await expect.poll(() => call.state, { timeout: 10_000 }).toBe('inMeeting');
       // In the room as commune 18856, with the phone mark, audio only.
-      type Joined = {
-        endpoint: { unitId: string; phone?: boolean; audioOnly?: boolean; id: string };
-      };
-      await expect
-        .poll(() =>
-          host.events.some(
-            (e) => e.name === 'presence:joined' && (e.payload as Joined).endpoint.phone,
-          ),
-        )
-        .toBe(true);
-      const joined = host.events.find(
-        (e) => e.name === 'presence:joined' && (e.payload as Joined).endpoint.phone,
-      )!.payload as Joined;
+      const joined = { endpoint: await phoneJoined(host) };
       expect(joined.endpoint).toMatchObject({ unitId: '18856', phone: true, audioOnly: true });
       // Hears the meeting within 3 s of the PIN (issue 17's goal).
       await expect.poll(() => call.times.heardAt, { timeout: 5_000 }).toBeDefined();

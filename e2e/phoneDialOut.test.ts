@@ -17,7 +17,14 @@ import { launchChromium } from './browser';
 import { buildMeetingHarness, harnessJoin, openHarnessPage } from './fixtures';
 import { Baresip } from './phone/baresip';
 import { createPhoneNs, destroyPhoneNs, type PhoneNs } from './phone/phoneNs';
-import { bandDb, freeUdpPort, heardDb, playRemoteAudio, toneWav8k } from './phone/audioLevels';
+import {
+  bandDb,
+  freeUdpPort,
+  heardDb,
+  phoneJoined,
+  playRemoteAudio,
+  toneWav8k,
+} from './phone/audioLevels';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const say = (s: string) => process.stdout.write(`${s}\n`);
@@ -173,17 +180,7 @@ describe('phone dial-out (scheduler queue → phone role → baresip)', () => {
     await expect
       .poll(async () => (await callOf('18856'))?.state, { timeout: 5_000 })
       .toBe('joined');
-    type Joined = { endpoint: { unitId: string; phone?: boolean; id: string } };
-    await expect
-      .poll(() =>
-        host.events.some(
-          (e) => e.name === 'presence:joined' && (e.payload as Joined).endpoint.phone,
-        ),
-      )
-      .toBe(true);
-    const joined = host.events.find(
-      (e) => e.name === 'presence:joined' && (e.payload as Joined).endpoint.phone,
-    )!.payload as Joined;
+    const joined = { endpoint: await phoneJoined(host) };
     expect(joined.endpoint.unitId).toBe('18856');
 
     await sleep(1_000);

@@ -115,3 +115,25 @@ export async function toneWav8k(file: string, freqHz: number, seconds: number): 
   await writeToneWav(wide, freqHz, seconds);
   await run('ffmpeg', ['-v', 'error', '-y', '-i', wide, '-ar', '8000', file]);
 }
+
+export interface PhoneEndpoint {
+  id: string;
+  unitId: string;
+  phone?: boolean;
+  audioOnly?: boolean;
+}
+
+/** The first phone endpoint the host saw join (`presence:joined` with the phone mark). */
+export async function phoneJoined(host: TestClient, timeoutMs = 10_000): Promise<PhoneEndpoint> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const found = host.events.find(
+      (e) =>
+        e.name === 'presence:joined' &&
+        (e.payload as { endpoint: PhoneEndpoint }).endpoint.phone === true,
+    );
+    if (found) return (found.payload as { endpoint: PhoneEndpoint }).endpoint;
+    if (Date.now() > until) throw new Error('no phone endpoint joined');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

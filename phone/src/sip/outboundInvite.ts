@@ -133,32 +133,28 @@ function cancelOf(rq: SipRequest): SipRequest {
   };
 }
 
-/** The ACK of a 2xx: a request of its own, to the callee's Contact. */
-function ackOf(rq: SipRequest, rs: SipResponse): SipRequest {
+/** A request in the dialog a 2xx opened, to the callee's Contact. */
+function inDialog(rq: SipRequest, rs: SipResponse, method: 'ACK' | 'BYE', seq: number): SipRequest {
   return {
-    method: 'ACK',
+    method,
     uri: rs.headers.contact?.[0]?.uri ?? rq.uri,
     headers: {
       to: rs.headers.to,
       from: rq.headers.from,
       'call-id': rq.headers['call-id'],
-      cseq: { method: 'ACK', seq: rq.headers.cseq.seq },
-      ...(rq.headers.route ? { route: rq.headers.route } : {}),
+      cseq: { method, seq },
       via: [],
     },
   };
 }
 
+/** The ACK of a 2xx: a request of its own, with the INVITE's CSeq number and route. */
+function ackOf(rq: SipRequest, rs: SipResponse): SipRequest {
+  const ack = inDialog(rq, rs, 'ACK', rq.headers.cseq.seq);
+  if (rq.headers.route) ack.headers.route = rq.headers.route;
+  return ack;
+}
+
 function byeOf(rq: SipRequest, rs: SipResponse): SipRequest {
-  return {
-    method: 'BYE',
-    uri: rs.headers.contact?.[0]?.uri ?? rq.uri,
-    headers: {
-      to: rs.headers.to,
-      from: rq.headers.from,
-      'call-id': rq.headers['call-id'],
-      cseq: { method: 'BYE', seq: rq.headers.cseq.seq + 1 },
-      via: [],
-    },
-  };
+  return inDialog(rq, rs, 'BYE', rq.headers.cseq.seq + 1);
 }

@@ -163,7 +163,15 @@ export async function sendPattern(file: string): Promise<{
  * a tone modulated at syllable rate, so that the browser's noise suppression
  * takes it for speech rather than a steady noise to remove.
  */
-export async function writeToneWav(file: string, freqHz: number, seconds = 30): Promise<void> {
+export function writeToneWav(file: string, freqHz: number, seconds = 30): Promise<void> {
+  return lavfiWav(file, speechTone(freqHz), seconds);
+}
+
+/** The modulated tone of writeToneWav as an ffmpeg expression of t. */
+const speechTone = (freqHz: number) => `0.6*sin(2*PI*${freqHz}*t)*(0.55+0.45*sin(2*PI*3*t))`;
+
+/** A mono 48 kHz 16-bit WAV of an ffmpeg `aevalsrc` expression. */
+async function lavfiWav(file: string, expr: string, seconds: number): Promise<void> {
   await run('ffmpeg', [
     '-v',
     'error',
@@ -171,7 +179,7 @@ export async function writeToneWav(file: string, freqHz: number, seconds = 30): 
     '-f',
     'lavfi',
     '-i',
-    `aevalsrc='0.6*sin(2*PI*${freqHz}*t)*(0.55+0.45*sin(2*PI*3*t))':s=48000:d=${seconds}`,
+    `aevalsrc='${expr}':s=48000:d=${seconds}`,
     '-ac',
     '1',
     '-c:a',
@@ -185,26 +193,17 @@ export async function writeToneWav(file: string, freqHz: number, seconds = 30): 
  * writeToneWav) for [from, to) of every 6 s and is digitally silent otherwise:
  * the bench's speakers' turns, for comparing a browser's packets with theirs.
  */
-export async function writeTurnsWav(
+export function writeTurnsWav(
   file: string,
   freqHz: number,
   talk: { from: number; to: number },
   seconds = 30,
 ): Promise<void> {
-  await run('ffmpeg', [
-    '-v',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    `aevalsrc='if(between(mod(t,6),${talk.from},${talk.to}-0.0001),0.6*sin(2*PI*${freqHz}*t)*(0.55+0.45*sin(2*PI*3*t)),0)':s=48000:d=${seconds}`,
-    '-ac',
-    '1',
-    '-c:a',
-    'pcm_s16le',
+  return lavfiWav(
     file,
-  ]);
+    `if(between(mod(t,6),${talk.from},${talk.to}-0.0001),${speechTone(freqHz)},0)`,
+    seconds,
+  );
 }
 
 /**
