@@ -23,7 +23,7 @@ export default defineConfig({
         test: {
           name: 'client',
           root: './client',
-          include: ['src/**/*.test.{ts,tsx}'],
+          include: ['src/**/*.test.{ts,tsx}', 'scripts/**/*.test.ts'],
           environment: 'happy-dom',
         },
       },

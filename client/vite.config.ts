@@ -3,6 +3,7 @@ import path from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { engineManifest } from './scripts/engineManifest';
 
 /**
  * Writes `.br` and `.gz` beside every text file of the build, once, at build
@@ -34,7 +35,7 @@ function precompress(dir: string): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), precompress(path.resolve(import.meta.dirname, 'dist'))],
+  plugins: [react(), engineManifest(), precompress(path.resolve(import.meta.dirname, 'dist'))],
   build: {
     outDir: 'dist',
     sourcemap: false,

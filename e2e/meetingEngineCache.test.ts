@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { useBrowserApp } from './fixtures';
+import { login, startMeeting } from './weakLink/probe';
 
 /**
  * The meeting engine is on the device before the click (issue 13): right after
@@ -49,5 +50,35 @@ describe('meeting engine kept on the device (service worker)', () => {
       .toBe(true);
     for (const [path, viaWorker] of fromWorker) expect(viaWorker, path).toBe(true);
     await page.context().close();
+  });
+
+  it('the pre-join screen shows the engine arriving and allows the click once it is here', async () => {
+    const host = await login(t.url, 'host44');
+    const meetingId = await startMeeting(t.url, host, ['18853']);
+    const context = await t.browser.newContext({ baseURL: t.url, serviceWorkers: 'block' });
+    // A slow link: the meeting store (mediasoup-client) arrives 4 s after it was asked for.
+    let released = 0;
+    await context.route('**/assets/meetingStore-*.js', async (route) => {
+      await new Promise((r) => setTimeout(r, 4_000));
+      released = Date.now();
+      await route.continue();
+    });
+    const page = await context.newPage();
+    await page.goto('/');
+    await page.getByLabel('Tên đăng nhập').fill('u18853');
+    await page.getByLabel('Mật khẩu').fill('GiaoBan@2026');
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.getByRole('navigation').waitFor({ timeout: 15_000 });
+    await page.goto(`/join/${meetingId}`);
+    const join = page.locator('button.btn-join');
+    // Said in words with the share that arrived, and the click waits for it.
+    await expect
+      .poll(() => page.locator('.engine-status').textContent(), { timeout: 10_000 })
+      .toMatch(/^Đang tải bộ máy họp… \d+ %$/);
+    expect(await join.isDisabled()).toBe(true);
+    await page.locator('button.btn-join:enabled').waitFor({ timeout: 20_000 });
+    expect(released).toBeGreaterThan(0);
+    expect(await page.locator('.engine-status').count()).toBe(0);
+    await context.close();
   });
 });

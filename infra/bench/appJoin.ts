@@ -14,7 +14,8 @@ import { runBench, writeBenchResult } from './benchResult';
  *
  * First visit: an empty browser (no cache, no service worker): the login page,
  * sign in at once, the meeting's "Tham gia" on home the moment it shows, then on
- * the pre-join screen "Tham gia" the moment the link test gives its verdict.
+ * the pre-join screen "Tham gia" the moment the screen allows it: the link test's
+ * verdict shown and the button enabled (the meeting engine on the device).
  * Later visit: the same browser another day (new page, session kept): home,
  * the card, the verdict, the click. click → audio = the click to the first
  * remote audio packet (the engine's inbound stats, polled every 50 ms).
@@ -22,12 +23,16 @@ import { runBench, writeBenchResult } from './benchResult';
 interface Visit {
   /** Opening the app (or the login click on a first visit) → home shown. */
   homeS: number;
-  /** The card's click → the pre-join verdict (the moment the screen allows the click). */
+  /** The card's click → the pre-join verdict. */
   prejoinS: number;
+  /** The card's click → "Tham gia" enabled (the meeting engine on the device): when the screen allows the click. */
+  allowedS: number;
   verdict: string | null;
   clickToAudioS: number | null;
   /** /assets/ files that crossed the link during the visit, KB (Resource Timing). */
   assetsKB: number;
+  /** Each of them (file name, KB over the link), in load order. */
+  assets: { file: string; kb: number }[];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -65,25 +70,34 @@ async function visit(stage: Stage, ctx: BrowserContext, first: boolean): Promise
   await verdictEl.waitFor({ timeout: TIMEOUT });
   const t2 = Date.now();
   const verdict = await verdictEl.getAttribute('data-verdict');
+  // The screen allows the click once the meeting engine is on the device (the button enabled).
+  await page.locator('button.btn-join:enabled').waitFor({ timeout: TIMEOUT });
+  const tAllowed = Date.now();
   await page.locator('button.btn-join').click();
   const t3 = Date.now();
   const audioAt = await firstAudio(page, 60_000);
-  const assetsKB = await page.evaluate(() => {
+  const assets = await page.evaluate(() => {
     type Timing = { name: string; transferSize: number };
     const perf = performance as unknown as { getEntriesByType(type: string): Timing[] };
-    const bytes = perf
+    return perf
       .getEntriesByType('resource')
-      .filter((e) => e.name.includes('/assets/'))
-      .reduce((n, e) => n + e.transferSize, 0);
-    return bytes / 1024;
+      .filter((e) => e.name.includes('/assets/') || e.name.includes('/linkprobe.bin'))
+      .filter((e) => e.transferSize > 0)
+      .map((e) => ({
+        file: new URL(e.name).pathname.split('/').pop()!,
+        kb: e.transferSize / 1024,
+      }));
   });
+  const assetsKB = assets.reduce((n, a) => n + a.kb, 0);
   await page.close();
   return {
     homeS: (t1 - t0) / 1000,
     prejoinS: (t2 - t1) / 1000,
+    allowedS: (tAllowed - t1) / 1000,
     verdict,
     clickToAudioS: audioAt === null ? null : (audioAt - t3) / 1000,
     assetsKB,
+    assets,
   };
 }
 
@@ -117,12 +131,12 @@ async function main(): Promise<void> {
     }
   }
   console.log(
-    '\n| profile | visit | open → home (s) | card → pre-join verdict (s) | verdict | click → first audio (s) | assets over the link (KB) | load start → end |\n|---|---|---|---|---|---|---|---|',
+    '\n| profile | visit | open → home (s) | card → verdict (s) | card → click allowed (s) | verdict | click → first audio (s) | assets over the link (KB) | load start → end |\n|---|---|---|---|---|---|---|---|---|',
   );
   for (const r of rows)
     r.visits.forEach((v, i) =>
       console.log(
-        `| ${r.profile} (${r.downKbps}/${r.upKbps}, ${r.rttMs} ms) | ${i === 0 ? 'first' : `later ${i}`} | ${v.homeS.toFixed(1)} | ${v.prejoinS.toFixed(1)} | ${v.verdict ?? '–'} | ${v.clickToAudioS?.toFixed(2) ?? 'none'} | ${v.assetsKB.toFixed(0)} | ${r.loadStart.toFixed(1)} → ${r.loadEnd.toFixed(1)} |`,
+        `| ${r.profile} (${r.downKbps}/${r.upKbps}, ${r.rttMs} ms) | ${i === 0 ? 'first' : `later ${i}`} | ${v.homeS.toFixed(1)} | ${v.prejoinS.toFixed(1)} | ${v.allowedS.toFixed(1)} | ${v.verdict ?? '–'} | ${v.clickToAudioS?.toFixed(2) ?? 'none'} | ${v.assetsKB.toFixed(0)} | ${r.loadStart.toFixed(1)} → ${r.loadEnd.toFixed(1)} |`,
       ),
     );
   writeBenchResult('app-join', { rows });

@@ -417,6 +417,8 @@ export const en: Resources = {
     measured: 'delay {{rtt}} ms, download {{kbps}} kbit/s',
     suggestAudioOnly: 'Weak link: choose "Audio only" so the voice always gets through.',
     retest: 'Test again',
+    engineLoading: 'Loading the meeting engine… {{pct}} %',
+    engineLoadingLabel: 'Meeting engine download',
     checkingAccess: 'Checking whether you may join…',
     cannotJoin: 'You cannot join this meeting',
     outlook: {

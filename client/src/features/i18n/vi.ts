@@ -420,6 +420,8 @@ export const vi = {
     measured: 'trễ {{rtt}} ms, tải xuống {{kbps}} kbit/s',
     suggestAudioOnly: 'Đường truyền yếu: nên chọn "Chỉ âm thanh" để tiếng nói luôn thông suốt.',
     retest: 'Đo lại',
+    engineLoading: 'Đang tải bộ máy họp… {{pct}} %',
+    engineLoadingLabel: 'Tải bộ máy họp',
     checkingAccess: 'Đang kiểm tra quyền vào họp…',
     cannotJoin: 'Không vào được cuộc họp này',
     outlook: {

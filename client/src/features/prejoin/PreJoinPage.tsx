@@ -17,6 +17,7 @@ import {
 import { useMicLevel } from './useMicLevel';
 import { MeetingHeading } from './MeetingHeading';
 import { JoinOutlook } from './JoinOutlook';
+import { EngineStatus, useEngineReady } from './EngineStatus';
 import { measuredLink, rememberLink } from './linkMemory';
 import { useMeetingAccess } from './meetingAccess';
 import { ErrorText } from '../i18n/ErrorText';
@@ -82,6 +83,7 @@ function PreJoinCheck({ meetingId }: { meetingId: string }) {
   // A suggestion never overrides what the user chose on this device.
   const mode: JoinMode = userMode ?? suggested ?? prefs?.mode ?? 'video';
   const level = useMicLevel(stream);
+  const engineReady = useEngineReady();
   const micSel = useId();
   const camSel = useId();
 
@@ -274,6 +276,7 @@ function PreJoinCheck({ meetingId }: { meetingId: string }) {
             </button>
           </div>
           <JoinOutlook mode={mode} measured={measured} />
+          <EngineStatus />
           <div className="prejoin-actions">
             <button
               type="button"
@@ -285,7 +288,8 @@ function PreJoinCheck({ meetingId }: { meetingId: string }) {
             >
               {t('app.cancel')}
             </button>
-            <button type="button" className="btn btn-join" onClick={join}>
+            {/* Allowed once the engine is on the device: the click then costs the join alone. */}
+            <button type="button" className="btn btn-join" onClick={join} disabled={!engineReady}>
               {t('home.join')}
             </button>
           </div>

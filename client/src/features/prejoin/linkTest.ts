@@ -40,6 +40,16 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] ?? 0;
 }
 
+/** What a body read until a deadline gave. */
+export interface BodyRead {
+  /** Rate between the first and the last chunk (kbit/s); null with fewer than two chunks. */
+  kbps: number | null;
+  /** Every byte that arrived, the first chunk's too. */
+  bytes: number;
+  /** The body ended (all of it arrived). */
+  done: boolean;
+}
+
 /**
  * Reads a response body until it ends or `deadline` (performance.now() ms)
  * passes, and returns the rate of what arrived (kbit/s), excluding the first
@@ -47,15 +57,17 @@ function median(xs: number[]): number {
  * time-out: on GPRS the whole file never arrives within the test, but its
  * first kilobytes say what the link carries.
  */
-export async function readRate(
+export async function readBody(
   body: ReadableStream<Uint8Array>,
   deadline: number,
   now: () => number = () => performance.now(),
-): Promise<number | null> {
+): Promise<BodyRead> {
   const reader = body.getReader();
   let first: number | undefined;
   let last = 0;
   let bytes = 0;
+  let all = 0;
+  let done = false;
   try {
     for (;;) {
       const left = deadline - now();
@@ -66,67 +78,105 @@ export async function readRate(
         new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), left))),
       ]);
       clearTimeout(timer);
-      if (next === 'late' || next.done) break;
+      if (next === 'late') break;
+      if (next.done) {
+        done = true;
+        break;
+      }
       const t = now();
+      all += next.value.byteLength;
       if (first === undefined) first = t;
       else bytes += next.value.byteLength;
       last = t;
     }
+  } catch {
+    // aborted: what arrived still counts
   } finally {
     void reader.cancel().catch(() => undefined);
   }
-  if (first === undefined || bytes === 0 || last <= first) return null;
-  return (bytes * 8) / (last - first);
+  const kbps =
+    first === undefined || bytes === 0 || last <= first ? null : (bytes * 8) / (last - first);
+  return { kbps, bytes: all, done };
+}
+
+/** The rate part of readBody (kbit/s), null when fewer than two chunks arrived. */
+export async function readRate(
+  body: ReadableStream<Uint8Array>,
+  deadline: number,
+  now: () => number = () => performance.now(),
+): Promise<number | null> {
+  return (await readBody(body, deadline, now)).kbps;
+}
+
+/** What to download for the rate: the build's incompressible probe, else the app's script. */
+function probeUrl(): string | undefined {
+  const built = document.getElementById('gb-engine')?.dataset.probe;
+  return built ?? document.querySelector<HTMLScriptElement>('script[type="module"][src]')?.src;
 }
 
 /**
- * A quick test against our own server (never a third party): three tiny
- * requests (HEAD of the app's page) for the round trip, then the app's own
- * script file for the rate, read until it ends or the test's time is up.
- * Bounded to a few seconds so a dead link fails fast instead of hanging the
- * screen; a slow one gets its verdict from what arrived.
+ * The download rate from a body read (kbit/s). Two chunks or more: their rate.
+ * One chunk that was the whole file (a fast link, loopback): its size over the
+ * time after one round trip. Less than that by the deadline (GPRS behind a
+ * download): what arrived over the time it had, a bound from below — a link that
+ * answers but delivers little in seconds is weak, not unmeasurable.
+ */
+export function downRate(read: BodyRead, tookMs: number, rttMs: number, size: number): number {
+  if (read.kbps !== null) return read.kbps;
+  const bytes = read.done && size > 0 ? size : read.bytes;
+  return (bytes * 8) / Math.max(tookMs - (read.done ? rttMs : 0), 1);
+}
+
+/**
+ * A quick test against our own server (never a third party): up to three tiny
+ * requests (HEAD of the app's page) for the round trip, then a file for the
+ * rate, read until it ends or the test's time is up. Bounded to a few seconds
+ * so a dead link fails fast instead of hanging the screen; a slow one gets its
+ * verdict from what arrived. `null` (no verdict) only when nothing answered.
  */
 export async function runLinkTest(timeoutMs = 6000): Promise<LinkTestResult | null> {
   const ctrl = new AbortController();
   const deadline = performance.now() + timeoutMs;
   const timer = setTimeout(() => ctrl.abort(), timeoutMs + 500);
+  const rtts: number[] = [];
   try {
-    const rtts: number[] = [];
     for (let i = 0; i < 3; i++) {
       const t0 = performance.now();
       // A static file's headers: the round trip, not the server's health checks
       // (/healthz asks Redis and every worker, which a busy server answers slowly).
-      await fetch(`/index.html?probe=${Date.now()}-${i}`, {
+      const answered = await fetch(`/index.html?probe=${Date.now()}-${i}`, {
         method: 'HEAD',
         cache: 'no-store',
         signal: ctrl.signal,
-      });
+      }).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (!answered) break;
       rtts.push(performance.now() - t0);
       // A slow link: two round trips say enough, keep the time for the rate.
       if (performance.now() > deadline - timeoutMs / 2) break;
     }
-    const script = document.querySelector<HTMLScriptElement>('script[type="module"][src]')?.src;
+    // Nothing answered in the whole test: no measurement, no verdict.
+    if (rtts.length === 0) return null;
+    const rttMs = Math.round(median(rtts));
+    // A round trip this long already says weak, whatever the rate.
+    if (rttMs > audioOnlyAboveRttMs) return { rttMs, downKbps: 0 };
+    const url = probeUrl();
     let downKbps = 0;
-    if (script) {
+    if (url) {
       const t0 = performance.now();
-      const res = await fetch(`${script}?probe=${Date.now()}`, {
+      const res = await fetch(`${url}?probe=${Date.now()}`, {
         cache: 'no-store',
         signal: ctrl.signal,
-      });
-      if (!res.body) return null;
-      const rate = await readRate(res.body, deadline);
-      // The whole file in one chunk (a fast link, loopback): no rate between chunks, so
-      // its size on the wire over the time it took after one round trip.
-      const size = Number(res.headers.get('content-length'));
-      const took = performance.now() - t0 - median(rtts);
-      if (rate === null && size > 0 && performance.now() < deadline)
-        downKbps = (size * 8) / Math.max(took, 1);
-      else if (rate === null) return null;
-      else downKbps = rate;
+      }).catch(() => undefined);
+      const read = res?.body
+        ? await readBody(res.body, deadline)
+        : { kbps: null, bytes: 0, done: false };
+      const size = Number(res?.headers.get('content-length') ?? 0);
+      downKbps = downRate(read, performance.now() - t0, rttMs, size);
     }
-    return { rttMs: Math.round(median(rtts)), downKbps: Math.round(downKbps) };
-  } catch {
-    return null;
+    return { rttMs, downKbps: Math.round(downKbps) };
   } finally {
     clearTimeout(timer);
   }
