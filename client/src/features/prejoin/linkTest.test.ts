@@ -45,6 +45,8 @@ describe('pre-join link test', () => {
     expect(kbps!).toBeGreaterThan(45);
     expect(kbps!).toBeLessThan(55);
     expect(judgeLink({ rttMs: 500, downKbps: kbps! })).toBe('weak');
+    // 1.5 s of chunks say enough: the rest of the link stays the meeting engine's.
+    expect(sent).toBeLessThanOrEqual(12);
   });
 
   it('fails only when nothing arrives', async () => {
