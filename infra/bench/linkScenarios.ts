@@ -25,6 +25,10 @@ export interface ScenarioRow {
   scenario: ScenarioName;
   /** fall: ms from the uplink turning 2G (its tbf replaced) to the camera paused in the browser. */
   cameraPausedMs?: number | null;
+  /** fall: ms from the uplink turning 2G to the browser getting the SFU's `fall` notice (null: none came). */
+  fallNoticeMs?: number | null;
+  /** fall: the uplink's new rate took effect (epoch ms), to line up with the server's log. */
+  upAppliedAt?: number;
   /** fall: the commune's audio packets the host received / sent, first 15 s. */
   audioDelivered15s?: number | null;
   /** fall: seconds to the server's audio-only notice. */
@@ -81,9 +85,12 @@ async function fall(stage: Stage, loadStart: number): Promise<ScenarioRow> {
   const sent = c1.packetsSent.audio - c0.packetsSent.audio;
   const got = audioFrom(h1, communeId) - audioFrom(h0, communeId);
   const ao = c1.notices.find((n) => n.at >= c0.now && n.audioOnly);
+  const fallNotice = c1.notices.find((n) => n.wallAt >= upAppliedAt && n.fall);
   return {
     scenario: 'fall',
     cameraPausedMs,
+    fallNoticeMs: fallNotice ? fallNotice.wallAt - upAppliedAt : null,
+    upAppliedAt,
     audioDelivered15s: sent > 0 ? Math.min(1, got / sent) : null,
     audioOnlyS: ao ? (ao.at - c0.now) / 1000 : null,
     loadStart,

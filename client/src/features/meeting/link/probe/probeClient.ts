@@ -17,7 +17,7 @@ class Probe implements ProbeApi {
   #engine: MeetingEngine | undefined;
   #stream: MediaStream | undefined;
   #elements = new Map<string, HTMLMediaElement>();
-  #notices: (LinkNotice & { at: number })[] = [];
+  #notices: (LinkNotice & { at: number; wallAt: number })[] = [];
   #startedAt = 0;
   #preparedAt: number | null = null;
   #clickAt: number | null = null;
@@ -160,7 +160,8 @@ class Probe implements ProbeApi {
         send: watchIceTimeline(send, this.#startedAt),
         recv: watchIceTimeline(recv, this.#startedAt),
       };
-    if (e.type === 'link') this.#notices.push({ ...e.notice, at: performance.now() });
+    if (e.type === 'link')
+      this.#notices.push({ ...e.notice, at: performance.now(), wallAt: Date.now() });
     if (e.type === 'track') {
       // Played like the room's RemoteAudio does, so Chrome decodes as it would for a user.
       const el = document.createElement(e.track.kind === 'audio' ? 'audio' : 'video');

@@ -35,7 +35,8 @@ export interface ProbeSnapshot {
   joinedAt: number | null;
   firstAudioAt: number | null;
   now: number;
-  notices: (LinkNotice & { at: number })[];
+  /** `at`: ms since the probe started; `wallAt`: the page's clock (epoch ms), to line up with the bench's. */
+  notices: (LinkNotice & { at: number; wallAt: number })[];
   consumers: ProbeConsumerStats[];
   /** Bytes on the wire (payload + RTP headers) per kind. */
   bytesSent: { audio: number; video: number };
