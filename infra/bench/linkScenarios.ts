@@ -3,6 +3,7 @@ import os from 'node:os';
 import type { Page } from 'playwright-core';
 import { probeSnapshot, type ProbeSnapshot } from '../../e2e/weakLink/probe';
 import { COMMUNE_GOOD, createStage, joinCommune, type Stage } from '../../e2e/weakLink/stage';
+import { countFlaps } from './linkFlaps';
 
 /**
  * The bench:links scenarios that are not one profile (infra/bench/links.ts):
@@ -40,7 +41,11 @@ export interface ScenarioRow {
   /** starved/busy/vsat: minutes watched, and link-state changes the commune was told of. */
   minutes?: number;
   stateChanges?: number;
+  /** Step-downs within 30 s of a step-up while watched. */
+  flaps?: number;
   states?: string[];
+  /** Each notice watched: seconds since the join, the states. */
+  timeline?: { at: number; state: string }[];
   loadStart: number;
   loadEnd: number;
 }
@@ -133,11 +138,14 @@ async function steady(stage: Stage, scenario: ScenarioName, loadStart: number) {
   const states = s.notices.slice(Math.max(0, from - 1)).map(stateOf);
   let changes = 0;
   for (let i = 1; i < states.length; i++) if (states[i] !== states[i - 1]) changes++;
+  const watched = s.notices.slice(Math.max(0, from - 1));
   return {
     scenario,
     minutes,
     stateChanges: changes,
+    flaps: countFlaps({ ...s, notices: watched }, null),
     states,
+    timeline: watched.map((n) => ({ at: Math.round(n.at / 100) / 10, state: stateOf(n) })),
     ...(videoS !== undefined && {
       videoS,
       audioOnlyNotices: s.notices.filter((n) => n.audioOnly).length,

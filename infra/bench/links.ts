@@ -1,7 +1,6 @@
 import os from 'node:os';
 import type { Page } from 'playwright-core';
 import { linkProfiles, linkProfileNames, type LinkProfileName } from '../netem/profiles';
-import { severity } from '@giaoban/sfu/link/linkState';
 import {
   login,
   openProbe,
@@ -18,6 +17,7 @@ import {
   type Stage,
 } from '../../e2e/weakLink/stage';
 import { runBench, writeBenchResult } from './benchResult';
+import { countFlaps } from './linkFlaps';
 import { runScenario, scenarioNames, type ScenarioName, type ScenarioRow } from './linkScenarios';
 
 /**
@@ -63,28 +63,6 @@ interface Row {
   finalState: string;
   /** Every link notice the commune got (s since join, states, the transition that caused it). */
   notices: { at: number; state: string; reason?: string }[];
-}
-
-const worse = (n: ProbeSnapshot['notices'][number]) =>
-  severity(n.down) >= severity(n.up) ? n.down : n.up;
-
-/**
- * Step-downs within 30 s of a step-up. A step-down within 20 s after the bench
- * itself worsened the link (`expectedFallAt`) is the adaptation working, not a flap.
- */
-function countFlaps(s: ProbeSnapshot, expectedFallAt: number | null): number {
-  let flaps = 0;
-  let lastUpAt = -Infinity;
-  for (let i = 1; i < s.notices.length; i++) {
-    const a = severity(worse(s.notices[i - 1]!));
-    const b = severity(worse(s.notices[i]!));
-    const at = s.notices[i]!.at;
-    if (b < a) lastUpAt = at;
-    const expected =
-      expectedFallAt !== null && at >= expectedFallAt && at < expectedFallAt + 20_000;
-    if (b > a && at - lastUpAt < 30_000 && !expected) flaps++;
-  }
-  return flaps;
 }
 
 const audioIn = (s: ProbeSnapshot, endpointId?: string) =>
@@ -279,12 +257,12 @@ async function main(): Promise<void> {
   }
   if (scenarios.length) {
     console.log(
-      '\n| scenario | camera paused after (ms) | SFU fall notice received after (ms) | commune audio delivered, first 15 s | → audio-only (s) | click → video (s) | audio-only notices | minutes | link-state changes | load start → end |',
+      '\n| scenario | camera paused after (ms) | SFU fall notice received after (ms) | commune audio delivered, first 15 s | → audio-only (s) | click → video (s) | audio-only notices | minutes | link-state changes (flaps) | load start → end |',
     );
     console.log('|---|---|---|---|---|---|---|---|---|---|');
     for (const r of scenarios) {
       console.log(
-        `| ${r.scenario} | ${r.cameraPausedMs ?? '–'} | ${r.fallNoticeMs === undefined ? '–' : (r.fallNoticeMs ?? 'none')} | ${r.audioDelivered15s == null ? '–' : `${(r.audioDelivered15s * 100).toFixed(1)} %`} | ${fmt(r.audioOnlyS ?? null)} | ${fmt(r.videoS ?? null)} | ${r.audioOnlyNotices ?? '–'} | ${r.minutes ?? '–'} | ${r.stateChanges ?? '–'} | ${r.loadStart.toFixed(1)} → ${r.loadEnd.toFixed(1)} |`,
+        `| ${r.scenario} | ${r.cameraPausedMs ?? '–'} | ${r.fallNoticeMs === undefined ? '–' : (r.fallNoticeMs ?? 'none')} | ${r.audioDelivered15s == null ? '–' : `${(r.audioDelivered15s * 100).toFixed(1)} %`} | ${fmt(r.audioOnlyS ?? null)} | ${fmt(r.videoS ?? null)} | ${r.audioOnlyNotices ?? '–'} | ${r.minutes ?? '–'} | ${r.stateChanges === undefined ? '–' : `${r.stateChanges} (${r.flaps ?? 0})`} | ${r.loadStart.toFixed(1)} → ${r.loadEnd.toFixed(1)} |`,
       );
     }
   }
