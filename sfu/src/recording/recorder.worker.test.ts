@@ -10,6 +10,7 @@ import { OPUS_PT, opusRtpParameters, plainPort } from '../testing/rtp';
 import { WorkerPool } from '../workerPool';
 import type { RecordingEvent } from './recordingTypes';
 import { Recorders } from './recorders';
+import { recordingEncoding } from './recordingEncoding';
 import {
   codecOf,
   durationS,
@@ -147,10 +148,10 @@ describe('meeting recorder (real workers, real ffmpeg)', () => {
     expect(Math.abs((await durationS(mix)) - totalS)).toBeLessThan(1);
     expect(await meanVolumeDb(mix, 440)).toBeGreaterThan(-40);
     expect(await meanVolumeDb(mix, 880)).toBeGreaterThan(-40);
-    // The mix: 60 ms frames, 12 kbit/s kept on tones too (plain VBR made 14 kbit/s of "12k").
+    // The mix: 60 ms frames, its rate kept on tones too (plain VBR made 14 kbit/s of "12k").
     expect((await sendPattern(mix)).frameMs).toBe(60);
     const kbps = (result.mix!.bytes * 8) / 1000 / (await durationS(mix));
-    expect(kbps).toBeLessThan(12 * 1.1);
+    expect(kbps).toBeLessThan(recordingEncoding.mix.kbps * 1.1);
   }, 60_000);
 
   it('starts one recorder when the endpoints rejoining together each ask to resume', async () => {
