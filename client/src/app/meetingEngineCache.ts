@@ -32,9 +32,20 @@ export interface EngineProgress {
   total: number;
   /** Every module of the engine is loaded: a click joins without downloading. */
   ready: boolean;
+  /**
+   * The last load ended with a module missing (the link dropped): the click is
+   * allowed anyway (the room loads what it needs, or says it could not), and the
+   * next keepMeetingEngine() tries again.
+   */
+  failed: boolean;
 }
 
-export const useEngine = create<EngineProgress>(() => ({ loaded: 0, total: 0, ready: false }));
+export const useEngine = create<EngineProgress>(() => ({
+  loaded: 0,
+  total: 0,
+  ready: false,
+  failed: false,
+}));
 
 /** 0–100, what the pre-join screen shows. */
 export function enginePercent(p: EngineProgress): number {
@@ -95,12 +106,17 @@ export async function loadEngine(
   modules: (() => Promise<unknown>)[] = meetingModules,
   fetcher: typeof fetch = (...args) => fetch(...args),
 ): Promise<void> {
-  useEngine.setState({ loaded: 0, total: files.reduce((n, f) => n + f.bytes, 0), ready: false });
+  useEngine.setState({
+    loaded: 0,
+    total: files.reduce((n, f) => n + f.bytes, 0),
+    ready: false,
+    failed: false,
+  });
   // One at a time: parallel downloads only fight over a GPRS link.
   for (const f of files) await fetchCounting(f, fetcher);
   let ok = true;
   for (const load of modules) await load().catch(() => (ok = false));
-  if (ok) useEngine.setState({ ready: true });
+  useEngine.setState(ok ? { ready: true } : { failed: true });
 }
 
 /** Same-origin /assets/ files this page has loaded (Resource Timing). */

@@ -10,14 +10,15 @@ import { enginePercent, keepMeetingEngine, useEngine } from '../../app/meetingEn
  */
 export function useEngineReady(): boolean {
   useEffect(() => void keepMeetingEngine(), []);
-  return useEngine((s) => s.ready);
+  // A failed download never locks the user out: the click then loads on demand.
+  return useEngine((s) => s.ready || s.failed);
 }
 
 /** The engine's download while it runs ("Đang tải bộ máy họp… 60 %"); nothing once it is here. */
 export function EngineStatus() {
   const { t } = useTranslation();
   const progress = useEngine();
-  if (progress.ready) return null;
+  if (progress.ready || progress.failed) return null;
   const pct = enginePercent(progress);
   return (
     <div className="engine-status" role="status">
