@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseEnv, portVar } from '@giaoban/common/env';
 import { recordingsDir } from '@giaoban/common/recordingsDir';
 import type { RecordingSettings } from './recording/recorders';
+import { recordingEncoding } from './recording/recordingEncoding';
 import { audioRepairModes } from './codecs';
 
 const schema = z.object({
@@ -35,6 +36,8 @@ const schema = z.object({
   RECORDING_MIN_FREE_MB: z.coerce.number().min(0).default(500),
   /** Recorder processes kept started, so a recording's tracks start within a second. */
   RECORDER_WARM: z.coerce.number().int().min(0).max(50).default(3),
+  /** The mixed track's Opus rate (kbit/s); the units' own tracks are copies at their senders' rate. */
+  RECORDING_MIX_KBPS: z.coerce.number().int().min(6).max(64).default(recordingEncoding.mix.kbps),
   FFMPEG_PATH: z.string().default('ffmpeg'),
   FFPROBE_PATH: z.string().default('ffprobe'),
 });
@@ -48,6 +51,10 @@ export function recordingSettings(cfg: SfuConfig): RecordingSettings {
     tools: { ffmpeg: cfg.FFMPEG_PATH, ffprobe: cfg.FFPROBE_PATH },
     minFreeBytes: cfg.RECORDING_MIN_FREE_MB * 1024 * 1024,
     warm: cfg.RECORDER_WARM,
+    encoding: {
+      ...recordingEncoding,
+      mix: { ...recordingEncoding.mix, kbps: cfg.RECORDING_MIX_KBPS },
+    },
   };
 }
 

@@ -59,6 +59,8 @@ export class MeetingRecorder {
   readonly dir: string;
   readonly #o: RecorderOptions;
   readonly #tracks: Track[] = [];
+  /** Segments whose manifest this recorder has written. */
+  readonly #written = new Set<number>();
   readonly #watched = new Set<string>();
   readonly #units = new Map<string, number>();
   #segment: number;
@@ -260,18 +262,26 @@ export class MeetingRecorder {
     if (!writer) return;
     t.writer = null;
     t.info.endMs = Math.max(t.info.offsetMs, Date.now() - this.#o.startedAt);
-    const { bytes, finalised } = await writer.finish(reason);
+    const { bytes, finalised, empty } = await writer.finish(reason);
+    if (empty) {
+      // The unit never sent a packet (never unmuted): no file, and not a lost track either.
+      const i = this.#tracks.indexOf(t);
+      if (i >= 0) this.#tracks.splice(i, 1);
+      return;
+    }
     t.info.bytes = bytes;
     t.info.state = finalised ? 'ended' : 'lost';
     if (!finalised) t.info.file = t.info.file.replace(/\.ogg$/, '.part');
   }
 
   #writeManifest(): Promise<void> {
-    const bySegment = new Map<number, RecordingTrack[]>();
+    // Every segment written before is written again, even if its last track was dropped (empty).
+    const bySegment = new Map<number, RecordingTrack[]>([...this.#written].map((n) => [n, []]));
     for (const t of this.#tracks) {
       const list = bySegment.get(t.info.segment) ?? [];
       list.push({ ...t.info });
       bySegment.set(t.info.segment, list);
+      this.#written.add(t.info.segment);
     }
     this.#manifest = this.#manifest
       .then(async () => {

@@ -10,6 +10,7 @@ import { OPUS_PT, opusRtpParameters, plainPort } from '../testing/rtp';
 import { WorkerPool } from '../workerPool';
 import type { RecordingEvent } from './recordingTypes';
 import { Recorders } from './recorders';
+import { recordingEncoding } from './recordingEncoding';
 import {
   codecOf,
   durationS,
@@ -83,7 +84,7 @@ describe('meeting recorder (real workers, real ffmpeg)', () => {
       talk,
     });
     senders.push(s);
-    // The speaker's process is sending (a track that never gets a packet is left as `.part`).
+    // The speaker's process is sending (a track that never gets a packet leaves no file).
     await expect
       .poll(async () => (await meeting.producer(producer.id).getStats())[0]?.byteCount ?? 0, {
         timeout: 15_000,
@@ -147,10 +148,10 @@ describe('meeting recorder (real workers, real ffmpeg)', () => {
     expect(Math.abs((await durationS(mix)) - totalS)).toBeLessThan(1);
     expect(await meanVolumeDb(mix, 440)).toBeGreaterThan(-40);
     expect(await meanVolumeDb(mix, 880)).toBeGreaterThan(-40);
-    // The mix: 60 ms frames, 12 kbit/s kept on tones too (plain VBR made 14 kbit/s of "12k").
+    // The mix: 60 ms frames, its rate kept on tones too (plain VBR made 14 kbit/s of "12k").
     expect((await sendPattern(mix)).frameMs).toBe(60);
     const kbps = (result.mix!.bytes * 8) / 1000 / (await durationS(mix));
-    expect(kbps).toBeLessThan(12 * 1.1);
+    expect(kbps).toBeLessThan(recordingEncoding.mix.kbps * 1.1);
   }, 60_000);
 
   it('starts one recorder when the endpoints rejoining together each ask to resume', async () => {
@@ -193,4 +194,21 @@ describe('meeting recorder (real workers, real ffmpeg)', () => {
     expect(await largestGapMs(file, 60)).toBeLessThan(200);
     expect(await meanVolumeDb(file, 660)).toBeGreaterThan(-50);
   }, 60_000);
+
+  it('leaves no file and no lost track for a live microphone that never sent a packet', async () => {
+    // Produced and not paused, but nothing arrives (a device that never sent): no ffmpeg output.
+    await meeting.addEndpoint({ id: 'd', unitId: '18862', transport: { type: 'plain' } });
+    await meeting.produce('d', {
+      kind: 'audio',
+      rtpParameters: opusRtpParameters(7005),
+      source: 'mic',
+    });
+    await recorders.start(meeting, { recordingId: 'rec4', startedAt: Date.now(), segment: 0 });
+    await sleep(1_500);
+    const result = await recorders.stop('m-rec', 'rec4');
+    // Before: a track in state "lost" named `.part`, a file that never existed, and an error logged.
+    expect(result.tracks.filter((t) => t.unitId === '18862')).toEqual([]);
+    expect(result.tracks.every((t) => t.state === 'ended')).toBe(true);
+    expect(readdirSync(path.join(root, 'rec4')).filter((f) => f.endsWith('.part'))).toEqual([]);
+  }, 30_000);
 });

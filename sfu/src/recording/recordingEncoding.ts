@@ -15,7 +15,12 @@ export interface RecordingEncoding {
    * moved by the DTX gap (~1 s) — 200 ms pages bound what can move.
    */
   pageMs: number;
-  /** The mix: Opus mono at this rate, frame duration, libopus complexity (0–10). */
+  /**
+   * The mix: Opus mono at this rate (RECORDING_MIX_KBPS), frame duration,
+   * libopus complexity (0–10). The mix is for listening and seeking; each
+   * unit's own track keeps its voice as sent. 9 kbit/s keeps 3 tracks + mix
+   * of a meeting at the good-link rate (32 kbit/s) under 20 MB an hour.
+   */
   mix: {
     kbps: number;
     frameMs: 20 | 40 | 60;
@@ -29,7 +34,7 @@ export interface RecordingEncoding {
 
 export const recordingEncoding: RecordingEncoding = {
   pageMs: 200,
-  mix: { kbps: 12, frameMs: 60, complexity: 5, vbr: 'constrained', sampleRate: 16_000 },
+  mix: { kbps: 9, frameMs: 60, complexity: 5, vbr: 'constrained', sampleRate: 16_000 },
 };
 
 /** What issue 16 shipped first (200 ms pages, 20 ms frames at complexity 10, 48 kHz): the bench's "before". */

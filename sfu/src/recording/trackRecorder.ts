@@ -22,6 +22,13 @@ export interface TrackSpec {
 /** Why a track ended: a clean stop, its producer closed, its router's worker died, its writer failed. */
 export type TrackEnd = 'stopped' | 'producerClosed' | 'routerClosed' | 'writerFailed';
 
+/** How a track ended: finalised and renamed, left as `.part`, or empty (no packet ever came). */
+export interface TrackFinish {
+  bytes: number;
+  finalised: boolean;
+  empty: boolean;
+}
+
 /** The recorder asks only for Opus, without header extensions: the file needs nothing else. */
 function recorderCapabilities(router: ms.Router): ms.RtpCapabilities {
   return {
@@ -78,7 +85,7 @@ export class TrackRecorder extends EventEmitter<{ ended: [TrackEnd] }> {
   readonly #stderr: () => string;
   /** The symlink ffmpeg opened its output through (removed when the track ends). */
   readonly #link: string;
-  #finished: Promise<{ bytes: number; finalised: boolean }> | null = null;
+  #finished: Promise<TrackFinish> | null = null;
 
   private constructor(
     spec: TrackSpec,
@@ -180,7 +187,7 @@ export class TrackRecorder extends EventEmitter<{ ended: [TrackEnd] }> {
   }
 
   /** Ends the track (idempotent): the file is finalised and renamed, or left as `.part` if it could not be. */
-  finish(reason: TrackEnd = 'stopped'): Promise<{ bytes: number; finalised: boolean }> {
+  finish(reason: TrackEnd = 'stopped'): Promise<TrackFinish> {
     this.#end ??= reason;
     this.#finished ??= this.#finish();
     return this.#finished;
@@ -192,7 +199,7 @@ export class TrackRecorder extends EventEmitter<{ ended: [TrackEnd] }> {
     this.emit('ended', reason);
   }
 
-  async #finish(): Promise<{ bytes: number; finalised: boolean }> {
+  async #finish(): Promise<TrackFinish> {
     const part = path.join(this.#spec.dir, `${this.#spec.name}.part`);
     const wasAlive = this.#alive;
     if (wasAlive) this.#child.kill('SIGINT');
@@ -212,15 +219,21 @@ export class TrackRecorder extends EventEmitter<{ ended: [TrackEnd] }> {
       (s) => s.size,
       () => 0,
     );
-    // No `.part` at all: ffmpeg never got a packet to open its output with.
+    // An empty (or no) `.part` after a clean stop: ffmpeg never got a packet to write a
+    // page with. Nothing was lost: the track is empty, and leaves no file behind.
+    if (finalised && bytes === 0) {
+      await rm(part, { force: true }).catch(() => undefined);
+      this.#spec.log.info({ file: this.file }, 'track got no audio: nothing written');
+      return { bytes, finalised, empty: true };
+    }
     if (!finalised || bytes === 0) {
       this.#spec.log.error(
         { file: this.file, code, stderr: this.#stderr().slice(-500) },
         'track writer did not finalise: left as .part',
       );
-      return { bytes, finalised: false };
+      return { bytes, finalised: false, empty: false };
     }
     await rename(part, path.join(this.#spec.dir, this.file));
-    return { bytes, finalised };
+    return { bytes, finalised, empty: false };
   }
 }
