@@ -18,21 +18,27 @@ ms_version="$(node -p "require('$root/package.json').giaoban.mediasoupVersion")"
 cache="${GIAOBAN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/giaoban}"
 patched="${LIBSRTP_PREFIX:-$cache/build-$ms_version-openssl/libsrtp/prefix}"
 src_dir="$cache/build-$ms_version-openssl/libsrtp/src"
+# The unpatched build is kept in the cache (built once, under a lock); the binaries and
+# packet dumps of this run in a folder of its own, so that runs can overlap.
 out="${SRTP_CURVE_DIR:-$cache/srtp-curve}"
 mkdir -p "$out"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
 
 [ -f "$patched/lib/libsrtp2.a" ] || {
   echo "no $patched/lib/libsrtp2.a: run infra/install.sh first (it builds libsrtp2)" >&2
   exit 1
 }
 cc=(nice -n 15 gcc -O2 -Wall -Wextra)
-"${cc[@]}" -o "$out/srtp-curve" "$here/srtp-curve.c" -I "$patched/include" "$patched/lib/libsrtp2.a" -lcrypto
+"${cc[@]}" -o "$tmp/srtp-curve" "$here/srtp-curve.c" -I "$patched/include" "$patched/lib/libsrtp2.a" -lcrypto
 
 # The same Debian source without GiaoBan's patch (reverse-applied to a copy), for the
 # byte-for-byte comparison of protected packets.
-stock="$out/stock-prefix"
+srcdir="$(find "$src_dir" -mindepth 1 -maxdepth 1 -type d | head -1)"
+stock="$out/stock-$(basename "$srcdir")"
+exec 9>"$out/.lock"
+flock 9
 if [ ! -f "$stock/lib/libsrtp2.a" ]; then
-  srcdir="$(find "$src_dir" -mindepth 1 -maxdepth 1 -type d | head -1)"
   rm -rf "$out/stock-src" "$out/stock-build" && cp -r "$srcdir" "$out/stock-src"
   patch -s -R -p1 -d "$out/stock-src" <"$here/../libsrtp-openssl-fastpath.patch"
   nice -n 15 meson setup "$out/stock-build" "$out/stock-src" --prefix="$stock" --libdir=lib \
@@ -40,7 +46,8 @@ if [ ! -f "$stock/lib/libsrtp2.a" ]; then
     -Dcrypto-library-kdf=disabled -Dtests=disabled -Dpcap-tests=disabled -Ddoc=disabled >/dev/null
   nice -n 15 meson install -C "$out/stock-build" >/dev/null
 fi
-"${cc[@]}" -o "$out/srtp-curve-stock" "$here/srtp-curve.c" -I "$stock/include" "$stock/lib/libsrtp2.a" -lcrypto
+flock -u 9
+"${cc[@]}" -o "$tmp/srtp-curve-stock" "$here/srtp-curve.c" -I "$stock/include" "$stock/lib/libsrtp2.a" -lcrypto
 
 suite=cm check_only=""
 args=()
@@ -55,13 +62,13 @@ done
 shift $((OPTIND - 1))
 [ $# -gt 0 ] || set -- 100 500 1000 2000
 for s in cm gcm; do
-  "$out/srtp-curve" -d -s "$s" >"$out/patched-$s.txt"
-  "$out/srtp-curve-stock" -d -s "$s" >"$out/stock-$s.txt"
-  cmp -s "$out/patched-$s.txt" "$out/stock-$s.txt" ||
+  "$tmp/srtp-curve" -d -s "$s" >"$tmp/patched-$s.txt"
+  "$tmp/srtp-curve-stock" -d -s "$s" >"$tmp/stock-$s.txt"
+  cmp -s "$tmp/patched-$s.txt" "$tmp/stock-$s.txt" ||
     { echo "srtp-curve: $s packets differ from unpatched libsrtp2" >&2; exit 1; }
 done
-echo "protected packets identical to unpatched libsrtp2 ($(wc -l <"$out/patched-cm.txt") per suite), round trips ok"
+echo "protected packets identical to unpatched libsrtp2 ($(wc -l <"$tmp/patched-cm.txt") per suite), round trips ok"
 [ -z "$check_only" ] || exit 0
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-"$out/srtp-curve" -s "$suite" "${args[@]}" "$@"
+"$tmp/srtp-curve" -s "$suite" "${args[@]}" "$@"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
