@@ -3,7 +3,7 @@ import { droppedPackets } from '../netem/netns';
 import { linkProfiles, type LinkProfileName } from '../netem/profiles';
 import { audioRepairModes, type AudioRepairMode } from '@giaoban/sfu/codecs';
 import { probeSnapshot, type ProbeSnapshot } from '../../e2e/weakLink/probe';
-import { COMMUNE_GOOD, createStage, joinCommune } from '../../e2e/weakLink/stage';
+import { COMMUNE_GOOD, createStage, joinCommune, type Stage } from '../../e2e/weakLink/stage';
 import { runBench, writeBenchResult } from './benchResult';
 
 /**
@@ -17,6 +17,13 @@ import { runBench, writeBenchResult } from './benchResult';
  *   fec        fecPacketsReceived, NACKs the receiver sent, packets the sender resent
  *   kbit/s     audio RTP on the wire per direction (+38 bytes IP/UDP/SRTP a packet)
  *   lost       packets the link dropped (router counters) / audio packets sent
+ *   sfu        what mediasoup saw: packets the receiver NACKed to the SFU and the
+ *              SFU resent (its consumer), NACKs the SFU sent the speaker and the
+ *              packets the speaker resent to it (the producer)
+ *   buffer     mean time a played sample spent in the receiver's jitter buffer (ms):
+ *              what repair costs in mouth-to-ear delay
+ *   RR loss    the speaker's microphone fraction lost in the SFU's receiver reports
+ *              (the expected loss Chrome's Opus encoder gets), mean of 2 s samples
  * Concealment per kbit/s: the table shows both; the mode is chosen by both.
  */
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -31,6 +38,17 @@ interface Side {
   retransmitted: number;
   kbps: number;
   opusKbps: number | null;
+  bufferMs: number | null;
+  rrLossPct: number | null;
+  sfu: SfuSide;
+}
+
+/** mediasoup's counters for one direction (see the header). */
+interface SfuSide {
+  consumerNackedPackets: number;
+  consumerResent: number;
+  producerNackedPackets: number;
+  producerRepaired: number;
 }
 
 interface Row {
@@ -56,6 +74,8 @@ function side(
   s0: ProbeSnapshot,
   s1: ProbeSnapshot,
   speakerId: string,
+  rrLoss: number[],
+  sfu: SfuSide,
 ): Side {
   const a = audioOf(l0, speakerId);
   const b = audioOf(l1, speakerId);
@@ -70,8 +90,52 @@ function side(
     retransmitted: s1.audioRetransmitted - s0.audioRetransmitted,
     kbps: ((bytes + packets * WIRE_OVERHEAD) * 8) / windowMs,
     opusKbps: s1.audioMaxKbps,
+    bufferMs:
+      d('jitterBufferEmittedCount') > 0
+        ? (1000 * d('jitterBufferDelay')) / d('jitterBufferEmittedCount')
+        : null,
+    rrLossPct: rrLoss.length ? (100 * rrLoss.reduce((a, b) => a + b, 0)) / rrLoss.length : null,
+    sfu,
   };
 }
+
+type StreamStats = {
+  type: string;
+  nackPacketCount: number;
+  packetsRetransmitted: number;
+  packetsRepaired: number;
+};
+
+/** mediasoup's audio stream counters: the listener's consumer of the speaker, the speaker's microphone. */
+async function sfuCounters(stage: Stage, speakerId: string, listenerId: string) {
+  const meeting = await stage.app.sfu.meeting(stage.meetingId);
+  const speaker = meeting?.endpoint(speakerId);
+  const listener = meeting?.endpoint(listenerId);
+  const mic = speaker?.producers.find((p) => p.kind === 'audio');
+  const micIds = new Set(mic ? [mic.id] : []);
+  const consumer = listener?.consumers.find((c) => micIds.has(c.producerId));
+  const first = async (o: { getStats(): Promise<unknown[]> } | undefined) =>
+    ((await o?.getStats().catch(() => []))?.[0] as StreamStats | undefined) ?? {
+      type: '',
+      nackPacketCount: 0,
+      packetsRetransmitted: 0,
+      packetsRepaired: 0,
+    };
+  const [c, p] = [await first(consumer), await first(mic)];
+  return {
+    consumerNackedPackets: c.nackPacketCount,
+    consumerResent: c.packetsRetransmitted,
+    producerNackedPackets: p.nackPacketCount,
+    producerRepaired: p.packetsRepaired,
+  };
+}
+
+const minus = (a: SfuSide, b: SfuSide): SfuSide => ({
+  consumerNackedPackets: a.consumerNackedPackets - b.consumerNackedPackets,
+  consumerResent: a.consumerResent - b.consumerResent,
+  producerNackedPackets: a.producerNackedPackets - b.producerNackedPackets,
+  producerRepaired: a.producerRepaired - b.producerRepaired,
+});
 
 async function runOne(name: LinkProfileName, mode: AudioRepairMode): Promise<Row> {
   const p = linkProfiles[name];
@@ -92,19 +156,37 @@ async function runOne(name: LinkProfileName, mode: AudioRepairMode): Promise<Row
       await probeSnapshot(commune),
       await droppedPackets(stage.link.ns),
     ];
-    await sleep(windowMs);
+    const [down0, up0] = [
+      await sfuCounters(stage, hostId, communeId),
+      await sfuCounters(stage, communeId, hostId),
+    ];
+    // The receiver reports' fraction lost each speaker's browser holds, every 2 s.
+    const rrHost: number[] = [];
+    const rrCommune: number[] = [];
+    const until = Date.now() + windowMs;
+    while (Date.now() < until - 2_000) {
+      await sleep(2_000);
+      const [h, c] = [await probeSnapshot(host), await probeSnapshot(commune)];
+      if (h.micFractionLost !== null) rrHost.push(h.micFractionLost);
+      if (c.micFractionLost !== null) rrCommune.push(c.micFractionLost);
+    }
+    await sleep(Math.max(0, until - Date.now()));
     const [h1, c1, x1] = [
       await probeSnapshot(host),
       await probeSnapshot(commune),
       await droppedPackets(stage.link.ns),
+    ];
+    const [down1, up1] = [
+      await sfuCounters(stage, hostId, communeId),
+      await sfuCounters(stage, communeId, hostId),
     ];
     return {
       profile: name,
       mode,
       rttMs: 2 * p.oneWayDelayMs,
       lossPct: p.lossPct,
-      down: side(c0, c1, h0, h1, hostId),
-      up: side(h0, h1, c0, c1, communeId),
+      down: side(c0, c1, h0, h1, hostId, rrHost, minus(down1, down0)),
+      up: side(h0, h1, c0, c1, communeId, rrCommune, minus(up1, up0)),
       droppedDown: x1.down - x0.down,
       droppedUp: x1.up - x0.up,
       load: (await import('node:os')).loadavg(),
@@ -135,12 +217,14 @@ async function main(): Promise<void> {
     }
   }
   console.log(
-    '\n| profile | repair | concealed down | concealed up | kbit/s down / up | Opus kbit/s host / commune | FEC packets down / up | NACKs down / up | resent down / up | load |',
+    '\n| profile | repair | concealed down / up | kbit/s down / up | Opus kbit/s host / commune | FEC packets down / up | down: NACKed to SFU, SFU resent | up: SFU NACKed, speaker resent | buffer ms down / up | RR loss host / commune | load |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  const ms = (v: number | null) => (v === null ? '–' : v.toFixed(0));
   for (const r of rows) {
+    const { down: d, up: u } = r;
     console.log(
-      `| ${r.profile} (${r.lossPct} %, ${r.rttMs} ms) | ${r.mode} | ${pct(r.down.concealedPct)} | ${pct(r.up.concealedPct)} | ${r.down.kbps.toFixed(1)} / ${r.up.kbps.toFixed(1)} | ${r.down.opusKbps ?? '–'} / ${r.up.opusKbps ?? '–'} | ${r.down.fecPackets} / ${r.up.fecPackets} | ${r.down.nacks} / ${r.up.nacks} | ${r.down.retransmitted} / ${r.up.retransmitted} | ${r.load[0]!.toFixed(2)} |`,
+      `| ${r.profile} (${r.lossPct} %, ${r.rttMs} ms) | ${r.mode} | ${pct(d.concealedPct)} / ${pct(u.concealedPct)} | ${d.kbps.toFixed(1)} / ${u.kbps.toFixed(1)} | ${d.opusKbps ?? '–'} / ${u.opusKbps ?? '–'} | ${d.fecPackets} / ${u.fecPackets} | ${d.sfu.consumerNackedPackets}, ${d.sfu.consumerResent} | ${u.sfu.producerNackedPackets}, ${u.retransmitted} | ${ms(d.bufferMs)} / ${ms(u.bufferMs)} | ${pct(d.rrLossPct)} / ${pct(u.rrLossPct)} | ${r.load[0]!.toFixed(2)} |`,
     );
   }
   const file = writeBenchResult('voice', {

@@ -48,8 +48,9 @@ rm -rf "$work/src" && mkdir -p "$work/src"
   { tail -20 "$work/apt.log" >&2; exit 1; }
 srcdir="$(find "$work/src" -mindepth 1 -maxdepth 1 -type d | head -1)"
 [ -f "$srcdir/meson.build" ] || { echo "no meson.build in $srcdir" >&2; exit 1; }
-# OpenSSL 3.0 fast path for the per-packet SRTP crypto (HMAC-SHA1 from precomputed pad
-# states, AES-CM keystream from AES-ECB, the GCM IV length set once): docs/bench-sfu.md.
+# GiaoBan's fast path for the per-packet SRTP work (HMAC-SHA1 from precomputed 20-byte pad
+# states, the AES-CM keystream through AES-NI with the expanded key inside the cipher's own
+# block, one memory arena per SRTP session, the GCM IV length set once): docs/bench-sfu.md.
 patch -s -p1 -d "$srcdir" <"$(dirname "$0")/libsrtp-openssl-fastpath.patch" ||
   { echo "libsrtp-openssl-fastpath.patch does not apply to $src_name $src_ver" >&2; exit 1; }
 

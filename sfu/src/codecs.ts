@@ -58,7 +58,7 @@ export const audioRepairModes = ['auto', 'lean', 'fec', 'nack', 'fec+nack'] as c
 export type AudioRepairMode = (typeof audioRepairModes)[number];
 
 /** Chosen by `npm run bench:voice` (docs/weak-links.md, "Loss repair"). */
-export const AUTO_AUDIO_REPAIR: Exclude<AudioRepairMode, 'auto'> = 'fec';
+export const AUTO_AUDIO_REPAIR: Exclude<AudioRepairMode, 'auto'> = 'fec+nack';
 
 export function audioRepair(mode: AudioRepairMode): { fec: boolean; nack: boolean } {
   const m = mode === 'auto' ? AUTO_AUDIO_REPAIR : mode;
@@ -101,6 +101,33 @@ export function clientRtpCapabilities(
     ),
     headerExtensions: (caps.headerExtensions ?? []).filter(
       (h) => h.kind !== 'audio' || !audioExtensionsLeftOut.has(h.uri),
+    ),
+  };
+}
+
+/**
+ * The capabilities a receiver's consumers are made with. Chrome lists no NACK
+ * for Opus in its own capabilities (mediasoup-client's `opusNack` adds it only
+ * to what it sends), so the device's receive capabilities lack it and a
+ * consumer made from them never asks the SFU again. With audio NACK on, the SFU
+ * adds it: the consumer's parameters then carry `nack`, the receiver's SDP
+ * offer says so, and Chrome's NetEq NACKs what it can still play (its jitter
+ * buffer must outlast the round trip: RepairBuffer). mediasoup keeps NACK on an
+ * audio consumer only with `enableRtx` (Endpoint.consume).
+ */
+export function consumerRtpCapabilities(
+  caps: ms.RtpCapabilities,
+  o: { audioNack?: boolean } = {},
+): ms.RtpCapabilities {
+  if (!o.audioNack) return caps;
+  return {
+    ...caps,
+    codecs: (caps.codecs ?? []).map((c) =>
+      c.kind === 'audio' &&
+      c.mimeType.toLowerCase() !== 'audio/rtx' &&
+      !(c.rtcpFeedback ?? []).some((fb) => fb.type === 'nack' && !fb.parameter)
+        ? { ...c, rtcpFeedback: [...(c.rtcpFeedback ?? []), { type: 'nack', parameter: '' }] }
+        : c,
     ),
   };
 }

@@ -151,14 +151,27 @@ export class Endpoint {
     return producer;
   }
 
-  /** Consumes a producer that is already available on this endpoint's router. Starts paused. */
-  async consume(producerId: string, rtpCapabilities: ms.RtpCapabilities): Promise<ms.Consumer> {
+  /**
+   * Consumes a producer that is already available on this endpoint's router.
+   * Starts paused. `audioNack`: an audio consumer keeps NACK (mediasoup drops it
+   * from audio consumers unless `enableRtx`; video has it anyway).
+   */
+  async consume(
+    producerId: string,
+    rtpCapabilities: ms.RtpCapabilities,
+    o: { audioNack?: boolean } = {},
+  ): Promise<ms.Consumer> {
     if (!this.slot.router.canConsume({ producerId, rtpCapabilities })) {
       throw new AppError('BAD_REQUEST', { reason: 'cannot consume', producerId });
     }
     const consumer = await refusedAsBadRequest(
       'consume',
-      this.recvTransport.consume({ producerId, rtpCapabilities, paused: true }),
+      this.recvTransport.consume({
+        producerId,
+        rtpCapabilities,
+        paused: true,
+        ...(o.audioNack && { enableRtx: true }),
+      }),
     );
     this.#consumers.set(consumer.id, consumer);
     consumer.observer.once('close', () => this.#consumers.delete(consumer.id));

@@ -3,7 +3,13 @@ import type { types as ms } from 'mediasoup';
 import { AppError } from '@giaoban/common/errors';
 import type { Logger } from '@giaoban/common/logger';
 import { loadSfuConfig, recordingSettings } from './config';
-import { audioRepair, clientRtpCapabilities, mediaCodecs, type AudioRepairMode } from './codecs';
+import {
+  audioRepair,
+  clientRtpCapabilities,
+  consumerRtpCapabilities,
+  mediaCodecs,
+  type AudioRepairMode,
+} from './codecs';
 import { Meeting } from './meeting';
 import type { ClientLinkReport } from './link/endpointLink';
 import { LinkSupervisor, type AttachOptions, type LinkStateEvent } from './link/linkSupervisor';
@@ -68,6 +74,7 @@ export class LocalSfuClient implements SfuClient {
     this.#repair = audioRepair(opts.audioRepair ?? 'auto');
     this.#links = new LinkSupervisor({
       fecRepair: this.#repair.fec,
+      nackRepair: this.#repair.nack,
       log: opts.log.child({ part: 'link' }),
       lastN: opts.lastN,
       onEvent: (e) => this.#events.emit('event', e),
@@ -214,7 +221,13 @@ export class LocalSfuClient implements SfuClient {
     producerId: string,
     rtpCapabilities: ms.RtpCapabilities,
   ): Promise<ConsumerParams> {
-    return (await this.#meeting(meetingId)).consume(endpointId, producerId, rtpCapabilities);
+    const audioNack = this.#repair.nack;
+    return (await this.#meeting(meetingId)).consume(
+      endpointId,
+      producerId,
+      consumerRtpCapabilities(rtpCapabilities, { audioNack }),
+      { audioNack },
+    );
   }
 
   async pauseConsumer(meetingId: string, endpointId: string, consumerId: string): Promise<void> {

@@ -203,13 +203,14 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     endpointId: string,
     producerId: string,
     rtpCapabilities: ms.RtpCapabilities,
+    o: { audioNack?: boolean } = {},
   ): Promise<ConsumerParams> {
     const endpoint = this.endpoint(endpointId);
     const owner = this.#owners.get(producerId);
     if (!owner) throw new AppError('NOT_FOUND', { producerId });
     if (owner === endpoint) throw new AppError('BAD_REQUEST', { reason: 'own producer' });
     await this.#ensureOn(endpoint.slot, owner.slot, producerId);
-    const consumer = await endpoint.consume(producerId, rtpCapabilities);
+    const consumer = await endpoint.consume(producerId, rtpCapabilities, o);
     const source = owner.producer(producerId).appData.source;
     consumer.on('producerclose', () =>
       this.emit('consumerClosed', endpointId, consumer.id, producerId),

@@ -4,7 +4,7 @@ import type { Endpoint } from '../endpoint';
 import type { LastNResult, VideoCandidate } from '../selection/lastN';
 import { chooseVideos } from '../selection/receiverVideos';
 import { ConsumerGate } from './consumerGate';
-import { LossRepair } from './lossRepair';
+import { LossRepair, speakerRepairMs } from './lossRepair';
 import { RttFloor } from './rttFloor';
 import { ServerSignals } from './serverSignals';
 import { linkPlan, type LinkPlan } from './linkPolicy';
@@ -68,6 +68,10 @@ export interface EndpointLinkOptions {
   onSelection?: (producerIds: string[]) => void;
   /** Opus FEC repair of random loss enabled (AUDIO_REPAIR fec / fec+nack / auto). */
   fecRepair?: boolean;
+  /** Audio NACK negotiated (AUDIO_REPAIR nack / fec+nack / auto): listeners wait for resent packets. */
+  nackRepair?: boolean;
+  /** What this speaker's voice needs in its listeners' jitter buffers changed (voiceRepairMs). */
+  onVoiceRepair?: (ms: number) => void;
   log: Logger;
   now?: () => number;
   /** Re-evaluation period (ms). */
@@ -91,9 +95,20 @@ export class EndpointLink {
   #weakestDown: LinkState = 'good';
   #listenersCongested = false;
   readonly #repair = new LossRepair();
+  /**
+   * The same decision on the SFU's own count of the microphone alone, before
+   * NACK repaired it: the receiver reports' loss carries the worst listener's
+   * downlink too, which a retransmission from this speaker would not help, and
+   * the loss left after repair would turn the listeners' wait off again.
+   */
+  readonly #uplinkRepair = new LossRepair();
   readonly #rttFloor = new RttFloor();
   /** The repair decision the current plan was made with. */
   #lossy = false;
+  /** Jitter buffer this speaker's voice needs at its listeners (0: none), see speakerRepairMs. */
+  #voiceRepairMs = 0;
+  /** The last round trip the browser reported. */
+  #rttMs: number | undefined;
   #plan: LinkPlan;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
@@ -139,6 +154,7 @@ export class EndpointLink {
       now: this.#now,
       log: opts.log,
       onFall: (queueMs) => this.#fallSeen(queueMs),
+      onRawUplinkLoss: (loss, at) => this.#uplinkRepair.loss(loss, at),
     });
     this.#watch();
   }
@@ -156,6 +172,11 @@ export class EndpointLink {
   /** This endpoint's link shows a queue (LossRepair): no speaker raises its rate for it. */
   get congested(): boolean {
     return this.#repair.congested(this.#now());
+  }
+
+  /** Jitter buffer (ms) this endpoint's voice needs at its listeners for NACK repair; 0 none. */
+  get voiceRepairMs(): number {
+    return this.#voiceRepairMs;
   }
 
   get flaps(): number {
@@ -177,6 +198,8 @@ export class EndpointLink {
       const rtt = this.#opts.startWithVideo ? this.#rttFloor.queue(r.rttMs) : r.rttMs;
       down.rttMs = up.rttMs = rtt;
       this.#repair.rtt(r.rttMs, now);
+      this.#uplinkRepair.rtt(r.rttMs, now);
+      this.#rttMs = r.rttMs;
     }
     // The receiver reports' fraction lost of our stream (the worst of its
     // receivers, mediasoup's useinbandfec feedback) decides repair, not the state.
@@ -305,6 +328,16 @@ export class EndpointLink {
       this.#lossy = lossy;
       this.#opts.log.info({ endpointId: this.endpoint.id, fec: lossy }, 'audio loss repair');
       void this.#replan(undefined);
+    }
+    // NACK repairs the uplink's random loss; its listeners must wait one round trip of ours.
+    const voice =
+      this.#opts.nackRepair && this.#uplinkRepair.wanted(now) && this.#rttMs !== undefined
+        ? speakerRepairMs(this.#rttMs, this.#voiceRepairMs)
+        : 0;
+    if (voice !== this.#voiceRepairMs) {
+      this.#voiceRepairMs = voice;
+      this.#opts.log.info({ endpointId: this.endpoint.id, voiceRepairMs: voice }, 'voice repair');
+      this.#opts.onVoiceRepair?.(voice);
     }
     if (this.#recheckAt !== undefined && now >= this.#recheckAt) {
       this.#recheckAt = undefined;

@@ -22,6 +22,8 @@ export interface LinkStateEvent {
   transition?: { direction: 'down' | 'up'; from: LinkState; to: LinkState };
   /** The SFU saw the uplink fall under the camera: the browser holds it now (LinkSnapshot.fall). */
   fall?: boolean;
+  /** Jitter buffer (ms) the other speakers' voices need at this receiver (EndpointLink.voiceRepairMs). */
+  voices?: Record<string, number>;
 }
 
 /** The videos the SFU forwards to one receiver changed (last-N; signaling tells its browser). */
@@ -35,6 +37,8 @@ export interface VideoSelectionEvent {
 export interface SupervisorOptions {
   /** Opus FEC repair of random loss (AUDIO_REPAIR); on unless said otherwise. */
   fecRepair?: boolean;
+  /** Audio NACK negotiated on both legs (AUDIO_REPAIR); off unless said. */
+  nackRepair?: boolean;
   log: Logger;
   onEvent: (e: LinkStateEvent | VideoSelectionEvent) => void;
   /** LAST_N_VIDEOS (default 9); each receiver's link plan may allow fewer. */
@@ -88,6 +92,8 @@ export class LinkSupervisor {
       startWithVideo: opts.startWithVideo,
       forcedAudioOnly: opts.forcedAudioOnly,
       fecRepair: this.#opts.fecRepair ?? true,
+      nackRepair: this.#opts.nackRepair ?? false,
+      onVoiceRepair: () => this.#spreadVoices(meeting.id),
       floorEndpointId: () => this.#floorFor(meeting.id, endpoint.id),
       producerOwner: (producerId) => {
         try {
@@ -193,6 +199,30 @@ export class LinkSupervisor {
     this.#links.clear();
   }
 
+  /** The links of one meeting. */
+  #meetingLinks(meetingId: string): EndpointLink[] {
+    return [...this.#links.entries()]
+      .filter(([key]) => key.startsWith(`${meetingId}/`))
+      .map(([, l]) => l);
+  }
+
+  /** Jitter buffer the voices of a meeting need at a receiver (all but its own). */
+  #voices(meetingId: string, receiverId: string): Record<string, number> | undefined {
+    const voices = this.#meetingLinks(meetingId).filter(
+      (l) => l.voiceRepairMs > 0 && l.endpoint.id !== receiverId,
+    );
+    return voices.length
+      ? Object.fromEntries(voices.map((l) => [l.endpoint.id, l.voiceRepairMs]))
+      : undefined;
+  }
+
+  /** A speaker's repair need changed: every other receiver of the meeting is told. */
+  #spreadVoices(meetingId: string): void {
+    for (const l of this.#meetingLinks(meetingId)) {
+      this.#emit(this.#event(meetingId, l.endpoint.unitId, l.snapshot));
+    }
+  }
+
   /** Every speaker's Opus rate is capped by the meeting's weakest downlink. */
   async #spreadWeakestDown(meetingId: string): Promise<void> {
     const links = [...this.#links.entries()]
@@ -263,6 +293,7 @@ export class LinkSupervisor {
   }
 
   #event(meetingId: string, unitId: string, s: LinkSnapshot): LinkStateEvent {
+    const voices = this.#voices(meetingId, s.endpointId);
     return {
       type: 'linkState',
       meetingId,
@@ -274,6 +305,7 @@ export class LinkSupervisor {
       forced: s.forced,
       send: s.plan.send,
       ...(s.fall && { fall: true }),
+      ...(voices && { voices }),
       ...(s.transition && {
         transition: {
           direction: s.transition.direction,

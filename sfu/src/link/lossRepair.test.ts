@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LossRepair } from './lossRepair';
+import { LossRepair, maxSpeakerRepairMs, speakerRepairMs } from './lossRepair';
 
 describe('LossRepair', () => {
   it('turns repair on for steady random loss and off once the link is clean', () => {
@@ -58,5 +58,15 @@ describe('LossRepair on a busy machine', () => {
     }
     expect(r.congested(10_000)).toBe(false);
     expect(r.wanted(10_000)).toBe(true);
+  });
+
+  it("sizes a lossy speaker's listeners' buffers by its round trip, steadily and capped", () => {
+    expect(speakerRepairMs(300)).toBe(400); // 2G
+    expect(speakerRepairMs(100)).toBe(200); // 3G
+    expect(speakerRepairMs(840)).toBe(950); // EDGE, rounded up to 50 ms
+    expect(speakerRepairMs(2_000)).toBe(maxSpeakerRepairMs);
+    // A round trip that wobbles by less than 100 ms keeps the value (no meeting-wide notices).
+    expect(speakerRepairMs(340, 400)).toBe(400);
+    expect(speakerRepairMs(420, 400)).toBe(550);
   });
 });

@@ -79,3 +79,19 @@ export class LossRepair {
     this.#congestedUntil = Math.max(this.#congestedUntil, now + this.#o.congestionHoldMs);
   }
 }
+
+/** The most a listener's jitter buffer is deepened for a speaker's retransmissions (ms). */
+export const maxSpeakerRepairMs = 1_000;
+
+/**
+ * What a lossy speaker's voice needs in its listeners' jitter buffers when its
+ * uplink is repaired by NACK: the gap shows with the next 60 ms packet, the
+ * SFU's NACK and the resent packet take the speaker's round trip, then the
+ * packet still crosses to the listener (jitter margin). Rounded up to 50 ms and
+ * moved only by ≥ 100 ms (`previous`), so a wobbling round trip does not
+ * re-notify the whole meeting; capped at `maxSpeakerRepairMs`.
+ */
+export function speakerRepairMs(rttMs: number, previous = 0): number {
+  const ms = Math.min(maxSpeakerRepairMs, Math.ceil((rttMs + 100) / 50) * 50);
+  return previous > 0 && Math.abs(ms - previous) < 100 ? previous : ms;
+}

@@ -36,6 +36,7 @@ export class ServerSignals {
   /** The largest event-loop delay of this server in the recent windows (ms). */
   #loopDelayMs: () => number;
   readonly #onFall: ((queueMs: number) => void) | undefined;
+  readonly #onRawUplinkLoss: ((loss: number, at: number) => void) | undefined;
   readonly #fall = new UplinkFallDetector();
   /** The microphone whose packets are traced (only while the camera runs). */
   #traced: ms.Producer | undefined;
@@ -49,8 +50,11 @@ export class ServerSignals {
     loopDelayMs?: () => number;
     /** The microphone's packets show the uplink falling under the camera (UplinkFallDetector). */
     onFall?: (queueMs: number) => void;
+    /** The microphone's loss before NACK repair, each window (UplinkLossMeter.lastRawLoss). */
+    onRawUplinkLoss?: (loss: number, at: number) => void;
   }) {
     this.#onFall = o.onFall;
+    this.#onRawUplinkLoss = o.onRawUplinkLoss;
     this.#loopDelayMs = o.loopDelayMs ?? (() => eventLoopDelayMs());
     this.#endpoint = o.endpoint;
     this.#gate = o.gate;
@@ -155,6 +159,8 @@ export class ServerSignals {
   /** Uplink loss from the microphone's counters on the SFU (see UplinkLossMeter). */
   async #sampleMicLoss(mic: ms.Producer, now: number): Promise<void> {
     const loss = await this.#uplinkLoss.measure(mic, now);
+    const raw = this.#uplinkLoss.lastRawLoss;
+    if (loss !== undefined && raw !== undefined) this.#onRawUplinkLoss?.(raw, this.#now());
     if (loss === undefined) return;
     this.#log.debug({ endpointId: this.#endpoint.id, loss }, 'uplink loss');
     // Random radio loss (a few %) still carries the voice; a flooded uplink loses ≥ 30 %.

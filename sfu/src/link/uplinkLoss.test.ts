@@ -12,6 +12,16 @@ describe('UplinkLossMeter', () => {
     expect(m.sample('mic', 163, 53, 4_000)).toBe(0);
   });
 
+  it('tells the loss before NACK repair apart from what stays lost', () => {
+    const m = new UplinkLossMeter();
+    m.sample('mic', 100, 0, 0, 0);
+    // 33 expected, 2 resent on the SFU's NACK (received), 1 still lost: 9 % dropped, 3 % left.
+    expect(m.sample('mic', 132, 1, 2_000, 2)).toBe(0.03);
+    expect(m.lastRawLoss).toBeCloseTo(3 / 33, 3);
+    m.sample('mic', 135, 1, 4_000, 2);
+    expect(m.lastRawLoss).toBeUndefined(); // DTX: too few packets to say
+  });
+
   it('says nothing with too few packets (DTX silence) or a new microphone', () => {
     const m = new UplinkLossMeter();
     m.sample('mic', 100, 0, 0);

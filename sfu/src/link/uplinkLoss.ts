@@ -31,10 +31,24 @@ export class UplinkLossMeter {
   readonly #windowMs: number;
   readonly #minPackets: number;
   #prev:
-    { producerId: string; at: number; received: number; lost: number; loss?: number } | undefined;
+    | {
+        producerId: string;
+        at: number;
+        received: number;
+        lost: number;
+        repaired: number;
+        loss?: number;
+      }
+    | undefined;
   #busy = false;
   /** Packets (received + lost) in the last window compared. */
   lastWindowPackets = 0;
+  /**
+   * The last window's loss before audio NACK repaired it (lost + resent on the
+   * SFU's request, over received + lost): what the speaker's uplink really
+   * drops, while `sample`'s figure is what stays lost.
+   */
+  lastRawLoss: number | undefined;
 
   constructor(opts: { windowMs?: number; minPackets?: number } = {}) {
     this.#windowMs = opts.windowMs ?? 2_000;
@@ -53,13 +67,24 @@ export class UplinkLossMeter {
    * microphone) or too few packets to say anything (DTX silence), unless the
    * window before lost heavily.
    */
-  sample(producerId: string, received: number, lost: number, now: number): number | undefined {
+  sample(
+    producerId: string,
+    received: number,
+    lost: number,
+    now: number,
+    repaired = 0,
+  ): number | undefined {
     const prev = this.#prev;
-    this.#prev = { producerId, at: now, received, lost, loss: undefined };
+    this.#prev = { producerId, at: now, received, lost, repaired, loss: undefined };
+    this.lastRawLoss = undefined;
     if (!prev || prev.producerId !== producerId) return undefined;
     const dReceived = Math.max(0, received - prev.received);
     const dLost = Math.max(0, lost - prev.lost);
+    const dRepaired = Math.max(0, repaired - prev.repaired);
     this.lastWindowPackets = dReceived + dLost;
+    if (dReceived + dLost >= this.#minPackets) {
+      this.lastRawLoss = Math.min(1, (dLost + dRepaired) / (dReceived + dLost));
+    }
     if (dReceived + dLost < this.#minPackets) {
       // Next to nothing arrives right after heavy loss: the link died (a GPRS
       // uplink flooded by the camera), it did not fall silent. DTX silence
@@ -80,7 +105,8 @@ export class UplinkLossMeter {
       const stats = await mic.getStats();
       const received = stats.reduce((n, s) => n + s.packetCount, 0);
       const lost = stats.reduce((n, s) => n + s.packetsLost, 0);
-      return this.sample(mic.id, received, lost, now);
+      const repaired = stats.reduce((n, s) => n + s.packetsRepaired, 0);
+      return this.sample(mic.id, received, lost, now, repaired);
     } catch {
       return undefined; // the producer closed meanwhile
     } finally {

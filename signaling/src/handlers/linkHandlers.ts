@@ -46,6 +46,7 @@ export function onLinkState(
     forced: ev.forced,
     send: ev.send,
     ...(ev.fall && { fall: true }),
+    ...(ev.voices && { voices: ev.voices }),
     ...(ev.transition && {
       reason: `${ev.transition.direction} ${ev.transition.from}→${ev.transition.to}`,
     }),

@@ -61,6 +61,13 @@ export const linkNoticeSchema = z.object({
    * the hold ends (the state fields are unchanged).
    */
   fall: z.boolean().optional(),
+  /**
+   * Voices whose speaker's uplink loses packets that the SFU gets resent (audio
+   * NACK): their retransmissions arrive one speaker round trip late, so this
+   * receiver holds that voice's jitter buffer at least this deep (ms, by the
+   * speaker's endpoint id). Absent or empty: no voice needs it.
+   */
+  voices: z.record(z.string(), z.number().finite().min(0).max(4_000)).optional(),
 });
 export type LinkNotice = z.infer<typeof linkNoticeSchema>;
 

@@ -125,6 +125,8 @@ export class RemoteConsumers {
           producerId: c.producerId,
           kind: c.kind,
           rtpParameters: c.rtpParameters as unknown as RtpParameters,
+          // Whose voice: the link controller deepens a lossy speaker's jitter buffer (LinkNotice.voices).
+          appData: { endpointId: c.endpointId },
         });
         const remote: RemoteTrack = {
           consumerId: c.id,

@@ -42,6 +42,7 @@ export function startLinkController(o: {
           ssrc: c.rtpParameters.encodings![0]!.ssrc!,
           receiver: c.rtpReceiver as RTCRtpReceiver,
           nack: c.rtpParameters.codecs.some((k) => k.rtcpFeedback?.some((f) => f.type === 'nack')),
+          endpointId: (c.appData as { endpointId?: string }).endpointId,
         })),
     setCameraPaused: async (paused) => {
       const p = o.producers.get('camera');

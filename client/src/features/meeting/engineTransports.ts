@@ -83,6 +83,9 @@ export interface InboundStat {
   /** Audio: packets carrying Opus in-band FEC received, NACKs sent for this stream. */
   fecPacketsReceived: number;
   nackCount: number;
+  /** Audio: seconds the played samples spent in the jitter buffer, and how many were played. */
+  jitterBufferDelay: number;
+  jitterBufferEmittedCount: number;
 }
 
 /** Per consumer, from getStats; mediasoup-client adds a hidden probator receiver, hence the SSRC match. */
@@ -95,6 +98,7 @@ export async function inboundStats(
     const stat = {
       ...{ bytesReceived: 0, packetsReceived: 0, packetsLost: 0, framesDecoded: 0 },
       ...{ totalSamplesReceived: 0, concealedSamples: 0, fecPacketsReceived: 0, nackCount: 0 },
+      ...{ jitterBufferDelay: 0, jitterBufferEmittedCount: 0 },
     };
     const report = await consumer.getStats().catch(() => new Map<string, unknown>());
     report.forEach((v) => {

@@ -18,7 +18,13 @@ export interface LinkControllerDeps {
    */
   setCameraPaused: (paused: boolean) => Promise<void>;
   /** The audio receivers (by SSRC), whose jitter buffer a lossy stream widens (RepairBuffer). */
-  audioReceivers?: () => { ssrc: number; receiver: RTCRtpReceiver; nack: boolean }[];
+  audioReceivers?: () => {
+    ssrc: number;
+    receiver: RTCRtpReceiver;
+    nack: boolean;
+    /** Whose voice it is (the SFU's `voices` are by speaker). */
+    endpointId?: string;
+  }[];
   /** The camera may start only when the plan allows video (the engine then produces it). */
   onVideoAllowed?: (allowed: boolean) => void;
   onNotice?: (n: LinkNotice, report: LinkReport | undefined) => void;
@@ -248,9 +254,14 @@ export class LinkController {
     const receivers = this.#d.audioReceivers?.() ?? [];
     if (receivers.length === 0) return;
     const bySsrc = new Map(receivers.map((r) => [r.ssrc, r]));
+    const voices = this.#notice?.voices ?? {};
     const changes = this.#repairBuffer.update(recv, {
       rttMs,
       nack: (ssrc) => bySsrc.get(ssrc)?.nack ?? false,
+      speakerMs: (ssrc) => {
+        const id = bySsrc.get(ssrc)?.endpointId;
+        return id === undefined ? undefined : voices[id];
+      },
     });
     for (const [ssrc, target] of changes) {
       const rx = bySsrc.get(ssrc)?.receiver as

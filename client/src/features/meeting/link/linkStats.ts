@@ -38,6 +38,8 @@ export interface StatsEntry {
   roundTripTimeMeasurements?: number;
   packetsLost?: number;
   packetsReceived?: number;
+  /** inbound-rtp: NACKs this receiver sent (a loss NACK repaired still shows here). */
+  nackCount?: number;
   bytesSent?: number;
   bytesReceived?: number;
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { fecBufferMs, RepairBuffer, repairTargetMs } from './repairBuffer';
+import { fecBufferMs, maxRepairBufferMs, RepairBuffer, repairTargetMs } from './repairBuffer';
 
-const inbound = (ssrc: number, received: number, lost: number) => ({
+const inbound = (ssrc: number, received: number, lost: number, nackCount = 0) => ({
   ...{ id: `in${ssrc}`, type: 'inbound-rtp', kind: 'audio', ssrc },
-  ...{ packetsReceived: received, packetsLost: lost },
+  ...{ packetsReceived: received, packetsLost: lost, nackCount },
 });
 
 describe('RepairBuffer', () => {
@@ -27,10 +27,46 @@ describe('RepairBuffer', () => {
     expect(off.get(7)).toBeNull();
   });
 
-  it('waits for a retransmission only where NACK is negotiated and the round trip is short', () => {
+  it('waits one round trip for a retransmission where NACK is negotiated, up to a cap', () => {
     expect(repairTargetMs(false, 100)).toBe(fecBufferMs);
+    expect(repairTargetMs(true, 30)).toBe(fecBufferMs);
     expect(repairTargetMs(true, 100)).toBe(200);
-    expect(repairTargetMs(true, 300)).toBe(fecBufferMs);
+    // 2G (300 ms): Chrome NACKs only what can still play, so the buffer must outlast the round trip.
+    expect(repairTargetMs(true, 300)).toBe(400);
+    expect(repairTargetMs(true, 840)).toBe(940);
+    expect(repairTargetMs(true, 3_000)).toBe(maxRepairBufferMs);
     expect(repairTargetMs(true, undefined)).toBe(fecBufferMs);
+  });
+
+  it('keeps the buffer while NACK repairs the loss (packetsLost stays flat, nackCount grows)', () => {
+    const b = new RepairBuffer();
+    let received = 0;
+    let nacks = 0;
+    const step = (lost: number, nacked: number) => {
+      received += 33;
+      nacks += nacked;
+      return b.update([inbound(7, received, lost, nacks)], { rttMs: 300, nack: () => true });
+    };
+    step(0, 0);
+    expect(step(2, 2).get(7)).toBe(400);
+    // Every loss now comes back in time: none counted lost, but each was NACKed.
+    let changes = new Map<number, number | null>();
+    for (let i = 0; i < 20; i++) changes = new Map([...changes, ...step(2, 1)]);
+    expect(changes.size).toBe(0);
+  });
+
+  it("holds a lossy speaker's voice as deep as the SFU says, whatever this receiver sees", () => {
+    const b = new RepairBuffer();
+    const speakerMs = (ssrc: number) => (ssrc === 9 ? 940 : undefined);
+    const o = { rttMs: 20, nack: () => true, speakerMs };
+    // Clean here: the speaker's uplink loss is repaired before it reaches us.
+    const on = b.update([inbound(9, 33, 0), inbound(8, 33, 0)], o);
+    expect(on.get(9)).toBe(940);
+    expect(on.has(8)).toBe(false);
+    // Capped like our own need; gone when the SFU no longer names the voice.
+    expect(b.update([inbound(9, 66, 0)], { ...o, speakerMs: () => 5_000 }).get(9)).toBe(
+      maxRepairBufferMs,
+    );
+    expect(b.update([inbound(9, 99, 0)], { ...o, speakerMs: () => undefined }).get(9)).toBeNull();
   });
 });

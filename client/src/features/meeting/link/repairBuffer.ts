@@ -3,32 +3,58 @@ import type { StatsEntry } from './linkStats';
 /**
  * How much jitter buffer a lossy voice gets on this receiver. Opus in-band FEC
  * for a lost 60 ms packet travels in the next one, 60 ms later, and a NACKed
- * packet one round trip later: Chrome's jitter buffer on a steady link holds
- * less than that, so the repair arrives after the gap was already concealed
- * (counted `fecPacketsDiscarded`, or never asked: Chrome NACKs only what can still
- * play). A stream that loses packets gets `RTCRtpReceiver.jitterBufferTarget`:
- * room for FEC, and for a retransmission where NACK is negotiated and the round
- * trip is short enough to be worth the delay. A clean stream goes back to
+ * packet comes back one round trip after the gap shows (the next packet, 60 ms
+ * later): Chrome's jitter buffer on a steady link holds less than that, so the
+ * repair arrives after the gap was already concealed — and Chrome NACKs only
+ * what can still play, so on a 300 ms link it never asked at all. A stream
+ * that loses packets gets `RTCRtpReceiver.jitterBufferTarget`: room for FEC,
+ * and where NACK is negotiated room for a retransmission over this receiver's
+ * round trip. The SFU adds what a lossy speaker's own uplink needs (its NACKs
+ * travel the speaker's round trip: `LinkNotice.voices`), for that voice only
+ * and whether or not this receiver sees any loss. A clean stream goes back to
  * Chrome's own choice. Pure apart from the state it keeps between samples.
  */
 export const fecBufferMs = 150;
-/** A retransmission is waited for only up to this round trip (more delay than a meeting bears). */
-export const maxNackRttMs = 250;
+/**
+ * A lost 60 ms packet shows when the next one arrives (60 ms), its NACK and the
+ * retransmission take a round trip, and the jitter of the path needs room too.
+ */
+export const nackMarginMs = 100;
+/**
+ * The most the jitter buffer is deepened for repair (mouth-to-ear delay added
+ * to a lossy voice): covers EDGE's 840 ms round trip; beyond it a meeting
+ * bears the gaps rather than more than a second of delay.
+ */
+export const maxRepairBufferMs = 1_000;
 const LOSSY = 0.01;
 const WINDOW = 5;
 const CLEAN_SAMPLES = 15;
 
+/** The jitter buffer target for repair over a link with this round trip. */
 export function repairTargetMs(nack: boolean, rttMs: number | undefined): number {
-  if (!nack || rttMs === undefined || rttMs > maxNackRttMs) return fecBufferMs;
-  return Math.max(fecBufferMs, rttMs + 100);
+  if (!nack || rttMs === undefined) return fecBufferMs;
+  return Math.min(maxRepairBufferMs, Math.max(fecBufferMs, rttMs + nackMarginMs));
 }
 
 interface StreamState {
   lost: number;
   received: number;
+  nacks: number;
   window: { lost: number; received: number }[];
   clean: number;
+  /** Our own need (this receiver's loss), null when clean. */
+  own: number | null;
+  /** What was applied (own need and the speaker's), null = Chrome's choice. */
   target: number | null;
+}
+
+export interface RepairInputs {
+  /** This receiver's round trip to the SFU (ms). */
+  rttMs?: number;
+  /** NACK is negotiated on this stream. */
+  nack: (ssrc: number) => boolean;
+  /** What the SFU says this voice needs for its speaker's uplink repair (ms), if anything. */
+  speakerMs?: (ssrc: number) => number | undefined;
 }
 
 export class RepairBuffer {
@@ -38,30 +64,34 @@ export class RepairBuffer {
    * The receive transport's stats now; returns the targets to apply (ssrc →
    * ms, or null to give the choice back to Chrome) that changed.
    */
-  update(
-    recv: StatsEntry[],
-    o: { rttMs?: number; nack: (ssrc: number) => boolean },
-  ): Map<number, number | null> {
+  update(recv: StatsEntry[], o: RepairInputs): Map<number, number | null> {
     const changes = new Map<number, number | null>();
     for (const s of recv) {
       if (s.type !== 'inbound-rtp' || s.kind !== 'audio' || s.ssrc === undefined) continue;
       const st = this.#streams.get(s.ssrc) ?? {
-        ...{ lost: s.packetsLost ?? 0, received: s.packetsReceived ?? 0 },
-        ...{ window: [], clean: 0, target: null },
+        ...{ lost: s.packetsLost ?? 0, received: s.packetsReceived ?? 0, nacks: s.nackCount ?? 0 },
+        ...{ window: [], clean: 0, own: null, target: null },
       };
       this.#streams.set(s.ssrc, st);
       const lost = Math.max(0, (s.packetsLost ?? 0) - st.lost);
       const received = Math.max(0, (s.packetsReceived ?? 0) - st.received);
+      // A loss that NACK repaired no longer counts in packetsLost: its NACK still shows.
+      const nacks = Math.max(0, (s.nackCount ?? 0) - st.nacks);
       st.lost = s.packetsLost ?? 0;
       st.received = s.packetsReceived ?? 0;
-      st.window = [...st.window, { lost, received }].slice(-WINDOW);
+      st.nacks = s.nackCount ?? 0;
+      st.window = [...st.window, { lost: Math.max(lost, nacks), received }].slice(-WINDOW);
       const l = st.window.reduce((a, w) => a + w.lost, 0);
       const n = l + st.window.reduce((a, w) => a + w.received, 0);
       const lossy = n >= 20 && l / n >= LOSSY;
-      st.clean = lost === 0 ? st.clean + 1 : 0;
-      let target = st.target;
-      if (lossy) target = repairTargetMs(o.nack(s.ssrc), o.rttMs);
-      else if (st.clean >= CLEAN_SAMPLES) target = null;
+      st.clean = lost === 0 && nacks === 0 ? st.clean + 1 : 0;
+      if (lossy) st.own = repairTargetMs(o.nack(s.ssrc), o.rttMs);
+      else if (st.clean >= CLEAN_SAMPLES) st.own = null;
+      const speaker = o.speakerMs?.(s.ssrc);
+      const wanted = [st.own, speaker ? Math.min(maxRepairBufferMs, speaker) : null].filter(
+        (v): v is number => v !== null,
+      );
+      const target = wanted.length ? Math.max(...wanted) : null;
       if (target !== st.target) {
         st.target = target;
         changes.set(s.ssrc, target);

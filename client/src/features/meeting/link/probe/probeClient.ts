@@ -88,6 +88,7 @@ class Probe implements ProbeApi {
     const bytesSent = { audio: 0, video: 0 };
     const packetsSent = { audio: 0, video: 0 };
     let audioRetransmitted = 0;
+    let micFractionLost: number | null = null;
     for (const [kind, p] of [
       ['audio', e?.producer('mic')],
       ['video', e?.producer('camera')],
@@ -96,6 +97,8 @@ class Probe implements ProbeApi {
       const report = await p.getStats().catch(() => new Map<string, unknown>());
       report.forEach((v) => {
         const s = v as Record<string, unknown>;
+        if (kind === 'audio' && s.type === 'remote-inbound-rtp' && s.fractionLost !== undefined)
+          micFractionLost = Number(s.fractionLost);
         if (s.type !== 'outbound-rtp') return;
         bytesSent[kind] += Number(s.bytesSent ?? 0) + Number(s.headerBytesSent ?? 0);
         packetsSent[kind] += Number(s.packetsSent ?? 0);
@@ -130,10 +133,13 @@ class Probe implements ProbeApi {
         concealedSamples: c.concealedSamples,
         fecPacketsReceived: c.fecPacketsReceived,
         nackCount: c.nackCount,
+        jitterBufferDelay: c.jitterBufferDelay,
+        jitterBufferEmittedCount: c.jitterBufferEmittedCount,
       })),
       bytesSent,
       packetsSent,
       audioRetransmitted,
+      micFractionLost,
       audioMaxKbps: micMaxKbps(e?.producer('mic')),
       keyframeRequestsSent,
       cameraProduced: !!cam && !cam.closed,

@@ -23,6 +23,9 @@ export interface ProbeConsumerStats {
   concealedSamples: number;
   fecPacketsReceived: number;
   nackCount: number;
+  /** Seconds in the jitter buffer summed over the samples played, and their count. */
+  jitterBufferDelay: number;
+  jitterBufferEmittedCount: number;
 }
 
 /** Times are ms since the probe started (prepare(), or join() when nothing was prepared). */
@@ -43,6 +46,8 @@ export interface ProbeSnapshot {
   packetsSent: { audio: number; video: number };
   /** Audio packets sent again on a NACK (retransmittedPacketsSent of the microphone). */
   audioRetransmitted: number;
+  /** The microphone's fraction lost in the SFU's last receiver report (remote-inbound-rtp), 0..1. */
+  micFractionLost: number | null;
   /** The microphone's live Opus cap (RTCRtpSender maxBitrate), kbit/s. */
   audioMaxKbps: number | null;
   /** PLIs + FIRs this browser sent for the videos it receives (the probation receiver's too). */
