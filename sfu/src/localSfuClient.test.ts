@@ -6,6 +6,7 @@ import { WorkerPool } from './workerPool';
 import { LocalSfuClient } from './localSfuClient';
 import type { SfuEvent } from './sfuClient';
 import { opusRtpParameters } from './testing/rtp';
+import { audioRepair } from './codecs';
 
 const log = createLogger('test', 'silent');
 
@@ -41,7 +42,7 @@ describe('LocalSfuClient (real workers)', () => {
     await expect(sfu.producers('m1')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
-  it('offers browsers audio without bandwidth extensions, NACK or transport-cc; video keeps them', async () => {
+  it('offers browsers audio without bandwidth extensions or transport-cc (NACK only with audio repair by NACK); video keeps them', async () => {
     const j = await sfu.join({ meetingId: 'm-caps', endpointId: 'e1', unitId: 'u1' });
     for (const caps of [j.routerRtpCapabilities, await sfu.routerRtpCapabilities()]) {
       const exts = (kind: string) =>
@@ -51,7 +52,8 @@ describe('LocalSfuClient (real workers)', () => {
       expect(exts('video').join()).toMatch(/transport-wide-cc/);
       const fb = (mime: string) =>
         caps.codecs?.find((c) => c.mimeType === mime)?.rtcpFeedback?.map((f) => f.type) ?? [];
-      expect(fb('audio/opus')).toEqual([]);
+      // The default repair (AUDIO_REPAIR auto = fec+nack, issue 13) asks for lost audio again.
+      expect(fb('audio/opus')).toEqual(audioRepair('auto').nack ? ['nack'] : []);
       expect(fb('video/VP8')).toEqual(expect.arrayContaining(['nack', 'transport-cc']));
     }
     await sfu.closeMeeting('m-caps');
