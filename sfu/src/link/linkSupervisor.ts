@@ -225,9 +225,7 @@ export class LinkSupervisor {
 
   /** Every speaker's Opus rate is capped by the meeting's weakest downlink. */
   async #spreadWeakestDown(meetingId: string): Promise<void> {
-    const links = [...this.#links.entries()]
-      .filter(([key]) => key.startsWith(`${meetingId}/`))
-      .map(([, l]) => l);
+    const links = this.#meetingLinks(meetingId);
     const weakest = links.reduce<LinkState>(
       (w, l) => (severity(l.snapshot.down) > severity(w) ? l.snapshot.down : w),
       'good',
@@ -262,8 +260,7 @@ export class LinkSupervisor {
 
   /** Floor, speaker or host pins changed: every receiver re-applies plan and selection. */
   async #reselect(meetingId: string): Promise<void> {
-    const links = [...this.#links.entries()].filter(([key]) => key.startsWith(`${meetingId}/`));
-    await Promise.all(links.map(([, link]) => link.applyReceivePlan()));
+    await Promise.all(this.#meetingLinks(meetingId).map((link) => link.applyReceivePlan()));
   }
 
   #selection(meetingId: string): MeetingVideoSelection {

@@ -16,7 +16,7 @@ export function eventLoopDelayMs(now = Date.now()): number {
   if (now - recent.at >= 1_000) {
     // max is in ns; the sampler's own resolution is not delay.
     const maxMs = Math.max(0, histogram.max / 1e6 - 20);
-    // Keep the worse of the last two windows: a stall spans the boundary.
+    // The last whole window's worst delay (a stall across the boundary shows in the next one).
     recent = { at: now, maxMs: Number.isFinite(maxMs) ? maxMs : 0 };
     histogram.reset();
   }
