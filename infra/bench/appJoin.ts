@@ -33,6 +33,10 @@ interface Visit {
   assetsKB: number;
   /** Each of them (file name, KB over the link), in load order. */
   assets: { file: string; kb: number }[];
+  /** The same on the page's clock: the pre-join click → the first audio packet counted (polled every 20 ms in the page). */
+  pageClickToAudioS: number | null;
+  /** The join's steps, ms after the click on the page's clock (client/src/features/meeting/joinTrace.ts). */
+  trace: { step: string; ms: number }[];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -51,6 +55,46 @@ async function firstAudio(page: Page, timeoutMs: number): Promise<number | null>
     await sleep(50);
   }
   return null;
+}
+
+/**
+ * In the page: polls the engine's inbound stats every 20 ms; the page's clock at the first
+ * audio packet. A string: tsx would wrap named functions in a helper the page does not have.
+ */
+const FIRST_AUDIO_IN_PAGE = `(limit) => new Promise((resolve) => {
+  const start = performance.now();
+  const wire = [];
+  const last = {};
+  const sample = async (dir, t) => {
+    if (!t) return;
+    const r = await t.getStats().catch(() => null);
+    if (!r) return;
+    r.forEach((s) => {
+      if (s.type !== 'transport') return;
+      const key = [s.bytesSent, s.bytesReceived, s.packetsSent, s.packetsReceived, s.dtlsState].join(' ');
+      if (last[dir] === key) return;
+      last[dir] = key;
+      wire.push({ at: performance.now(), step: dir + ' wire: sent ' + s.bytesSent + ' B/' + s.packetsSent + ' p, got ' + s.bytesReceived + ' B/' + s.packetsReceived + ' p, dtls ' + s.dtlsState + ' ' + (s.tlsVersion || '') });
+    });
+  };
+  const poll = async () => {
+    const e = globalThis.giaobanMeeting;
+    if (e) { await sample('recv', e.recvTransport); await sample('send', e.sendTransport); }
+    const stats = e ? await e.inboundStats().catch(() => []) : [];
+    if (stats.some((s) => s.kind === 'audio' && s.packetsReceived > 0)) return resolve({ at: performance.now(), wire });
+    if (performance.now() - start > limit) return resolve({ at: null, wire });
+    setTimeout(poll, 20);
+  };
+  poll();
+})`;
+
+interface PageAudio {
+  at: number | null;
+  /** The transports' bytes on the wire as they changed (RTCTransportStats: DTLS and RTP, not STUN). */
+  wire: { at: number; step: string }[];
+}
+function watchFirstAudio(page: Page, timeoutMs: number): Promise<PageAudio> {
+  return page.evaluate(`(${FIRST_AUDIO_IN_PAGE})(${timeoutMs})`) as Promise<PageAudio>;
 }
 
 async function visit(stage: Stage, ctx: BrowserContext, first: boolean): Promise<Visit> {
@@ -75,7 +119,25 @@ async function visit(stage: Stage, ctx: BrowserContext, first: boolean): Promise
   const tAllowed = Date.now();
   await page.locator('button.btn-join').click();
   const t3 = Date.now();
+  const pageAudio = watchFirstAudio(page, 60_000);
   const audioAt = await firstAudio(page, 60_000);
+  const { at: pageAudioAt, wire } = await pageAudio;
+  const marks = (
+    await page.evaluate(
+      () =>
+        (globalThis as { giaobanJoinTrace?: { step: string; at: number }[] }).giaobanJoinTrace ??
+        [],
+    )
+  )
+    .concat(wire)
+    .sort((a, b) => a.at - b.at);
+  const clickAt = marks.find((m) => m.step === 'click')?.at;
+  const trace =
+    clickAt === undefined
+      ? []
+      : marks.map((m) => ({ step: m.step, ms: Math.round(m.at - clickAt) }));
+  if (clickAt !== undefined && pageAudioAt !== null)
+    trace.push({ step: 'first audio (page)', ms: Math.round(pageAudioAt - clickAt) });
   const assets = await page.evaluate(() => {
     type Timing = { name: string; transferSize: number };
     const perf = performance as unknown as { getEntriesByType(type: string): Timing[] };
@@ -98,6 +160,9 @@ async function visit(stage: Stage, ctx: BrowserContext, first: boolean): Promise
     clickToAudioS: audioAt === null ? null : (audioAt - t3) / 1000,
     assetsKB,
     assets,
+    pageClickToAudioS:
+      clickAt === undefined || pageAudioAt === null ? null : (pageAudioAt - clickAt) / 1000,
+    trace,
   };
 }
 

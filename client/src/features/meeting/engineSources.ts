@@ -3,6 +3,7 @@ import type { EngineEvent, MediaSource } from './engineEvents';
 import { captureTrack, publish } from './localMedia';
 import { SignalingError, type SignalingClient } from './signalingClient';
 import type { LinkController } from './link/linkController';
+import { markJoin } from './joinTrace';
 
 /** A published source as a rejoin finds it: its track, and whether it was on. */
 export interface HeldSource {
@@ -59,6 +60,7 @@ export class LocalSources {
     if (this.producers.has(source)) return this.setEnabled(source, true);
     if (source === 'camera' && this.#waitingCamera) return;
     const t = track ?? (await captureTrack(source));
+    markJoin(`${source} captured`);
     t.addEventListener('ended', () => void this.stop(source));
     const link = this.#d.link();
     if (source === 'camera' && link && !link.videoAllowed) {

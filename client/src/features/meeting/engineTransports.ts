@@ -9,6 +9,32 @@ import type {
 import type { JoinResponse } from '@giaoban/signaling/protocol/index';
 import type { MediaSource, RemoteTrack } from './engineEvents';
 import type { SignalingClient } from './signalingClient';
+import { markJoin } from './joinTrace';
+
+/**
+ * The SFU opens the DTLS handshake (mediasoup as DTLS client, the browser as
+ * server). The browser's own ClientHello is large — 1,463 bytes in two packets
+ * from Chromium 156 (its key shares) — and a 20 kbit/s GPRS uplink carried two of
+ * them (send and receive transports) plus their retransmissions after 1 s: the
+ * handshakes took ~3.2 s after ICE (issue 13). As server the browser sends only
+ * its ~750-byte flight and a Finished, and mediasoup starts as soon as the first
+ * ICE check reaches it, half a round trip before the browser would have.
+ */
+export const SFU_DTLS_ROLE = 'client' as const;
+
+/**
+ * The receive transport answers the SFU's offer: mediasoup-client's offer says
+ * `a=setup:actpass` whatever role it forces, and Chromium's answer takes
+ * `active` (client), so the answer is made `passive` here (JSEP allows either).
+ * The send transport needs nothing: there the SFU's answer says `active`.
+ */
+function answerAsDtlsServer(pc: RTCPeerConnection): void {
+  const createAnswer = pc.createAnswer.bind(pc) as () => Promise<RTCSessionDescriptionInit>;
+  pc.createAnswer = (async () => {
+    const answer = await createAnswer();
+    return { type: answer.type, sdp: answer.sdp?.replace(/a=setup:active/g, 'a=setup:passive') };
+  }) as typeof pc.createAnswer;
+}
 
 /** A send or receive transport wired to signaling (connect, produce) and to ICE restart on failure. */
 export function createTransport(
@@ -25,7 +51,7 @@ export function createTransport(
     id: t.id,
     iceParameters: t.iceParameters as unknown as IceParameters,
     iceCandidates: t.iceCandidates as unknown as IceCandidate[],
-    dtlsParameters: t.dtlsParameters as unknown as DtlsParameters,
+    dtlsParameters: { ...(t.dtlsParameters as unknown as DtlsParameters), role: SFU_DTLS_ROLE },
     ...ice,
   };
   const transport =
@@ -34,6 +60,7 @@ export function createTransport(
   // socket.io keeps order, so the server has our DTLS parameters long before our DTLS hello
   // (which needs an ICE round trip first).
   transport.on('connect', ({ dtlsParameters }, ok) => {
+    markJoin(`${direction} connect`);
     signaling
       .request('media:connectTransport', {
         transportId: transport.id,
@@ -55,6 +82,7 @@ export function createTransport(
   // 'disconnected' often heals by itself within a second or two; 'failed' never does.
   let pending: ReturnType<typeof setTimeout> | undefined;
   transport.on('connectionstatechange', (state) => {
+    markJoin(`${direction} ${state}`);
     clearTimeout(pending);
     if (state === 'failed') onFailed(transport);
     else if (state === 'disconnected') {
@@ -63,6 +91,13 @@ export function createTransport(
       }, 2_000);
     }
   });
+  const pc = (transport.handler as unknown as { _pc?: unknown })._pc;
+  if (typeof RTCPeerConnection !== 'undefined' && pc instanceof RTCPeerConnection) {
+    if (direction === 'recv') answerAsDtlsServer(pc);
+    pc.addEventListener('iceconnectionstatechange', () =>
+      markJoin(`${direction} ice ${pc.iceConnectionState}`),
+    );
+  }
   return transport;
 }
 

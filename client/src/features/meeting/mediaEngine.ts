@@ -14,6 +14,7 @@ import type { LinkController } from './link/linkController';
 import { startLinkController } from './engineLink';
 import { rejoinDelayMs, rejoinRetryable } from './rejoinBackoff';
 import { IcePathController } from './icePath';
+import { markJoin } from './joinTrace';
 
 export interface MeetingEngineOptions {
   token: string;
@@ -57,6 +58,7 @@ export class MeetingEngine {
 
   constructor(o: MeetingEngineOptions) {
     this.#o = o;
+    markJoin('engine created');
     // The meeting id in the handshake lets a cluster's balancer route every socket of a
     // meeting to the signaling node that holds its room (infra/src/cluster).
     this.signaling = new SignalingClient({
@@ -119,7 +121,11 @@ export class MeetingEngine {
    * Idempotent per socket; a failure (not invited, not open yet) is thrown and retried next time.
    */
   prepare(): Promise<void> {
-    if (this.#prepared && this.#preparedSocket === this.signaling.socket.id) return this.#prepared;
+    // One at a time: a click while the pre-join's prepare runs waits for it (not a second one).
+    const current =
+      this.#preparedSocket === undefined || this.#preparedSocket === this.signaling.socket.id;
+    if (this.#prepared && current) return this.#prepared;
+    this.#preparedSocket = undefined;
     const run = (this.#prepared = this.#prepare().catch((err: unknown) => {
       if (this.#prepared === run) this.#prepared = undefined;
       throw err;
@@ -128,7 +134,9 @@ export class MeetingEngine {
   }
 
   async #prepare(): Promise<void> {
+    markJoin('prepare');
     await this.signaling.connected();
+    markJoin('prepare: socket connected');
     const socketId = this.signaling.socket.id;
     if (!this.#device) {
       const { routerRtpCapabilities, turn } = await this.signaling.request('meeting:prepare', {
@@ -141,10 +149,19 @@ export class MeetingEngine {
       });
       this.#device = device;
     }
-    await this.signaling.request('media:capabilities', {
+    // Told, not awaited: socket.io keeps order and the server runs one socket's requests one
+    // after another, so a join sent right after finds them (a click during the prepare saves a
+    // round trip, 500 ms on GPRS). If they were refused, the join's answer carries no consumers
+    // and the engine consumes with its capabilities (the cold path).
+    this.#preparedSocket = socketId;
+    const told = this.signaling.request('media:capabilities', {
       rtpCapabilities: this.#device.recvRtpCapabilities as unknown as Record<string, unknown>,
     });
-    this.#preparedSocket = socketId;
+    told.catch(() => {
+      if (this.#preparedSocket !== socketId) return;
+      this.#prepared = undefined; // told again by the next prepare()
+      this.#preparedSocket = undefined;
+    });
   }
 
   /**
@@ -153,7 +170,9 @@ export class MeetingEngine {
    */
   async join(link?: JoinLink): Promise<JoinResponse> {
     this.#o.onEvent({ type: 'connection', state: 'connecting' });
+    markJoin('join called');
     await this.prepare();
+    markJoin('prepared');
     return this.#serial(() => this.#join(link));
   }
 
@@ -201,6 +220,7 @@ export class MeetingEngine {
     this.#o.onEvent({ type: 'connection', state: 'connected' });
     // Hearing first: the consumers came with the answer; anything it did not cover is consumed now.
     if (join.consumers?.length) await this.#remote.adopt(this.#recv, join.consumers);
+    markJoin('consumers adopted');
     const rest = this.#remote.missing(join.endpoints.flatMap((e) => e.producers.map((p) => p.id)));
     if (rest.length > 0) await this.#consume(rest);
     return join;

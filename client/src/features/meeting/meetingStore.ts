@@ -10,6 +10,7 @@ import type { StopReason } from '@giaoban/scheduler/api/recordings';
 import type { JoinLink } from '@giaoban/signaling/protocol/meeting';
 import type { ConnectionState, EndedReason, MediaSource, RemoteTrack } from './engineEvents';
 import { MeetingEngine } from './mediaEngine';
+import { markJoin } from './joinTrace';
 import { SignalingError } from './signalingClient';
 import { cameraOnByDefault } from './link/audioFirst';
 import { reduce } from './meetingReducer';
@@ -129,6 +130,7 @@ const PREPARED_TTL_MS = 10 * 60_000;
 
 function discardPrepared(): void {
   if (!prepared) return;
+  markJoin('store: prepared discarded');
   clearTimeout(prepared.timer);
   prepared.engine.ended('left');
   prepared = null;
@@ -194,6 +196,7 @@ export const useMeeting = create<MeetingState>((set, get) => {
     ...initial,
 
     prepare(o) {
+      markJoin('store prepare');
       if (prepared?.meetingId === o.meetingId) return;
       discardPrepared();
       const e = newEngine(o);
@@ -211,7 +214,9 @@ export const useMeeting = create<MeetingState>((set, get) => {
     async join(o) {
       if (engine) await get().leave();
       set({ ...initial, connection: 'connecting' });
-      const e = takePrepared(o.meetingId) ?? newEngine(o);
+      const warm = takePrepared(o.meetingId);
+      markJoin(warm ? 'store: prepared engine taken' : 'store: nothing prepared');
+      const e = warm ?? newEngine(o);
       engine = e;
       (globalThis as { giaobanMeeting?: MeetingEngine }).giaobanMeeting = e; // diagnostics, e2e
       try {

@@ -1,4 +1,4 @@
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import type { ErrorBody } from '@giaoban/common/errors';
 import type {
   AckOf,
@@ -8,6 +8,8 @@ import type {
   RequestOf,
   ResponseOf,
 } from '@giaoban/signaling/protocol/index';
+import { markJoin } from './joinTrace';
+import { openSocket, takeEarlySocket } from './meetingSocket';
 
 /** A request the server refused: the code is what the UI translates. */
 export class SignalingError extends Error {
@@ -42,16 +44,14 @@ export class SignalingClient {
   readonly #timeoutMs: number;
 
   constructor(opts: SignalingClientOptions) {
-    const o = {
-      auth: { token: opts.token },
-      // Long-polling first would cost round trips on a slow link before the upgrade.
-      transports: ['websocket', 'polling'],
-      reconnectionDelay: 500,
-      reconnectionDelayMax: 5_000,
-      ...(opts.query ? { query: opts.query } : {}),
-    };
-    this.socket = opts.url ? io(opts.url, o) : io(o);
+    // The pre-join screen may have opened it already (meetingSocket.ts).
+    this.socket = takeEarlySocket(opts) ?? openSocket(opts);
     this.#timeoutMs = opts.requestTimeoutMs ?? 15_000;
+    this.socket.onAny((name: string) => markJoin(`notice ${name}`));
+    if (this.socket.connected) markJoin('socket connected early');
+    this.socket.on('connect', () => markJoin('socket connect'));
+    this.socket.on('disconnect', (why) => markJoin(`socket disconnect ${why}`));
+    this.socket.on('connect_error', (e) => markJoin(`socket connect_error ${e.message}`));
   }
 
   connected(): Promise<void> {
@@ -72,11 +72,13 @@ export class SignalingClient {
 
   async request<N extends RequestName>(name: N, payload: RequestOf<N>): Promise<ResponseOf<N>> {
     let ack: AckOf<N>;
+    markJoin(`sent ${name}`);
     try {
       ack = (await this.socket.timeout(this.#timeoutMs).emitWithAck(name, payload)) as AckOf<N>;
     } catch {
       throw new SignalingError('UNAVAILABLE');
     }
+    markJoin(`answer ${name}`);
     if (!ack.ok) throw new SignalingError(ack.error.code, ack.error);
     return ack.data;
   }

@@ -4,6 +4,7 @@ import { Icon } from '../../app/Icon';
 import { navigate } from '../../app/router';
 import { useAuth } from '../auth/authStore';
 import { coolJoin, warmJoin } from '../meeting/warmJoin';
+import { startJoinTrace } from '../meeting/joinTrace';
 import { useUnits } from '../units/unitsStore';
 import { loadDevicePrefs, saveDevicePrefs, type JoinMode } from './devicePrefs';
 import { useJoinChoice } from './joinChoice';
@@ -155,6 +156,7 @@ function PreJoinCheck({ meetingId }: { meetingId: string }) {
   };
 
   const join = () => {
+    startJoinTrace();
     saveDevicePrefs({ mode, micId, cameraId, chosen: userMode !== null });
     stream?.getTracks().forEach((tr) => tr.stop());
     useJoinChoice.getState().set({ meetingId, mode, micId, cameraId, measured });

@@ -8,6 +8,7 @@ import { ErrorText } from '../i18n/ErrorText';
 import { LanguageSwitch } from '../i18n/LanguageSwitch';
 import { indicatorFromNotice } from '../meeting/link/linkIndicator';
 import { getMeetingEngine, useMeeting } from '../meeting/meetingStore';
+import { markJoin } from '../meeting/joinTrace';
 import { loadDevicePrefs } from '../prejoin/devicePrefs';
 import { useJoinChoice } from '../prejoin/joinChoice';
 import { measuredLink, rememberLink, verdictOfNotice } from '../prejoin/linkMemory';
@@ -69,6 +70,7 @@ export default function RoomScreen({ meetingId }: { meetingId: string }) {
     const measured =
       (choice?.meetingId === meetingId ? choice.measured : undefined) ?? measuredLink();
     const link = { measured, audioOnly: mode === 'audioOnly' };
+    markJoin('room');
     void useMeeting
       .getState()
       .join({ meetingId, token, mic: !picked, camera: camera && !picked, link })
