@@ -39,11 +39,12 @@ let early: { key: string; socket: Socket; timer: ReturnType<typeof setTimeout> }
 const EARLY_TTL_MS = 10 * 60_000;
 
 /** Opens the socket a meeting's engine will use (one at a time; another meeting's is closed). */
-export function openMeetingSocketEarly(o: MeetingSocketOptions): void {
-  if (early?.key === key(o)) return;
+export function openMeetingSocketEarly(o: MeetingSocketOptions): Socket {
+  if (early?.key === key(o)) return early.socket;
   dropEarlySocket();
   const socket = openSocket(o);
   early = { key: key(o), socket, timer: setTimeout(dropEarlySocket, EARLY_TTL_MS) };
+  return socket;
 }
 
 /** The early socket for these options, if one was opened (then it is the caller's). */

@@ -10,7 +10,7 @@ import { dropEarlySocket, openMeetingSocketEarly } from './meetingSocket';
 export function warmJoin(meetingId: string, token: string): void {
   markJoin('warmJoin');
   // The socket first: its handshake overlaps the engine's download on a first visit.
-  openMeetingSocketEarly({ token, query: { meetingId } });
+  void openMeetingSocketEarly({ token, query: { meetingId } });
   void import('../room/RoomScreen').catch(() => undefined);
   void import('./meetingStore')
     .then(({ useMeeting }) => useMeeting.getState().prepare({ meetingId, token }))
