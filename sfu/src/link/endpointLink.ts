@@ -70,6 +70,8 @@ export interface EndpointLinkOptions {
   fecRepair?: boolean;
   /** Audio NACK negotiated (AUDIO_REPAIR nack / fec+nack / auto): listeners wait for resent packets. */
   nackRepair?: boolean;
+  /** LINK_TRACE_DIR: the fall watch's packets written there (PacketTraceFile). */
+  traceDir?: string;
   /** What this speaker's voice needs in its listeners' jitter buffers changed (voiceRepairMs). */
   onVoiceRepair?: (ms: number) => void;
   log: Logger;
@@ -155,6 +157,7 @@ export class EndpointLink {
       log: opts.log,
       onFall: (queueMs) => this.#fallSeen(queueMs),
       onRawUplinkLoss: (loss, at) => this.#uplinkRepair.loss(loss, at),
+      traceDir: opts.traceDir,
     });
     this.#watch();
   }
@@ -298,6 +301,7 @@ export class EndpointLink {
   close(): void {
     this.#closed = true;
     if (this.#timer) clearInterval(this.#timer);
+    this.#signals.close();
   }
 
   #watch(): void {
