@@ -135,6 +135,39 @@ describe('EndpointLink (real mediasoup worker, PlainTransports)', () => {
     expect(link.flaps).toBe(0);
   });
 
+  it('reads one STUN round trip that getStats() repeats as one measurement, not a sustained queue', async () => {
+    await meeting.addEndpoint({ id: 'rr', unitId: 'rr', transport: { type: 'plain' } });
+    let now = 0;
+    const busy = new EndpointLink(meeting.endpoint('rr'), {
+      linkProfile: 'good',
+      floorEndpointId: () => undefined,
+      producerOwner: () => undefined,
+      onChange: () => undefined,
+      log,
+      now: () => now,
+      tickMs: 60_000,
+    });
+    try {
+      for (; now <= 14_000; now += 2_000)
+        busy.report({ ...good, rttMs: 3 + (now % 4_000) / 1_000 });
+      expect(busy.snapshot).toMatchObject({ down: 'good', up: 'good' });
+      // A busy machine delayed one answer by ~120 ms; the browser reports it until the next one.
+      for (const rttMs of [126, 126, 126]) {
+        busy.report({ ...good, rttMs });
+        now += 2_000;
+      }
+      expect(busy.snapshot).toMatchObject({ down: 'good', up: 'good' });
+      // A real queue: new measurements keep arguing worse.
+      for (const rttMs of [140, 151, 163]) {
+        busy.report({ ...good, rttMs });
+        now += 2_000;
+      }
+      expect(busy.snapshot.down).toBe('constrained');
+    } finally {
+      busy.close();
+    }
+  });
+
   it('a starved browser (its own timer late) falling silent is not a link verdict', async () => {
     await meeting.addEndpoint({ id: 'st', unitId: 'st', transport: { type: 'plain' } });
     let now = 0;
