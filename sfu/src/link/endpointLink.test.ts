@@ -82,8 +82,11 @@ describe('EndpointLink (real mediasoup worker, PlainTransports)', () => {
 
   const paused = (key: string) => listenerConsumer(key).paused;
   const listenerConsumer = (key: string) => meeting.endpoint('l').consumer(ids[`l_${key}`]!);
+  // Each report carries a fresh STUN round trip (a browser's RTT varies by a
+  // few %): the same figure twice is one measurement read twice (LinkStateMachine).
   const feed = async (r: typeof good, fromMs: number, toMs: number) => {
-    for (clock = fromMs; clock <= toMs; clock += 1_000) link.report(r);
+    for (clock = fromMs; clock <= toMs; clock += 1_000)
+      link.report({ ...r, rttMs: Math.round(r.rttMs * (1 + ((clock / 1_000) % 3) / 50)) });
     clock = toMs;
     await new Promise((r) => setTimeout(r, 50));
   };
