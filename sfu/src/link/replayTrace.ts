@@ -41,7 +41,12 @@ export function replayFalls(
   for (const p of packets) {
     if (o.micOnly && p.k !== 'audio') continue;
     // ServerSignals' timer: a pending fall confirmed `confirmMs` later if no packet came first.
-    if (d.pending && pendingSince !== undefined && p.at >= pendingSince + d.confirmMs && d.confirm())
+    if (
+      d.pending &&
+      pendingSince !== undefined &&
+      p.at >= pendingSince + d.confirmMs &&
+      d.confirm()
+    )
       falls.push({ at: pendingSince + d.confirmMs, queueMs: Math.round(d.queueMs) });
     if (!d.pending) pendingSince = undefined;
     const fell = d.packet({

@@ -155,7 +155,8 @@ export class UplinkFallDetector {
     const kind = p.kind ?? 'audio';
     const key = `${kind}:${p.ssrc ?? 0}`;
     let s = this.#streams.get(key);
-    if (!s) this.#streams.set(key, (s = new StreamDelay(kind === 'audio' ? this.#audioClock : 90_000)));
+    if (!s)
+      this.#streams.set(key, (s = new StreamDelay(kind === 'audio' ? this.#audioClock : 90_000)));
     const step = s.step(p.sequenceNumber);
     // A late (reordered) or duplicated packet says nothing new.
     if (step === 0 || (step !== undefined && step > 32_768)) return this.#timedOut(now);
@@ -178,7 +179,10 @@ export class UplinkFallDetector {
     if (known) fell = this.#rising(queueMs - prev.queueMs, queueMs) || fell;
     s.lastQueueMs = queueMs;
     s.lastAt = now;
-    if (this.#pendingAt !== undefined && queueMs < prev.queueMs - (now - prev.at) - DRAIN_SLACK_MS) {
+    if (
+      this.#pendingAt !== undefined &&
+      queueMs < prev.queueMs - (now - prev.at) - DRAIN_SLACK_MS
+    ) {
       // A queue that shrank faster than time passed: no link drains so; the
       // sender (or this worker) stalled and caught up in a burst.
       this.#pendingAt = undefined;
@@ -193,7 +197,9 @@ export class UplinkFallDetector {
   }
 
   #timedOut(now: number): boolean {
-    return this.#pendingAt !== undefined && now - this.#pendingAt >= this.confirmMs && this.confirm();
+    return (
+      this.#pendingAt !== undefined && now - this.#pendingAt >= this.confirmMs && this.confirm()
+    );
   }
 
   /** A fall seen and no burst behind it within `confirmMs`: true once (then quiet). */
@@ -226,7 +232,8 @@ export class UplinkFallDetector {
    * differ in how late their sender stamps them), none in between falling.
    */
   #rising(grewMs: number, queueMs: number): boolean {
-    if (grewMs >= this.#riseStepMs) this.#rise = { steps: this.#rise.steps + 1, grew: this.#rise.grew + grewMs };
+    if (grewMs >= this.#riseStepMs)
+      this.#rise = { steps: this.#rise.steps + 1, grew: this.#rise.grew + grewMs };
     else this.#rise = { steps: 0, grew: 0 };
     return (
       this.#rise.steps >= this.#risingSteps &&
