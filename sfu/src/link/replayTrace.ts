@@ -30,7 +30,16 @@ export function compactTrace(jsonl: string, fromMs = -Infinity, toMs = Infinity)
   return zlib.gzipSync(`${lines.join('\n')}\n`);
 }
 
-/** The arrival times at which the detector reported a fall (the camera's packets too unless `micOnly`). */
+/** A camera packet this long after the last one: the camera was stopped and started again. */
+const CAMERA_GAP_MS = 2_000;
+
+/**
+ * The arrival times at which the detector reported a fall, fed as
+ * ServerSignals feeds it: only while the camera runs (from its first packet;
+ * afresh when it comes back after a pause), the camera's packets too unless
+ * `micOnly`; a fall pending `confirmMs` with no packet since is confirmed
+ * (ServerSignals' timer).
+ */
 export function replayFalls(
   packets: TracedPacket[],
   o: UplinkFallOptions & { micOnly?: boolean } = {},
@@ -38,9 +47,13 @@ export function replayFalls(
   const d = new UplinkFallDetector(48_000, o);
   const falls: { at: number; queueMs: number }[] = [];
   let pendingSince: number | undefined;
+  let cameraAt = -Infinity;
   for (const p of packets) {
-    if (o.micOnly && p.k !== 'audio') continue;
-    // ServerSignals' timer: a pending fall confirmed `confirmMs` later if no packet came first.
+    if (p.k === 'video') {
+      if (p.at - cameraAt > CAMERA_GAP_MS) d.reset();
+      cameraAt = p.at;
+      if (o.micOnly) continue;
+    } else if (p.at - cameraAt > CAMERA_GAP_MS) continue;
     if (
       d.pending &&
       pendingSince !== undefined &&
