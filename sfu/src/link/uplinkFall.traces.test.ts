@@ -41,6 +41,10 @@ describe('UplinkFallDetector on recorded links', () => {
     ['host-loopback-1'],
     // 2 min of `starved`: the commune's Chromium held to 30 % of one core, good link (load 6.6 → 4.3).
     ['starved-commune'],
+    // 2 min of `vsat` (2,000/500 kbit/s, 600 ms RTT), video on (load 4.2 → 4.8).
+    ['vsat-commune'],
+    // The 3g-loss10 profile (750/250 kbit/s, 10 % random loss both ways), camera on for 36 s (load 4.8 → 2.2).
+    ['3g-loss10-commune'],
   ])('%s: no fall', (name) => {
     expect(replayFalls(trace(name), { quietMs: 0 })).toEqual([]);
   });
