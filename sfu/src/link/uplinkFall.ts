@@ -133,7 +133,7 @@ export class UplinkFallDetector {
     this.#risingSteps = o.risingSteps ?? 2;
     this.#riseStepMs = o.riseStepMs ?? 30;
     this.#risingMs = o.risingMs ?? 120;
-    this.#risenMs = o.risenMs ?? 200;
+    this.#risenMs = o.risenMs ?? 250;
     this.#quietMs = o.quietMs ?? 15_000;
     this.confirmMs = o.confirmMs ?? 40;
   }
