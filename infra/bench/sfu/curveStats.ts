@@ -56,6 +56,12 @@ export interface GrowthRatio {
   /** Against `limit`: met if the 90 % interval is below it, not met if above, else not settled. */
   verdict: Verdict;
   limit: number;
+  /**
+   * Set when the last point saturated the SRTP-on worker (loss > 0.5 % in most rounds) but not
+   * the SRTP-off one: a saturated worker spends at least 10⁶ ÷ packets/s µs per packet, so its
+   * SRTP cost is at least that minus the off side's, and the growth at least `lowerBound`.
+   */
+  saturated?: { atLeastUs: number; lowerBound: number };
 }
 
 /**
@@ -94,4 +100,30 @@ export function growthRatio(
   else if (boot90[1] <= limit) verdict = 'met';
   else if (boot90[0] > limit) verdict = 'not met';
   return { from: quartiles(from), to: quartiles(to), ratio, boot50, boot90, verdict, limit };
+}
+
+/**
+ * The growth when the last point saturated the SRTP-on worker: a lower bound from the packet
+ * budget (10⁶ ÷ pps µs of CPU per packet at most on one core), judged against `limit`.
+ */
+export function saturatedGrowth(
+  from: readonly number[],
+  offUsAtLast: number,
+  pps: number,
+  limit: number,
+): GrowthRatio {
+  const f = quartiles(from);
+  const atLeastUs = 1e6 / pps - offUsAtLast;
+  const lowerBound = atLeastUs / f.median;
+  const none: [number, number] = [NaN, NaN];
+  return {
+    from: f,
+    to: quartiles([]),
+    ratio: NaN,
+    boot50: none,
+    boot90: none,
+    verdict: Number.isFinite(lowerBound) && lowerBound > limit ? 'not met' : 'no figure',
+    limit,
+    saturated: { atLeastUs, lowerBound },
+  };
 }

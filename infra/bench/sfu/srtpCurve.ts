@@ -6,6 +6,7 @@ import {
   growthRatio,
   prng,
   quartiles,
+  saturatedGrowth,
   shuffle,
   type GrowthRatio,
   type Quartiles,
@@ -205,9 +206,14 @@ function summarizeCurve(o: CurveOptions, samples: CurveSample[], roundsDone: num
   const growth: Record<string, GrowthRatio> = {};
   const first = o.transports[0]!;
   const last = o.transports.at(-1)!;
+  const lastPoint = points.at(-1)!;
+  const mostly = (k: string) => lastPoint.sides[k]!.saturatedRounds * 2 > roundsDone;
   if (first !== last)
     for (const b of o.backends)
-      growth[b] = growthRatio(pairsAt(first, b), pairsAt(last, b), 1.2, o.seed + 1);
+      growth[b] =
+        mostly(`${b}-on`) && !mostly(`${b}-off`)
+          ? saturatedGrowth(pairsAt(first, b), lastPoint.sides[`${b}-off`]!.median, o.pps, 1.2)
+          : growthRatio(pairsAt(first, b), pairsAt(last, b), 1.2, o.seed + 1);
   return {
     method: {
       design:

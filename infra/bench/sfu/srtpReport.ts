@@ -106,12 +106,24 @@ export function srtpCurveTable(raw: SrtpRaw): string {
 
 /** One line per backend: growth of the SRTP cost from the fewest to the most transports. */
 export function growthLines(growth: Record<string, GrowthRatio>, first: number, last: number) {
-  return Object.entries(growth).map(
-    ([b, g]) =>
-      `SRTP µs/packet ${b}, ${num(first)} → ${num(last)} transports: ${g.from.median.toFixed(2)} → ` +
-      `${g.to.median.toFixed(2)} = ×${g.ratio.toFixed(2)} (bootstrap 50 % ${g.boot50.map((x) => x.toFixed(2)).join('–')}, ` +
-      `90 % ${g.boot90.map((x) => x.toFixed(2)).join('–')}); goal ≤ ×${g.limit}: ${g.verdict}`,
-  );
+  return Object.entries(growth).map(([b, g]) => {
+    const head = `SRTP µs/packet ${b}, ${num(first)} → ${num(last)} transports: ${g.from.median.toFixed(2)} → `;
+    const tail = `; goal ≤ ×${g.limit}: ${g.verdict}`;
+    if (g.saturated)
+      return (
+        head +
+        `saturated (SRTP ≥ ${g.saturated.atLeastUs.toFixed(1)} µs from the packet budget) = ` +
+        `≥ ×${g.saturated.lowerBound.toFixed(1)}` +
+        tail
+      );
+    const range = (r: [number, number]) => r.map((x) => x.toFixed(2)).join('–');
+    return (
+      head +
+      `${g.to.median.toFixed(2)} = ×${g.ratio.toFixed(2)} (bootstrap over rounds: 50 % ${range(g.boot50)}, ` +
+      `90 % ${range(g.boot90)})` +
+      tail
+    );
+  });
 }
 
 export function srtpSummaryLines(s: SrtpSummary): string[] {
