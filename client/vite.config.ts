@@ -3,7 +3,7 @@ import path from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
-import { engineManifest } from './scripts/engineManifest';
+import { engineManifest } from './scripts/engineManifest.ts';
 
 /**
  * Writes `.br` and `.gz` beside every text file of the build, once, at build

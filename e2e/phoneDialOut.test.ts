@@ -289,4 +289,37 @@ describe('phone dial-out (scheduler queue → phone role → baresip)', () => {
     expect(await state()).toBe('cancelled');
     expect(phone.server.calls.length).toBe(0);
   });
+
+  it('a unit that acknowledges in the app after answering, before pressing 1: a goodbye, then BYE, "cancelled"', async () => {
+    const res = await rest('POST', '/emergencies', 'chihuy', {
+      title: 'Ngập lụt',
+      selectors: [{ type: 'unit', unitId: '18856' }],
+    });
+    const e = (res.body as ConveneResponse).emergency;
+    const state = async () =>
+      (
+        (await rest('GET', `/meetings/${e.meetingId}/phone`, 'chihuy')).body as MeetingPhone
+      ).calls?.find((c) => c.unitId === '18856')?.state;
+    // 6 s after the alert the unit's phone is called; baresip answers by itself, 1 is not pressed.
+    await expect.poll(() => phone.server.calls.length, { timeout: 20_000 }).toBe(1);
+    const call = phone.server.calls[0]!;
+    await expect.poll(state, { timeout: 5_000 }).toBe('answered');
+    const acked = Date.now();
+    expect(
+      (await rest('POST', `/emergencies/${e.id}/ack`, 'u18856', { stage: 'acknowledged' })).status,
+    ).toBe(204);
+    // Asked again within 3 s, then the goodbye (~5 s of speech) and BYE: long before the
+    // menu's own end (the prompt twice with 4 s pauses).
+    await expect.poll(() => phone.server.calls.length, { timeout: 12_000 }).toBe(0);
+    const end = phone.server.ended.find((x) => x.call === call)!;
+    say(`answered dial-out released ${Date.now() - acked} ms after the acknowledgement`);
+    expect(end.reason).toBe('notNeeded');
+    expect(call.state).toBe('ended');
+    await expect.poll(state, { timeout: 5_000 }).toBe('cancelled');
+    const rc = (
+      (await rest('GET', `/emergencies/${e.id}`, 'chihuy')).body as { rollCall: RollCall }
+    ).rollCall.units.find((u) => u.unitId === '18856')!;
+    expect(rc.calledAt).toBeTruthy();
+    expect(rc.phoneJoinedAt).toBeNull();
+  });
 });

@@ -43,13 +43,7 @@ import { recordingsDir } from '@giaoban/common/recordingsDir';
 import { RecordingStore } from './recordings/recordingStore';
 import { RecordingPurge } from './recordings/recordingPurge';
 import { recordingRoutes } from './http/recordingRoutes';
-import { phoneRoutes } from './http/phoneRoutes';
-import { PhonePins, loadPhoneServiceKey } from './phone/phonePins';
-import { UnitEscalationDelays, UnitPhoneBook } from './phone/unitPhones';
-import { startSms } from './sms/smsModule';
-import { DialOutService } from './phone/dialOut';
-import { CallEscalation } from './phone/callEscalation';
-import { dialOutRoutes } from './http/dialOutRoutes';
+import { createPhoneModule } from './phone/phoneModule';
 
 const UNITS_CHANNEL = 'gb:units:changed';
 
@@ -175,32 +169,17 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
       .catch((err: unknown) => log.error({ err, meetingId: m.id }, 'planning jobs failed'));
   });
   await jobs.start();
-  const phonePins = new PhonePins(redis);
-  const phoneBook = new UnitPhoneBook(redis);
-  const phoneServiceKey = await loadPhoneServiceKey(redis, config.PHONE_SERVICE_KEY);
-  const dialOutOn =
-    config.PHONE_DIAL_OUT === 'true' ||
-    (!!config.PHONE_SIP_NUMBER && config.PHONE_DIAL_OUT !== 'false');
-  const dialOut = new DialOutService({
+  const phone = await createPhoneModule({
+    config,
     redis,
+    log,
     tree: orgTree,
     meetings: meetingStore,
-    phones: phoneBook,
-    log: log.child({ part: 'dialOut' }),
+    accounts: accountStore,
+    tokens,
+    audit,
   });
-  router.use(
-    phoneRoutes({
-      tree: orgTree,
-      meetings: meetingStore,
-      pins: phonePins,
-      accounts: accountStore,
-      tokens,
-      sessions: tokens,
-      serviceKey: phoneServiceKey,
-      number: config.PHONE_SIP_NUMBER,
-      ...(dialOutOn ? { dialOut: { service: dialOut, phones: phoneBook } } : {}),
-    }),
-  );
+  router.use(phone.routes);
   router.use(
     meetingRoutes({
       tree: orgTree,
@@ -254,39 +233,8 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
     durationMinutes: config.EMERGENCY_DURATION_MIN,
   });
   router.use(emergencyRoutes({ emergencies, sessions: tokens }));
-  const delays = new UnitEscalationDelays(redis);
-  const sms = startSms({
-    config,
-    redis,
-    log,
-    emergencies,
-    pins: phonePins,
-    phones: phoneBook,
-    delays,
-    audit,
-  });
-  dialOut.useEmergencies(emergencies);
-  router.use(
-    dialOutRoutes({
-      tree: orgTree,
-      meetings: meetingStore,
-      dialOut,
-      sessions: tokens,
-      audit,
-      serviceKey: phoneServiceKey,
-      configured: dialOutOn,
-    }),
-  );
-  const callEscalation = dialOutOn
-    ? new CallEscalation({
-        redis,
-        emergencies,
-        dialOut,
-        phones: phoneBook,
-        log: log.child({ part: 'phoneEscalation' }),
-        afterMinutes: config.PHONE_ESCALATE_CALL_AFTER_MIN,
-      })
-    : undefined;
+  const escalation = phone.withEmergencies(emergencies);
+  router.use(escalation.routes);
   // Unit edits by an admin on one process reach the org tree of every process.
   const unitsSub = redis.duplicate();
   watchRedisConnection(unitsSub, log, 'units');
@@ -299,9 +247,9 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
       tree: orgTree,
       audit,
       sessions: tokens,
-      phones: phoneBook,
-      delays,
-      sms: { defaultAfterMin: config.SMS_ESCALATE_AFTER_MIN, enabled: sms !== null },
+      phones: phone.phones,
+      delays: phone.delays,
+      sms: { defaultAfterMin: config.SMS_ESCALATE_AFTER_MIN, enabled: escalation.smsEnabled },
       onUnitChanged: (unitId) => void redis.publish(UNITS_CHANNEL, unitId).catch(() => undefined),
     }),
   );
@@ -336,9 +284,7 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
       clearInterval(presenceCheck);
       unitsSub.disconnect();
       emergencies.close();
-      await sms?.close();
-      await callEscalation?.close();
-      await dialOut.close();
+      await phone.close();
       await recordingPurge.close();
       await attendance.flush();
       await jobs.close();

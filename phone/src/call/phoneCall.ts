@@ -17,7 +17,9 @@ export type CallEnd =
   | 'meetingEnded'
   | 'failed'
   /** Dial-out: the callee answered but did not press 1. */
-  | 'noKey';
+  | 'noKey'
+  /** Dial-out: answered, then no longer needed before 1 was pressed (acknowledged in the app). */
+  | 'notNeeded';
 
 /** Dial-out: the callee hears `prompt`, presses 1 and `join`s as the called unit. */
 export interface DialOutMenu {
@@ -65,6 +67,8 @@ export class PhoneCall extends EventEmitter<{ ended: [CallEnd]; joined: [] }> {
   #pending: Int16Array = new Int16Array(0);
   readonly #menu: DialOutMenu | undefined;
   #played = 0;
+  /** Dial-out released: the goodbye plays, keys no longer count. */
+  #released = false;
 
   constructor(o: {
     callId: string;
@@ -158,6 +162,19 @@ export class PhoneCall extends EventEmitter<{ ended: [CallEnd]; joined: [] }> {
     this.emit('ended', reason);
   }
 
+  /**
+   * Dial-out: the call is no longer needed (the unit acknowledged or joined in
+   * the app) while the callee has not pressed 1 — a short goodbye, then BYE.
+   * False once the callee is joining or in the meeting: that call stays.
+   */
+  release(): boolean {
+    if (!this.#menu || this.state !== 'pin' || this.#released) return false;
+    this.#released = true;
+    clearTimeout(this.#pinTimer);
+    this.endWith('notNeeded', 'notNeeded');
+    return true;
+  }
+
   /** Plays a prompt, then ends the call (after it was heard). */
   endWith(prompt: PromptName, reason: CallEnd): void {
     if (this.state === 'ended') return;
@@ -199,7 +216,7 @@ export class PhoneCall extends EventEmitter<{ ended: [CallEnd]; joined: [] }> {
   }
 
   #onDigit(d: string): void {
-    if (this.state !== 'pin') return;
+    if (this.state !== 'pin' || this.#released) return;
     if (this.#menu) {
       if (d === '1') void this.#join(this.#menu.join);
       return;

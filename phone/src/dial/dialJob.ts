@@ -61,7 +61,8 @@ export async function runDialJob(job: DialJob, d: DialDeps): Promise<void> {
       log.info({ attempt }, 'dial-out stopped: no longer needed');
       return;
     }
-    // While it rings the scheduler is asked again now and then: acknowledged or joined meanwhile, CANCEL.
+    // While it rings, and once answered until 1 is pressed, the scheduler is asked again now
+    // and then: acknowledged or joined in the app meanwhile → CANCEL, or a goodbye and BYE.
     const stop = new AbortController();
     let ringing: NodeJS.Timeout | undefined;
     const report = (state: 'ringing' | 'answered') => {
@@ -69,10 +70,10 @@ export async function runDialJob(job: DialJob, d: DialDeps): Promise<void> {
       const ask = () =>
         d.api
           .report(callId, state, attempt)
-          .then((go) => !go && state === 'ringing' && stop.abort())
+          .then((go) => !go && stop.abort())
           .catch((err: unknown) => log.warn({ err, state }, 'dial-out progress not reported'));
       void ask();
-      if (state === 'ringing') ringing = setInterval(() => void ask(), RECHECK_MS);
+      ringing = setInterval(() => void ask(), RECHECK_MS);
     };
     try {
       last = await placeCall({
@@ -101,7 +102,8 @@ export async function runDialJob(job: DialJob, d: DialDeps): Promise<void> {
       clearInterval(ringing);
     }
     if (last === 'cancelled') {
-      log.info({ attempt }, 'dial-out cancelled while ringing: no longer needed');
+      log.info({ attempt }, 'dial-out cancelled: no longer needed');
+      await d.api.report(callId, 'cancelled', attempt);
       return;
     }
     log.info(

@@ -30,7 +30,7 @@ export async function placeCall(o: {
   log: Logger;
   onRinging(): void;
   onAnswered(): void;
-  /** Aborted while ringing: the call is no longer needed (CANCEL). */
+  /** Aborted: the call is no longer needed (ringing: CANCEL; answered, 1 not pressed: goodbye and BYE). */
   signal?: AbortSignal;
   join(callId: string): Promise<PinResult | null>;
 }): Promise<PlaceOutcome> {
@@ -100,11 +100,17 @@ export async function placeCall(o: {
       },
       (reason: CallEnd) => {
         o.log.info({ callId, reason }, 'dial-out call ended');
-        // Ended before joining: not answered in effect (no key, hung up) or failed.
-        resolve(reason === 'failed' ? 'failed' : 'noAnswer');
+        // Ended before joining: no longer needed, not answered in effect (no key, hung up) or failed.
+        resolve(reason === 'notNeeded' ? 'cancelled' : reason === 'failed' ? 'failed' : 'noAnswer');
       },
     );
     call.once('joined', () => resolve('joined'));
+    const release = () => {
+      if (call.release())
+        o.log.info({ callId }, 'dial-out answered but no longer needed: released');
+    };
+    if (o.signal?.aborted) release();
+    else o.signal?.addEventListener('abort', release, { once: true });
     o.log.info({ callId, number: o.masked }, 'dial-out answered');
     call.start();
   });

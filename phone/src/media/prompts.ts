@@ -20,6 +20,8 @@ export const promptTexts = {
   dialOut: 'Đây là cuộc gọi từ hệ thống giao ban. Bấm phím một để vào cuộc họp.',
   /** Dial-out, after "Cuộc họp … của … đang diễn ra." (spoken per meeting, `speak`). */
   pressOne: 'Bấm phím một để vào họp.',
+  /** Dial-out answered, then no longer needed (the unit acknowledged or joined in the app). */
+  notNeeded: 'Đơn vị đã xác nhận qua ứng dụng. Cuộc gọi kết thúc. Xin cảm ơn.',
 } as const;
 export type PromptName = keyof typeof promptTexts;
 export type Prompts = Record<PromptName, Buffer>;

@@ -13,11 +13,9 @@ import { occurrenceId } from '../meetings/occurrences';
 import { canConvene, isManager } from '../meetings/rights';
 import type { NotifierHub } from '../notify/notifierHub';
 import type { OrgTree } from '../orgTree/orgTree';
+import { EmergencyStore } from './emergencyStore';
+import { alertOf } from './alert';
 
-const KEY = (id: string) => `gb:emergency:${id}`;
-const UNITS_KEY = (id: string) => `gb:emergency:${id}:units`;
-const BY_MEETING_KEY = 'gb:emergency:byMeeting';
-const LIST_KEY = 'gb:emergencies';
 /** What escalation (SMS, dial-out) follows: a new emergency, a unit that answered, the end. */
 export type EmergencyEvent =
   | { type: 'convened'; emergency: Emergency }
@@ -34,7 +32,7 @@ const PUSH_EVERY_MS = 250;
  * it is on audio only. The convening unit gets the roll call pushed live.
  */
 export class EmergencyService {
-  readonly #redis: Redis;
+  readonly #store: EmergencyStore;
   readonly #tree: OrgTree;
   readonly #meetings: MeetingService;
   readonly #attendance: AttendanceStore;
@@ -42,7 +40,6 @@ export class EmergencyService {
   readonly #audit: AuditLog;
   readonly #log: Logger;
   readonly #durationMinutes: number;
-  readonly #byMeeting = new Map<string, string>();
   readonly #pushTimers = new Map<string, NodeJS.Timeout>();
   readonly #listeners: ((event: EmergencyEvent) => Promise<void>)[] = [];
 
@@ -56,7 +53,7 @@ export class EmergencyService {
     log: Logger;
     durationMinutes: number;
   }) {
-    this.#redis = deps.redis;
+    this.#store = new EmergencyStore(deps.redis);
     this.#tree = deps.tree;
     this.#meetings = deps.meetings;
     this.#attendance = deps.attendance;
@@ -103,17 +100,7 @@ export class EmergencyService {
       acknowledgedAt: null,
       joinedAt: null,
     };
-    await this.#redis
-      .multi()
-      .set(KEY(emergency.id), JSON.stringify(emergency))
-      .hset(
-        UNITS_KEY(emergency.id),
-        Object.fromEntries(emergency.unitIds.map((u) => [u, JSON.stringify(status)])),
-      )
-      .hset(BY_MEETING_KEY, meeting.id, emergency.id)
-      .zadd(LIST_KEY, Date.now(), emergency.id)
-      .exec();
-    this.#byMeeting.set(meeting.id, emergency.id);
+    await this.#store.create(emergency, status);
     this.#notifier.notify(
       emergency.unitIds,
       'emergency:alert',
@@ -148,7 +135,7 @@ export class EmergencyService {
     const silent = rc.units.filter((u) => !u.acknowledgedAt && !u.joinedAt).map((u) => u.unitId);
     const now = new Date().toISOString();
     const next: Emergency = { ...e, realertedAt: now, realerts: (e.realerts ?? 0) + 1 };
-    await this.#redis.set(KEY(id), JSON.stringify(next));
+    await this.#store.save(next);
     if (silent.length > 0)
       this.#notifier.notify(silent, 'emergency:alert', {
         ...alertOf(next, this.#tree.get(e.convenerUnitId)?.name),
@@ -164,9 +151,7 @@ export class EmergencyService {
   }
 
   async get(id: string): Promise<Emergency> {
-    const raw = await this.#redis.get(KEY(id));
-    if (!raw) throw new AppError('NOT_FOUND');
-    return JSON.parse(raw) as Emergency;
+    return this.#store.get(id);
   }
 
   /** Managers above the convener or the invited units see it; members of invited units too. */
@@ -183,7 +168,7 @@ export class EmergencyService {
   }
 
   async list(session: SessionClaims, limit = 50): Promise<Emergency[]> {
-    const ids = await this.#redis.zrevrange(LIST_KEY, '0', String(limit * 4));
+    const ids = await this.#store.newestIds(limit * 4);
     const out: Emergency[] = [];
     for (const id of ids) {
       const e = await this.visible(session, id).catch(() => undefined);
@@ -196,13 +181,10 @@ export class EmergencyService {
   async rollCall(id: string, now = Date.now()): Promise<RollCall> {
     const e = await this.get(id);
     const [statuses, presence] = await Promise.all([
-      this.#redis.hgetall(UNITS_KEY(id)),
+      this.#store.unitStatuses(id),
       this.#attendance.ofOccurrence(e.occurrenceId),
     ]);
-    const parsed = new Map(
-      Object.entries(statuses).map(([u, raw]) => [u, JSON.parse(raw) as UnitStatus]),
-    );
-    return buildRollCall(this.#tree, e, parsed, presence, now);
+    return buildRollCall(this.#tree, e, statuses, presence, now);
   }
 
   /** An endpoint of an invited unit confirms receipt or acknowledges; the first time counts. */
@@ -214,7 +196,7 @@ export class EmergencyService {
     const e = await this.visible(session, id);
     if (!e.unitIds.includes(session.unitId)) throw new AppError('FORBIDDEN');
     const field = stage === 'delivered' ? 'deliveredAt' : 'acknowledgedAt';
-    await this.#updateUnit(e.id, session.unitId, (s) => {
+    await this.#store.updateUnit(e.id, session.unitId, (s) => {
       const now = new Date().toISOString();
       // Acknowledging implies the alert was delivered.
       const next = { ...s, [field]: s[field] ?? now };
@@ -238,7 +220,10 @@ export class EmergencyService {
   ): Promise<void> {
     const e = await this.get(id);
     if (!e.unitIds.includes(unitId)) return;
-    await this.#updateUnit(id, unitId, (s) => ({ ...s, [step]: s[step] ?? at.toISOString() }));
+    await this.#store.updateUnit(id, unitId, (s) => ({
+      ...s,
+      [step]: s[step] ?? at.toISOString(),
+    }));
     this.#schedulePush(e);
   }
 
@@ -254,7 +239,7 @@ export class EmergencyService {
       endedAt: new Date().toISOString(),
     }));
     const ended: Emergency = { ...e, endedAt: new Date().toISOString() };
-    await this.#redis.set(KEY(id), JSON.stringify(ended));
+    await this.#store.save(ended);
     this.#notifier.notify(e.unitIds, 'emergency:ended', {
       emergencyId: id,
       meetingId: e.meetingId,
@@ -266,33 +251,15 @@ export class EmergencyService {
     return ended;
   }
 
-  async #updateUnit(
-    id: string,
-    unitId: string,
-    change: (s: UnitStatus) => UnitStatus,
-  ): Promise<void> {
-    // Read-modify-write without a lock: fields only ever go from null to a time, so
-    // two endpoints of one unit racing can at worst keep the later of two close times.
-    const raw = await this.#redis.hget(UNITS_KEY(id), unitId);
-    const current: UnitStatus = raw
-      ? (JSON.parse(raw) as UnitStatus)
-      : { notifiedAt: null, deliveredAt: null, acknowledgedAt: null, joinedAt: null };
-    await this.#redis.hset(UNITS_KEY(id), unitId, JSON.stringify(change(current)));
-  }
-
   async #onAttendance(event: AttendanceEvent): Promise<void> {
     try {
-      let id = this.#byMeeting.get(event.meetingId);
-      if (id === undefined) {
-        id = (await this.#redis.hget(BY_MEETING_KEY, event.meetingId)) ?? '';
-        this.#byMeeting.set(event.meetingId, id);
-      }
+      const id = await this.#store.ofMeeting(event.meetingId);
       if (!id) return;
       const e = await this.get(id);
       if (event.type === 'joined' && e.unitIds.includes(event.unitId)) {
         const at = new Date(event.at).toISOString();
         // Joined by phone (dial-in or dial-out): the roll call's escalation step too.
-        await this.#updateUnit(id, event.unitId, (s) => ({
+        await this.#store.updateUnit(id, event.unitId, (s) => ({
           ...s,
           joinedAt: s.joinedAt ?? at,
           ...(event.phone ? { phoneJoinedAt: s.phoneJoinedAt ?? at } : {}),
@@ -335,20 +302,4 @@ export class EmergencyService {
     for (const t of this.#pushTimers.values()) clearTimeout(t);
     this.#pushTimers.clear();
   }
-}
-
-/** The alert as units receive it (first time and again). */
-function alertOf(e: Emergency, unitName?: string) {
-  return {
-    emergencyId: e.id,
-    meetingId: e.meetingId,
-    occurrenceId: e.occurrenceId,
-    title: e.title,
-    message: e.message,
-    convenerUnitId: e.convenerUnitId,
-    // The command, not its unit: "Ban Chỉ huy Tỉnh Quảng Bình", not "Tỉnh Quảng Bình".
-    convenerName: e.convenerName ?? unitName ?? e.convenerUnitId,
-    startedAt: e.startedAt,
-    audioFirst: true as const,
-  };
 }

@@ -146,9 +146,12 @@ export class DialOutService {
     if (!rec) throw new AppError('NOT_FOUND');
     if (finalDialStates.includes(rec.state)) return false;
     const proceed = await this.#proceed(rec);
+    // Answered and no longer needed: the role releases the callee unless 1 was just
+    // pressed (then it reports 'joined'), and says which; until then the call is answered.
+    const keep = proceed || finalDialStates.includes(state) || state === 'answered';
     const next: DialRecord = {
       ...rec,
-      state: proceed || finalDialStates.includes(state) ? state : 'cancelled',
+      state: keep ? state : 'cancelled',
       attempt,
       at: new Date().toISOString(),
     };
