@@ -82,7 +82,12 @@ async function main(): Promise<void> {
   const quick = args.quick;
   const group = raiseOwnGroup(Number(args.nice));
   const before = conditions({ schedulingGroup: group });
-  const out: Record<string, unknown> = { bench: 'sfu', quick, conditions: before };
+  const out: Record<string, unknown> = {
+    bench: 'sfu',
+    command: ['npm run bench:sfu --', ...process.argv.slice(2)].join(' '),
+    quick,
+    conditions: before,
+  };
   let capacity: CapacityReport | undefined;
   if (args.part === 'all' || args.part === 'capacity') {
     capacity = await runCapacity({

@@ -216,6 +216,9 @@ function summarizeCurve(o: CurveOptions, samples: CurveSample[], roundsDone: num
           : growthRatio(pairsAt(first, b), pairsAt(last, b), 1.2, o.seed + 1);
   return {
     method: {
+      goal:
+        'issue 12: SRTP µs per packet at the most transports within 20 % of its cost at the fewest ' +
+        '(growth.<backend>.verdict)',
       design:
         'one worker per (transports, backend, SRTP on/off), each holding exactly N sending transports; ' +
         'every round measures every point; the (N, backend) units in a seeded shuffle per round, ' +
