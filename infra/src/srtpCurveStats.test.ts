@@ -59,6 +59,10 @@ describe('SRTP cost curve statistics', () => {
     expect(g.verdict).toBe('not met');
   });
 
+  it('too few rounds to show a spread: not settled, even when flat', () => {
+    expect(growthRatio([1, 1.01], [1, 1.02], 1.2, 1).verdict).toBe('not settled');
+  });
+
   it('a point with every round saturated has no figure', () => {
     const g = growthRatio([1, 1, 1], [NaN, NaN, NaN], 1.2, 1);
     expect(g.verdict).toBe('no figure');

@@ -43,6 +43,9 @@ export function shuffle<T>(xs: readonly T[], rand: () => number): T[] {
   return out;
 }
 
+/** Rounds with a figure needed at both points before the growth can be called met or not. */
+export const MIN_ROUNDS = 5;
+
 export type Verdict = 'met' | 'not met' | 'not settled' | 'no figure';
 
 export interface GrowthRatio {
@@ -96,7 +99,10 @@ export function growthRatio(
   const boot50: [number, number] = [quantile(boots, 0.25), quantile(boots, 0.75)];
   const boot90: [number, number] = [quantile(boots, 0.05), quantile(boots, 0.95)];
   let verdict: Verdict = 'not settled';
+  const finite = (xs: readonly number[]) => xs.filter(Number.isFinite).length;
   if (!Number.isFinite(ratio) || boots.length < iterations / 2) verdict = 'no figure';
+  // Fewer than MIN_ROUNDS rounds at either point: the bootstrap cannot show a spread.
+  else if (finite(from) < MIN_ROUNDS || finite(to) < MIN_ROUNDS) verdict = 'not settled';
   else if (boot90[1] <= limit) verdict = 'met';
   else if (boot90[0] > limit) verdict = 'not met';
   return { from: quartiles(from), to: quartiles(to), ratio, boot50, boot90, verdict, limit };
