@@ -87,7 +87,10 @@ async function fall(stage: Stage, loadStart: number): Promise<ScenarioRow> {
   const c1 = await probeSnapshot(commune);
   await sleep(700); // what was sent by 15 s crosses the 2G delay and queue
   const h1 = await probeSnapshot(host);
-  const sent = c1.packetsSent.audio - c0.packetsSent.audio;
+  // The microphone's own packets: Chrome counts its NACK resends in packetsSent too, and a
+  // resend that arrives fills the hole its original left (counted once at the host).
+  const sent =
+    c1.packetsSent.audio - c0.packetsSent.audio - (c1.audioRetransmitted - c0.audioRetransmitted);
   const got = audioFrom(h1, communeId) - audioFrom(h0, communeId);
   const ao = c1.notices.find((n) => n.at >= c0.now && n.audioOnly);
   const fallNotice = c1.notices.find((n) => n.wallAt >= upAppliedAt && n.fall);

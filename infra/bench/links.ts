@@ -138,7 +138,9 @@ async function runProfile(name: LinkProfileName): Promise<Row> {
     await sleep(20_000);
     const f1 = await probeSnapshot(floor);
     const c1 = await probeSnapshot(commune);
-    const sent = f1.packetsSent.audio - f0.packetsSent.audio;
+    // The floor's own packets (its NACK resends are in packetsSent too: counted once).
+    const sent =
+      f1.packetsSent.audio - f0.packetsSent.audio - (f1.audioRetransmitted - f0.audioRetransmitted);
     const got = audioIn(c1, floorId).packets - audioIn(c0, floorId).packets;
     const upPackets = c1.packetsSent.audio - c0.packetsSent.audio;
     const upKbps =

@@ -12,6 +12,7 @@ import {
   plenaryTable,
   srtpCapacityTable,
   srtpCurveTable,
+  growthLines,
   srtpSummaryLines,
   summarizeSrtp,
   type SrtpSummary,
@@ -26,6 +27,10 @@ const SUITES: readonly ms.SrtpCryptoSuite[] = [
   'AES_CM_128_HMAC_SHA1_80',
   'AES_CM_128_HMAC_SHA1_32',
 ];
+function backend(s: string): 'openssl' | 'nss' {
+  if (s !== 'openssl' && s !== 'nss') throw new Error('--curve-backends: openssl and/or nss');
+  return s;
+}
 function srtpSuite(s: string): ms.SrtpCryptoSuite {
   const suite = SUITES.find((x) => x === s);
   if (!suite) throw new Error(`--srtp-suite: one of ${SUITES.join(', ')}`);
@@ -33,7 +38,7 @@ function srtpSuite(s: string): ms.SrtpCryptoSuite {
 }
 
 /**
- * `npm run bench:sfu [-- --quick] [--part capacity|join|srtp|all]`
+ * `npm run bench:sfu [-- --quick] [--part capacity|join|srtp|srtp-curve|all]`
  *
  * Part 1 (capacity): audio consumers per mediasoup worker core at ≤ 0.5 % loss and
  * packets/s out per core with SRTP on, bare mediasoup vs the same load through
@@ -63,6 +68,10 @@ const { values: args } = parseArgs({
     curve: { type: 'string' },
     'curve-pps': { type: 'string' },
     'curve-reps': { type: 'string' },
+    'curve-window': { type: 'string' },
+    'curve-warmup': { type: 'string' },
+    'curve-backends': { type: 'string' },
+    'curve-seed': { type: 'string' },
     plenary: { type: 'string', default: 'on' },
   },
 });
@@ -73,7 +82,12 @@ async function main(): Promise<void> {
   const quick = args.quick;
   const group = raiseOwnGroup(Number(args.nice));
   const before = conditions({ schedulingGroup: group });
-  const out: Record<string, unknown> = { bench: 'sfu', quick, conditions: before };
+  const out: Record<string, unknown> = {
+    bench: 'sfu',
+    command: ['npm run bench:sfu --', ...process.argv.slice(2)].join(' '),
+    quick,
+    conditions: before,
+  };
   let capacity: CapacityReport | undefined;
   if (args.part === 'all' || args.part === 'capacity') {
     capacity = await runCapacity({
@@ -107,12 +121,13 @@ async function main(): Promise<void> {
     out.join = join;
   }
   let srtp: { raw: SrtpRaw; summary: SrtpSummary } | undefined;
-  if (args.part === 'all' || args.part === 'srtp') {
+  const curveOnly = args.part === 'srtp-curve';
+  if (args.part === 'all' || args.part === 'srtp' || curveOnly) {
     let bins: ReturnType<typeof findWorkerBins> | undefined;
     try {
       bins = findWorkerBins({ openssl: args['worker-openssl'], nss: args['worker-nss'] });
     } catch (err) {
-      if (args.part === 'srtp') throw err;
+      if (args.part !== 'all') throw err;
       console.log(`srtp part skipped: ${(err as Error).message}`);
     }
     if (bins) {
@@ -120,26 +135,43 @@ async function main(): Promise<void> {
         bins,
         suite: srtpSuite(args['srtp-suite']),
         speakers: Number(args.speakers ?? 10),
-        ladder: (
-          args['srtp-listeners'] ?? (quick ? '100,200,300' : '100,150,200,250,275,300,325,350,400')
-        )
-          .split(',')
-          .map(Number),
+        ladder: curveOnly
+          ? []
+          : (
+              args['srtp-listeners'] ??
+              (quick ? '100,200,300' : '100,150,200,250,275,300,325,350,400')
+            )
+              .split(',')
+              .map(Number),
         reps: Number(args['srtp-reps'] ?? (quick ? 1 : 3)),
         run: {
           warmupMs: 1000,
           windowMs: Number(args.window ?? (quick ? 2000 : 3000)),
           lateMs: 200,
         },
-        curve: {
-          transports: (args.curve ?? (quick ? '100,2000' : '100,500,1000,2000'))
-            .split(',')
-            .map(Number),
-          pps: Number(args['curve-pps'] ?? 12_000),
-          reps: Number(args['curve-reps'] ?? (quick ? 2 : 5)),
-        },
+        curve:
+          args.curve === 'off'
+            ? null
+            : {
+                transports: (args.curve ?? (quick ? '100,2000' : '100,500,1000,2000'))
+                  .split(',')
+                  .map(Number),
+                pps: Number(args['curve-pps'] ?? 12_000),
+                rounds: Number(args['curve-reps'] ?? (quick ? 2 : 8)),
+                run: {
+                  warmupMs: Number(args['curve-warmup'] ?? 500),
+                  windowMs: Number(args['curve-window'] ?? (quick ? 2000 : 3000)),
+                  lateMs: 200,
+                },
+                backends: (args['curve-backends'] ?? 'openssl,nss')
+                  .split(',')
+                  .map((b) => backend(b)),
+                seed: Number(args['curve-seed'] ?? 12),
+              },
         plenary:
-          args.plenary === 'off' ? null : { endpoints: 170, speakers: 3, reps: quick ? 1 : 3 },
+          args.plenary === 'off' || curveOnly
+            ? null
+            : { endpoints: 170, speakers: 3, reps: quick ? 1 : 3 },
         nice: Number(args.nice),
         budgetMs: quick ? 120_000 : 600_000,
       });
@@ -200,11 +232,22 @@ async function main(): Promise<void> {
     console.log(
       `\nPart 3 — SRTP through OpenSSL vs NSS (workers: ${w.openssl?.worker}, ${w.nss?.worker}), side by side\n`,
     );
-    console.log(srtpCapacityTable(srtp.raw));
-    console.log(`\nSRTP cost against the number of SRTP transports (constant packets/s):\n`);
-    console.log(srtpCurveTable(srtp.raw));
-    console.log('');
-    for (const line of srtpSummaryLines(srtp.summary)) console.log(line);
+    if (srtp.raw.levels.length) {
+      console.log(srtpCapacityTable(srtp.raw));
+      console.log('');
+      for (const line of srtpSummaryLines(srtp.summary)) console.log(line);
+    }
+    const curve = srtp.raw.curve;
+    if (curve) {
+      console.log(
+        `\nSRTP cost against the number of SRTP transports (${curve.method.suite as string}, ` +
+          `${num(curve.method.pps as number)} packets/s out at every point, ${curve.roundsDone} rounds):\n`,
+      );
+      console.log(srtpCurveTable(srtp.raw));
+      console.log('');
+      const t = curve.method.transports as number[];
+      for (const line of growthLines(curve.growth, t[0]!, t.at(-1)!)) console.log(line);
+    }
     if (srtp.raw.plenary.length) {
       console.log(`\nPlenary (GiaoBan Meeting + link supervisor, SRTP receive transports):\n`);
       console.log(plenaryTable(srtp.raw));

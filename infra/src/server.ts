@@ -99,6 +99,7 @@ export async function startAllInOne(
       h264: sfuConfig.SFU_H264,
       recording: recordingSettings(sfuConfig),
       audioRepair: sfuConfig.AUDIO_REPAIR,
+      linkTraceDir: sfuConfig.LINK_TRACE_DIR,
       log: log.child({ role: 'sfu' }),
     });
     cleanups.push(() => sfu.close());

@@ -28,6 +28,8 @@ const schema = z.object({
   LAST_N_VIDEOS: z.coerce.number().int().min(0).max(50).default(9),
   /** How lost audio is repaired: auto (measured choice), lean, fec, nack, fec+nack (codecs.ts). */
   AUDIO_REPAIR: z.enum(audioRepairModes).default('auto'),
+  /** Diagnostics: write the packets the uplink fall watch sees, one file per endpoint (docs/weak-links.md). */
+  LINK_TRACE_DIR: z.string().optional(),
   MEDIASOUP_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
   /** Recording: one folder per recording (default DATA_DIR/recordings; common/src/recordingsDir). */
   RECORDINGS_DIR: z.string().optional(),

@@ -36,6 +36,8 @@ export interface LocalSfuOptions {
   recording?: RecordingSettings;
   /** AUDIO_REPAIR: how lost audio is repaired (FEC rate, audio NACK); default auto. */
   audioRepair?: AudioRepairMode;
+  /** LINK_TRACE_DIR: the packets the uplink fall watch sees, written per endpoint (diagnostics). */
+  linkTraceDir?: string;
   /** PLAIN_RTP_IP: where phone endpoints' PlainTransports listen (default: the env's config). */
   plainRtpIp?: string;
   log: Logger;
@@ -75,6 +77,7 @@ export class LocalSfuClient implements SfuClient {
     this.#links = new LinkSupervisor({
       fecRepair: this.#repair.fec,
       nackRepair: this.#repair.nack,
+      traceDir: opts.linkTraceDir,
       log: opts.log.child({ part: 'link' }),
       lastN: opts.lastN,
       onEvent: (e) => this.#events.emit('event', e),

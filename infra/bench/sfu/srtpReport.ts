@@ -1,5 +1,6 @@
 import { median } from './capacity';
-import { SIDES, UNSATURATED, type Backend, type SrtpRaw } from './srtpRun';
+import type { GrowthRatio, Quartiles } from './curveStats';
+import { SIDES, UNSATURATED, type SrtpRaw } from './srtpRun';
 import { num, pct, table } from './table';
 
 export interface SrtpSummary {
@@ -17,7 +18,7 @@ export interface SrtpSummary {
     /** OpenSSL SRTP on ÷ NSS SRTP on (goal ≥ 1.8). */
     vsNss: { byLoss: number; byCpu: number };
     /** SRTP µs per packet at the most transports ÷ at the fewest, per worker (goal ≤ 1.2). */
-    flat: Record<Backend, { from: number; to: number; ratio: number }> | null;
+    flat: Record<string, GrowthRatio> | null;
   };
 }
 
@@ -31,13 +32,6 @@ export function summarizeSrtp(raw: SrtpRaw): SrtpSummary {
   const byCpu = by((k) => median(calm(k).map((l) => l.consumers / l.sides[k]!.workerCpu)));
   const ratio = (a: number | null | undefined, b: number | null | undefined) =>
     a && b ? a / b : NaN;
-  const first = raw.curve[0];
-  const last = raw.curve.at(-1);
-  const flatOf = (b: Backend) => ({
-    from: first!.srtpUs[b],
-    to: last!.srtpUs[b],
-    ratio: last!.srtpUs[b] / first!.srtpUs[b],
-  });
   return {
     maxConsumers,
     ladderTop: by((k) => !!top?.sides[k]?.ok),
@@ -52,8 +46,7 @@ export function summarizeSrtp(raw: SrtpRaw): SrtpSummary {
         byLoss: ratio(maxConsumers['openssl-on'], maxConsumers['nss-on']),
         byCpu: ratio(byCpu['openssl-on'], byCpu['nss-on']),
       },
-      flat:
-        first && last && first !== last ? { openssl: flatOf('openssl'), nss: flatOf('nss') } : null,
+      flat: raw.curve && Object.keys(raw.curve.growth).length ? raw.curve.growth : null,
     },
   };
 }
@@ -81,28 +74,56 @@ export function srtpCapacityTable(raw: SrtpRaw): string {
   return table(rows);
 }
 
+/** "median [q1 … q3]" of a quartile summary. */
+const iqr = (q: Quartiles) =>
+  q.n ? `${q.median.toFixed(2)} [${q.q1.toFixed(2)} … ${q.q3.toFixed(2)}]` : '–';
+
 export function srtpCurveTable(raw: SrtpRaw): string {
+  const curve = raw.curve;
+  if (!curve) return '(curve not run)';
+  const keys = Object.keys(curve.points[0]?.sides ?? {});
+  const backends = Object.keys(curve.points[0]?.srtpUs ?? {});
   const rows = [
     [
       'SRTP transports',
-      'pkts/s',
-      ...SIDES.map((s) => `${s.key} µs/pkt`),
-      'SRTP µs/pkt openssl',
-      'SRTP µs/pkt nss',
+      ...keys.map((k) => `${k} µs/pkt`),
+      ...backends.map((b) => `SRTP µs/pkt ${b} (n)`),
     ],
   ];
-  for (const p of raw.curve)
+  for (const p of curve.points)
     rows.push([
       num(p.transports),
-      num(p.pps),
-      ...SIDES.map((s) => {
-        const x = p.sides[s.key];
-        return !x ? '–' : x.ok ? x.usPerPacket.toFixed(2) : `saturated (loss ${pct(x.loss, 1)})`;
+      ...keys.map((k) => {
+        const x = p.sides[k]!;
+        return x.n === 0
+          ? `saturated (loss ${pct(x.loss, 1)})`
+          : iqr(x) + (x.saturatedRounds ? ` (${x.saturatedRounds} sat.)` : '');
       }),
-      Number.isFinite(p.srtpUs.openssl) ? p.srtpUs.openssl.toFixed(2) : '–',
-      Number.isFinite(p.srtpUs.nss) ? p.srtpUs.nss.toFixed(2) : '–',
+      ...backends.map((b) => `${iqr(p.srtpUs[b]!)} (${p.srtpUs[b]!.n})`),
     ]);
-  return table(rows);
+  return table(rows) + '\n(median [interquartile range] over rounds)';
+}
+
+/** One line per backend: growth of the SRTP cost from the fewest to the most transports. */
+export function growthLines(growth: Record<string, GrowthRatio>, first: number, last: number) {
+  return Object.entries(growth).map(([b, g]) => {
+    const head = `SRTP µs/packet ${b}, ${num(first)} → ${num(last)} transports: ${g.from.median.toFixed(2)} → `;
+    const tail = `; goal ≤ ×${g.limit}: ${g.verdict}`;
+    if (g.saturated)
+      return (
+        head +
+        `saturated (SRTP ≥ ${g.saturated.atLeastUs.toFixed(1)} µs from the packet budget) = ` +
+        `≥ ×${g.saturated.lowerBound.toFixed(1)}` +
+        tail
+      );
+    const range = (r: [number, number]) => r.map((x) => x.toFixed(2)).join('–');
+    return (
+      head +
+      `${g.to.median.toFixed(2)} = ×${g.ratio.toFixed(2)} (bootstrap over rounds: 50 % ${range(g.boot50)}, ` +
+      `90 % ${range(g.boot90)})` +
+      tail
+    );
+  });
 }
 
 export function srtpSummaryLines(s: SrtpSummary): string[] {
@@ -115,11 +136,6 @@ export function srtpSummaryLines(s: SrtpSummary): string[] {
     `OpenSSL SRTP on ÷ off: ${pct(g.onVsOff.byLoss, 0)} by loss, ${pct(g.onVsOff.byCpu, 0)} by CPU  (goal ≥ 80 %)`,
     `OpenSSL ÷ NSS, SRTP on: ${g.vsNss.byLoss.toFixed(2)}× by loss, ${g.vsNss.byCpu.toFixed(2)}× by CPU  (goal ≥ 1.8×)`,
   ];
-  if (g.flat)
-    lines.push(
-      `SRTP µs/packet, fewest → most transports: openssl ${g.flat.openssl.from.toFixed(2)} → ${g.flat.openssl.to.toFixed(2)} (${pct(g.flat.openssl.ratio - 1, 0)}, goal within 20 %); ` +
-        `nss ${g.flat.nss.from.toFixed(2)} → ${g.flat.nss.to.toFixed(2)} (${pct(g.flat.nss.ratio - 1, 0)})`,
-    );
   return lines;
 }
 

@@ -4,13 +4,14 @@ import { MAX_LOSS, measureOnce, median, type Sample } from './capacity';
 import { affinity, loadNow, pin } from './conditions';
 import { GenSink, compileGenSink, type RunOptions } from './genSink';
 import { PlenaryLoad, type PlenarySample } from './plenary';
+import { runCurve, type Backend, type CurveOptions, type CurveResult } from './srtpCurve';
 import { SrtpLoad } from './srtpLoad';
 import type { WorkerBins } from './workerBins';
 
 /** Below this worker CPU the CPU is a valid measure of cost (at saturation it is capped). */
 const UNSATURATED = 0.9;
 
-export type Backend = 'openssl' | 'nss';
+export type { Backend };
 export interface SideSpec {
   key: string;
   backend: Backend;
@@ -33,8 +34,8 @@ export interface SrtpOptions {
   ladder: number[];
   reps: number;
   run: RunOptions;
-  /** SRTP transports for the cost curve, at a constant total packet rate. */
-  curve: { transports: number[]; pps: number; reps: number };
+  /** The cost curve against the number of SRTP transports (srtpCurve.ts); null: not run. */
+  curve: Pick<CurveOptions, 'transports' | 'pps' | 'rounds' | 'run' | 'backends' | 'seed'> | null;
   /** The plenary row: endpoints, speakers (the first also sends the simulcast camera). */
   plenary: { endpoints: number; speakers: number; reps: number } | null;
   nice: number;
@@ -58,19 +59,10 @@ export interface SrtpLevel {
   sides: Record<string, SideLevel>;
 }
 
-export interface CurvePoint {
-  transports: number;
-  pps: number;
-  sides: Record<string, SideLevel>;
-  /** SRTP µs per packet: on − off of the same worker, paired within a round, median. */
-  srtpUs: Record<Backend, number>;
-  srtpUsPairs: Record<Backend, number[]>;
-}
-
 export interface SrtpRaw {
   method: Record<string, unknown>;
   levels: SrtpLevel[];
-  curve: CurvePoint[];
+  curve: CurveResult | null;
   samples: (Sample & { loadavg: number; part: 'capacity' | 'curve' })[];
   plenary: PlenarySample[];
   plenaryShape?: { endpoints: number; speakers: number };
@@ -129,8 +121,15 @@ export async function runSrtp(o: SrtpOptions): Promise<SrtpRaw> {
   const { bin, cc } = compileGenSink();
   const gen = await GenSink.start(bin, genCpu);
   pin(gen.pid, String(genCpu), o.nice);
-  const raw: SrtpRaw = { method: {}, levels: [], curve: [], samples: [], plenary: [] };
-  const create = async (shape: 'all' | 'one', periodUs?: number) => {
+  const raw: SrtpRaw = { method: {}, levels: [], curve: null, samples: [], plenary: [] };
+  const common = {
+    bins: o.bins,
+    suite: o.suite,
+    speakers: o.speakers,
+    nice: o.nice,
+    budgetMs: o.budgetMs,
+  };
+  const create = async (shape: 'all' | 'one') => {
     const loads: SrtpLoad[] = [];
     for (const s of SIDES) {
       const load = await SrtpLoad.create({
@@ -141,7 +140,6 @@ export async function runSrtp(o: SrtpOptions): Promise<SrtpRaw> {
         speakers: o.speakers,
         sinkPort: gen.port,
         shape,
-        ...(periodUs ? { periodUs } : {}),
       });
       pin(load.workerPid, '0', o.nice);
       loads.push(load);
@@ -156,19 +154,21 @@ export async function runSrtp(o: SrtpOptions): Promise<SrtpRaw> {
     srtp: `consumer transports ${o.suite} (on) or plain RTP (off); producers plain`,
     suite: o.suite,
     capacity: `${o.speakers} speakers, every listener consumes all, 2 transports per listener`,
-    curve: `${o.speakers} speakers, each SRTP transport consumes one (round robin); ${o.curve.pps} packets/s out in all, spread over N transports`,
+    curve: o.curve
+      ? `${o.speakers} speakers, each SRTP transport consumes one (round robin); ${o.curve.pps} packets/s out in all, spread over N transports (method: curve.method)`
+      : 'not run',
     ...o.run,
     reps: o.reps,
-    curveReps: o.curve.reps,
     maxLoss: MAX_LOSS,
   };
   try {
-    let loads = await create('all');
+    const loads = o.ladder.length ? await create('all') : [];
     let alive = [...loads];
     const failures = new Map<string, number>();
-    console.log(
-      `srtp capacity: listeners ${o.ladder.join(',')} × ${o.speakers} speakers, ${o.reps} reps`,
-    );
+    if (loads.length)
+      console.log(
+        `srtp capacity: listeners ${o.ladder.join(',')} × ${o.speakers} speakers, ${o.reps} reps`,
+      );
     for (const listeners of o.ladder) {
       if (alive.length === 0 || Date.now() - started > o.budgetMs) break;
       for (const l of alive) await l.grow(listeners);
@@ -196,36 +196,7 @@ export async function runSrtp(o: SrtpOptions): Promise<SrtpRaw> {
     }
     for (const l of loads) await l.close();
 
-    loads = await create('one');
-    console.log(`srtp curve: ${o.curve.transports.join(',')} transports, ${o.curve.pps} packets/s`);
-    for (const n of o.curve.transports) {
-      const periodUs = Math.round((n * 1e6) / o.curve.pps);
-      for (const l of loads) {
-        await l.grow(n);
-        l.setPeriod(periodUs);
-      }
-      await sameLoad(loads, n);
-      const rs = await rounds(loads, gen, o.run, o.curve.reps, 1, 'curve', raw.samples);
-      const sides: Record<string, SideLevel> = {};
-      for (const l of loads) sides[l.name] = summarize(rs.flat().filter((s) => s.side === l.name));
-      // A saturated side (loss > 0.5 %) has no valid cost: its CPU is capped.
-      const pairs = (b: Backend) =>
-        rs.map((round) => {
-          const us = (k: string) => {
-            const s = round.find((x) => x.side === k)!;
-            return s.sink.loss > MAX_LOSS ? NaN : (s.workerCpu * 1e6) / Math.max(s.ppsOut, 1);
-          };
-          return us(`${b}-on`) - us(`${b}-off`);
-        });
-      const srtpUsPairs = { openssl: pairs('openssl'), nss: pairs('nss') };
-      const valid = (xs: number[]) => median(xs.filter(Number.isFinite));
-      const srtpUs = { openssl: valid(srtpUsPairs.openssl), nss: valid(srtpUsPairs.nss) };
-      raw.curve.push({ transports: n, pps: o.curve.pps, sides, srtpUs, srtpUsPairs });
-      console.log(
-        `  ${n} transports: SRTP µs/packet openssl ${srtpUs.openssl.toFixed(2)}, nss ${srtpUs.nss.toFixed(2)}`,
-      );
-    }
-    for (const l of loads) await l.close();
+    if (o.curve) raw.curve = await runCurve({ ...o.curve, ...common }, gen);
     if (o.plenary) {
       raw.plenaryShape = { endpoints: o.plenary.endpoints, speakers: o.plenary.speakers };
       raw.plenary = await plenary(o, gen);

@@ -32,6 +32,7 @@ export async function startSfuNode(
     h264: sfuConfig.SFU_H264,
     recording: recordingSettings(sfuConfig),
     audioRepair: sfuConfig.AUDIO_REPAIR,
+    linkTraceDir: sfuConfig.LINK_TRACE_DIR,
     log: nodeLog,
   });
   let server: SfuNodeServer;

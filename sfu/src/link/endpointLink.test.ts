@@ -82,8 +82,11 @@ describe('EndpointLink (real mediasoup worker, PlainTransports)', () => {
 
   const paused = (key: string) => listenerConsumer(key).paused;
   const listenerConsumer = (key: string) => meeting.endpoint('l').consumer(ids[`l_${key}`]!);
+  // Each report carries a fresh STUN round trip (a browser's RTT varies by a
+  // few %): the same figure twice is one measurement read twice (LinkStateMachine).
   const feed = async (r: typeof good, fromMs: number, toMs: number) => {
-    for (clock = fromMs; clock <= toMs; clock += 1_000) link.report(r);
+    for (clock = fromMs; clock <= toMs; clock += 1_000)
+      link.report({ ...r, rttMs: Math.round(r.rttMs * (1 + ((clock / 1_000) % 3) / 50)) });
     clock = toMs;
     await new Promise((r) => setTimeout(r, 50));
   };
@@ -133,6 +136,39 @@ describe('EndpointLink (real mediasoup worker, PlainTransports)', () => {
     expect(paused('aCam')).toBe(false);
     expect(paused('bMic')).toBe(false);
     expect(link.flaps).toBe(0);
+  });
+
+  it('reads one STUN round trip that getStats() repeats as one measurement, not a sustained queue', async () => {
+    await meeting.addEndpoint({ id: 'rr', unitId: 'rr', transport: { type: 'plain' } });
+    let now = 0;
+    const busy = new EndpointLink(meeting.endpoint('rr'), {
+      linkProfile: 'good',
+      floorEndpointId: () => undefined,
+      producerOwner: () => undefined,
+      onChange: () => undefined,
+      log,
+      now: () => now,
+      tickMs: 60_000,
+    });
+    try {
+      for (; now <= 14_000; now += 2_000)
+        busy.report({ ...good, rttMs: 3 + (now % 4_000) / 1_000 });
+      expect(busy.snapshot).toMatchObject({ down: 'good', up: 'good' });
+      // A busy machine delayed one answer by ~120 ms; the browser reports it until the next one.
+      for (const rttMs of [126, 126, 126]) {
+        busy.report({ ...good, rttMs });
+        now += 2_000;
+      }
+      expect(busy.snapshot).toMatchObject({ down: 'good', up: 'good' });
+      // A real queue: new measurements keep arguing worse.
+      for (const rttMs of [140, 151, 163]) {
+        busy.report({ ...good, rttMs });
+        now += 2_000;
+      }
+      expect(busy.snapshot.down).toBe('constrained');
+    } finally {
+      busy.close();
+    }
   });
 
   it('a starved browser (its own timer late) falling silent is not a link verdict', async () => {

@@ -70,6 +70,8 @@ export interface EndpointLinkOptions {
   fecRepair?: boolean;
   /** Audio NACK negotiated (AUDIO_REPAIR nack / fec+nack / auto): listeners wait for resent packets. */
   nackRepair?: boolean;
+  /** LINK_TRACE_DIR: the fall watch's packets written there (PacketTraceFile). */
+  traceDir?: string;
   /** What this speaker's voice needs in its listeners' jitter buffers changed (voiceRepairMs). */
   onVoiceRepair?: (ms: number) => void;
   log: Logger;
@@ -155,6 +157,7 @@ export class EndpointLink {
       log: opts.log,
       onFall: (queueMs) => this.#fallSeen(queueMs),
       onRawUplinkLoss: (loss, at) => this.#uplinkRepair.loss(loss, at),
+      traceDir: opts.traceDir,
     });
     this.#watch();
   }
@@ -190,6 +193,12 @@ export class EndpointLink {
     this.#opts.log.debug({ endpointId: this.endpoint.id, report: r }, 'link report');
     const down: LinkSample = {};
     const up: LinkSample = {};
+    // The browser's RTT is its candidate pair's last STUN round trip, kept in
+    // getStats() until the next answer (every few seconds): the same figure in
+    // the next report is the same measurement, which refreshes the view but is
+    // no second piece of evidence (one STUN answer delayed by a busy machine
+    // read twice was "sustained" and stepped a loopback link down).
+    const repeated = r.rttMs !== undefined && r.rttMs === this.#rttMs;
     if (r.rttMs !== undefined) {
       // A device that measured its link good has shown its capacity: its RTT is
       // classified by the queue above its own floor, so a satellite's long path
@@ -213,8 +222,9 @@ export class EndpointLink {
     // read 16 % there 6 s later while the SFU counted none. The SFU measures
     // the uplink's loss itself (UplinkLossMeter).
     if (r.availableOutgoingKbps !== undefined) up.availableKbps = r.availableOutgoingKbps;
-    this.#feed('down', 'client', down, now);
-    this.#feed('up', 'client', up, now);
+    const again: (keyof LinkSample)[] = repeated ? ['rttMs'] : [];
+    this.#feed('down', 'client', down, now, again);
+    this.#feed('up', 'client', up, now, again);
   }
 
   async setForcedAudioOnly(forced: boolean): Promise<void> {
@@ -298,6 +308,7 @@ export class EndpointLink {
   close(): void {
     this.#closed = true;
     if (this.#timer) clearInterval(this.#timer);
+    this.#signals.close();
   }
 
   #watch(): void {
@@ -349,10 +360,16 @@ export class EndpointLink {
     }
   }
 
-  #feed(dir: 'down' | 'up', source: 'server' | 'client', s: LinkSample, now: number): void {
+  #feed(
+    dir: 'down' | 'up',
+    source: 'server' | 'client',
+    s: LinkSample,
+    now: number,
+    repeated: (keyof LinkSample)[] = [],
+  ): void {
     if (this.#closed || Object.keys(s).length === 0) return;
     if (dir === 'up' && source === 'server' && s.loss !== undefined) this.#repair.loss(s.loss, now);
-    const t = (dir === 'down' ? this.#down : this.#up).update(source, s, now);
+    const t = (dir === 'down' ? this.#down : this.#up).update(source, s, now, repeated);
     if (t) void this.#replan(t);
   }
 

@@ -58,6 +58,18 @@ describe('LinkStateMachine', () => {
     expect(m.update('client', twoG, 4_000)?.to).toBe('poor');
   });
 
+  it('counts one measurement once: the same STUN round trip re-reported is not sustained', () => {
+    // A busy machine delays one STUN answer; getStats() keeps its RTT until the next (~5 s).
+    const m = new LinkStateMachine({ direction: 'down', initial: 'good' });
+    m.update('client', { rttMs: 5 }, 0);
+    m.update('client', { rttMs: 126 }, 2_000);
+    expect(m.update('client', { rttMs: 126 }, 4_000, ['rttMs'])).toBeUndefined();
+    expect(m.update('client', { rttMs: 126 }, 6_000, ['rttMs'])).toBeUndefined();
+    expect(m.state).toBe('good');
+    // Two measurements that both argue worse, 2 s apart, still step down at once.
+    expect(m.update('client', { rttMs: 130 }, 8_000)?.to).toBe('constrained');
+  });
+
   it('ignores a short spike', () => {
     const m = new LinkStateMachine({ direction: 'down', initial: 'good' });
     feed(m, good, 0, 5_000);

@@ -146,17 +146,29 @@ export class LinkStateMachine {
     return merged;
   }
 
-  /** Records a sample from one source and re-evaluates. */
-  update(source: LinkSource, sample: LinkSample, now: number): LinkTransition | undefined {
+  /**
+   * Records a sample from one source and re-evaluates. `repeated`: fields of
+   * the sample that re-report a measurement already given (they keep the view
+   * fresh, but are not new evidence).
+   */
+  update(
+    source: LinkSource,
+    sample: LinkSample,
+    now: number,
+    repeated: readonly (keyof LinkSample)[] = [],
+  ): LinkTransition | undefined {
     let fields = this.#latest.get(source);
     if (!fields) this.#latest.set(source, (fields = new Map()));
+    const evidence: LinkSample = {};
     for (const [k, v] of Object.entries(sample) as [keyof LinkSample, number | undefined][]) {
-      if (v !== undefined) fields.set(k, { value: v, at: now });
+      if (v === undefined) continue;
+      fields.set(k, { value: v, at: now });
+      if (!repeated.includes(k)) evidence[k] = v;
     }
-    // A sample is fresh evidence of degradation only if its own signals argue
-    // worse: a loss figure or keyframe dip that lingers in the view while
-    // other signals arrive must not count as "sustained" twice.
-    return this.#evaluate(now, severity(classify(sample, this.#t)) > severity(this.#state));
+    // A sample is fresh evidence of degradation only if its own new signals
+    // argue worse: a loss figure or keyframe dip that lingers in the view
+    // while other signals arrive must not count as "sustained" twice.
+    return this.#evaluate(now, severity(classify(evidence, this.#t)) > severity(this.#state));
   }
 
   /** Re-evaluates without a new sample (call about once a second). */

@@ -39,6 +39,8 @@ export interface SupervisorOptions {
   fecRepair?: boolean;
   /** Audio NACK negotiated on both legs (AUDIO_REPAIR); off unless said. */
   nackRepair?: boolean;
+  /** LINK_TRACE_DIR: each endpoint's traced packets written there (PacketTraceFile). */
+  traceDir?: string;
   log: Logger;
   onEvent: (e: LinkStateEvent | VideoSelectionEvent) => void;
   /** LAST_N_VIDEOS (default 9); each receiver's link plan may allow fewer. */
@@ -93,6 +95,7 @@ export class LinkSupervisor {
       forcedAudioOnly: opts.forcedAudioOnly,
       fecRepair: this.#opts.fecRepair ?? true,
       nackRepair: this.#opts.nackRepair ?? false,
+      traceDir: this.#opts.traceDir,
       onVoiceRepair: () => this.#spreadVoices(meeting.id),
       floorEndpointId: () => this.#floorFor(meeting.id, endpoint.id),
       producerOwner: (producerId) => {

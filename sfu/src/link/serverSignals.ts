@@ -4,6 +4,7 @@ import type { Endpoint } from '../endpoint';
 import type { ConsumerGate } from './consumerGate';
 import type { LinkSample, LinkSource } from './linkSignals';
 import { eventLoopDelayMs } from './loopDelay';
+import { PacketTraceFile } from './packetTrace';
 import { UplinkFallDetector } from './uplinkFall';
 import { silenceRttMs, UplinkLossMeter } from './uplinkLoss';
 
@@ -38,8 +39,12 @@ export class ServerSignals {
   readonly #onFall: ((queueMs: number) => void) | undefined;
   readonly #onRawUplinkLoss: ((loss: number, at: number) => void) | undefined;
   readonly #fall = new UplinkFallDetector();
-  /** The microphone whose packets are traced (only while the camera runs). */
-  #traced: ms.Producer | undefined;
+  /** The producers whose packets are traced (the microphone while the camera runs). */
+  #traced = new Map<ms.Producer, (t: ms.ProducerTraceEventData) => void>();
+  /** The microphone is fed to the fall watch (the camera runs). */
+  #watching = false;
+  #confirmTimer: NodeJS.Timeout | undefined;
+  readonly #traceFile: PacketTraceFile | undefined;
 
   constructor(o: {
     endpoint: Endpoint;
@@ -52,6 +57,8 @@ export class ServerSignals {
     onFall?: (queueMs: number) => void;
     /** The microphone's loss before NACK repair, each window (UplinkLossMeter.lastRawLoss). */
     onRawUplinkLoss?: (loss: number, at: number) => void;
+    /** LINK_TRACE_DIR: every traced packet written there (PacketTraceFile). */
+    traceDir?: string;
   }) {
     this.#onFall = o.onFall;
     this.#onRawUplinkLoss = o.onRawUplinkLoss;
@@ -61,6 +68,7 @@ export class ServerSignals {
     this.#feed = o.feed;
     this.#now = o.now;
     this.#log = o.log;
+    if (o.traceDir) this.#traceFile = new PacketTraceFile(o.traceDir, o.endpoint.id);
   }
 
   /** The downlink estimate, from mediasoup's BWE trace of the receive transport. */
@@ -102,41 +110,98 @@ export class ServerSignals {
 
   /**
    * While the camera runs (only then can a fall flood the uplink), every
-   * microphone packet is traced as it arrives: its queue and gaps show a fall
-   * at once (UplinkFallDetector), where the browser waits for receiver reports.
-   * Audio alone is ~17 packets/s; the trace stops with the camera.
+   * microphone and camera packet is traced as it arrives: their queue and the
+   * microphone's gaps show a fall at once (UplinkFallDetector), where the
+   * browser waits for receiver reports. The trace stops with the camera. With
+   * LINK_TRACE_DIR the microphone (always) and the camera are written to a file.
    */
   #watchFall(): void {
-    if (!this.#onFall) return;
+    if (!this.#onFall && !this.#traceFile) return;
     const live = this.#endpoint.producers.filter((p) => !p.closed && !p.paused);
     const mic = live.find((p) => p.kind === 'audio');
-    const want = live.some((p) => p.kind === 'video') ? mic : undefined;
-    if (want === this.#traced) return;
-    const before = this.#traced;
-    if (before && !before.closed) {
-      void before.enableTraceEvent([]).catch(() => undefined);
-      before.removeListener('trace', this.#onTrace);
+    const cam = live.find((p) => p.kind === 'video' && p.appData.source !== 'screen');
+    const want = new Set<ms.Producer>();
+    if (mic && (cam || this.#traceFile)) want.add(mic);
+    if (cam) want.add(cam);
+    const watching = mic !== undefined && cam !== undefined;
+    const same = want.size === this.#traced.size && [...want].every((p) => this.#traced.has(p));
+    if (same && watching === this.#watching) return;
+    for (const [p, listener] of this.#traced) {
+      if (want.has(p)) continue;
+      if (!p.closed) void p.enableTraceEvent([]).catch(() => undefined);
+      p.removeListener('trace', listener);
+      this.#traced.delete(p);
     }
-    this.#fall.reset();
-    this.#traced = want;
-    if (!want) return;
-    want.on('trace', this.#onTrace);
-    void want.enableTraceEvent(['rtp']).catch(() => undefined);
+    // A camera started afresh measures the link afresh.
+    if (!watching) this.#fall.reset();
+    this.#watching = watching;
+    for (const p of want) {
+      if (this.#traced.has(p)) continue;
+      const listener = (t: ms.ProducerTraceEventData) => this.#onTrace(p.kind, t);
+      this.#traced.set(p, listener);
+      p.on('trace', listener);
+      void p.enableTraceEvent(['rtp']).catch(() => undefined);
+    }
   }
 
-  readonly #onTrace = (t: ms.ProducerTraceEventData): void => {
+  #onTrace(kind: ms.MediaKind, t: ms.ProducerTraceEventData): void {
     if (t.type !== 'rtp' || t.direction !== 'in') return;
     const info = t.info as
-      { isRtx?: boolean; rtpPacket?: { sequenceNumber?: number; timestamp?: number } } | undefined;
+      | {
+          isRtx?: boolean;
+          rtpPacket?: {
+            sequenceNumber?: number;
+            timestamp?: number;
+            ssrc?: number;
+            /** bigint in mediasoup's dump. */
+            size?: number | bigint;
+          };
+        }
+      | undefined;
     const pkt = info?.rtpPacket;
     if (info?.isRtx || pkt?.sequenceNumber === undefined || pkt.timestamp === undefined) return;
+    this.#traceFile?.write({
+      k: kind,
+      ssrc: pkt.ssrc ?? 0,
+      seq: pkt.sequenceNumber,
+      ts: pkt.timestamp,
+      at: t.timestamp,
+      size: pkt.size === undefined ? undefined : Number(pkt.size),
+    });
+    if (!this.#watching || !this.#onFall) return;
     const fell = this.#fall.packet({
+      kind,
+      ssrc: pkt.ssrc,
       sequenceNumber: pkt.sequenceNumber,
       timestamp: pkt.timestamp,
       arrivalMs: t.timestamp,
     });
-    if (fell) this.#onFall?.(Math.round(this.#fall.queueMs));
-  };
+    if (fell) this.#fell();
+    // A fall waits confirmMs for a packet that denies it (a burst); none may come.
+    else if (this.#fall.pending && !this.#confirmTimer) {
+      this.#confirmTimer = setTimeout(() => {
+        this.#confirmTimer = undefined;
+        if (this.#watching && this.#fall.confirm()) this.#fell();
+      }, this.#fall.confirmMs);
+    }
+  }
+
+  #fell(): void {
+    clearTimeout(this.#confirmTimer);
+    this.#confirmTimer = undefined;
+    this.#onFall?.(Math.round(this.#fall.queueMs));
+  }
+
+  /** Stop tracing (the endpoint left). */
+  close(): void {
+    clearTimeout(this.#confirmTimer);
+    for (const [p, listener] of this.#traced) {
+      if (!p.closed) void p.enableTraceEvent([]).catch(() => undefined);
+      p.removeListener('trace', listener);
+    }
+    this.#traced.clear();
+    this.#traceFile?.close();
+  }
 
   /**
    * Scores are read every tick, not only on mediasoup's 'score' events: a

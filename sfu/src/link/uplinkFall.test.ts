@@ -9,7 +9,11 @@ const pkt = (i: number, delayMs: number) => ({
   arrivalMs: 1_000_000 + i * PTIME + delayMs,
 });
 
-/** Feeds packets from..to with a delay per packet and a loss rule; the first index that reported a fall. */
+/**
+ * Feeds packets from..to with a delay per packet and a loss rule; the first
+ * index whose packet showed a fall that was then confirmed (by a later packet,
+ * or by ServerSignals' timer `confirmMs` after it when none came first).
+ */
 function run(
   d: UplinkFallDetector,
   from: number,
@@ -18,10 +22,15 @@ function run(
   lost: (i: number) => boolean = () => false,
 ): number | undefined {
   let fell: number | undefined;
+  let seen: { i: number; at: number } | undefined;
   for (let i = from; i < to; i++) {
     if (lost(i)) continue;
-    if (d.packet(pkt(i, delay(i))) && fell === undefined) fell = i;
+    const p = pkt(i, delay(i));
+    if (seen && p.arrivalMs >= seen.at + d.confirmMs && d.confirm()) fell ??= seen.i;
+    if (d.packet(p)) fell ??= seen?.i;
+    seen = d.pending ? (seen ?? { i, at: p.arrivalMs }) : undefined;
   }
+  if (seen && d.confirm()) fell ??= seen.i;
   return fell;
 }
 
@@ -42,7 +51,7 @@ describe('UplinkFallDetector', () => {
     expect(d.queueMs).toBeGreaterThan(400);
   });
 
-  it('a queue growing packet after packet is a fall before it drops anything', () => {
+  it('a microphone queue growing packet after packet is a fall before it drops anything', () => {
     const d = new UplinkFallDetector();
     run(d, 0, 100, () => 150 + Math.random() * 20);
     // Measured on good → 2G (camera ~90 kbit/s): 163, 150, 143, then 288, 531, 830, 996 ms.
@@ -71,6 +80,19 @@ describe('UplinkFallDetector', () => {
     run(d, 0, 100, () => 20);
     // Every packet of a 600 ms stall arrives at once, then on time again.
     expect(run(d, 100, 400, (i) => (i % 20 < 10 ? 20 + (10 - (i % 20)) * 60 : 20))).toBeUndefined();
+  });
+
+  it('a queue that rose then drains faster than time passes was a stalled sender: no fall', () => {
+    const d = new UplinkFallDetector();
+    run(d, 0, 100, () => 20);
+    // Two packets 150 ms and 300 ms late, then the rest of the stall in a burst:
+    // packet 104 arrives 10 ms after 103 with 70 ms less queue.
+    const late = [20, 20, 170, 320, 250, 200, 140, 80, 20];
+    expect(run(d, 100, 109, (i) => late[i - 100]!)).toBeUndefined();
+    expect(d.stalls).toBe(1);
+    // The same rise with nothing to deny it is a fall.
+    run(d, 109, 200, () => 20);
+    expect(run(d, 200, 205, (i) => [20, 20, 170, 320, 470][i - 200]!)).toBe(203);
   });
 
   it('a satellite link delay is the floor, not a queue; its own fall still shows', () => {

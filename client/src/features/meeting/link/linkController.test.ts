@@ -186,10 +186,11 @@ describe('LinkController', () => {
   });
 
   it('pauses the camera within one receiver report when the uplink falls, before the server knows', async () => {
-    const { ctl, cam, calls, clock, sendEntries } = setup();
+    const { ctl, cam, calls, clock, sendEntries, micSender } = setup();
     await ctl.handleNotice(notice({}));
     await ctl.cameraProduced();
     expect(cam.paused).toBe(false);
+    expect(micSender.current[0]?.maxBitrate).toBe(32_000);
     // The SFU's receiver reports for mic (audio) and camera (video), one a second.
     let n = 0;
     const rr = (rttMs: number, micLoss: number) => {
@@ -230,15 +231,20 @@ describe('LinkController', () => {
     expect(cam.paused).toBe(true);
     expect(calls).toContain('pause');
     expect(ctl.fallHold).toBe(true);
-    // The server has not seen it yet and still allows video: the camera stays held.
+    // The voice goes lean at once too.
+    await new Promise((r) => setTimeout(r, 0));
+    expect(micSender.current[0]?.maxBitrate).toBe(12_000);
+    // The server has not seen it yet and still allows video: the camera stays held, Opus lean.
     await ctl.handleNotice(notice({}));
     expect(cam.paused).toBe(true);
-    // It never confirms: after the hold, video again.
+    expect(micSender.current[0]?.maxBitrate).toBe(12_000);
+    // It never confirms: after the hold, video again and the server's Opus rate.
     clock.now = 5_300 + fallHoldMs;
     await ctl.sampleNow();
     await new Promise((r) => setTimeout(r, 0));
     expect(ctl.fallHold).toBe(false);
     expect(cam.paused).toBe(false);
+    expect(micSender.current[0]?.maxBitrate).toBe(32_000);
   });
 
   it('a starved browser (late reports, nothing lost) is not a fall', async () => {
@@ -264,13 +270,15 @@ describe('LinkController', () => {
   });
 
   it('the SFU saw the uplink fall (a notice with `fall`): the camera pauses at once and stays held', async () => {
-    const { ctl, cam, calls, clock } = setup();
+    const { ctl, cam, calls, clock, micSender } = setup();
     await ctl.handleNotice(notice({}));
     await ctl.cameraProduced();
     expect(cam.paused).toBe(false);
     clock.now = 1_000;
     await ctl.handleNotice(notice({ fall: true }));
     expect(cam.paused).toBe(true);
+    // The notice's own state still says 32 kbit/s: the fall's lean voice wins.
+    expect(micSender.current[0]?.maxBitrate).toBe(12_000);
     expect(calls).toContain('pause');
     expect(ctl.fallHold).toBe(true);
     // The same state again (no fall flag): still held until the server confirms or the hold ends.

@@ -160,12 +160,21 @@ export class LinkController {
     this.#fall.reset();
     // Not awaited: the request crosses the flooded uplink; the pause is local at once.
     void this.#d.setCameraPaused(true).catch(() => undefined);
+    // The voice goes lean too: at 32 kbit/s, with its headers and NACK resends, the
+    // microphone alone can overfill a 2G uplink until the server's verdict lowers it.
+    void this.#setAudio(this.#audioKbps());
     void this.sampleNow();
   }
 
   /** Call right after the microphone is produced: start at the poor-link rate. */
   async micProduced(): Promise<void> {
-    await this.#setAudio(this.#notice?.send.audioMaxKbps ?? initialAudioKbps);
+    await this.#setAudio(this.#audioKbps());
+  }
+
+  /** Opus's cap: the server's, at most the poor-link rate while a fall holds the camera. */
+  #audioKbps(): number {
+    const kbps = this.#notice?.send.audioMaxKbps ?? initialAudioKbps;
+    return this.#fallUntil === undefined ? kbps : Math.min(kbps, initialAudioKbps);
   }
 
   /**
@@ -293,7 +302,7 @@ export class LinkController {
     if (fall) this.#holdForFall(this.#now());
     // The server saw the fall too: from here its hysteresis brings video back.
     if (!n.send.video) this.#fallUntil = undefined;
-    await this.#setAudio(n.send.audioMaxKbps);
+    await this.#setAudio(this.#audioKbps());
     const cam = this.#d.camera();
     if (cam && !cam.closed) {
       if (!n.send.video && !cam.paused) {
