@@ -32,6 +32,8 @@ export interface ScenarioRow {
   upAppliedAt?: number;
   /** fall: the commune's audio packets the host received / sent, first 15 s. */
   audioDelivered15s?: number | null;
+  /** The commune's audio the host's receiver concealed (PLC) in the same 15 s, %. */
+  audioConcealed15s?: number | null;
   /** fall: seconds to the server's audio-only notice. */
   audioOnlyS?: number | null;
   /** vsat: seconds from the click to the other unit's video decoded (null: never). */
@@ -92,6 +94,12 @@ async function fall(stage: Stage, loadStart: number): Promise<ScenarioRow> {
   const sent =
     c1.packetsSent.audio - c0.packetsSent.audio - (c1.audioRetransmitted - c0.audioRetransmitted);
   const got = audioFrom(h1, communeId) - audioFrom(h0, communeId);
+  // What the host heard: packets counted at the receiver may include duplicates (a resend of
+  // a packet that was only late); concealed samples are what the ear got instead of speech.
+  const rx = (s: ProbeSnapshot) =>
+    s.consumers.find((c) => c.kind === 'audio' && c.endpointId === communeId);
+  const samples = (rx(h1)?.totalSamplesReceived ?? 0) - (rx(h0)?.totalSamplesReceived ?? 0);
+  const concealed = (rx(h1)?.concealedSamples ?? 0) - (rx(h0)?.concealedSamples ?? 0);
   const ao = c1.notices.find((n) => n.at >= c0.now && n.audioOnly);
   const fallNotice = c1.notices.find((n) => n.wallAt >= upAppliedAt && n.fall);
   return {
@@ -100,6 +108,7 @@ async function fall(stage: Stage, loadStart: number): Promise<ScenarioRow> {
     fallNoticeMs: fallNotice ? fallNotice.wallAt - upAppliedAt : null,
     upAppliedAt,
     audioDelivered15s: sent > 0 ? Math.min(1, got / sent) : null,
+    audioConcealed15s: samples > 0 ? (100 * concealed) / samples : null,
     audioOnlyS: ao ? (ao.at - c0.now) / 1000 : null,
     loadStart,
     loadEnd: os.loadavg()[0]!,

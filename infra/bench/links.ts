@@ -259,12 +259,12 @@ async function main(): Promise<void> {
   }
   if (scenarios.length) {
     console.log(
-      '\n| scenario | camera paused after (ms) | SFU fall notice received after (ms) | commune audio delivered, first 15 s | → audio-only (s) | click → video (s) | audio-only notices | minutes | link-state changes (flaps) | load start → end |',
+      '\n| scenario | camera paused after (ms) | SFU fall notice received after (ms) | commune audio delivered, first 15 s | concealed at the host, 15 s | → audio-only (s) | click → video (s) | audio-only notices | minutes | link-state changes (flaps) | load start → end |',
     );
-    console.log('|---|---|---|---|---|---|---|---|---|---|');
+    console.log('|---|---|---|---|---|---|---|---|---|---|---|');
     for (const r of scenarios) {
       console.log(
-        `| ${r.scenario} | ${r.cameraPausedMs ?? '–'} | ${r.fallNoticeMs === undefined ? '–' : (r.fallNoticeMs ?? 'none')} | ${r.audioDelivered15s == null ? '–' : `${(r.audioDelivered15s * 100).toFixed(1)} %`} | ${fmt(r.audioOnlyS ?? null)} | ${fmt(r.videoS ?? null)} | ${r.audioOnlyNotices ?? '–'} | ${r.minutes ?? '–'} | ${r.stateChanges === undefined ? '–' : `${r.stateChanges} (${r.flaps ?? 0})`} | ${r.loadStart.toFixed(1)} → ${r.loadEnd.toFixed(1)} |`,
+        `| ${r.scenario} | ${r.cameraPausedMs ?? '–'} | ${r.fallNoticeMs === undefined ? '–' : (r.fallNoticeMs ?? 'none')} | ${r.audioDelivered15s == null ? '–' : `${(r.audioDelivered15s * 100).toFixed(1)} %`} | ${r.audioConcealed15s == null ? '–' : `${r.audioConcealed15s.toFixed(1)} %`} | ${fmt(r.audioOnlyS ?? null)} | ${fmt(r.videoS ?? null)} | ${r.audioOnlyNotices ?? '–'} | ${r.minutes ?? '–'} | ${r.stateChanges === undefined ? '–' : `${r.stateChanges} (${r.flaps ?? 0})`} | ${r.loadStart.toFixed(1)} → ${r.loadEnd.toFixed(1)} |`,
       );
     }
   }
