@@ -39,7 +39,14 @@ interface HarnessGlobal {
 /** The harness's meeting store joins, as the room screen does (signaling at the page's origin). */
 export function harnessJoin(
   page: Page,
-  o: { token: string; meetingId: string; mic?: boolean; camera?: boolean },
+  o: {
+    token: string;
+    meetingId: string;
+    mic?: boolean;
+    camera?: boolean;
+    /** What the device knows of its link (the pre-join screen's measurement). */
+    link?: { measured: 'good' | 'weak' | 'unknown' };
+  },
 ): Promise<boolean> {
   return page.evaluate(
     (opts) => (globalThis as unknown as HarnessGlobal).gb.useMeeting.getState().join(opts),

@@ -67,7 +67,13 @@ describe('join path: round trips between the click and the first audio', () => {
         const store = g.gb.useMeeting.getState();
         // The pre-join screen prepares; the user clicks at once.
         store.prepare({ meetingId, token });
-        const joined = await store.join({ meetingId, token, mic: true, camera: false });
+        const joined = await store.join({
+          meetingId,
+          token,
+          mic: true,
+          camera: false,
+          link: { measured: 'weak' },
+        });
         const recv = g.giaobanMeeting?.recvTransport;
         const send = g.giaobanMeeting?.sendTransport;
         for (let i = 0; i < 200; i++) {

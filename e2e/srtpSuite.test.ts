@@ -10,6 +10,7 @@ interface TransportStat {
   dtlsState?: string;
   dtlsCipher?: string;
   tlsVersion?: string;
+  dtlsRole?: string;
 }
 type Gb = { giaobanMeeting: { inboundStats(): Promise<{ bytesReceived: number }[]> } };
 // No DOM lib in the Node type-check: the few browser shapes used here.
@@ -39,7 +40,7 @@ describe('SRTP profile negotiated with Chromium', () => {
   });
 
   /** A harness page that keeps every RTCPeerConnection the engine creates. */
-  async function joined(who: string): Promise<Page> {
+  async function joined(who: string, measured: 'good' | 'weak' = 'good'): Promise<Page> {
     const page = await browser.newPage();
     await page.addInitScript(() => {
       const g = globalThis as unknown as PcGlobal;
@@ -55,7 +56,9 @@ describe('SRTP profile negotiated with Chromium', () => {
     });
     await page.goto(`${app.url}/healthz`);
     await page.addScriptTag({ content: harness });
-    expect(await harnessJoin(page, { token: tokens[who]!, meetingId, mic: true })).toBe(true);
+    expect(
+      await harnessJoin(page, { token: tokens[who]!, meetingId, mic: true, link: { measured } }),
+    ).toBe(true);
     return page;
   }
 
@@ -96,5 +99,22 @@ describe('SRTP profile negotiated with Chromium', () => {
       `Chromium ${browser.version()}: SRTP ${[...new Set(stats.map((s) => s.srtpCipher))].join(', ')}, ` +
         `DTLS ${[...new Set(stats.map((s) => `${s.tlsVersion} ${s.dtlsCipher}`))].join(', ')}`,
     );
+  });
+
+  it('a weak link: the SFU opens DTLS (the browser is its server) and the profile is AES-CM', async () => {
+    const page = await joined('u18853', 'weak');
+    let stats: TransportStat[] = [];
+    for (let i = 0; i < 60 && stats.length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      stats = await transports(page);
+    }
+    expect(stats.length).toBeGreaterThanOrEqual(2);
+    // Chromium as DTLS server picks AES_CM_128_HMAC_SHA1_80 from mediasoup's list (issue 13's
+    // GPRS join: its ~750-byte flight instead of its 1,463-byte hello on the uplink).
+    for (const s of stats) {
+      expect(s.dtlsRole).toBe('server');
+      expect(s.srtpCipher).toMatch(/^(SRTP_)?AES128_CM_(HMAC_)?SHA1_80$/);
+    }
+    await page.close();
   });
 });

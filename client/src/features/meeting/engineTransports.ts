@@ -12,13 +12,16 @@ import type { SignalingClient } from './signalingClient';
 import { markJoin } from './joinTrace';
 
 /**
- * The SFU opens the DTLS handshake (mediasoup as DTLS client, the browser as
- * server). The browser's own ClientHello is large — 1,463 bytes in two packets
+ * On a weak link the SFU opens the DTLS handshake (mediasoup as DTLS client, the
+ * browser as server). The browser's own ClientHello is large — 1,463 bytes in two packets
  * from Chromium 156 (its key shares) — and a 20 kbit/s GPRS uplink carried two of
  * them (send and receive transports) plus their retransmissions after 1 s: the
  * handshakes took ~3.2 s after ICE (issue 13). As server the browser sends only
  * its ~750-byte flight and a Finished, and mediasoup starts as soon as the first
  * ICE check reaches it, half a round trip before the browser would have.
+ * Not on a good link: as DTLS server Chromium picks AES_CM_128_HMAC_SHA1_80 from
+ * mediasoup's list, where as client it gets the AEAD AES-GCM profile mediasoup
+ * prefers (issue 12; e2e/srtpSuite.test.ts).
  */
 export const SFU_DTLS_ROLE = 'client' as const;
 
@@ -46,12 +49,15 @@ export function createTransport(
   onConnectFailed: () => void,
   /** Which paths to try first (icePath.ts): direct and relay together, relay-only, or no TURN at all. */
   ice: { iceServers: RTCIceServer[]; iceTransportPolicy: RTCIceTransportPolicy },
+  /** The browser as DTLS server (a weak link: its small flight instead of its large hello). */
+  dtlsServer: boolean,
 ): Transport {
+  const dtls = t.dtlsParameters as unknown as DtlsParameters;
   const params = {
     id: t.id,
     iceParameters: t.iceParameters as unknown as IceParameters,
     iceCandidates: t.iceCandidates as unknown as IceCandidate[],
-    dtlsParameters: { ...(t.dtlsParameters as unknown as DtlsParameters), role: SFU_DTLS_ROLE },
+    dtlsParameters: dtlsServer ? { ...dtls, role: SFU_DTLS_ROLE } : dtls,
     ...ice,
   };
   const transport =
@@ -93,7 +99,7 @@ export function createTransport(
   });
   const pc = (transport.handler as unknown as { _pc?: unknown })._pc;
   if (typeof RTCPeerConnection !== 'undefined' && pc instanceof RTCPeerConnection) {
-    if (direction === 'recv') answerAsDtlsServer(pc);
+    if (direction === 'recv' && dtlsServer) answerAsDtlsServer(pc);
     pc.addEventListener('iceconnectionstatechange', () =>
       markJoin(`${direction} ice ${pc.iceConnectionState}`),
     );

@@ -47,6 +47,7 @@ export class MeetingEngine {
   #ended = false;
   /** Link adaptation: getStats reports up, the server's send plan applied down. */
   #link: LinkController | undefined;
+  #dtlsServer = false;
   #linkNotice: LinkNotice | undefined;
   /** Sources a failed rejoin could not publish again: the next rejoin does. */
   #unpublished: HeldSource[] = [];
@@ -177,6 +178,8 @@ export class MeetingEngine {
   }
 
   async #join(link: JoinLink | undefined): Promise<JoinResponse> {
+    // A weak or unknown link: the SFU opens DTLS (engineTransports.ts); a rejoin keeps the choice.
+    if (link) this.#dtlsServer = link.measured !== 'good';
     const join = await this.signaling.request('meeting:join', {
       meetingId: this.#o.meetingId,
       deviceId: this.#o.deviceId,
@@ -208,6 +211,7 @@ export class MeetingEngine {
         onFailed,
         onConnectFailed,
         ice,
+        this.#dtlsServer,
       );
       this.#ice.watch(transport);
       return transport;
