@@ -58,3 +58,22 @@ export const realertResponseSchema = z.object({
   unitIds: z.array(z.string()),
 });
 export type RealertResponse = z.infer<typeof realertResponseSchema>;
+
+/**
+ * The alert as units receive it (pushed first and again, or recovered by a browser that was
+ * offline). `fallbackName`: the convener's name when the emergency carries none.
+ */
+export function alertOf(e: Emergency, fallbackName: string) {
+  return {
+    emergencyId: e.id,
+    meetingId: e.meetingId,
+    occurrenceId: e.occurrenceId,
+    title: e.title,
+    message: e.message,
+    convenerUnitId: e.convenerUnitId,
+    // The command, not its unit: "Ban Chỉ huy Tỉnh Quảng Bình", not "Tỉnh Quảng Bình".
+    convenerName: e.convenerName ?? fallbackName,
+    startedAt: e.startedAt,
+    audioFirst: true as const,
+  };
+}

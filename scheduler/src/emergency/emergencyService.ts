@@ -3,7 +3,12 @@ import type { Logger } from '@giaoban/common/logger';
 import { AppError, parseOrThrow } from '@giaoban/common/errors';
 import type { AttendanceEvent } from '@giaoban/common/ports';
 import type { SessionClaims } from '@giaoban/common/session';
-import { conveneRequestSchema, type ConveneRequest, type Emergency } from '../api/emergency';
+import {
+  alertOf,
+  conveneRequestSchema,
+  type ConveneRequest,
+  type Emergency,
+} from '../api/emergency';
 import type { RollCall } from '../api/notifications';
 import { buildRollCall, type EscalationStep, type UnitStatus } from './rollCall';
 import type { AttendanceStore } from '../attendance/attendanceStore';
@@ -14,7 +19,6 @@ import { canConvene, isManager } from '../meetings/rights';
 import type { NotifierHub } from '../notify/notifierHub';
 import type { OrgTree } from '../orgTree/orgTree';
 import { EmergencyStore } from './emergencyStore';
-import { alertOf } from './alert';
 
 /** What escalation (SMS, dial-out) follows: a new emergency, a unit that answered, the end. */
 export type EmergencyEvent =
@@ -104,7 +108,10 @@ export class EmergencyService {
     this.#notifier.notify(
       emergency.unitIds,
       'emergency:alert',
-      alertOf(emergency, this.#tree.get(emergency.convenerUnitId)?.name),
+      alertOf(
+        emergency,
+        this.#tree.get(emergency.convenerUnitId)?.name ?? emergency.convenerUnitId,
+      ),
     );
     this.#log.warn(
       { meetingId: meeting.id, units: emergency.unitIds.length, by: session.username },
@@ -138,7 +145,7 @@ export class EmergencyService {
     await this.#store.save(next);
     if (silent.length > 0)
       this.#notifier.notify(silent, 'emergency:alert', {
-        ...alertOf(next, this.#tree.get(e.convenerUnitId)?.name),
+        ...alertOf(next, this.#tree.get(e.convenerUnitId)?.name ?? e.convenerUnitId),
         realertedAt: now,
       });
     this.#log.warn(

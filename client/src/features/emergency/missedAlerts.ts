@@ -1,5 +1,6 @@
 import { useUnits } from '../units/unitsStore';
 import { useNotifications } from '../notifications/notificationsStore';
+import { alertOf } from '@giaoban/scheduler/api/emergency';
 import { getEmergency, listEmergencies } from './emergencyApi';
 
 /**
@@ -15,17 +16,9 @@ export async function recoverMissedAlerts(unitId: string): Promise<number> {
     const mine = rollCall.units.find((u) => u.unitId === unitId);
     if (!mine || mine.acknowledgedAt) continue;
     const convener = useUnits.getState().index?.byId.get(e.convenerUnitId);
-    useNotifications.getState().receive('emergency:alert', {
-      emergencyId: e.id,
-      meetingId: e.meetingId,
-      occurrenceId: e.occurrenceId,
-      title: e.title,
-      message: e.message,
-      convenerUnitId: e.convenerUnitId,
-      convenerName: e.convenerName ?? convener?.name ?? e.convenedBy,
-      startedAt: e.startedAt,
-      audioFirst: true,
-    });
+    useNotifications
+      .getState()
+      .receive('emergency:alert', alertOf(e, convener?.name ?? e.convenedBy));
     raised++;
   }
   return raised;
