@@ -8,6 +8,8 @@
 #   bash infra/install.sh --worker-only # only the worker (into the cache)
 #   bash infra/install.sh --worker-nss  # only the comparison worker on Debian's NSS-backed
 #                                       # shared libsrtp2 (bench:sfu runs both side by side)
+#   GIAOBAN_REBUILD_WORKER=1 bash infra/install.sh --worker-only
+#                                       # rebuild the worker even when a binary is cached
 #
 # Works offline except for the npm registry and Debian's apt repositories: the
 # mediasoup worker is built from the C++ sources inside the npm tarball against
@@ -138,7 +140,9 @@ build_worker() {
   local got
   got="$(srtp_backend_of out/Release/build/mediasoup-worker)"
   [ "$got" = "$variant" ] || die "the $variant worker came out with SRTP crypto '${got:-unknown}'"
-  mkdir -p "$CACHE" && strip -o "$out.tmp" out/Release/build/mediasoup-worker && mv "$out.tmp" "$out" ||
+  # The symbol table stays (a release build has no debug info to strip): perf names the
+  # worker's functions (bench:sfu's SRTP cost by attribution) and so do crash backtraces.
+  mkdir -p "$CACHE" && strip --strip-debug -o "$out.tmp" out/Release/build/mediasoup-worker && mv "$out.tmp" "$out" ||
     die "could not store the worker in $CACHE"
   echo "built: $out"
   cd "$ROOT" && rm -rf "$work/package"
@@ -148,9 +152,9 @@ build_worker() {
 nss_worker() {
   local out legacy="$CACHE/mediasoup-worker-$MS_VERSION"
   out="$(worker_path nss)"
-  if [ -x "$out" ]; then
+  if [ -x "$out" ] && [ -z "${GIAOBAN_REBUILD_WORKER:-}" ]; then
     echo "cached: $out"
-  elif [ -x "$legacy" ] && [ "$(srtp_backend_of "$legacy")" = nss ]; then
+  elif [ -z "${GIAOBAN_REBUILD_WORKER:-}" ] && [ -x "$legacy" ] && [ "$(srtp_backend_of "$legacy")" = nss ]; then
     cp "$legacy" "$out.tmp" && mv "$out.tmp" "$out" && echo "cached (earlier install): $out"
   else
     build_worker nss
@@ -188,7 +192,7 @@ build_lock() {
 
 if [ "$MODE" = nss ]; then
   step "mediasoup worker $MS_VERSION on Debian's shared libsrtp2 $SRTP_VERSION (NSS), for comparison"
-  [ -x "$(worker_path nss)" ] || build_lock
+  [ -x "$(worker_path nss)" ] && [ -z "${GIAOBAN_REBUILD_WORKER:-}" ] || build_lock
   nss_worker
   exit 0
 fi
@@ -197,13 +201,14 @@ step "mediasoup worker $MS_VERSION, libsrtp2 $SRTP_VERSION, SRTP crypto through 
 WORKER="$(worker_path openssl)"
 PREBUILT=
 SRTP_FALLBACK=
-[ -x "$WORKER" ] || build_lock
-if [ -x "$WORKER" ]; then
+[ -z "${GIAOBAN_REBUILD_WORKER:-}" ] || echo "GIAOBAN_REBUILD_WORKER set: building even if cached"
+[ -x "$WORKER" ] && [ -z "${GIAOBAN_REBUILD_WORKER:-}" ] || build_lock
+if [ -x "$WORKER" ] && [ -z "${GIAOBAN_REBUILD_WORKER:-}" ]; then
   echo "cached: $WORKER"
-elif [ -x "$CACHE/mediasoup-worker-${MS_VERSION}_prebuilt" ]; then
+elif [ -z "${GIAOBAN_REBUILD_WORKER:-}" ] && [ -x "$CACHE/mediasoup-worker-${MS_VERSION}_prebuilt" ]; then
   WORKER="$CACHE/mediasoup-worker-${MS_VERSION}_prebuilt"
   echo "cached: $WORKER"
-elif timeout 5 bash -c '</dev/tcp/github.com/443' 2>/dev/null; then
+elif [ -z "${GIAOBAN_REBUILD_WORKER:-}" ] && timeout 5 bash -c '</dev/tcp/github.com/443' 2>/dev/null; then
   PREBUILT=1 # mediasoup's normal download (its libsrtp is built on OpenSSL), after npm ci
   WORKER="$CACHE/mediasoup-worker-${MS_VERSION}_prebuilt"
 else

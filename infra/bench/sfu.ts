@@ -72,6 +72,7 @@ const { values: args } = parseArgs({
     'curve-warmup': { type: 'string' },
     'curve-backends': { type: 'string' },
     'curve-seed': { type: 'string' },
+    'curve-perf-hz': { type: 'string' },
     plenary: { type: 'string', default: 'on' },
   },
 });
@@ -167,6 +168,7 @@ async function main(): Promise<void> {
                   .split(',')
                   .map((b) => backend(b)),
                 seed: Number(args['curve-seed'] ?? 12),
+                perfHz: Number(args['curve-perf-hz'] ?? 10_000),
               },
         plenary:
           args.plenary === 'off' || curveOnly
@@ -246,7 +248,13 @@ async function main(): Promise<void> {
       console.log(srtpCurveTable(srtp.raw));
       console.log('');
       const t = curve.method.transports as number[];
-      for (const line of growthLines(curve.growth, t[0]!, t.at(-1)!)) console.log(line);
+      console.log('SRTP on − off of the same worker binary, back to back:');
+      for (const line of growthLines(curve.growth, t[0]!, t.at(-1)!)) console.log(`  ${line}`);
+      if (Object.keys(curve.growthAttr).length) {
+        console.log('SRTP by attribution (perf samples in SRTP code × worker µs/packet):');
+        for (const line of growthLines(curve.growthAttr, t[0]!, t.at(-1)!))
+          console.log(`  ${line}`);
+      } else console.log(`SRTP by attribution not measured: ${curve.perfSkipped ?? '?'}`);
     }
     if (srtp.raw.plenary.length) {
       console.log(`\nPlenary (GiaoBan Meeting + link supervisor, SRTP receive transports):\n`);

@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { types as ms } from 'mediasoup';
 import { MAX_LOSS } from './capacity';
 import { loadNow, pin } from './conditions';
@@ -13,6 +15,7 @@ import {
 } from './curveStats';
 import type { GenSink, RunOptions, SinkResult } from './genSink';
 import { SrtpLoad } from './srtpLoad';
+import { checkPerf, PerfWindow } from './srtpProfile';
 import type { WorkerBins } from './workerBins';
 
 export type Backend = 'openssl' | 'nss';
@@ -31,6 +34,8 @@ export interface CurveOptions {
   seed: number;
   nice: number;
   budgetMs: number;
+  /** perf's sampling rate for the SRTP cost by attribution (srtpProfile.ts); 0: not run. */
+  perfHz: number;
 }
 
 /** One measurement window of one worker. */
@@ -49,6 +54,10 @@ export interface CurveSample {
   loss: number;
   loadavg: number;
   sink: SinkResult;
+  /** SRTP's share of the worker's perf samples in the window (srtpProfile.ts), when profiled. */
+  perf?: { samples: number; srtpSamples: number; share: number };
+  /** SRTP µs per packet by attribution: share × worker CPU ÷ packets (NaN when saturated). */
+  srtpAttrUs?: number;
 }
 
 export interface CurvePoint {
@@ -59,13 +68,22 @@ export interface CurvePoint {
   /** SRTP µs per packet = on − off of the same worker binary, measured back to back. */
   srtpUs: Record<string, Quartiles>;
   srtpUsPairs: Record<string, number[]>;
+  /** SRTP µs per packet by attribution (perf) on the SRTP-on worker, per round (NaN: none). */
+  srtpAttrUs: Record<string, Quartiles>;
+  srtpAttrRounds: Record<string, number[]>;
+  /** SRTP's share of the SRTP-off worker's samples (should be ~0: the check of the attribution). */
+  offShare: Record<string, Quartiles>;
 }
 
 export interface CurveResult {
   method: Record<string, unknown>;
   points: CurvePoint[];
-  /** First → last point, per backend, goal ≤ 1.2. */
+  /** First → last point, per backend, goal ≤ 1.2: SRTP on − off of the same round. */
   growth: Record<string, GrowthRatio>;
+  /** The same growth from the SRTP cost by attribution (perf), when profiled. */
+  growthAttr: Record<string, GrowthRatio>;
+  /** Why the attribution did not run, if it did not. */
+  perfSkipped?: string;
   roundsDone: number;
   samples: CurveSample[];
 }
@@ -94,20 +112,40 @@ async function settle(pid: number): Promise<void> {
   }
 }
 
-async function measure(load: SrtpLoad, gen: GenSink, run: RunOptions) {
+async function measure(
+  load: SrtpLoad,
+  gen: GenSink,
+  run: RunOptions,
+  profile: { hz: number; file: string; backend: Backend } | null,
+) {
   let a: { t: number; ns: number } | undefined;
   let b: { t: number; ns: number } | undefined;
   const pid = load.workerPid;
+  const perf = profile ? new PerfWindow(profile.file, profile.hz) : null;
   const sink = await gen.run(load.targets(), run, {
-    windowStart: () => (a = { t: performance.now(), ns: cpuNs(pid) }),
-    windowEnd: () => (b = { t: performance.now(), ns: cpuNs(pid) }),
+    windowStart: () => {
+      perf?.start(pid);
+      a = { t: performance.now(), ns: cpuNs(pid) };
+    },
+    windowEnd: () => {
+      b = { t: performance.now(), ns: cpuNs(pid) };
+      perf?.stop();
+    },
   });
   if (!a || !b) throw new Error('gensink reported no window');
   const workerCpu = (b.ns - a.ns) / 1e6 / (b.t - a.t);
   const ppsOut = sink.delivered / (sink.windowMs / 1000);
   const usPerPacket = sink.loss > MAX_LOSS ? NaN : (workerCpu * 1e6) / Math.max(ppsOut, 1);
+  const shares = perf && profile ? await perf.share(profile.backend) : undefined;
   await settle(pid);
-  return { workerCpu, ppsOut, usPerPacket, loss: sink.loss, sink };
+  return {
+    workerCpu,
+    ppsOut,
+    usPerPacket,
+    loss: sink.loss,
+    sink,
+    ...(shares && { perf: shares, srtpAttrUs: shares.share * usPerPacket }),
+  };
 }
 
 /**
@@ -123,6 +161,11 @@ export async function runCurve(o: CurveOptions, gen: GenSink): Promise<CurveResu
   const key = (n: number, b: Backend, srtp: boolean) => `${n}/${b}-${srtp ? 'on' : 'off'}`;
   const samples: CurveSample[] = [];
   let roundsDone = 0;
+  const checks = o.perfHz > 0 ? o.backends.map((b) => checkPerf(o.bins[b].bin)) : [];
+  const perfSkipped =
+    o.perfHz <= 0 ? 'not asked (--curve-perf-hz 0)' : checks.find((c) => !c.ok)?.reason;
+  if (perfSkipped) console.log(`  SRTP cost by attribution not measured: ${perfSkipped}`);
+  const perfFile = path.join(os.tmpdir(), `giaoban-srtp-curve-${process.pid}.perf`);
   try {
     console.log(
       `srtp curve: ${o.transports.join(',')} transports × ${o.backends.join(',')} on/off = ` +
@@ -155,7 +198,8 @@ export async function runCurve(o: CurveOptions, gen: GenSink): Promise<CurveResu
         const order = rand() < 0.5 ? [true, false] : [false, true];
         for (const srtp of order) {
           const load = loads.get(key(u.n, u.b, srtp))!;
-          const m = await measure(load, gen, o.run);
+          const profile = perfSkipped ? null : { hz: o.perfHz, file: perfFile, backend: u.b };
+          const m = await measure(load, gen, o.run, profile);
           samples.push({
             round,
             slot: slot++,
@@ -172,11 +216,18 @@ export async function runCurve(o: CurveOptions, gen: GenSink): Promise<CurveResu
     }
   } finally {
     for (const l of loads.values()) await l.close();
+    rmSync(perfFile, { force: true });
+    rmSync(`${perfFile}.old`, { force: true });
   }
-  return summarizeCurve(o, samples, roundsDone);
+  return summarizeCurve(o, samples, roundsDone, perfSkipped);
 }
 
-function summarizeCurve(o: CurveOptions, samples: CurveSample[], roundsDone: number): CurveResult {
+function summarizeCurve(
+  o: CurveOptions,
+  samples: CurveSample[],
+  roundsDone: number,
+  perfSkipped: string | undefined,
+): CurveResult {
   const pick = (n: number, b: Backend, srtp: boolean) =>
     samples.filter((s) => s.transports === n && s.backend === b && s.srtp === srtp);
   const pairsAt = (n: number, b: Backend) =>
@@ -185,10 +236,18 @@ function summarizeCurve(o: CurveOptions, samples: CurveSample[], roundsDone: num
       const off = pick(n, b, false).find((s) => s.round === r);
       return on && off ? on.usPerPacket - off.usPerPacket : NaN;
     });
+  const attrAt = (n: number, b: Backend) =>
+    Array.from({ length: roundsDone }, (_, r) => {
+      const on = pick(n, b, true).find((s) => s.round === r);
+      return on?.srtpAttrUs ?? NaN;
+    });
   const points: CurvePoint[] = o.transports.map((n) => {
     const sides: CurvePoint['sides'] = {};
     const srtpUs: CurvePoint['srtpUs'] = {};
     const srtpUsPairs: CurvePoint['srtpUsPairs'] = {};
+    const srtpAttrUs: CurvePoint['srtpAttrUs'] = {};
+    const srtpAttrRounds: CurvePoint['srtpAttrRounds'] = {};
+    const offShare: CurvePoint['offShare'] = {};
     for (const b of o.backends) {
       for (const srtp of [true, false]) {
         const xs = pick(n, b, srtp);
@@ -200,8 +259,14 @@ function summarizeCurve(o: CurveOptions, samples: CurveSample[], roundsDone: num
       }
       srtpUsPairs[b] = pairsAt(n, b);
       srtpUs[b] = quartiles(srtpUsPairs[b]);
+      srtpAttrRounds[b] = attrAt(n, b);
+      srtpAttrUs[b] = quartiles(srtpAttrRounds[b]);
+      offShare[b] = quartiles(pick(n, b, false).map((s) => s.perf?.share ?? NaN));
     }
-    return { transports: n, pps: o.pps, sides, srtpUs, srtpUsPairs };
+    return {
+      ...{ transports: n, pps: o.pps, sides, srtpUs, srtpUsPairs },
+      ...{ srtpAttrUs, srtpAttrRounds, offShare },
+    };
   });
   const growth: Record<string, GrowthRatio> = {};
   const first = o.transports[0]!;
@@ -214,6 +279,10 @@ function summarizeCurve(o: CurveOptions, samples: CurveSample[], roundsDone: num
         mostly(`${b}-on`) && !mostly(`${b}-off`)
           ? saturatedGrowth(pairsAt(first, b), lastPoint.sides[`${b}-off`]!.median, o.pps, 1.2)
           : growthRatio(pairsAt(first, b), pairsAt(last, b), 1.2, o.seed + 1);
+  const growthAttr: Record<string, GrowthRatio> = {};
+  if (first !== last && !perfSkipped)
+    for (const b of o.backends)
+      growthAttr[b] = growthRatio(attrAt(first, b), attrAt(last, b), 1.2, o.seed + 2);
   return {
     method: {
       goal:
@@ -232,6 +301,11 @@ function summarizeCurve(o: CurveOptions, samples: CurveSample[], roundsDone: num
         'intervals; verdict "met" if the 90 % interval is ≤ 1.2, "not met" if it is > 1.2, else "not settled"',
       saturated: `a window with loss > ${MAX_LOSS * 100} % has no cost (its CPU is capped)`,
       settle: 'after each window, wait until the measured worker is idle (< 2 % CPU over 100 ms)',
+      attribution: perfSkipped
+        ? `not measured: ${perfSkipped}`
+        : `perf record -e cpu-clock -F ${o.perfHz} on every window (on and off alike); SRTP µs/packet = ` +
+          "share of the worker's samples in SRTP code (libsrtp, RTC::SrtpSession, the crypto " +
+          'library; srtpProfile.ts) × worker µs/packet of the same window; growthAttr as growth',
       suite: o.suite,
       transports: o.transports,
       pps: o.pps,
@@ -244,6 +318,8 @@ function summarizeCurve(o: CurveOptions, samples: CurveSample[], roundsDone: num
     },
     points,
     growth,
+    growthAttr,
+    ...(perfSkipped && { perfSkipped }),
     roundsDone,
     samples,
   };

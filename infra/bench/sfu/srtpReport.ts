@@ -19,6 +19,7 @@ export interface SrtpSummary {
     vsNss: { byLoss: number; byCpu: number };
     /** SRTP µs per packet at the most transports ÷ at the fewest, per worker (goal ≤ 1.2). */
     flat: Record<string, GrowthRatio> | null;
+    flatByAttribution: Record<string, GrowthRatio> | null;
   };
 }
 
@@ -47,6 +48,8 @@ export function summarizeSrtp(raw: SrtpRaw): SrtpSummary {
         byCpu: ratio(byCpu['openssl-on'], byCpu['nss-on']),
       },
       flat: raw.curve && Object.keys(raw.curve.growth).length ? raw.curve.growth : null,
+      flatByAttribution:
+        raw.curve && Object.keys(raw.curve.growthAttr).length ? raw.curve.growthAttr : null,
     },
   };
 }
@@ -88,6 +91,8 @@ export function srtpCurveTable(raw: SrtpRaw): string {
       'SRTP transports',
       ...keys.map((k) => `${k} µs/pkt`),
       ...backends.map((b) => `SRTP µs/pkt ${b} (n)`),
+      ...backends.map((b) => `by perf ${b}`),
+      ...backends.map((b) => `off: SRTP share ${b}`),
     ],
   ];
   for (const p of curve.points)
@@ -100,6 +105,8 @@ export function srtpCurveTable(raw: SrtpRaw): string {
           : iqr(x) + (x.saturatedRounds ? ` (${x.saturatedRounds} sat.)` : '');
       }),
       ...backends.map((b) => `${iqr(p.srtpUs[b]!)} (${p.srtpUs[b]!.n})`),
+      ...backends.map((b) => iqr(p.srtpAttrUs[b]!)),
+      ...backends.map((b) => (p.offShare[b]!.n ? pct(p.offShare[b]!.median, 2) : '–')),
     ]);
   return table(rows) + '\n(median [interquartile range] over rounds)';
 }

@@ -35,7 +35,10 @@ export interface SrtpOptions {
   reps: number;
   run: RunOptions;
   /** The cost curve against the number of SRTP transports (srtpCurve.ts); null: not run. */
-  curve: Pick<CurveOptions, 'transports' | 'pps' | 'rounds' | 'run' | 'backends' | 'seed'> | null;
+  curve: Pick<
+    CurveOptions,
+    'transports' | 'pps' | 'rounds' | 'run' | 'backends' | 'seed' | 'perfHz'
+  > | null;
   /** The plenary row: endpoints, speakers (the first also sends the simulcast camera). */
   plenary: { endpoints: number; speakers: number; reps: number } | null;
   nice: number;

@@ -4,7 +4,7 @@ import type { Endpoint } from '../endpoint';
 import type { LastNResult, VideoCandidate } from '../selection/lastN';
 import { chooseVideos } from '../selection/receiverVideos';
 import { ConsumerGate } from './consumerGate';
-import { LossRepair, speakerRepairMs } from './lossRepair';
+import { LossRepair, repairAttempts, speakerRepairMs } from './lossRepair';
 import { RttFloor } from './rttFloor';
 import { ServerSignals } from './serverSignals';
 import { linkPlan, type LinkPlan } from './linkPolicy';
@@ -109,6 +109,8 @@ export class EndpointLink {
   #lossy = false;
   /** Jitter buffer this speaker's voice needs at its listeners (0: none), see speakerRepairMs. */
   #voiceRepairMs = 0;
+  /** NACK attempts the listeners wait for (repairAttempts, by the uplink's loss). */
+  #repairAttempts = 1;
   /** The last round trip the browser reported. */
   #rttMs: number | undefined;
   #plan: LinkPlan;
@@ -340,14 +342,21 @@ export class EndpointLink {
       this.#opts.log.info({ endpointId: this.endpoint.id, fec: lossy }, 'audio loss repair');
       void this.#replan(undefined);
     }
-    // NACK repairs the uplink's random loss; its listeners must wait one round trip of ours.
+    // NACK repairs the uplink's random loss; its listeners wait for as many of our round
+    // trips as that loss needs attempts (repairAttempts).
+    const rtt = this.#opts.nackRepair && this.#uplinkRepair.wanted(now) ? this.#rttMs : undefined;
+    this.#repairAttempts =
+      rtt === undefined
+        ? 1
+        : repairAttempts(this.#uplinkRepair.meanLoss(now), this.#repairAttempts);
     const voice =
-      this.#opts.nackRepair && this.#uplinkRepair.wanted(now) && this.#rttMs !== undefined
-        ? speakerRepairMs(this.#rttMs, this.#voiceRepairMs)
-        : 0;
+      rtt === undefined ? 0 : speakerRepairMs(rtt, this.#voiceRepairMs, this.#repairAttempts);
     if (voice !== this.#voiceRepairMs) {
       this.#voiceRepairMs = voice;
-      this.#opts.log.info({ endpointId: this.endpoint.id, voiceRepairMs: voice }, 'voice repair');
+      this.#opts.log.info(
+        { endpointId: this.endpoint.id, voiceRepairMs: voice, attempts: this.#repairAttempts },
+        'voice repair',
+      );
       this.#opts.onVoiceRepair?.(voice);
     }
     if (this.#recheckAt !== undefined && now >= this.#recheckAt) {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { LossRepair, maxSpeakerRepairMs, speakerRepairMs } from './lossRepair';
+import {
+  LossRepair,
+  maxSpeakerRepairMs,
+  repairAttempts,
+  repairWaitMs,
+  speakerRepairMs,
+} from './lossRepair';
 
 describe('LossRepair', () => {
   it('turns repair on for steady random loss and off once the link is clean', () => {
@@ -68,5 +74,23 @@ describe('LossRepair on a busy machine', () => {
     // A round trip that wobbles by less than 100 ms keeps the value (no meeting-wide notices).
     expect(speakerRepairMs(340, 400)).toBe(400);
     expect(speakerRepairMs(420, 400)).toBe(550);
+  });
+
+  it('waits for a second NACK attempt where one would leave more than 1 % of the voice lost', () => {
+    expect(repairAttempts(0)).toBe(1);
+    expect(repairAttempts(0.05)).toBe(1); // 2G + 5 %: one attempt leaves ~0.5 %
+    expect(repairAttempts(0.1)).toBe(2); // 3G + 10 %: one leaves ~2 %, two ~0.4 %
+    expect(repairAttempts(0.15)).toBe(3);
+    expect(repairAttempts(0.5)).toBe(3); // capped (heavier loss is congestion anyway)
+    // Falls back only once the loss is well under the boundary (~7 %).
+    expect(repairAttempts(0.065, 2)).toBe(2);
+    expect(repairAttempts(0.045, 2)).toBe(1);
+    // The second attempt costs a round trip (at least mediasoup's 100 ms) and a 40 ms tick.
+    expect(repairWaitMs(100, 1)).toBe(200);
+    expect(repairWaitMs(100, 2)).toBe(340);
+    expect(repairWaitMs(50, 2)).toBe(290);
+    expect(speakerRepairMs(100, 0, 2)).toBe(350); // 3G + 10 %
+    expect(speakerRepairMs(840, 0, 2)).toBe(maxSpeakerRepairMs);
+    expect(new LossRepair().meanLoss(0)).toBe(0);
   });
 });

@@ -36,6 +36,24 @@ describe('RepairBuffer', () => {
     expect(repairTargetMs(true, 840)).toBe(940);
     expect(repairTargetMs(true, 3_000)).toBe(maxRepairBufferMs);
     expect(repairTargetMs(true, undefined)).toBe(fecBufferMs);
+    // A second attempt costs another round trip (≥ 100 ms) and a 40 ms tick.
+    expect(repairTargetMs(true, 100, 2)).toBe(340);
+  });
+
+  it('waits for a second attempt on a 10 % loss link (3G), and drops it once the loss eases', () => {
+    const b = new RepairBuffer();
+    let received = 0;
+    let nacks = 0;
+    const step = (nacked: number) => {
+      received += 33 - nacked;
+      nacks += nacked;
+      return b.update([inbound(7, received, 0, nacks)], { rttMs: 100, nack: () => true });
+    };
+    step(0);
+    expect(step(3).get(7)).toBe(340); // ~9 %: one attempt would leave ~1.6 % lost
+    let last: number | null | undefined;
+    for (let i = 0; i < 5; i++) last = step(1).get(7) ?? last; // ~3 %
+    expect(last).toBe(200);
   });
 
   it('keeps the buffer while NACK repairs the loss (packetsLost stays flat, nackCount grows)', () => {

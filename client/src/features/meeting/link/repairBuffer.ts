@@ -1,3 +1,4 @@
+import { repairAttempts, repairWaitMs } from '@giaoban/sfu/link/lossRepair';
 import type { StatsEntry } from './linkStats';
 
 /**
@@ -16,11 +17,6 @@ import type { StatsEntry } from './linkStats';
  */
 export const fecBufferMs = 150;
 /**
- * A lost 60 ms packet shows when the next one arrives (60 ms), its NACK and the
- * retransmission take a round trip, and the jitter of the path needs room too.
- */
-export const nackMarginMs = 100;
-/**
  * The most the jitter buffer is deepened for repair (mouth-to-ear delay added
  * to a lossy voice): covers EDGE's 840 ms round trip; beyond it a meeting
  * bears the gaps rather than more than a second of delay.
@@ -30,10 +26,15 @@ const LOSSY = 0.01;
 const WINDOW = 5;
 const CLEAN_SAMPLES = 15;
 
-/** The jitter buffer target for repair over a link with this round trip. */
-export function repairTargetMs(nack: boolean, rttMs: number | undefined): number {
+/**
+ * The jitter buffer target for repair over a link with this round trip: a lost 60 ms
+ * packet shows when the next one arrives, its NACK and the retransmission take a round
+ * trip, and the path's jitter needs room too; a lossier link waits for more attempts
+ * (repairWaitMs, repairAttempts: the SFU sizes a speaker's uplink repair the same way).
+ */
+export function repairTargetMs(nack: boolean, rttMs: number | undefined, attempts = 1): number {
   if (!nack || rttMs === undefined) return fecBufferMs;
-  return Math.min(maxRepairBufferMs, Math.max(fecBufferMs, rttMs + nackMarginMs));
+  return Math.min(maxRepairBufferMs, Math.max(fecBufferMs, repairWaitMs(rttMs, attempts)));
 }
 
 interface StreamState {
@@ -44,6 +45,8 @@ interface StreamState {
   clean: number;
   /** Our own need (this receiver's loss), null when clean. */
   own: number | null;
+  /** NACK attempts our own loss needs (repairAttempts). */
+  attempts: number;
   /** What was applied (own need and the speaker's), null = Chrome's choice. */
   target: number | null;
 }
@@ -70,7 +73,7 @@ export class RepairBuffer {
       if (s.type !== 'inbound-rtp' || s.kind !== 'audio' || s.ssrc === undefined) continue;
       const st = this.#streams.get(s.ssrc) ?? {
         ...{ lost: s.packetsLost ?? 0, received: s.packetsReceived ?? 0, nacks: s.nackCount ?? 0 },
-        ...{ window: [], clean: 0, own: null, target: null },
+        ...{ window: [], clean: 0, own: null, attempts: 1, target: null },
       };
       this.#streams.set(s.ssrc, st);
       const lost = Math.max(0, (s.packetsLost ?? 0) - st.lost);
@@ -85,8 +88,10 @@ export class RepairBuffer {
       const n = l + st.window.reduce((a, w) => a + w.received, 0);
       const lossy = n >= 20 && l / n >= LOSSY;
       st.clean = lost === 0 && nacks === 0 ? st.clean + 1 : 0;
-      if (lossy) st.own = repairTargetMs(o.nack(s.ssrc), o.rttMs);
-      else if (st.clean >= CLEAN_SAMPLES) st.own = null;
+      if (lossy) {
+        st.attempts = repairAttempts(l / n, st.attempts);
+        st.own = repairTargetMs(o.nack(s.ssrc), o.rttMs, st.attempts);
+      } else if (st.clean >= CLEAN_SAMPLES) st.own = null;
       const speaker = o.speakerMs?.(s.ssrc);
       const wanted = [st.own, speaker ? Math.min(maxRepairBufferMs, speaker) : null].filter(
         (v): v is number => v !== null,
