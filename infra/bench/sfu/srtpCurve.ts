@@ -161,7 +161,7 @@ export async function runCurve(o: CurveOptions, gen: GenSink): Promise<CurveResu
   const key = (n: number, b: Backend, srtp: boolean) => `${n}/${b}-${srtp ? 'on' : 'off'}`;
   const samples: CurveSample[] = [];
   let roundsDone = 0;
-  const checks = o.perfHz > 0 ? o.backends.map((b) => checkPerf(o.bins[b].bin)) : [];
+  const checks = o.perfHz > 0 ? o.backends.map((b) => checkPerf(o.bins[b].bin, b)) : [];
   const perfSkipped =
     o.perfHz <= 0 ? 'not asked (--curve-perf-hz 0)' : checks.find((c) => !c.ok)?.reason;
   if (perfSkipped) console.log(`  SRTP cost by attribution not measured: ${perfSkipped}`);

@@ -40,12 +40,17 @@ export function isSrtpSample(backend: Backend, dso: string, sym: string): boolea
   return lib.startsWith('mediasoup-worker') && /SrtpSession/.test(name);
 }
 
-/** perf is installed and may profile, and the worker binary has a symbol table. */
-export function checkPerf(workerBin: string): PerfCheck {
+/**
+ * perf is installed and the worker's SRTP code can be named: the OpenSSL worker links
+ * libsrtp statically, so it needs its symbol table; the NSS one calls Debian's shared
+ * libsrtp2 (its own wrapper, RTC::SrtpSession, then goes unnamed when it is stripped).
+ */
+export function checkPerf(workerBin: string, backend: Backend): PerfCheck {
   const perf = spawnSync('perf', ['--version'], { encoding: 'utf8' });
   if (perf.error || perf.status !== 0)
     return { ok: false, reason: 'perf is not installed (apt-get install linux-perf)' };
-  const nm = spawnSync('nm', [workerBin], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const args = backend === 'openssl' ? [workerBin] : ['-D', workerBin];
+  const nm = spawnSync('nm', args, { encoding: 'utf8', maxBuffer: 64 << 20 });
   if (nm.status !== 0 || !/\bsrtp_protect\b/.test(nm.stdout))
     return {
       ok: false,
