@@ -73,6 +73,7 @@ const { values: args } = parseArgs({
     'curve-backends': { type: 'string' },
     'curve-seed': { type: 'string' },
     'curve-perf-hz': { type: 'string' },
+    'curve-freeze-idle': { type: 'string' },
     plenary: { type: 'string', default: 'on' },
   },
 });
@@ -158,24 +159,25 @@ async function main(): Promise<void> {
                   .split(',')
                   .map(Number),
                 pps: Number(args['curve-pps'] ?? 12_000),
-                rounds: Number(args['curve-reps'] ?? (quick ? 2 : 8)),
+                rounds: Number(args['curve-reps'] ?? (quick ? 2 : 10)),
                 run: {
                   warmupMs: Number(args['curve-warmup'] ?? 500),
-                  windowMs: Number(args['curve-window'] ?? (quick ? 2000 : 3000)),
+                  windowMs: Number(args['curve-window'] ?? (quick ? 2000 : 4000)),
                   lateMs: 200,
                 },
                 backends: (args['curve-backends'] ?? 'openssl,nss')
                   .split(',')
                   .map((b) => backend(b)),
                 seed: Number(args['curve-seed'] ?? 12),
-                perfHz: Number(args['curve-perf-hz'] ?? 10_000),
+                perfHz: Number(args['curve-perf-hz'] ?? 5_000),
+                freezeIdle: (args['curve-freeze-idle'] ?? 'on') !== 'off',
               },
         plenary:
           args.plenary === 'off' || curveOnly
             ? null
             : { endpoints: 170, speakers: 3, reps: quick ? 1 : 3 },
         nice: Number(args.nice),
-        budgetMs: quick ? 120_000 : 600_000,
+        budgetMs: quick ? 120_000 : curveOnly ? 1_500_000 : 600_000,
       });
       srtp = { raw, summary: summarizeSrtp(raw) };
       out.plenary = plenarySummary(raw);

@@ -37,7 +37,7 @@ export interface SrtpOptions {
   /** The cost curve against the number of SRTP transports (srtpCurve.ts); null: not run. */
   curve: Pick<
     CurveOptions,
-    'transports' | 'pps' | 'rounds' | 'run' | 'backends' | 'seed' | 'perfHz'
+    'transports' | 'pps' | 'rounds' | 'run' | 'backends' | 'seed' | 'perfHz' | 'freezeIdle'
   > | null;
   /** The plenary row: endpoints, speakers (the first also sends the simulcast camera). */
   plenary: { endpoints: number; speakers: number; reps: number } | null;

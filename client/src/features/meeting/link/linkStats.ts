@@ -40,6 +40,10 @@ export interface StatsEntry {
   packetsReceived?: number;
   /** inbound-rtp: NACKs this receiver sent (a loss NACK repaired still shows here). */
   nackCount?: number;
+  /** inbound-rtp (audio): samples played out, concealed, and concealed while silent. */
+  totalSamplesReceived?: number;
+  concealedSamples?: number;
+  silentConcealedSamples?: number;
   bytesSent?: number;
   bytesReceived?: number;
 }

@@ -40,20 +40,61 @@ describe('RepairBuffer', () => {
     expect(repairTargetMs(true, 100, 2)).toBe(340);
   });
 
-  it('waits for a second attempt on a 10 % loss link (3G), and drops it once the loss eases', () => {
+  it('waits for one more attempt while a lossy voice still conceals ≥ 1 % (3G + 10 %)', () => {
     const b = new RepairBuffer();
     let received = 0;
     let nacks = 0;
-    const step = (nacked: number) => {
+    let samples = 0;
+    let concealed = 0;
+    let silent = 0;
+    // 2 s samples: 33 packets, `nacked` of them NACKed, `gapMs` of the 2 s concealed.
+    const step = (nacked: number, gapMs: number, silentMs = 0) => {
       received += 33 - nacked;
       nacks += nacked;
-      return b.update([inbound(7, received, 0, nacks)], { rttMs: 100, nack: () => true });
+      samples += 96_000;
+      concealed += (gapMs + silentMs) * 48;
+      silent += silentMs * 48;
+      const s = { ...inbound(7, received, 0, nacks), totalSamplesReceived: samples };
+      return b.update([{ ...s, concealedSamples: concealed, silentConcealedSamples: silent }], {
+        rttMs: 100,
+        nack: () => true,
+      });
     };
-    step(0);
-    expect(step(3).get(7)).toBe(340); // ~9 %: one attempt would leave ~1.6 % lost
-    let last: number | null | undefined;
-    for (let i = 0; i < 5; i++) last = step(1).get(7) ?? last; // ~3 %
-    expect(last).toBe(200);
+    step(0, 0);
+    expect(step(3, 40).get(7)).toBe(200); // lossy: one attempt's room first
+    // 2 % concealed for a whole window at that depth: room for a second attempt.
+    const seen: (number | null | undefined)[] = [];
+    for (let i = 0; i < 5; i++) seen.push(step(3, 40).get(7));
+    expect(seen.filter((v) => v !== undefined)).toEqual([340]);
+    // At 0.3 % it stays there; silence concealed (DTX) is not a gap.
+    for (let i = 0; i < 10; i++) expect(step(3, 6, 400).size).toBe(0);
+  });
+
+  it('does not deepen a lossy voice that conceals < 1 %, nor one without NACK', () => {
+    for (const nack of [true, false]) {
+      const b = new RepairBuffer();
+      let received = 0;
+      let samples = 0;
+      let concealed = 0;
+      let lost = 0;
+      const targets: (number | null)[] = [];
+      for (let i = 0; i < 12; i++) {
+        received += 31;
+        lost += nack ? 0 : 2;
+        samples += 96_000;
+        concealed += (nack ? 10 : 80) * 48; // NACK: 0.5 %; FEC alone: 4 % (no NACK to wait for)
+        const s = {
+          ...inbound(7, received, lost, nack ? i * 2 : 0),
+          totalSamplesReceived: samples,
+        };
+        const c = b.update([{ ...s, concealedSamples: concealed }], {
+          rttMs: 100,
+          nack: () => nack,
+        });
+        if (c.has(7)) targets.push(c.get(7)!);
+      }
+      expect(targets).toEqual([nack ? 200 : fecBufferMs]);
+    }
   });
 
   it('keeps the buffer while NACK repairs the loss (packetsLost stays flat, nackCount grows)', () => {
