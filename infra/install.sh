@@ -53,9 +53,10 @@ t0=$(date +%s)
 # browser tests, iproute2/iptables for the weak-link harness and the lab, systemd
 # for `systemd-analyze verify` of infra/deploy/systemd, espeak-ng for the phone
 # role's voice prompts, baresip as the test phone of e2e/phone.test.ts and
-# bench:phone) and the worker's build deps.
+# bench:phone, linux-perf for bench:sfu's SRTP cost by attribution) and the
+# worker's build deps.
 APT_PKGS=(redis-server coturn ssl-cert openssl ffmpeg haproxy systemd chromium iproute2 iptables ca-certificates
-  espeak-ng baresip
+  espeak-ng baresip linux-perf
   build-essential pkg-config patch ninja-build python3-venv libssl-dev libuv1-dev
   libsrtp2-dev libusrsctp-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler)
 

@@ -4,7 +4,7 @@ import type { Endpoint } from '../endpoint';
 import type { LastNResult, VideoCandidate } from '../selection/lastN';
 import { chooseVideos } from '../selection/receiverVideos';
 import { ConsumerGate } from './consumerGate';
-import { LossRepair, repairAttempts, speakerRepairMs } from './lossRepair';
+import { ATTEMPTS_WINDOW_MS, LossRepair, repairAttempts, speakerRepairMs } from './lossRepair';
 import { RttFloor } from './rttFloor';
 import { ServerSignals } from './serverSignals';
 import { linkPlan, type LinkPlan } from './linkPolicy';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ATTEMPTS_WINDOW_MS,
   LossRepair,
   maxSpeakerRepairMs,
   repairAttempts,
@@ -92,5 +93,13 @@ describe('LossRepair on a busy machine', () => {
     expect(speakerRepairMs(100, 0, 2)).toBe(350); // 3G + 10 %
     expect(speakerRepairMs(840, 0, 2)).toBe(maxSpeakerRepairMs);
     expect(new LossRepair().meanLoss(0)).toBe(0);
+  });
+
+  it('sizes the attempts over a minute: a 20 s stretch of 9 % in 5 % loss keeps one', () => {
+    const r = new LossRepair();
+    for (let t = 0; t <= 60_000; t += 2_000) r.loss(t > 40_000 ? 0.09 : 0.05, t);
+    expect(r.meanLoss(60_000)).toBeCloseTo(0.09);
+    expect(repairAttempts(r.meanLoss(60_000, ATTEMPTS_WINDOW_MS))).toBe(1);
+    expect(repairAttempts(r.meanLoss(60_000))).toBe(2);
   });
 });

@@ -40,7 +40,7 @@ describe('RepairBuffer', () => {
     expect(repairTargetMs(true, 100, 2)).toBe(340);
   });
 
-  it('waits for one more attempt while a lossy voice still conceals ≥ 1 % (3G + 10 %)', () => {
+  it('waits for one more attempt while a lossy voice still conceals ≥ 1.5 % (3G + 10 %)', () => {
     const b = new RepairBuffer();
     let received = 0;
     let nacks = 0;
@@ -62,15 +62,16 @@ describe('RepairBuffer', () => {
     };
     step(0, 0);
     expect(step(3, 40).get(7)).toBe(200); // lossy: one attempt's room first
-    // 2 % concealed for a whole window at that depth: room for a second attempt.
+    // 2 % concealed for 30 s at that depth (after 6 s to grow): room for a second attempt.
     const seen: (number | null | undefined)[] = [];
-    for (let i = 0; i < 5; i++) seen.push(step(3, 40).get(7));
+    for (let i = 0; i < 18; i++) seen.push(step(3, 40).get(7));
     expect(seen.filter((v) => v !== undefined)).toEqual([340]);
+    expect(seen.at(-1)).toBe(340);
     // At 0.3 % it stays there; silence concealed (DTX) is not a gap.
-    for (let i = 0; i < 10; i++) expect(step(3, 6, 400).size).toBe(0);
+    for (let i = 0; i < 40; i++) expect(step(3, 6, 400).size).toBe(0);
   });
 
-  it('does not deepen a lossy voice that conceals < 1 %, nor one without NACK', () => {
+  it('does not deepen a lossy voice that conceals < 1.5 %, nor one without NACK', () => {
     for (const nack of [true, false]) {
       const b = new RepairBuffer();
       let received = 0;
@@ -78,11 +79,11 @@ describe('RepairBuffer', () => {
       let concealed = 0;
       let lost = 0;
       const targets: (number | null)[] = [];
-      for (let i = 0; i < 12; i++) {
+      for (let i = 0; i < 40; i++) {
         received += 31;
         lost += nack ? 0 : 2;
         samples += 96_000;
-        concealed += (nack ? 10 : 80) * 48; // NACK: 0.5 %; FEC alone: 4 % (no NACK to wait for)
+        concealed += (nack ? 20 : 80) * 48; // NACK: 1 %; FEC alone: 4 % (no NACK to wait for)
         const s = {
           ...inbound(7, received, lost, nack ? i * 2 : 0),
           totalSamplesReceived: samples,

@@ -17,8 +17,8 @@ import type { StatsEntry } from './linkStats';
  *
  * One NACK attempt fails when the NACK or the resent packet is lost too, so on a
  * 10 % loss link one attempt's room leaves ~2 % of the voice concealed (3G in
- * bench:voice). A lossy stream that still conceals ≥ 1 % of its samples over a
- * whole window at the current depth gets room for one more attempt (up to
+ * bench:voice). A lossy stream that still conceals ≥ 1.5 % of its samples over
+ * 30 s at the current depth gets room for one more attempt (up to
  * `maxRepairAttempts`, or the cap): decided on what the ear lost, not on a loss
  * figure — this receiver's `nackCount` counts every repeat of a NACK, several per
  * lost packet on a long round trip, and a packet repaired too late to play still
@@ -32,8 +32,16 @@ export const fecBufferMs = 150;
  */
 export const maxRepairBufferMs = 1_000;
 const LOSSY = 0.01;
-/** Concealed share of a lossy stream's samples over a window that earns one more attempt. */
-const CONCEALED_MORE = 0.01;
+/**
+ * Concealed share of a lossy stream's samples that earns one more attempt, judged over
+ * the last `CONCEALED_WINDOW` samples (30 s: 500 packets, so 2G's ~0.5 % after one
+ * attempt rarely reads 1.5 % while 3G + 10 %'s ~2 % does), all taken at the current depth
+ * after `GROW` samples in which Chrome grows its buffer to it (it stretches the audio
+ * gradually, and measured 2G and 3G voices stepped up needlessly when judged sooner).
+ */
+const CONCEALED_MORE = 0.015;
+const CONCEALED_WINDOW = 15;
+const GROW = 3;
 const WINDOW = 5;
 const CLEAN_SAMPLES = 15;
 
@@ -56,7 +64,9 @@ interface StreamState {
   /** Concealed samples that were not silence, and samples received (cumulative). */
   concealed: number;
   samples: number;
-  window: { lost: number; received: number; concealed: number; samples: number }[];
+  window: { lost: number; received: number }[];
+  /** Concealed and received samples, the last CONCEALED_WINDOW samples. */
+  heard: { concealed: number; samples: number }[];
   clean: number;
   /** Our own need (this receiver's loss), null when clean. */
   own: number | null;
@@ -90,7 +100,7 @@ export class RepairBuffer {
       const st = this.#streams.get(s.ssrc) ?? {
         ...{ lost: s.packetsLost ?? 0, received: s.packetsReceived ?? 0, nacks: s.nackCount ?? 0 },
         ...{ concealed: audibleConcealed(s), samples: s.totalSamplesReceived ?? 0 },
-        ...{ window: [], clean: 0, own: null, attempts: 1, atDepth: 0, target: null },
+        ...{ window: [], heard: [], clean: 0, own: null, attempts: 1, atDepth: 0, target: null },
       };
       this.#streams.set(s.ssrc, st);
       const lost = Math.max(0, (s.packetsLost ?? 0) - st.lost);
@@ -104,20 +114,20 @@ export class RepairBuffer {
       const samples = Math.max(0, (s.totalSamplesReceived ?? 0) - st.samples);
       st.concealed = audibleConcealed(s);
       st.samples = s.totalSamplesReceived ?? 0;
-      const sample = { lost: Math.max(lost, nacks), received, concealed, samples };
-      st.window = [...st.window, sample].slice(-WINDOW);
+      st.window = [...st.window, { lost: Math.max(lost, nacks), received }].slice(-WINDOW);
+      st.heard = [...st.heard, { concealed, samples }].slice(-CONCEALED_WINDOW);
       const l = st.window.reduce((a, w) => a + w.lost, 0);
       const n = l + st.window.reduce((a, w) => a + w.received, 0);
       const lossy = n >= 20 && l / n >= LOSSY;
       st.clean = lost === 0 && nacks === 0 ? st.clean + 1 : 0;
       st.atDepth++;
       if (lossy) {
-        const heard = st.window.reduce((a, w) => a + w.samples, 0);
-        const gaps = st.window.reduce((a, w) => a + w.concealed, 0);
+        const heard = st.heard.reduce((a, w) => a + w.samples, 0);
+        const gaps = st.heard.reduce((a, w) => a + w.concealed, 0);
         const more =
           o.nack(s.ssrc) &&
           st.own !== null &&
-          st.atDepth >= WINDOW &&
+          st.atDepth >= GROW + CONCEALED_WINDOW &&
           st.attempts < maxRepairAttempts &&
           st.own < maxRepairBufferMs &&
           heard > 0 &&
