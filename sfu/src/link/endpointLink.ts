@@ -348,7 +348,10 @@ export class EndpointLink {
     this.#repairAttempts =
       rtt === undefined
         ? 1
-        : repairAttempts(this.#uplinkRepair.meanLoss(now), this.#repairAttempts);
+        : repairAttempts(
+            this.#uplinkRepair.meanLoss(now, ATTEMPTS_WINDOW_MS),
+            this.#repairAttempts,
+          );
     const voice =
       rtt === undefined ? 0 : speakerRepairMs(rtt, this.#voiceRepairMs, this.#repairAttempts);
     if (voice !== this.#voiceRepairMs) {
