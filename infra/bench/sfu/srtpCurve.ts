@@ -307,7 +307,10 @@ function summarizeCurve(
   const growthAttr: Record<string, GrowthRatio> = {};
   if (first !== last && !perfSkipped)
     for (const b of o.backends)
-      growthAttr[b] = growthRatio(attrAt(first, b), attrAt(last, b), 1.2, o.seed + 2);
+      growthAttr[b] =
+        mostly(`${b}-on`) && !mostly(`${b}-off`)
+          ? saturatedGrowth(attrAt(first, b), lastPoint.sides[`${b}-off`]!.median, o.pps, 1.2)
+          : growthRatio(attrAt(first, b), attrAt(last, b), 1.2, o.seed + 2);
   return {
     method: {
       goal:
