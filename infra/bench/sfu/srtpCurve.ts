@@ -44,16 +44,22 @@ export interface CurveOptions {
   freezeIdle: boolean;
 }
 
+/** Workers stopped right now: resumed if the bench exits mid-window (else they stay stopped). */
+const frozen = new Set<number>();
+process.on('exit', () => {
+  for (const pid of frozen) process.kill(pid, 'SIGCONT');
+});
+
 /** SIGSTOPs every worker but `measured`; the returned function resumes them. */
 function freezeOthers(loads: Iterable<SrtpLoad>, measured: SrtpLoad): () => void {
-  const stopped: number[] = [];
   for (const l of loads)
     if (l !== measured) {
+      frozen.add(l.workerPid);
       process.kill(l.workerPid, 'SIGSTOP');
-      stopped.push(l.workerPid);
     }
   return () => {
-    for (const pid of stopped) process.kill(pid, 'SIGCONT');
+    for (const pid of frozen) process.kill(pid, 'SIGCONT');
+    frozen.clear();
   };
 }
 
