@@ -25,10 +25,11 @@ export interface LossRepairOptions {
 }
 
 const MIN_RTT_WINDOW_MS = 60_000;
-/** Loss samples kept: a minute, over which the NACK attempts are sized (repairAttempts). */
-const KEEP_MS = 60_000;
-/** The window the attempts are sized over: a 20 s mean of 5 % loss reads ≥ 7 % too often. */
-export const ATTEMPTS_WINDOW_MS = KEEP_MS;
+/**
+ * The window the NACK attempts are sized over (repairAttempts), and so how long loss
+ * samples are kept: a 20 s mean of 5 % loss reads ≥ 7 % too often.
+ */
+export const ATTEMPTS_WINDOW_MS = 60_000;
 
 export class LossRepair {
   readonly #o: Required<LossRepairOptions>;
@@ -74,7 +75,9 @@ export class LossRepair {
    * kept), 0 when nothing was measured.
    */
   meanLoss(now: number, overMs = this.#o.windowMs): number {
-    this.#samples = this.#samples.filter((s) => now - s.at <= Math.max(KEEP_MS, this.#o.windowMs));
+    this.#samples = this.#samples.filter(
+      (s) => now - s.at <= Math.max(ATTEMPTS_WINDOW_MS, this.#o.windowMs),
+    );
     const xs = this.#samples.filter((s) => now - s.at <= overMs);
     return xs.length ? xs.reduce((a, s) => a + s.loss, 0) / xs.length : 0;
   }
@@ -93,7 +96,11 @@ export class LossRepair {
   }
 }
 
-/** The most a listener's jitter buffer is deepened for a speaker's retransmissions (ms). */
+/**
+ * The most a listener's jitter buffer is deepened for repair, its own or a speaker's
+ * (ms): covers EDGE's 840 ms round trip; beyond it a meeting bears the gaps rather than
+ * more than a second of delay. The browser's RepairBuffer caps with it too.
+ */
 export const maxSpeakerRepairMs = 1_000;
 
 /** Share of the voice left lost after repair that the number of NACK attempts aims under. */

@@ -1,4 +1,4 @@
-import { maxRepairAttempts, repairWaitMs } from '@giaoban/sfu/link/lossRepair';
+import { maxRepairAttempts, maxSpeakerRepairMs, repairWaitMs } from '@giaoban/sfu/link/lossRepair';
 import type { StatsEntry } from './linkStats';
 
 /**
@@ -25,12 +25,8 @@ import type { StatsEntry } from './linkStats';
  * counts as received. The stream keeps its attempts until it is clean again.
  */
 export const fecBufferMs = 150;
-/**
- * The most the jitter buffer is deepened for repair (mouth-to-ear delay added
- * to a lossy voice): covers EDGE's 840 ms round trip; beyond it a meeting
- * bears the gaps rather than more than a second of delay.
- */
-export const maxRepairBufferMs = 1_000;
+/** The most the jitter buffer is deepened for repair: the SFU's cap (maxSpeakerRepairMs). */
+export const maxRepairBufferMs = maxSpeakerRepairMs;
 const LOSSY = 0.01;
 /**
  * Concealed share of a lossy stream's samples that earns one more attempt, judged over
